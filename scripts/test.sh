@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests, differential tests against redis-server 7.0.15,
+# black-box tests (redis-cli, Python, Node.js/ioredis), the RESP parser fuzzer for a bounded
+# time, and the unit + differential tests again under ASan/UBSan.
+# Usage: scripts/test.sh [--quick]   (--quick skips the sanitizer build and the fuzzer)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+step() { echo; echo "=== $* ==="; }
+
+step "dependencies"
+bash scripts/install-deps.sh
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+
+step "build (release)"
+bash scripts/build.sh release
+
+step "unit tests"
+./build/release/duet_unit_tests --gtest_brief=1
+
+step "differential tests (redis-server 7.0.15 vs duet)"
+python3 tests/diff/run_diff.py
+
+step "black-box tests (python)"
+for t in tests/blackbox/test_*.py; do
+  [ -e "$t" ] || continue
+  echo "--- $t"
+  python3 "$t"
+done
+
+step "black-box tests (node: ioredis)"
+(cd tests/node && DUET_BIN="$PWD/../../build/release/duet-server" node --test)
+
+if [ "$quick" = 1 ]; then
+  echo; echo "quick run: sanitizer and fuzz stages skipped"; exit 0
+fi
+
+step "fuzz: RESP request parser (60 s)"
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDUET_FUZZ=ON -DDUET_TESTS=OFF \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake --build build/fuzz --target fuzz_request_parser -j "$(nproc)"
+mkdir -p build/fuzz/corpus
+./build/fuzz/fuzz_request_parser -max_total_time=60 -max_len=4096 build/fuzz/corpus \
+  fuzz/corpus/request_parser 2>&1 | tail -3
+
+step "build (asan/ubsan)"
+bash scripts/build.sh asan
+step "unit tests (asan/ubsan)"
+ASAN_OPTIONS=detect_leaks=1 ./build/asan/duet_unit_tests --gtest_brief=1
+step "differential + black-box tests (asan/ubsan)"
+export DUET_BIN="$PWD/build/asan/duet-server"
+python3 tests/diff/run_diff.py
+for t in tests/blackbox/test_*.py; do
+  [ -e "$t" ] || continue
+  echo "--- $t"
+  python3 "$t"
+done
+(cd tests/node && node --test)
+echo; echo "all tests passed"

@@ -1,0 +1,71 @@
+#include "commands/command_table.h"
+
+#include <cctype>
+
+namespace duet {
+
+std::vector<std::string_view> FlagNames(CmdFlag flags) {
+  static const std::pair<CmdFlag, std::string_view> kNames[] = {
+      {CmdFlag::kWrite, "write"},          {CmdFlag::kReadOnly, "readonly"},
+      {CmdFlag::kDenyOom, "denyoom"},      {CmdFlag::kAdmin, "admin"},
+      {CmdFlag::kPubSub, "pubsub"},        {CmdFlag::kNoScript, "noscript"},
+      {CmdFlag::kBlocking, "blocking"},    {CmdFlag::kLoading, "loading"},
+      {CmdFlag::kStale, "stale"},          {CmdFlag::kSkipMonitor, "skip_monitor"},
+      {CmdFlag::kSkipSlowlog, "skip_slowlog"}, {CmdFlag::kFast, "fast"},
+      {CmdFlag::kNoAuth, "no_auth"},       {CmdFlag::kMayReplicate, "may_replicate"},
+      {CmdFlag::kNoMulti, "no_multi"},     {CmdFlag::kAllowBusy, "allow_busy"},
+      {CmdFlag::kNoMandatoryKeys, "no_mandatory_keys"},
+  };
+  std::vector<std::string_view> out;
+  for (const auto& [f, n] : kNames) {
+    if (HasFlag(flags, f)) out.push_back(n);
+  }
+  return out;
+}
+
+void CommandTable::Add(CommandSpec spec) {
+  std::string name = spec.name;
+  commands_.insert_or_assign(std::move(name), std::move(spec));
+}
+
+namespace {
+// Lower-cases into a stack buffer; returns false if the name is too long to be a command.
+bool LowerName(std::string_view in, char* buf, size_t cap, std::string_view* out) {
+  if (in.size() > cap) return false;
+  for (size_t i = 0; i < in.size(); i++) {
+    buf[i] = static_cast<char>(tolower(static_cast<unsigned char>(in[i])));
+  }
+  *out = std::string_view(buf, in.size());
+  return true;
+}
+}  // namespace
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  char buf[64];
+  std::string_view lower;
+  if (!LowerName(name, buf, sizeof(buf), &lower)) return nullptr;
+  auto it = commands_.find(lower);
+  return it == commands_.end() ? nullptr : &it->second;
+}
+
+const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_view sub) {
+  char buf[64];
+  std::string_view lower;
+  if (!LowerName(sub, buf, sizeof(buf), &lower)) return nullptr;
+  size_t prefix = parent.name.size() + 1;  // "config|"
+  for (const CommandSpec& s : parent.subcommands) {
+    if (std::string_view(s.name).substr(prefix) == lower) return &s;
+  }
+  return nullptr;
+}
+
+void CommandTable::ResetStats() {
+  for (auto& [name, spec] : commands_) {
+    spec.calls = spec.usec = spec.rejected_calls = spec.failed_calls = 0;
+    for (auto& sub : spec.subcommands) {
+      sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+    }
+  }
+}
+
+}  // namespace duet

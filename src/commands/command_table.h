@@ -1,0 +1,95 @@
+// The command table: one plain aggregate per command, registered explicitly by each family's
+// Register*Commands() function (see register_all.cc). No macros, no static registration.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace duet {
+
+class CommandContext;
+class ArgReader;
+
+// Command flags, named as Redis's COMMAND INFO reports them.
+enum class CmdFlag : uint32_t {
+  kNone = 0,
+  kWrite = 1 << 0,
+  kReadOnly = 1 << 1,
+  kDenyOom = 1 << 2,
+  kAdmin = 1 << 3,
+  kPubSub = 1 << 4,
+  kNoScript = 1 << 5,
+  kBlocking = 1 << 6,
+  kLoading = 1 << 7,  // allowed while loading
+  kStale = 1 << 8,
+  kSkipMonitor = 1 << 9,
+  kSkipSlowlog = 1 << 10,
+  kFast = 1 << 11,
+  kNoAuth = 1 << 12,  // allowed before AUTH
+  kMayReplicate = 1 << 13,
+  kNoMulti = 1 << 14,   // cannot be queued in MULTI
+  kAllowBusy = 1 << 15,
+  kNoMandatoryKeys = 1 << 16,
+};
+constexpr CmdFlag operator|(CmdFlag a, CmdFlag b) {
+  return static_cast<CmdFlag>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));
+}
+constexpr bool HasFlag(CmdFlag set, CmdFlag f) {
+  return (static_cast<uint32_t>(set) & static_cast<uint32_t>(f)) != 0;
+}
+// Names of the set flags in Redis's COMMAND INFO order (e.g. "write", "denyoom", "fast").
+std::vector<std::string_view> FlagNames(CmdFlag flags);
+
+using CommandHandler = void (*)(CommandContext& ctx, ArgReader& args);
+
+struct CommandSpec {
+  std::string name;  // lower case; "config|get" style for subcommands
+  int arity = 0;     // Redis convention: >0 exact argc, <0 at least -arity (argc counts the name)
+  CmdFlag flags = CmdFlag::kNone;
+  int first_key = 0;
+  int last_key = 0;
+  int step = 0;
+  CommandHandler handler = nullptr;
+  std::string acl_categories;  // "@write @string @slow" as COMMAND INFO lists them
+  std::vector<CommandSpec> subcommands;  // container commands (CONFIG, CLIENT, OBJECT ...)
+
+  // Mutable statistics (INFO commandstats). Owned by the table entry.
+  mutable uint64_t calls = 0;
+  mutable uint64_t usec = 0;
+  mutable uint64_t rejected_calls = 0;
+  mutable uint64_t failed_calls = 0;
+
+  bool IsContainer() const { return !subcommands.empty(); }
+};
+
+class CommandTable {
+ public:
+  // Adds a command. A duplicate name replaces the earlier entry.
+  void Add(CommandSpec spec);
+  // Case-insensitive lookup of a top-level command; nullptr if unknown.
+  const CommandSpec* Find(std::string_view name) const;
+  // Case-insensitive lookup of a subcommand of a container command; nullptr if unknown.
+  static const CommandSpec* FindSub(const CommandSpec& parent, std::string_view sub);
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& [name, spec] : commands_) fn(spec);
+  }
+  size_t size() const { return commands_.size(); }
+  void ResetStats();
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, CommandSpec, Hash, std::equal_to<>> commands_;
+};
+
+// Registers every command family (commands/register_all.cc).
+void RegisterAllCommands(CommandTable& table);
+
+}  // namespace duet

@@ -1,0 +1,12 @@
+#include "commands/command_table.h"
+#include "commands/families.h"
+
+namespace duet {
+
+void RegisterAllCommands(CommandTable& table) {
+  RegisterStringCommands(table);
+  RegisterBitmapCommands(table);
+  RegisterKeyCommands(table);
+}
+
+}  // namespace duet

@@ -1,0 +1,8 @@
+#include "commands/command_context.h"
+#include "commands/families.h"
+
+namespace duet {
+
+void RegisterStringCommands(CommandTable& table) {}
+
+}  // namespace duet

@@ -1,0 +1,36 @@
+// String <-> number conversions and glob matching with Redis's exact acceptance rules.
+// These decide which inputs are "not an integer" or "not a valid float", so they must match
+// Redis byte for byte (string2ll, string2ld, ld2string, stringmatchlen in redis/src/util.c).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace duet {
+
+// Strict signed 64-bit parse: no spaces, no '+', no leading zeros ("0" only), no "-0".
+std::optional<int64_t> ParseInt64(std::string_view s);
+// Strict unsigned 64-bit parse with the same rules (no sign allowed).
+std::optional<uint64_t> ParseUint64(std::string_view s);
+// Redis's string2ld: strtold over the whole string, no leading space, no NaN, no overflow.
+std::optional<long double> ParseLongDouble(std::string_view s);
+// Redis's string2d-style parse used for float arguments (strtod, same rejections).
+std::optional<double> ParseDouble(std::string_view s);
+
+// Decimal text of v, written into buf (at least 21 bytes); returns the length.
+size_t FormatInt64(int64_t v, char* buf);
+std::string Int64ToString(int64_t v);
+// Redis's ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and '.') removed.
+std::string LongDoubleToHumanString(long double v);
+
+// Glob match as Redis's stringmatchlen: * ? [abc] [^a-z] and backslash escapes.
+bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
+
+// ASCII case-insensitive equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+void ToLowerInPlace(std::string& s);
+std::string ToLower(std::string_view s);
+
+}  // namespace duet

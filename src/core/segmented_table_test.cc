@@ -1,0 +1,99 @@
+#include "core/segmented_table.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace duet {
+namespace {
+
+struct Item {
+  std::string key;
+};
+struct ItemTraits {
+  static std::string_view KeyOf(const void* p) { return static_cast<const Item*>(p)->key; }
+};
+using Table = SegmentedTable<ItemTraits>;
+
+TEST(SegmentedTableTest, InsertFindEraseAcrossSplits) {
+  Table t;
+  std::vector<Item> items(20000);
+  for (size_t i = 0; i < items.size(); i++) {
+    items[i].key = "key:" + std::to_string(i);
+    t.Insert(&items[i], Table::Hash(items[i].key));
+  }
+  EXPECT_EQ(t.size(), 20000u);
+  EXPECT_GT(t.segment_count(), 300u);
+  for (size_t i = 0; i < items.size(); i++) {
+    auto s = t.Find(items[i].key);
+    ASSERT_TRUE(s) << i;
+    EXPECT_EQ(s.get(), &items[i]);
+  }
+  EXPECT_FALSE(t.Find("missing"));
+  for (size_t i = 0; i < items.size(); i += 2) {
+    EXPECT_EQ(t.Erase(items[i].key, Table::Hash(items[i].key)), &items[i]);
+  }
+  EXPECT_EQ(t.size(), 10000u);
+  for (size_t i = 0; i < items.size(); i++) {
+    EXPECT_EQ(static_cast<bool>(t.Find(items[i].key)), i % 2 == 1) << i;
+  }
+}
+
+TEST(SegmentedTableTest, MetadataSurvivesAndReplaceKeepsIt) {
+  Table t;
+  Item a{"a"}, a2{"a"};
+  auto slot = t.Insert(&a, Table::Hash("a"), 1234);
+  EXPECT_EQ(slot.meta(), 1234);
+  slot.Replace(&a2);
+  auto found = t.Find("a");
+  EXPECT_EQ(found.get(), &a2);
+  EXPECT_EQ(found.meta(), 1234);
+}
+
+TEST(SegmentedTableTest, ScanReturnsEveryElementPresentThroughoutWhileGrowing) {
+  Table t;
+  std::vector<Item> items(30000);
+  for (size_t i = 0; i < 10000; i++) {
+    items[i].key = "stable:" + std::to_string(i);
+    t.Insert(&items[i], Table::Hash(items[i].key));
+  }
+  std::set<std::string> seen;
+  uint64_t cursor = 0;
+  size_t next_new = 10000;
+  do {
+    cursor = t.Scan(cursor, [&](Table::SlotRef s) {
+      seen.insert(static_cast<Item*>(s.get())->key);
+    });
+    // Grow the table between steps: splits and directory doublings happen mid-scan.
+    for (int k = 0; k < 100 && next_new < items.size(); k++, next_new++) {
+      items[next_new].key = "new:" + std::to_string(next_new);
+      t.Insert(&items[next_new], Table::Hash(items[next_new].key));
+    }
+  } while (cursor != 0);
+  for (size_t i = 0; i < 10000; i++) EXPECT_TRUE(seen.count(items[i].key)) << items[i].key;
+}
+
+TEST(SegmentedTableTest, RandomReturnsMembersAndClearEmpties) {
+  Table t;
+  EXPECT_FALSE(t.Random(42));
+  std::vector<Item> items(100);
+  for (size_t i = 0; i < items.size(); i++) {
+    items[i].key = std::to_string(i);
+    t.Insert(&items[i], Table::Hash(items[i].key));
+  }
+  for (uint64_t r = 1; r < 50; r++) {
+    auto s = t.Random(r * 0x9E3779B97F4A7C15ULL);
+    ASSERT_TRUE(s);
+    auto* it = static_cast<Item*>(s.get());
+    EXPECT_GE(it, &items[0]);
+    EXPECT_LE(it, &items[99]);
+  }
+  t.Clear();
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_FALSE(t.Find("1"));
+}
+
+}  // namespace
+}  // namespace duet

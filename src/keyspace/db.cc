@@ -1,0 +1,202 @@
+#include "keyspace/db.h"
+
+#include <string>
+
+namespace duet {
+
+KeyTable::SlotRef Db::Find(std::string_view key) {
+  uint64_t h = KeyTable::Hash(key);
+  KeyTable::SlotRef slot = table_.Find(key, h);
+  if (!slot) return slot;
+  auto* e = static_cast<Entry*>(slot.get());
+  if (IsExpired(e)) {
+    DeleteExpired(slot);
+    return KeyTable::SlotRef();
+  }
+  slot.set_meta(ctx_->lru_clock);
+  return slot;
+}
+
+Entry* Db::FindRead(std::string_view key) {
+  KeyTable::SlotRef slot = Find(key);
+  if (!slot) {
+    ctx_->keyspace_misses++;
+    return nullptr;
+  }
+  ctx_->keyspace_hits++;
+  return static_cast<Entry*>(slot.get());
+}
+
+Entry* Db::Peek(std::string_view key) {
+  KeyTable::SlotRef slot = table_.Find(key);
+  if (!slot) return nullptr;
+  auto* e = static_cast<Entry*>(slot.get());
+  if (IsExpired(e)) {
+    DeleteExpired(slot);
+    return nullptr;
+  }
+  return e;
+}
+
+void Db::Add(Entry* e) {
+  table_.Insert(e, KeyTable::Hash(e->key()), ctx_->lru_clock);
+  if (e->has_expire()) expires_.Insert(e, KeyTable::Hash(e->key()));
+}
+
+void Db::Upsert(Entry* e) {
+  uint64_t h = KeyTable::Hash(e->key());
+  KeyTable::SlotRef slot = table_.Find(e->key(), h);
+  if (slot) {
+    Replace(slot, e);
+    slot.set_meta(ctx_->lru_clock);
+  } else {
+    table_.Insert(e, h, ctx_->lru_clock);
+    if (e->has_expire()) expires_.Insert(e, h);
+  }
+}
+
+void Db::Repoint(KeyTable::SlotRef slot, Entry* e) {
+  // The old pointer may be dangling; the expire index is found by key.
+  uint64_t h = KeyTable::Hash(e->key());
+  KeyTable::SlotRef exp = expires_.Find(e->key(), h);
+  slot.Replace(e);
+  if (exp) {
+    if (e->has_expire()) {
+      exp.Replace(e);
+    } else {
+      expires_.Erase(e->key(), h);
+    }
+  } else if (e->has_expire()) {
+    expires_.Insert(e, h);
+  }
+}
+
+void Db::Replace(KeyTable::SlotRef slot, Entry* e) {
+  auto* old = static_cast<Entry*>(slot.get());
+  if (old == e) return;
+  bool old_expires = old->has_expire();
+  slot.Replace(e);
+  if (old_expires || e->has_expire()) {
+    uint64_t h = KeyTable::Hash(e->key());
+    if (old_expires && e->has_expire()) {
+      expires_.Find(e->key(), h).Replace(e);
+    } else if (old_expires) {
+      expires_.Erase(e->key(), h);
+    } else {
+      expires_.Insert(e, h);
+    }
+  }
+  Entry::Free(old);
+}
+
+void Db::Unindex(Entry* e) {
+  if (e->has_expire()) expires_.Erase(e->key(), KeyTable::Hash(e->key()));
+}
+
+Entry* Db::Detach(std::string_view key) {
+  uint64_t h = KeyTable::Hash(key);
+  auto* e = static_cast<Entry*>(table_.Erase(key, h));
+  if (!e) return nullptr;
+  if (e->has_expire()) expires_.Erase(key, h);
+  if (IsExpired(e)) {
+    // Counts as an expiry, exactly as if it had been looked up first.
+    std::string k(key);
+    Entry::Free(e);
+    ctx_->expired_keys++;
+    if (ctx_->on_expired) ctx_->on_expired(index_, k);
+    return nullptr;
+  }
+  return e;
+}
+
+bool Db::Delete(std::string_view key) {
+  Entry* e = Detach(key);
+  if (!e) return false;
+  Entry::Free(e);
+  return true;
+}
+
+void Db::DeleteExpired(KeyTable::SlotRef slot) {
+  auto* e = static_cast<Entry*>(slot.get());
+  std::string key(e->key());
+  uint64_t h = KeyTable::Hash(key);
+  table_.Erase(key, h);
+  expires_.Erase(key, h);
+  Entry::Free(e);
+  ctx_->expired_keys++;
+  if (ctx_->on_expired) ctx_->on_expired(index_, key);
+}
+
+void Db::SetExpire(KeyTable::SlotRef slot, int64_t expire_ms) {
+  auto* old = static_cast<Entry*>(slot.get());
+  bool had = old->has_expire();
+  Entry* e = Entry::WithExpire(old, expire_ms);
+  uint64_t h = KeyTable::Hash(e->key());
+  slot.Replace(e);
+  if (had && e->has_expire()) {
+    if (e != old) expires_.Find(e->key(), h).Replace(e);
+  } else if (had) {
+    expires_.Erase(e->key(), h);
+  } else if (e->has_expire()) {
+    expires_.Insert(e, h);
+  }
+}
+
+uint64_t Db::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) {
+  // Collect first: expired keys found while scanning are deleted after the segment is read.
+  std::vector<Entry*> expired;
+  uint64_t next = table_.Scan(cursor, [&](KeyTable::SlotRef s) {
+    auto* e = static_cast<Entry*>(s.get());
+    if (IsExpired(e)) {
+      expired.push_back(e);
+    } else {
+      fn(e);
+    }
+  });
+  for (Entry* e : expired) {
+    std::string key(e->key());
+    KeyTable::SlotRef s = table_.Find(key);
+    if (s) DeleteExpired(s);
+  }
+  return next;
+}
+
+Entry* Db::RandomEntry(uint64_t (*rng)()) {
+  // Redis gives up after many expired picks and may return an expired key; we retry a
+  // bounded number of times and then fall back to a full lookup path.
+  for (int attempt = 0; attempt < 100 && table_.size() > 0; attempt++) {
+    KeyTable::SlotRef s = table_.Random(rng());
+    auto* e = static_cast<Entry*>(s.get());
+    if (!IsExpired(e)) return e;
+    DeleteExpired(s);
+  }
+  return nullptr;
+}
+
+void Db::Clear() {
+  table_.ForEach([](KeyTable::SlotRef s) { Entry::Free(static_cast<Entry*>(s.get())); });
+  table_.Clear();
+  expires_.Clear();
+}
+
+void Db::SwapContents(Db& other) {
+  std::swap(table_, other.table_);
+  std::swap(expires_, other.expires_);
+}
+
+size_t Db::ActiveExpireStep(size_t samples, uint64_t rnd, size_t* expired) {
+  *expired = 0;
+  size_t n = 0;
+  for (; n < samples && expires_.size() > 0; n++) {
+    rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+    KeyTable::SlotRef s = expires_.Random(rnd);
+    auto* e = static_cast<Entry*>(s.get());
+    if (IsExpired(e)) {
+      DeleteExpired(table_.Find(e->key()));
+      (*expired)++;
+    }
+  }
+  return n;
+}
+
+}  // namespace duet

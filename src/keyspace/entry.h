@@ -1,0 +1,105 @@
+// Entry: one key and its value in a single allocation.
+//
+// Layout (bytes):
+//   [0]      flags: bits 0-2 ValueType, bits 3-4 StringEncoding, bit 5 has-expire, bit 6 wide
+//   compact: [1] key length (u8), [2..3] value length (u16)            -> 4-byte header
+//   wide:    [1..4] key length (u32), [5..8] value length (u32)         -> 9-byte header
+//   then the expire time (int64 ms, unaligned) if has-expire, then the key bytes, then the
+//   value: the string bytes for strings, a CompositeValue* for other types.
+// A 12-byte key with a 16-byte value is exactly 32 bytes: one jemalloc size-class-32 block
+// with no padding. The LRU clock lives in the hash-table slot, not here.
+//
+// Entries are created and freed only through the static functions below; an Entry* is the
+// element pointer stored in the keyspace table. Changing the value size or adding/removing
+// the expire field returns a new Entry* (the caller repoints the table).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace duet {
+
+enum class ValueType : uint8_t { kString = 0, kList, kSet, kZSet, kHash, kStream };
+
+// How OBJECT ENCODING reports a string; the bytes are always stored as text.
+enum class StringEncoding : uint8_t { kEmbstr = 0, kRaw = 1, kInt = 2 };
+
+// Base of the non-string values (lists, hashes, ...). Owned by its Entry.
+class CompositeValue {
+ public:
+  virtual ~CompositeValue() = default;
+  virtual size_t MemoryUsage() const = 0;
+};
+
+class Entry {
+ public:
+  static constexpr int64_t kNoExpire = -1;
+
+  // New string entry. The encoding is derived from the value as Redis does for SET
+  // (int / embstr / raw) unless `raw` is true (results of APPEND, SETRANGE, ...).
+  static Entry* NewString(std::string_view key, std::string_view value, int64_t expire_ms,
+                          bool raw = false);
+  // New string entry with room for `capacity` value bytes (>= value.size()); for strings
+  // that grow by APPEND/SETRANGE, so appends are amortised O(1) like Redis's sds.
+  static Entry* NewStringWithCapacity(std::string_view key, std::string_view value,
+                                      size_t capacity, int64_t expire_ms);
+  static Entry* NewObject(std::string_view key, ValueType type, CompositeValue* value,
+                          int64_t expire_ms);
+  // Same key and value with a different expire (kNoExpire removes it). Frees `e` if it
+  // returns a different pointer.
+  static Entry* WithExpire(Entry* e, int64_t expire_ms);
+  // Frees the entry and its CompositeValue.
+  static void Free(Entry* e);
+
+  ValueType type() const { return static_cast<ValueType>(flags() & 7); }
+  StringEncoding encoding() const { return static_cast<StringEncoding>((flags() >> 3) & 3); }
+  void set_encoding(StringEncoding enc) {
+    bytes_[0] = static_cast<uint8_t>((flags() & ~0x18) | (static_cast<uint8_t>(enc) << 3));
+  }
+  bool has_expire() const { return flags() & kHasExpire; }
+  int64_t expire_ms() const;
+  // Precondition: has_expire().
+  void set_expire_ms(int64_t ms);
+
+  std::string_view key() const;
+  // String value. Precondition: type() == kString.
+  std::string_view str() const;
+  // Writable string bytes (size str().size()); for in-place SETRANGE/SETBIT/INCR.
+  char* mutable_str();
+  // Shrinks or grows the string's length within its allocation. Precondition:
+  // new_len <= StrCapacity().
+  void set_str_len(size_t new_len);
+  // How many value bytes fit without reallocating.
+  size_t StrCapacity() const;
+  CompositeValue* object() const;
+
+  // Bytes of this allocation (MEMORY USAGE), including any CompositeValue.
+  size_t MemoryUsage() const;
+
+ private:
+  static constexpr uint8_t kHasExpire = 1 << 5;
+  static constexpr uint8_t kWide = 1 << 6;
+  Entry() = delete;
+
+  uint8_t flags() const { return bytes_[0]; }
+  size_t HeaderSize() const { return (flags() & kWide) ? 9 : 4; }
+  size_t KeyLen() const;
+  size_t ValLen() const;
+  size_t KeyOffset() const { return HeaderSize() + (has_expire() ? 8 : 0); }
+
+  static Entry* Allocate(std::string_view key, size_t val_len, size_t capacity, ValueType type,
+                         int64_t expire_ms);
+
+  uint8_t bytes_[1];
+};
+
+// Hash-table traits: the table finds an element's key through this.
+struct EntryTraits {
+  static std::string_view KeyOf(const void* e) { return static_cast<const Entry*>(e)->key(); }
+};
+
+// Redis's rule for OBJECT ENCODING "int": string2ll succeeds on the whole value (<= 20 chars).
+bool LooksLikeInteger(std::string_view value);
+
+}  // namespace duet

@@ -1,0 +1,44 @@
+#include "keyspace/keyspace.h"
+
+namespace duet {
+
+Keyspace::Keyspace(int databases) {
+  dbs_.reserve(static_cast<size_t>(databases));
+  for (int i = 0; i < databases; i++) dbs_.emplace_back(i, &ctx_);
+}
+
+void Keyspace::SetNow(int64_t now_ms) {
+  ctx_.now_ms = now_ms;
+  ctx_.lru_clock = LruClockFromMs(now_ms);
+}
+
+void Keyspace::ActiveExpireCycle(int64_t budget_us, int64_t (*monotonic_us)()) {
+  constexpr size_t kSamples = 20;
+  int64_t start = monotonic_us();
+  int dbs = db_count();
+  for (int visited = 0; visited < dbs; visited++) {
+    Db& d = db(expire_db_cursor_);
+    expire_db_cursor_ = (expire_db_cursor_ + 1) % dbs;
+    for (int round = 0; d.expires_size() > 0; round++) {
+      rng_state_ = rng_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+      size_t expired = 0;
+      size_t sampled = d.ActiveExpireStep(kSamples, rng_state_, &expired);
+      // Stop on this db when under 10% of the sample was stale, as Redis does.
+      if (sampled == 0 || expired * 10 <= sampled) break;
+      if ((round & 15) == 15 && monotonic_us() - start > budget_us) return;
+    }
+    if (monotonic_us() - start > budget_us) return;
+  }
+}
+
+void Keyspace::FlushAll() {
+  for (Db& d : dbs_) d.Clear();
+}
+
+size_t Keyspace::TotalKeys() const {
+  size_t n = 0;
+  for (const Db& d : dbs_) n += d.size();
+  return n;
+}
+
+}  // namespace duet

@@ -1,0 +1,45 @@
+// Keyspace: the numbered databases of one server and their shared context (cached time,
+// LRU clock, keyspace statistics).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "keyspace/db.h"
+
+namespace duet {
+
+class Keyspace {
+ public:
+  explicit Keyspace(int databases);
+
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  Db& db(int index) { return dbs_[static_cast<size_t>(index)]; }
+  KeyspaceContext& ctx() { return ctx_; }
+
+  // Caches the time for the commands that follow (Redis caches it per command / per loop).
+  void SetNow(int64_t now_ms);
+  // Redis-style LRU clock (seconds) folded to 16 bits.
+  static uint16_t LruClockFromMs(int64_t ms) { return static_cast<uint16_t>(ms / 1000); }
+  // Seconds since the slot's LRU stamp, with 16-bit wraparound.
+  uint64_t IdleSeconds(uint16_t stamp) const {
+    return static_cast<uint16_t>(ctx_.lru_clock - stamp);
+  }
+
+  // Active expiry cycle (Redis's activeExpireCycle, "slow" mode): visits databases in turn,
+  // sampling 20 keys with a TTL at a time, and keeps going on a database while more than
+  // 10% of its sample was expired, until `budget_us` of monotonic time is spent.
+  void ActiveExpireCycle(int64_t budget_us, int64_t (*monotonic_us)());
+
+  // Removes every key of every database.
+  void FlushAll();
+  size_t TotalKeys() const;
+
+ private:
+  std::vector<Db> dbs_;
+  KeyspaceContext ctx_;
+  int expire_db_cursor_ = 0;
+  uint64_t rng_state_ = 0x853c49e6748fea9bULL;
+};
+
+}  // namespace duet

@@ -1,0 +1,173 @@
+// duet-server entry point: parse the command line and config file, set up logging,
+// daemonize if asked, then run the Server until shutdown.
+//
+//   duet-server [/path/to/duet.conf] [--directive value ...]
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "config/config.h"
+#include "config/config_table.h"
+#include "server/server.h"
+
+namespace {
+
+constexpr const char* kDuetVersion = "0.1.0";
+
+void Usage() {
+  fprintf(stderr,
+          "Usage: ./duet-server [/path/to/duet.conf] [options] [-]\n"
+          "       ./duet-server - (read config from stdin)\n"
+          "       ./duet-server -v or --version\n"
+          "       ./duet-server -h or --help\n\n"
+          "Examples:\n"
+          "       ./duet-server (run the server with default conf)\n"
+          "       ./duet-server /etc/duet/6379.conf\n"
+          "       ./duet-server --port 7777\n"
+          "       ./duet-server /etc/mycache.conf --loglevel verbose\n");
+}
+
+duet::LogLevel ParseLevel(const std::string& s) {
+  if (s == "debug") return duet::LogLevel::kDebug;
+  if (s == "verbose") return duet::LogLevel::kVerbose;
+  if (s == "warning") return duet::LogLevel::kWarning;
+  if (s == "nothing") return duet::LogLevel::kNothing;
+  return duet::LogLevel::kNotice;
+}
+
+bool Daemonize() {
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid > 0) _exit(0);
+  setsid();
+  int fd = open("/dev/null", O_RDWR);
+  if (fd >= 0) {
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO) close(fd);
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using duet::Log;
+  using duet::LogLevel;
+  if (argc >= 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
+    printf("duet server v=%s redis_version=7.0.15 bits=64\n", kDuetVersion);
+    return 0;
+  }
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    Usage();
+    return 0;
+  }
+
+  duet::Config config;
+  duet::ConfigTable table(&config);
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof(cwd))) config.dir = cwd;
+
+  int first_option = 1;
+  if (argc >= 2 && strncmp(argv[1], "--", 2) != 0) {
+    // A config file path (Redis also accepts "-" for stdin).
+    std::string path = argv[1];
+    first_option = 2;
+    duet::Status st;
+    if (path == "-") {
+      std::string text, line;
+      char buf[4096];
+      while (fgets(buf, sizeof(buf), stdin)) text += buf;
+      st = table.LoadString(text, "stdin");
+    } else {
+      char abs[PATH_MAX];
+      config.config_file = realpath(path.c_str(), abs) ? abs : path;
+      st = table.LoadFile(path);
+    }
+    if (!st.ok()) {
+      fprintf(stderr, "%s\n", st.message().c_str());
+      return 1;
+    }
+  }
+  std::string option_text;
+  duet::Status st = duet::ConfigTable::ArgsToConfigText(argc, argv, first_option, &option_text);
+  if (st.ok()) st = table.LoadString(option_text, "command line");
+  if (!st.ok()) {
+    fprintf(stderr, "%s\n", st.message().c_str());
+    return 1;
+  }
+
+  if (config.daemonize && !Daemonize()) {
+    fprintf(stderr, "Can't daemonize: %s\n", strerror(errno));
+    return 1;
+  }
+  if (!config.logfile.empty() && !duet::SetLogFile(config.logfile)) {
+    fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
+    return 1;
+  }
+  duet::SetLogLevel(ParseLevel(config.loglevel));
+  if (!config.dir.empty() && chdir(config.dir.c_str()) != 0) {
+    Log(LogLevel::kWarning, "Can't chdir to '{}': {}", config.dir, strerror(errno));
+    return 1;
+  }
+
+  Log(LogLevel::kNotice, "oO0OoO0OoO0Oo duet is starting oO0OoO0OoO0Oo");
+  Log(LogLevel::kNotice, "duet version={}, redis_version=7.0.15, bits=64, pid={}, just started",
+      kDuetVersion, static_cast<int>(getpid()));
+  if (config.config_file.empty()) {
+    Log(LogLevel::kWarning,
+        "Warning: no config file specified, using the default config. In order to specify a "
+        "config file use ./duet-server /path/to/duet.conf");
+  } else {
+    Log(LogLevel::kNotice, "Configuration loaded");
+  }
+  table.ReportUnsupported();
+
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+
+  duet::SystemClock clock;
+  duet::Server server(&config, &table, &clock);
+  st = server.Start();
+  if (!st.ok()) {
+    Log(LogLevel::kWarning, "{}", st.message());
+    return 1;
+  }
+  if (!config.pidfile.empty()) {
+    FILE* f = fopen(config.pidfile.c_str(), "w");
+    if (f) {
+      fprintf(f, "%d\n", static_cast<int>(getpid()));
+      fclose(f);
+    }
+  }
+  server.loop().AddFd(sfd, EPOLLIN, [&](uint32_t) {
+    signalfd_siginfo si;
+    if (read(sfd, &si, sizeof(si)) != sizeof(si)) return;
+    const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+    Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
+    server.RequestShutdown();
+  });
+  Log(LogLevel::kNotice, "Server initialized");
+  Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  int rc = server.Run();
+  Log(LogLevel::kWarning, "User requested shutdown...");
+  if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
+  if (!config.unixsocket.empty()) unlink(config.unixsocket.c_str());
+  Log(LogLevel::kWarning, "duet is now ready to exit, bye bye...");
+  return rc;
+}

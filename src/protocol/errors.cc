@@ -1,0 +1,68 @@
+#include "protocol/errors.h"
+
+#include "common/strutil.h"
+
+namespace duet::errors {
+
+namespace {
+// Redis truncates the echoed command and arguments to 128 bytes and replaces newlines so the
+// error stays one protocol line.
+std::string Sanitize(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return out;
+}
+}  // namespace
+
+std::string WrongArity(std::string_view cmd) {
+  return "ERR wrong number of arguments for '" + ToLower(cmd) + "' command";
+}
+
+// Redis formats these with %s: a NUL byte ends the string.
+static std::string_view CString(std::string_view s) { return s.substr(0, s.find('\0')); }
+
+std::string UnknownCommand(std::string_view cmd, const std::string_view* args, size_t nargs) {
+  // Same construction as Redis: each argument is cut to what is left of a 128-byte budget.
+  std::string list;
+  for (size_t i = 0; i < nargs && list.size() < 128; i++) {
+    size_t budget = 128 - list.size();
+    list += '\'';
+    list += CString(args[i]).substr(0, budget);
+    list += "' ";
+  }
+  return Sanitize("ERR unknown command '" + std::string(CString(cmd).substr(0, 128)) +
+                  "', with args beginning with: " + list);
+}
+
+std::string UnknownSubcommand(std::string_view cmd, std::string_view sub) {
+  std::string upper(cmd);
+  for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return Sanitize("ERR unknown subcommand '" + std::string(CString(sub).substr(0, 128)) + "'. Try " + upper +
+                  " HELP.");
+}
+
+std::string InvalidExpire(std::string_view cmd) {
+  return "ERR invalid expire time in '" + ToLower(cmd) + "' command";
+}
+
+std::string_view FromOpStatus(OpStatus st) {
+  switch (st) {
+    case OpStatus::kWrongType: return kWrongType;
+    case OpStatus::kNotInteger: return kNotInteger;
+    case OpStatus::kNotFloat: return kNotFloat;
+    case OpStatus::kOutOfRange: return kOverflow;
+    case OpStatus::kSyntax: return kSyntax;
+    case OpStatus::kOom: return kOom;
+    case OpStatus::kNoSuchKey: return kNoSuchKey;
+    case OpStatus::kBitOffset: return kBitOffset;
+    case OpStatus::kBitValue: return kBitValue;
+    case OpStatus::kStringTooLong: return kStringTooLong;
+    case OpStatus::kIncrNanOrInf: return kIncrNanInf;
+    case OpStatus::kSameObject: return kSameObject;
+    default: return "ERR internal error";
+  }
+}
+
+}  // namespace duet::errors

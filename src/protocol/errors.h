@@ -1,0 +1,58 @@
+// Every client-visible error string lives here, in Redis 7.0's exact wording.
+// Strings are stored without the leading '-'; the reply builder adds it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace duet::errors {
+
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kOom =
+    "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kIncrNanInf = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kSameObject =
+    "ERR source and destination objects are the same";
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthNoPassword =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
+inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+
+// "ERR wrong number of arguments for '<cmd>' command"
+std::string WrongArity(std::string_view cmd);
+// "ERR unknown command '<cmd>', with args beginning with: '<a>' '<b>' "
+std::string UnknownCommand(std::string_view cmd, const std::string_view* args, size_t nargs);
+// "ERR unknown subcommand '<sub>'. Try <CMD> HELP."
+std::string UnknownSubcommand(std::string_view cmd, std::string_view sub);
+// "ERR invalid expire time in '<cmd>' command"
+std::string InvalidExpire(std::string_view cmd);
+
+// The one mapping from OpStatus to Redis's text. kInvalidExpire needs the command name.
+std::string_view FromOpStatus(OpStatus st);
+
+}  // namespace duet::errors

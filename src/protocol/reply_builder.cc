@@ -1,0 +1,118 @@
+#include "protocol/reply_builder.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "common/strutil.h"
+#include "protocol/errors.h"
+
+namespace duet {
+
+void ReplyBuilder::Header(char type, size_t n) {
+  if (muted_) return;
+  char buf[32];
+  buf[0] = type;
+  size_t len = 1 + FormatInt64(static_cast<int64_t>(n), buf + 1);
+  buf[len++] = '\r';
+  buf[len++] = '\n';
+  out_->append(buf, len);
+}
+
+void ReplyBuilder::SimpleString(std::string_view s) {
+  if (muted_) return;
+  out_->push_back('+');
+  out_->append(s);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Error(std::string_view msg) {
+  errors_++;
+  last_error_.assign(msg);
+  if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
+  if (muted_) return;
+  out_->push_back('-');
+  out_->append(msg);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Error(OpStatus st) { Error(errors::FromOpStatus(st)); }
+
+void ReplyBuilder::Integer(int64_t v) {
+  if (muted_) return;
+  char buf[32];
+  buf[0] = ':';
+  size_t len = 1 + FormatInt64(v, buf + 1);
+  buf[len++] = '\r';
+  buf[len++] = '\n';
+  out_->append(buf, len);
+}
+
+void ReplyBuilder::Bulk(std::string_view s) {
+  if (muted_) return;
+  Header('$', s.size());
+  out_->append(s);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Null() {
+  if (muted_) return;
+  out_->append(resp3_ ? "_\r\n" : "$-1\r\n");
+}
+
+void ReplyBuilder::NullArray() {
+  if (muted_) return;
+  out_->append(resp3_ ? "_\r\n" : "*-1\r\n");
+}
+
+void ReplyBuilder::ArrayHeader(size_t n) { Header('*', n); }
+void ReplyBuilder::MapHeader(size_t n) { resp3_ ? Header('%', n) : Header('*', n * 2); }
+void ReplyBuilder::SetHeader(size_t n) { Header(resp3_ ? '~' : '*', n); }
+void ReplyBuilder::PushHeader(size_t n) { Header(resp3_ ? '>' : '*', n); }
+
+void ReplyBuilder::Double(double v) {
+  if (muted_) return;
+  char buf[128];
+  int len;
+  if (std::isinf(v)) {
+    len = snprintf(buf, sizeof(buf), "%s", v > 0 ? "inf" : "-inf");
+  } else {
+    len = snprintf(buf, sizeof(buf), "%.17g", v);
+  }
+  if (resp3_) {
+    out_->push_back(',');
+    out_->append(buf, static_cast<size_t>(len));
+    out_->append("\r\n", 2);
+  } else {
+    Bulk(std::string_view(buf, static_cast<size_t>(len)));
+  }
+}
+
+void ReplyBuilder::Bool(bool v) {
+  if (muted_) return;
+  if (resp3_) {
+    out_->append(v ? "#t\r\n" : "#f\r\n");
+  } else {
+    out_->append(v ? ":1\r\n" : ":0\r\n");
+  }
+}
+
+void ReplyBuilder::Verbatim(std::string_view s, std::string_view fmt) {
+  if (muted_) return;
+  if (!resp3_) return Bulk(s);
+  Header('=', s.size() + 4);
+  out_->append(fmt);
+  out_->push_back(':');
+  out_->append(s);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::BulkArray(const std::string_view* items, size_t n) {
+  ArrayHeader(n);
+  for (size_t i = 0; i < n; i++) Bulk(items[i]);
+}
+
+void ReplyBuilder::Raw(std::string_view bytes) {
+  if (!muted_) out_->append(bytes);
+}
+
+}  // namespace duet

@@ -1,0 +1,59 @@
+// Builds RESP2/RESP3 replies into a client's output buffer.
+//
+// The builder appends to a std::string owned by the caller (the Client); it never allocates
+// per reply beyond the buffer's own growth. Types that differ between protocol versions (null,
+// map, set, double, boolean, verbatim) are written in the client's negotiated version, so
+// handlers call one method whatever the client speaks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace duet {
+
+class ReplyBuilder {
+ public:
+  explicit ReplyBuilder(std::string* out) : out_(out) {}
+
+  void SetResp3(bool on) { resp3_ = on; }
+  bool resp3() const { return resp3_; }
+  // While muted (CLIENT REPLY OFF/SKIP) nothing is written.
+  void SetMuted(bool muted) { muted_ = muted; }
+  bool muted() const { return muted_; }
+  // Counts error replies written since the last reset (the dispatcher uses it for errorstats).
+  uint64_t error_count() const { return errors_; }
+  std::string_view last_error() const { return last_error_; }
+
+  void SimpleString(std::string_view s);  // +s
+  void Ok() { SimpleString("OK"); }
+  // `msg` starts with the error code ("ERR ...", "WRONGTYPE ..."); the '-' is added here.
+  void Error(std::string_view msg);
+  void Error(OpStatus st);
+  void Integer(int64_t v);
+  void Bulk(std::string_view s);
+  void Null();       // RESP2 $-1, RESP3 _
+  void NullArray();  // RESP2 *-1, RESP3 _
+  void ArrayHeader(size_t n);
+  void MapHeader(size_t n);   // n pairs; RESP2 writes an array of 2n
+  void SetHeader(size_t n);   // RESP2 writes an array
+  void PushHeader(size_t n);  // RESP3 >n; RESP2 *n
+  void Double(double v);      // RESP3 ,v; RESP2 bulk string as Redis formats it
+  void Bool(bool v);          // RESP3 #t/#f; RESP2 :1/:0
+  void Verbatim(std::string_view s, std::string_view fmt = "txt");  // RESP3 =; RESP2 bulk
+  void BulkArray(const std::string_view* items, size_t n);
+  // Appends pre-encoded protocol bytes.
+  void Raw(std::string_view bytes);
+
+ private:
+  void Header(char type, size_t n);
+  std::string* out_;
+  bool resp3_ = false;
+  bool muted_ = false;
+  uint64_t errors_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace duet

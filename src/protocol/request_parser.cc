@@ -1,0 +1,176 @@
+#include "protocol/request_parser.h"
+
+#include <cctype>
+#include <climits>
+#include <cstring>
+
+#include "common/strutil.h"
+
+namespace duet {
+
+namespace {
+constexpr size_t kInlineMaxSize = 64 * 1024;  // PROTO_INLINE_MAX_SIZE
+
+// Parses the integer between buf[start] and the '\r' at `cr`, with string2ll's rules.
+bool ParseCount(std::string_view buf, size_t start, size_t cr, int64_t* out) {
+  auto v = ParseInt64(buf.substr(start, cr - start));
+  if (!v) return false;
+  *out = *v;
+  return true;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+RequestParser::Outcome RequestParser::Fail(std::string msg) {
+  error_ = std::move(msg);
+  return {State::kError};
+}
+
+RequestParser::Outcome RequestParser::Parse(std::string_view buf, const ParserLimits& limits) {
+  if (buf.empty()) return {State::kIncomplete};
+  if (buf[0] == '*') return ParseMultibulk(buf, limits);
+  return ParseInline(buf);
+}
+
+RequestParser::Outcome RequestParser::ParseMultibulk(std::string_view buf,
+                                                     const ParserLimits& limits) {
+  size_t cr = buf.find('\r');
+  if (cr == std::string_view::npos) {
+    if (buf.size() > kInlineMaxSize) return Fail("Protocol error: too big mbulk count string");
+    return {State::kIncomplete};
+  }
+  if (cr + 2 > buf.size()) return {State::kIncomplete};  // need the '\n' too
+  int64_t count;
+  if (!ParseCount(buf, 1, cr, &count) || count > INT_MAX) {
+    return Fail("Protocol error: invalid multibulk length");
+  }
+  if (count > 10 && limits.auth_required) {
+    return Fail("Protocol error: unauthenticated multibulk length");
+  }
+  size_t pos = cr + 2;
+  if (count <= 0) return {State::kEmpty, pos};
+
+  args_.clear();
+  if (static_cast<size_t>(count) < 1024) args_.reserve(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; i++) {
+    size_t lcr = buf.find('\r', pos);
+    if (lcr == std::string_view::npos) {
+      if (buf.size() - pos > kInlineMaxSize) {
+        return Fail("Protocol error: too big bulk count string");
+      }
+      return {State::kIncomplete};
+    }
+    if (lcr + 2 > buf.size()) return {State::kIncomplete};
+    if (buf[pos] != '$') {
+      return Fail(std::string("Protocol error: expected '$', got '") + buf[pos] + "'");
+    }
+    int64_t len;
+    if (!ParseCount(buf, pos + 1, lcr, &len) || len < 0 || len > limits.proto_max_bulk_len) {
+      return Fail("Protocol error: invalid bulk length");
+    }
+    if (len > 16384 && limits.auth_required) {
+      return Fail("Protocol error: unauthenticated bulk length");
+    }
+    pos = lcr + 2;
+    // Like Redis, the two bytes after the payload are skipped without being checked.
+    if (buf.size() - pos < static_cast<size_t>(len) + 2) {
+      return {State::kIncomplete, 0, pos + static_cast<size_t>(len) + 2};
+    }
+    args_.emplace_back(buf.data() + pos, static_cast<size_t>(len));
+    pos += static_cast<size_t>(len) + 2;
+  }
+  return {State::kCommand, pos};
+}
+
+RequestParser::Outcome RequestParser::ParseInline(std::string_view buf) {
+  size_t nl = buf.find('\n');
+  if (nl == std::string_view::npos) {
+    if (buf.size() > kInlineMaxSize) return Fail("Protocol error: too big inline request");
+    return {State::kIncomplete};
+  }
+  size_t line_len = nl;
+  if (line_len > 0 && buf[line_len - 1] == '\r') line_len--;
+  if (!SplitArgs(buf.substr(0, line_len), &inline_args_)) {
+    return Fail("Protocol error: unbalanced quotes in request");
+  }
+  if (inline_args_.empty()) return {State::kEmpty, nl + 1};
+  args_.assign(inline_args_.begin(), inline_args_.end());
+  return {State::kCommand, nl + 1};
+}
+
+bool RequestParser::SplitArgs(std::string_view line, std::vector<std::string>* out) {
+  out->clear();
+  // sdssplitargs works on a C string: an embedded NUL ends the input.
+  size_t nul = line.find('\0');
+  if (nul != std::string_view::npos) line = line.substr(0, nul);
+  size_t i = 0, n = line.size();
+  auto at = [&](size_t k) -> char { return k < n ? line[k] : '\0'; };
+  while (true) {
+    while (i < n && isspace(static_cast<unsigned char>(line[i]))) i++;
+    if (i >= n) return true;
+    bool in_dq = false, in_sq = false, done = false;
+    std::string cur;
+    while (!done) {
+      char c = at(i);
+      if (in_dq) {
+        if (c == '\\' && at(i + 1) == 'x' && HexValue(at(i + 2)) >= 0 &&
+            HexValue(at(i + 3)) >= 0) {
+          cur.push_back(static_cast<char>(HexValue(at(i + 2)) * 16 + HexValue(at(i + 3))));
+          i += 3;
+        } else if (c == '\\' && at(i + 1)) {
+          i++;
+          char e = at(i);
+          switch (e) {
+            case 'n': cur.push_back('\n'); break;
+            case 'r': cur.push_back('\r'); break;
+            case 't': cur.push_back('\t'); break;
+            case 'b': cur.push_back('\b'); break;
+            case 'a': cur.push_back('\a'); break;
+            default: cur.push_back(e); break;
+          }
+        } else if (c == '"') {
+          // A closing quote must be followed by a space or the end.
+          if (at(i + 1) && !isspace(static_cast<unsigned char>(at(i + 1)))) return false;
+          done = true;
+        } else if (!c) {
+          return false;  // unterminated quotes
+        } else {
+          cur.push_back(c);
+        }
+      } else if (in_sq) {
+        if (c == '\\' && at(i + 1) == '\'') {
+          i++;
+          cur.push_back('\'');
+        } else if (c == '\'') {
+          if (at(i + 1) && !isspace(static_cast<unsigned char>(at(i + 1)))) return false;
+          done = true;
+        } else if (!c) {
+          return false;
+        } else {
+          cur.push_back(c);
+        }
+      } else {
+        switch (c) {
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '\0': done = true; break;
+          case '"': in_dq = true; break;
+          case '\'': in_sq = true; break;
+          default: cur.push_back(c); break;
+        }
+      }
+      if (at(i)) i++;
+    }
+    out->push_back(std::move(cur));
+  }
+}
+
+}  // namespace duet

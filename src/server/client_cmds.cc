@@ -1,0 +1,8 @@
+#include "server/server_commands.h"
+#include "server/server_context.h"
+
+namespace duet {
+
+void RegisterClientCommands(CommandTable& table) {}
+
+}  // namespace duet

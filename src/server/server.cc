@@ -1,0 +1,394 @@
+#include "server/server.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "common/log.h"
+#include "net/socket.h"
+#include "server/server_commands.h"
+
+namespace duet {
+
+namespace {
+constexpr size_t kReadChunk = 16 * 1024;  // PROTO_IOBUF_LEN
+constexpr std::string_view kProtectedModeDenied =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from "
+    "the loopback interface. If you want to connect from external computers to Redis you may "
+    "adopt one of the following solutions: 1) Just disable protected mode sending the command "
+    "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the "
+    "same host the server is running, however MAKE SURE Redis is not publicly accessible from "
+    "internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively "
+    "you can just disable the protected mode by editing the Redis configuration file, and "
+    "setting the protected mode option to 'no', and then restarting the server. 3) If you "
+    "started the server manually just for testing, restart it with the '--protected-mode no' "
+    "option. 4) Set up an authentication password for the default user. NOTE: You only need to "
+    "do one of the above things in order for the server to start accepting connections from "
+    "the outside.\r\n";
+
+std::string RandomHex(size_t n) {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; i++) out.push_back(kHex[rd() & 15]);
+  return out;
+}
+
+int64_t MonotonicUsNow() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+}
+}  // namespace
+
+Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
+    : config_(config),
+      config_table_(config_table),
+      clock_(clock),
+      keyspace_(config->databases),
+      run_id_(RandomHex(40)) {
+  RegisterAllCommands(commands_);
+  RegisterServerCommands(commands_);
+  config_table_->SetApplyHook([this](const std::string& name) { return ApplyConfigChange(name); });
+}
+
+Server::~Server() {
+  for (auto& [id, c] : clients_) close(c->fd());
+  for (int fd : listen_fds_) close(fd);
+}
+
+Status Server::Start() {
+  start_time_ms_ = clock_->NowMs();
+  keyspace_.SetNow(start_time_ms_);
+  for (const std::string& raw : config_->bind) {
+    // A leading '-' marks an address that may be unavailable (e.g. IPv6 off).
+    bool optional = !raw.empty() && raw[0] == '-';
+    std::string addr = optional ? raw.substr(1) : raw;
+    if (config_->port == 0) break;
+    std::string err;
+    int fd = ListenTcp(addr, config_->port, config_->tcp_backlog, &err);
+    if (fd < 0) {
+      if (optional) continue;
+      return Status::Error(err);
+    }
+    listen_fds_.push_back(fd);
+    loop_.AddFd(fd, EPOLLIN, [this, fd](uint32_t) { OnAccept(fd, false); });
+  }
+  if (!config_->unixsocket.empty()) {
+    std::string err;
+    int fd = ListenUnix(config_->unixsocket, static_cast<unsigned>(config_->unixsocketperm),
+                        config_->tcp_backlog, &err);
+    if (fd < 0) return Status::Error(err);
+    listen_fds_.push_back(fd);
+    loop_.AddFd(fd, EPOLLIN, [this, fd](uint32_t) { OnAccept(fd, true); });
+  }
+  if (listen_fds_.empty() && config_->port != 0) {
+    return Status::Error("Failed listening on port " + std::to_string(config_->port) +
+                         " (tcp), aborting.");
+  }
+  loop_.SetBeforeSleep([this] { BeforeSleep(); });
+  int hz = config_->hz > 0 ? config_->hz : 1;
+  loop_.AddPeriodicTimer(1000 / hz, [this] { Cron(); });
+  return Status::Ok();
+}
+
+int Server::Run() {
+  loop_.Run();
+  return 0;
+}
+
+Client* Server::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+bool Server::ProtectedModeRejects(const Client& client) const {
+  if (!config_->protected_mode || !config_->requirepass.empty() || client.is_unix) return false;
+  const std::string& ip = client.peer_ip;
+  return !(ip == "127.0.0.1" || ip == "::1" || ip.rfind("127.", 0) == 0 ||
+           ip == "::ffff:127.0.0.1");
+}
+
+void Server::OnAccept(int listen_fd, bool is_unix) {
+  // Accept a bounded batch per wake-up, like Redis's MAX_ACCEPTS_PER_CALL.
+  for (int i = 0; i < 1000; i++) {
+    std::string ip;
+    int port = 0;
+    bool unix_peer = false;
+    int fd = AcceptConnection(listen_fd, &ip, &port, &unix_peer);
+    if (fd < 0) return;
+    if (!is_unix) {
+      SetNoDelay(fd);
+      if (config_->tcp_keepalive > 0) SetKeepAlive(fd, config_->tcp_keepalive);
+    }
+    auto client = std::make_unique<Client>(next_client_id_++, fd);
+    client->is_unix = is_unix;
+    client->peer_ip = ip;
+    client->peer_port = port;
+    client->local_addr = is_unix ? config_->unixsocket : LocalAddress(fd);
+    client->created_ms = client->last_interaction_ms = clock_->NowMs();
+    client->authenticated = config_->requirepass.empty();
+    stats_.total_connections_received++;
+    if (static_cast<int>(clients_.size()) >= config_->maxclients) {
+      static constexpr std::string_view kMsg = "-ERR max number of clients reached\r\n";
+      ssize_t ignored = write(fd, kMsg.data(), kMsg.size());
+      (void)ignored;
+      stats_.rejected_connections++;
+      close(fd);
+      continue;
+    }
+    if (ProtectedModeRejects(*client)) {
+      ssize_t ignored = write(fd, kProtectedModeDenied.data(), kProtectedModeDenied.size());
+      (void)ignored;
+      stats_.rejected_connections++;
+      close(fd);
+      continue;
+    }
+    uint64_t id = client->id();
+    clients_.emplace(id, std::move(client));
+    loop_.AddFd(fd, EPOLLIN, [this, id](uint32_t ev) { OnClientEvent(id, ev); });
+  }
+}
+
+void Server::OnClientEvent(uint64_t id, uint32_t events) {
+  Client* c = FindClient(id);
+  if (!c) return;
+  if (events & EPOLLOUT) {
+    if (!WriteToClient(*c)) return;  // freed
+  }
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) ReadFromClient(*c);
+}
+
+void Server::ReadFromClient(Client& c) {
+  if (c.closing) return;
+  size_t want = kReadChunk;
+  IoBuffer& q = c.query();
+  char* dst = q.PrepareWrite(want);
+  ssize_t n = read(c.fd(), dst, want);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EINTR) return;
+    FreeClient(c.id());
+    return;
+  }
+  if (n == 0) {
+    FreeClient(c.id());
+    return;
+  }
+  q.CommitWrite(static_cast<size_t>(n));
+  stats_.net_input_bytes += static_cast<uint64_t>(n);
+  c.last_interaction_ms = keyspace_.ctx().now_ms;
+  if (static_cast<int64_t>(q.size()) > config_->client_query_buffer_limit) {
+    Log(LogLevel::kWarning, "Closing client that reached max query buffer length: id={} addr={}",
+        c.id(), c.PeerId());
+    stats_.client_query_buffer_limit_disconnections++;
+    FreeClient(c.id());
+    return;
+  }
+  ProcessInput(c);
+}
+
+void Server::ProcessInput(Client& c) {
+  uint64_t id = c.id();
+  IoBuffer& q = c.query();
+  ParserLimits limits;
+  limits.proto_max_bulk_len = config_->proto_max_bulk_len;
+  while (q.size() > 0 && !c.close_after_reply && !c.closing) {
+    if (c.paused) break;
+    limits.auth_required = !c.authenticated && !config_->requirepass.empty();
+    RequestParser::Outcome out = c.parser().Parse(q.Readable(), limits);
+    if (out.state == RequestParser::State::kIncomplete) {
+      if (out.need > q.size()) q.PrepareWrite(out.need - q.size());
+      break;
+    }
+    if (out.state == RequestParser::State::kError) {
+      c.reply().Error("ERR " + c.parser().error());
+      CountError("ERR");
+      Log(LogLevel::kVerbose, "Protocol error ({}) from client: id={} addr={}",
+          c.parser().error(), c.id(), c.PeerId());
+      c.close_after_reply = true;
+      break;
+    }
+    if (out.state == RequestParser::State::kCommand) {
+      const auto& args = c.parser().args();
+      if (!Execute(c, std::span<const std::string_view>(args.data(), args.size()))) {
+        c.paused = true;
+        break;
+      }
+      if (!FindClient(id)) return;  // freed during execution (not expected, but safe)
+    }
+    q.Consume(out.consumed);
+  }
+  if (q.size() == 0) q.ShrinkIfIdle(256 * 1024);
+  if (!c.out().empty() || c.close_after_reply) QueueWrite(c);
+}
+
+void Server::QueueWrite(Client& c) {
+  if (c.pending_write) return;
+  c.pending_write = true;
+  pending_writes_.push_back(c.id());
+}
+
+bool Server::WriteToClient(Client& c) {
+  std::string& out = c.out();
+  size_t& pos = c.out_pos();
+  while (pos < out.size()) {
+    ssize_t n = write(c.fd(), out.data() + pos, out.size() - pos);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      FreeClient(c.id());
+      return false;
+    }
+    pos += static_cast<size_t>(n);
+    stats_.net_output_bytes += static_cast<uint64_t>(n);
+  }
+  if (pos == out.size()) {
+    out.clear();
+    pos = 0;
+    if (out.capacity() > 1024 * 1024) out.shrink_to_fit();
+    if (c.want_write_event) {
+      c.want_write_event = false;
+      loop_.ModifyFd(c.fd(), EPOLLIN);
+    }
+    if (c.close_after_reply) {
+      FreeClient(c.id());
+      return false;
+    }
+  } else if (!c.want_write_event) {
+    c.want_write_event = true;
+    loop_.ModifyFd(c.fd(), EPOLLIN | EPOLLOUT);
+  }
+  return true;
+}
+
+void Server::CloseClient(Client& c) {
+  if (&c == current_client_) {
+    c.closing = true;
+    pending_close_.push_back(c.id());
+    return;
+  }
+  FreeClient(c.id());
+}
+
+void Server::FreeClient(uint64_t id) {
+  auto it = clients_.find(id);
+  if (it == clients_.end()) return;
+  Client& c = *it->second;
+  loop_.RemoveFd(c.fd());
+  close(c.fd());
+  if (c.is_monitor) std::erase(monitors_, id);
+  clients_.erase(it);
+}
+
+void Server::BeforeSleep() {
+  for (uint64_t id : pending_close_) FreeClient(id);
+  pending_close_.clear();
+  // Swap out: writing may queue nothing new, but be safe against re-entrancy.
+  std::vector<uint64_t> pending;
+  pending.swap(pending_writes_);
+  for (uint64_t id : pending) {
+    Client* c = FindClient(id);
+    if (!c) continue;
+    c->pending_write = false;
+    WriteToClient(*c);
+  }
+  if (pending_writes_.capacity() < pending.capacity()) {
+    pending.clear();
+    pending_writes_.swap(pending);
+  }
+  if (shutdown_requested_) loop_.Stop();
+}
+
+void Server::Cron() {
+  cron_loops_++;
+  int64_t now = clock_->NowMs();
+  keyspace_.SetNow(now);
+
+  // Instantaneous metrics, sampled every 100 ms like Redis's trackInstantaneousMetric.
+  if (now - stats_.last_sample_ms >= 100) {
+    int64_t dt = now - stats_.last_sample_ms;
+    if (stats_.last_sample_ms != 0 && dt > 0) {
+      int i = stats_.sample_idx;
+      stats_.ops_samples[i] =
+          (stats_.total_commands_processed - stats_.last_sample_ops) * 1000 / dt;
+      stats_.in_bytes_samples[i] = (stats_.net_input_bytes - stats_.last_sample_in) * 1000 / dt;
+      stats_.out_bytes_samples[i] =
+          (stats_.net_output_bytes - stats_.last_sample_out) * 1000 / dt;
+      stats_.sample_idx = (i + 1) % ServerStats::kSamples;
+    }
+    stats_.last_sample_ms = now;
+    stats_.last_sample_ops = stats_.total_commands_processed;
+    stats_.last_sample_in = stats_.net_input_bytes;
+    stats_.last_sample_out = stats_.net_output_bytes;
+  }
+
+  // Idle timeout.
+  if (config_->timeout > 0) {
+    std::vector<uint64_t> idle;
+    for (auto& [id, c] : clients_) {
+      if (!c->is_monitor && now - c->last_interaction_ms > int64_t{config_->timeout} * 1000) {
+        idle.push_back(id);
+      }
+    }
+    for (uint64_t id : idle) {
+      Log(LogLevel::kVerbose, "Closing idle client");
+      FreeClient(id);
+    }
+  }
+
+  if (pause_until_ms_ && now >= pause_until_ms_) UnpauseClients();
+
+  // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
+  // so a concurrent client is not kept waiting.
+  if (config_->active_expire_enabled) {
+    int hz = config_->hz > 0 ? config_->hz : 1;
+    int64_t budget = 250'000 / hz;
+    if (budget > 5000) budget = 5000;
+    keyspace_.ActiveExpireCycle(budget, MonotonicUsNow);
+  }
+}
+
+void Server::PauseClients(int64_t until_ms, bool write_only) {
+  pause_until_ms_ = until_ms;
+  pause_write_only_ = write_only;
+}
+
+void Server::UnpauseClients() {
+  pause_until_ms_ = 0;
+  for (auto& [id, c] : clients_) {
+    if (c->paused) {
+      c->paused = false;
+      ProcessInput(*c);
+    }
+  }
+}
+
+bool Server::IsPausedFor(const Client& client, const CommandSpec& spec) const {
+  if (!pause_until_ms_) return false;
+  if (!pause_write_only_) return true;
+  return HasFlag(spec.flags, CmdFlag::kWrite) || HasFlag(spec.flags, CmdFlag::kMayReplicate);
+}
+
+std::string Server::ApplyConfigChange(const std::string& name) {
+  if (name == "loglevel") {
+    static const char* kLevels[] = {"debug", "verbose", "notice", "warning", "nothing"};
+    for (int i = 0; i < 5; i++) {
+      if (config_->loglevel == kLevels[i]) SetLogLevel(static_cast<LogLevel>(i));
+    }
+  } else if (name == "requirepass") {
+    // Redis keeps existing connections authenticated; new ones need the new password.
+  } else if (name == "slowlog-max-len") {
+    slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
+  } else if (name == "dir") {
+    if (chdir(config_->dir.c_str()) != 0) return strerror(errno);
+    char buf[4096];
+    if (getcwd(buf, sizeof(buf))) config_->dir = buf;
+  }
+  return "";
+}
+
+}  // namespace duet

@@ -1,0 +1,119 @@
+// Server: owns everything of one duet instance — config, keyspace, clients, the command
+// table, the event loop — and runs the request flow of DESIGN.md ("One request, end to end").
+//
+// Threading: every method runs on the event-loop thread. No globals: all state hangs off
+// this object.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command_table.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "config/config_table.h"
+#include "keyspace/keyspace.h"
+#include "net/event_loop.h"
+#include "server/client.h"
+#include "server/slowlog.h"
+#include "server/stats.h"
+
+namespace duet {
+
+class Server {
+ public:
+  Server(Config* config, ConfigTable* config_table, const Clock* clock);
+  ~Server();
+
+  // Opens the listening sockets; returns an error naming the address on failure.
+  Status Start();
+  // Runs the event loop until shutdown; returns the process exit code.
+  int Run();
+  // Asks the loop to stop after this iteration (SHUTDOWN, SIGTERM).
+  void RequestShutdown() { shutdown_requested_ = true; loop_.Stop(); }
+
+  // Executes one command for a client (the Dispatcher path). args[0] is the command name.
+  // Returns false when the command was not run because clients are paused (CLIENT PAUSE);
+  // the caller keeps it in the query buffer and retries after the pause.
+  bool Execute(Client& client, std::span<const std::string_view> args);
+
+  Config& config() { return *config_; }
+  ConfigTable& config_table() { return *config_table_; }
+  Keyspace& keyspace() { return keyspace_; }
+  CommandTable& commands() { return commands_; }
+  ServerStats& stats() { return stats_; }
+  SlowLog& slowlog() { return slowlog_; }
+  const Clock& clock() const { return *clock_; }
+  EventLoop& loop() { return loop_; }
+
+  // Clients, in creation order (CLIENT LIST order).
+  const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const {
+    return clients_;
+  }
+  Client* FindClient(uint64_t id);
+  // Closes a client now, or after the current command when it is the one executing.
+  void CloseClient(Client& client);
+  // Marks a client to have its output written before the loop sleeps.
+  void QueueWrite(Client& client);
+
+  // MONITOR: feeds a formatted line to every monitoring client.
+  void FeedMonitors(const Client& from, std::span<const std::string_view> args);
+  std::vector<uint64_t>& monitors() { return monitors_; }
+
+  // CLIENT PAUSE state.
+  void PauseClients(int64_t until_ms, bool write_only);
+  void UnpauseClients();
+
+  int64_t start_time_ms() const { return start_time_ms_; }
+  uint64_t next_client_id() const { return next_client_id_; }
+  int hz() const { return config_->hz; }
+  uint64_t cron_loops() const { return cron_loops_; }
+  std::string run_id() const { return run_id_; }
+  // The client whose command is executing right now (nullptr outside Execute).
+  Client* current_client() { return current_client_; }
+
+  // Called by CONFIG SET after a directive changed.
+  std::string ApplyConfigChange(const std::string& name);
+
+ private:
+  void OnAccept(int listen_fd, bool is_unix);
+  void OnClientEvent(uint64_t id, uint32_t events);
+  void ReadFromClient(Client& client);
+  void ProcessInput(Client& client);
+  bool WriteToClient(Client& client);
+  void FreeClient(uint64_t id);
+  void BeforeSleep();
+  void Cron();
+  bool ProtectedModeRejects(const Client& client) const;
+  bool IsPausedFor(const Client& client, const CommandSpec& spec) const;
+  void Reject(Client& client, const CommandSpec* spec, std::string_view error);
+  void CountError(std::string_view error);
+
+  Config* config_;
+  ConfigTable* config_table_;
+  const Clock* clock_;
+  EventLoop loop_;
+  Keyspace keyspace_;
+  CommandTable commands_;
+  ServerStats stats_;
+  SlowLog slowlog_;
+  std::vector<int> listen_fds_;
+  std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
+  std::vector<uint64_t> pending_writes_;
+  std::vector<uint64_t> pending_close_;
+  std::vector<uint64_t> monitors_;
+  uint64_t next_client_id_ = 1;
+  int64_t start_time_ms_ = 0;
+  uint64_t cron_loops_ = 0;
+  bool shutdown_requested_ = false;
+  Client* current_client_ = nullptr;
+  int64_t pause_until_ms_ = 0;
+  bool pause_write_only_ = false;
+  std::string run_id_;
+};
+
+}  // namespace duet

@@ -1,0 +1,14 @@
+#include "server/server_commands.h"
+
+namespace duet {
+
+void RegisterServerCommands(CommandTable& table) {
+  RegisterConnectionCommands(table);
+  RegisterClientCommands(table);
+  RegisterConfigCommands(table);
+  RegisterInfoCommands(table);
+  RegisterIntrospectionCommands(table);
+  RegisterAdminCommands(table);
+}
+
+}  // namespace duet

@@ -1,0 +1,24 @@
+// Registration of the server-level command families (they live in server/ because they need
+// the Server: connections, clients, config, introspection).
+#pragma once
+
+#include "commands/command_table.h"
+
+namespace duet {
+
+void RegisterServerCommands(CommandTable& table);
+
+// One function per family; each lives in its own *_cmds.cc file in server/.
+void RegisterConnectionCommands(CommandTable& table);  // PING ECHO QUIT RESET AUTH HELLO SELECT
+void RegisterClientCommands(CommandTable& table);      // CLIENT *
+void RegisterConfigCommands(CommandTable& table);      // CONFIG *
+void RegisterInfoCommands(CommandTable& table);        // INFO
+void RegisterIntrospectionCommands(CommandTable& table);  // COMMAND, SLOWLOG, MONITOR, TIME
+void RegisterAdminCommands(CommandTable& table);       // DEBUG, SHUTDOWN, FUNCTION
+
+}  // namespace duet
+
+namespace duet {
+// CLIENT SETNAME / HELLO SETNAME name rule (printable ASCII, no spaces).
+bool IsValidClientName(std::string_view name);
+}  // namespace duet

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Differential tests: every case file in tests/diff/cases is replayed against redis-server
+7.0.15 and duet-server; replies must match byte for byte.
+
+Case file format (one command per line; '#' starts a comment line):
+  SET k "a b"            a command, split with POSIX shell quoting, sent as a RESP multibulk
+  !esc SET k "\\x00\\n"   same, but each argument is unescaped (\\xHH, \\n, \\r, \\t, \\\\)
+  !raw <bytes>           raw protocol bytes (Python escapes: \\r\\n \\xHH); reads one reply
+  !rawn N <bytes>        raw bytes, then N replies
+  !rawclose <bytes>      raw bytes, then everything until the server closes the connection;
+                         a new connection is opened afterwards
+  !type CMD ...          compare only the reply's type byte (nondeterministic values)
+  !sorted CMD ...        compare an array reply as a sorted list of its elements
+  !reconnect             open a fresh connection (RESP2, db 0)
+Each file starts on a fresh connection after FLUSHALL on both servers.
+Usage: run_diff.py [case files...]   (default: all cases)
+"""
+import codecs
+import glob
+import os
+import shlex
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lib.resp import ConnectionClosed, RawConnection, encode  # noqa: E402
+from lib.servers import ServerProcess  # noqa: E402
+
+
+def unescape(s):
+    return codecs.decode(s.encode("latin-1"), "unicode_escape").encode("latin-1")
+
+
+def split_array(conn_bytes):
+    """Splits an array reply into its element byte strings (top level only)."""
+    c = RawConnection.__new__(RawConnection)
+    c.buf = conn_bytes
+    c.sock = None
+    first_eol = conn_bytes.find(b"\r\n")
+    n = int(conn_bytes[1:first_eol])
+    elems, pos = [], first_eol + 2
+    for _ in range(max(n, 0)):
+        end = c._parse(pos)
+        elems.append(conn_bytes[pos:end])
+        pos = end
+    return conn_bytes[:first_eol], sorted(elems)
+
+
+class Runner:
+    def __init__(self, ports):
+        self.ports = ports
+        self.conns = None
+        self.cases = 0
+        self.failures = []
+
+    def connect(self):
+        if self.conns:
+            for c in self.conns:
+                c.close()
+        self.conns = [RawConnection(p) for p in self.ports]
+
+    def exchange(self, payload, mode, nreplies=1):
+        out = []
+        for c in self.conns:
+            try:
+                c.send(payload)
+                if mode == "close":
+                    out.append(c.read_until_close())
+                else:
+                    out.append(b"".join(c.read_reply() for _ in range(nreplies)))
+            except ConnectionClosed:
+                out.append(b"<connection closed>")
+            except Exception as e:  # timeouts, resets
+                out.append(b"<error: " + str(e).encode() + b">")
+        return out
+
+    def run_file(self, path):
+        self.connect()
+        self.exchange(encode(["FLUSHALL"]), "reply")
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for lineno, line in enumerate(lines, 1):
+            s = line.strip()
+            if not s or s.startswith("#"):
+                continue
+            mode, n = "reply", 1
+            compare = "bytes"
+            if s == "!reconnect":
+                self.connect()
+                continue
+            if s.startswith("!rawclose "):
+                payload, mode = unescape(s[len("!rawclose "):]), "close"
+            elif s.startswith("!rawn "):
+                _, count, rest = s.split(" ", 2)
+                payload, n = unescape(rest), int(count)
+            elif s.startswith("!raw "):
+                payload = unescape(s[len("!raw "):])
+            else:
+                esc = False
+                for prefix, kind in (("!type ", "type"), ("!sorted ", "sorted"), ("!esc ", "esc")):
+                    if s.startswith(prefix):
+                        s = s[len(prefix):]
+                        if kind == "esc":
+                            esc = True
+                        else:
+                            compare = kind
+                args = shlex.split(s)
+                if esc:
+                    args = [unescape(a) for a in args]
+                payload = encode(args)
+            self.cases += 1
+            redis_out, duet_out = self.exchange(payload, mode, n)
+            if compare == "type":
+                ok = redis_out[:1] == duet_out[:1]
+            elif compare == "sorted":
+                try:
+                    ok = split_array(redis_out) == split_array(duet_out)
+                except Exception:
+                    ok = False
+            else:
+                ok = redis_out == duet_out
+            if not ok:
+                self.failures.append(f"{os.path.relpath(path)}:{lineno}: {line.strip()}\n"
+                                     f"    redis: {redis_out[:300]!r}\n"
+                                     f"    duet:  {duet_out[:300]!r}")
+            if mode == "close":
+                self.connect()
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = sys.argv[1:] or sorted(glob.glob(os.path.join(here, "cases", "*.txt")))
+    redis = ServerProcess("redis")
+    duet = ServerProcess("duet")
+    try:
+        runner = Runner([redis.port, duet.port])
+        for f in files:
+            runner.run_file(f)
+    finally:
+        redis.stop()
+        duet.stop()
+    for fail in runner.failures:
+        print(fail)
+    print(f"diff: {runner.cases} cases, {len(runner.failures)} mismatches")
+    sys.exit(1 if runner.failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Start/stop duet-server and redis-server on free loopback ports for black-box tests."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def duet_binary():
+    return os.environ.get("DUET_BIN", os.path.join(ROOT, "build", "release", "duet-server"))
+
+
+class ServerProcess:
+    """A server process on 127.0.0.1:<port>; stopped by PID, never by name."""
+
+    def __init__(self, kind, extra_args=(), config_text=None):
+        self.kind = kind
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix=f"{kind}-")
+        binary = duet_binary() if kind == "duet" else "redis-server"
+        args = [binary]
+        if config_text is not None:
+            path = os.path.join(self.dir, "server.conf")
+            with open(path, "w") as f:
+                f.write(config_text)
+            args.append(path)
+        args += ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", self.dir]
+        args += list(extra_args)
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited: " + open(self.log_path).read())
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError(f"{self.kind} did not start on {self.port}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
