@@ -1,0 +1,44 @@
+#include "types/string_storage.h"
+
+#include <cstring>
+
+namespace duet::strings {
+
+Result<const Entry*> Get(Db& db, std::string_view key) {
+  const Entry* e = db.FindRead(key);
+  if (e && e->type() != ValueType::kString) return OpStatus::kWrongType;
+  return e;
+}
+
+Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len) {
+  KeyTable::SlotRef slot = db.Find(key);
+  if (!slot) {
+    Entry* e = Entry::NewStringWithCapacity(key, {}, min_len, Entry::kNoExpire);
+    if (min_len) memset(e->mutable_str(), 0, min_len);
+    e->set_str_len(min_len);
+    db.Add(e);
+    return e;
+  }
+  auto* e = static_cast<Entry*>(slot.get());
+  if (e->type() != ValueType::kString) return OpStatus::kWrongType;
+  size_t len = e->str().size();
+  if (len >= min_len) {
+    e->set_encoding(StringEncoding::kRaw);
+    return e;
+  }
+  if (e->StrCapacity() >= min_len) {
+    memset(e->mutable_str() + len, 0, min_len - len);
+    e->set_str_len(min_len);
+    e->set_encoding(StringEncoding::kRaw);
+    return e;
+  }
+  constexpr size_t kMaxPrealloc = 1024 * 1024;  // SDS_MAX_PREALLOC
+  size_t capacity = min_len < kMaxPrealloc ? min_len * 2 : min_len + kMaxPrealloc;
+  Entry* grown = Entry::NewStringWithCapacity(key, e->str(), capacity, e->expire_ms());
+  memset(grown->mutable_str() + len, 0, min_len - len);
+  grown->set_str_len(min_len);
+  db.Replace(slot, grown);
+  return grown;
+}
+
+}  // namespace duet::strings

@@ -1,0 +1,27 @@
+// Access to string values in the keyspace, shared by the string and bitmap families.
+//
+// Strings live inline in their Entry (keyspace/entry.h). Commands that rewrite part of a
+// string (APPEND, SETRANGE, SETBIT, BITFIELD) need it writable and possibly longer; these
+// functions do the lookup, type check and growth in one place.
+#pragma once
+
+#include <string_view>
+
+#include "common/status.h"
+#include "keyspace/db.h"
+
+namespace duet::strings {
+
+// The string value of `key` for reading: nullptr if the key is missing, kWrongType if it
+// holds another type. Counts a keyspace hit/miss.
+Result<const Entry*> Get(Db& db, std::string_view key);
+
+// Makes `key` a string of at least `min_len` bytes that the caller may modify in place:
+// creates it (zero bytes) when missing, zero-pads it when shorter, keeps the TTL.
+// Growth is amortised (capacity doubles up to +1 MB per step, like Redis's sds), so a loop
+// of APPENDs is linear. The result is tagged "raw" for OBJECT ENCODING, as Redis does.
+// Errors: kWrongType when the key holds another type. The returned Entry* is valid until the
+// next keyspace modification.
+Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len);
+
+}  // namespace duet::strings
