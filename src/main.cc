@@ -145,7 +145,14 @@ int main(int argc, char** argv) {
   duet::Server server(&config, &table, &clock);
   st = server.Start();
   if (!st.ok()) {
-    Log(LogLevel::kWarning, "{}", st.message());
+    // One log line per line of the report, as Redis logs them.
+    std::string msg = st.message();
+    for (size_t start = 0; start <= msg.size();) {
+      size_t nl = msg.find('\n', start);
+      if (nl == std::string::npos) nl = msg.size();
+      Log(LogLevel::kWarning, "{}", msg.substr(start, nl - start));
+      start = nl + 1;
+    }
     return 1;
   }
   if (!config.pidfile.empty()) {

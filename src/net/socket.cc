@@ -37,9 +37,13 @@ int ListenTcp(const std::string& addr_in, int port, int backlog, std::string* er
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (p->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, backlog) == 0) break;
-    *err = "Could not create server TCP listening socket " + addr_in + ":" + port_s + ": " +
-           strerror(errno);
+    const char* step = "bind";
+    if (bind(fd, p->ai_addr, p->ai_addrlen) == 0) {
+      step = "listen";
+      if (listen(fd, backlog) == 0) break;
+    }
+    *err = "Warning: Could not create server TCP listening socket " + addr_in + ":" + port_s +
+           ": " + step + ": " + strerror(errno);
     close(fd);
     fd = -1;
   }

@@ -73,7 +73,8 @@ Status Server::Start() {
     int fd = ListenTcp(addr, config_->port, config_->tcp_backlog, &err);
     if (fd < 0) {
       if (optional) continue;
-      return Status::Error(err);
+      return Status::Error(err + "\nFailed listening on port " + std::to_string(config_->port) +
+                           " (tcp), aborting.");
     }
     listen_fds_.push_back(fd);
     loop_.AddFd(fd, EPOLLIN, [this, fd](uint32_t) { OnAccept(fd, false); });
