@@ -4,10 +4,14 @@
 //
 // Layout. A directory of 2^global_depth pointers, indexed by the top bits of the 64-bit hash,
 // points to segments; a segment with local depth d is shared by 2^(global_depth - d)
-// consecutive directory slots. A segment is 512 bytes (one jemalloc size class): an 8-byte
-// header and 63 slots, linear probing from (hash % 63). When a segment passes kMaxFill it
-// splits in two by the next hash bit; only that segment's elements move. The directory
-// doubles when a segment at full depth splits (a pointer copy, ~1 ms at 100M keys).
+// consecutive directory slots. A segment is an 8-byte header and an open-addressing slot
+// array (linear probing) sized to a jemalloc size class: 512, 640, 768, 896 or 1024 bytes
+// (63 to 127 slots). A segment past 80% fill first grows to the next class; a 1024-byte one
+// splits in two by the next hash bit. Only that segment's elements move, and because
+// segments grow in ~20% steps (not by doubling) the table stays 64-80% full at every size,
+// with no size where all segments have just split (uniform hashing would otherwise make
+// every segment split at the same moment, halving the fill). The directory doubles when a
+// segment at full depth splits (a pointer copy, ~1 ms at 100M keys).
 //
 // Elements are opaque pointers to caller-owned objects (the table never frees them).
 // Each slot is 64 bits: the pointer in the low 48 bits, 16 bits of caller metadata on top
@@ -73,16 +77,26 @@ class SegmentedTable {
 
   size_t size() const { return size_; }
   size_t segment_count() const { return segments_; }
-  size_t bytes_used() const { return segments_ * sizeof(Segment) + dir_.size() * sizeof(void*); }
+  // Bytes of the directory and all segments.
+  size_t bytes_used() const {
+    size_t n = dir_.size() * sizeof(void*);
+    const Segment* prev = nullptr;
+    for (const Segment* seg : dir_) {
+      if (seg != prev) n += sizeof(Segment) + seg->capacity * sizeof(uint64_t);
+      prev = seg;
+    }
+    return n;
+  }
 
   SlotRef Find(std::string_view key, uint64_t hash) const {
     Segment* seg = SegmentFor(hash);
-    uint32_t i = Home(hash);
-    for (uint32_t n = 0; n < kSlots; n++) {
+    uint32_t cap = seg->capacity;
+    uint32_t i = Home(hash, cap);
+    for (uint32_t n = 0; n < cap; n++) {
       uint64_t s = seg->slots[i];
       if (s == 0) return SlotRef();
       if (Traits::KeyOf(Ptr(s)) == key) return SlotRef(&seg->slots[i]);
-      i = Next(i);
+      i = Next(i, cap);
     }
     return SlotRef();
   }
@@ -91,12 +105,19 @@ class SegmentedTable {
   // Inserts an element whose key is not present. Returns its slot.
   SlotRef Insert(void* element, uint64_t hash, uint16_t meta = 0) {
     Segment* seg = SegmentFor(hash);
-    // Depth is capped at 32 (the scan cursor's prefix width); past that a segment just fills.
-    while (seg->count >= kMaxFill && seg->local_depth < 32) {
-      Split(hash);
+    while (seg->count >= MaxFill(seg->capacity)) {
+      if (seg->capacity < kMaxSlots) {
+        Grow(hash);
+      } else if (seg->local_depth < 32) {
+        Split(hash);
+      } else {
+        // Depth is capped at 32 (the scan cursor's prefix width); past that a segment just
+        // fills up. 127 keys sharing 32 hash bits is not reachable by chance.
+        if (seg->count + 1 == seg->capacity) abort();
+        break;
+      }
       seg = SegmentFor(hash);
     }
-    if (seg->count == kSlots) abort();  // 63 keys sharing 32 hash bits: not reachable by chance
     size_++;
     return SlotRef(Place(seg, hash, Pack(element, meta)));
   }
@@ -104,8 +125,9 @@ class SegmentedTable {
   // Removes the element with `key`; returns it, or nullptr if absent.
   void* Erase(std::string_view key, uint64_t hash) {
     Segment* seg = SegmentFor(hash);
-    uint32_t i = Home(hash);
-    for (uint32_t n = 0; n < kSlots; n++) {
+    uint32_t cap = seg->capacity;
+    uint32_t i = Home(hash, cap);
+    for (uint32_t n = 0; n < cap; n++) {
       uint64_t s = seg->slots[i];
       if (s == 0) return nullptr;
       if (Traits::KeyOf(Ptr(s)) == key) {
@@ -113,7 +135,7 @@ class SegmentedTable {
         size_--;
         return Ptr(s);
       }
-      i = Next(i);
+      i = Next(i, cap);
     }
     return nullptr;
   }
@@ -125,7 +147,7 @@ class SegmentedTable {
     uint64_t prefix = cursor & 0xffffffffULL;
     size_t dir_index = static_cast<size_t>(prefix >> (32 - global_depth_));
     Segment* seg = dir_[dir_index];
-    for (uint32_t i = 0; i < kSlots; i++) {
+    for (uint32_t i = 0; i < seg->capacity; i++) {
       if (seg->slots[i]) fn(SlotRef(&seg->slots[i]));
     }
     // Next prefix: the first one past this segment's range.
@@ -142,8 +164,8 @@ class SegmentedTable {
     for (size_t attempt = 0;; attempt++) {
       Segment* seg = dir_[(rnd + attempt * 0x9E3779B97F4A7C15ULL) % d];
       if (seg->count == 0) continue;
-      uint32_t i = static_cast<uint32_t>((rnd >> 32) % kSlots);
-      for (uint32_t n = 0; n < kSlots; n++, i = Next(i)) {
+      uint32_t i = static_cast<uint32_t>((rnd >> 32) % seg->capacity);
+      for (uint32_t n = 0; n < seg->capacity; n++, i = Next(i, seg->capacity)) {
         if (seg->slots[i]) return SlotRef(&seg->slots[i]);
       }
     }
@@ -165,38 +187,54 @@ class SegmentedTable {
   }
 
  private:
-  static constexpr uint32_t kSlots = 63;
-  static constexpr uint32_t kMaxFill = 50;  // ~0.8: keeps linear probes short
+  // Slot counts per size class: (bytes - 8-byte header) / 8.
+  static constexpr uint32_t kClassSlots[] = {63, 79, 95, 111, 127};
+  static constexpr uint32_t kMinSlots = 63;
+  static constexpr uint32_t kMaxSlots = 127;
 
   struct Segment {
     uint16_t count;
     uint8_t local_depth;
-    uint8_t pad[5];
-    uint64_t slots[kSlots];
+    uint8_t pad;
+    uint32_t capacity;  // slots
+    uint64_t slots[];   // capacity entries
   };
-  static_assert(sizeof(Segment) == 512);
 
+  static uint32_t MaxFill(uint32_t capacity) { return capacity * 4 / 5; }
   static void* Ptr(uint64_t s) { return reinterpret_cast<void*>(s & kPtrMask); }
   static uint64_t Pack(void* p, uint16_t meta) {
     return reinterpret_cast<uint64_t>(p) | (uint64_t{meta} << 48);
   }
-  static uint32_t Home(uint64_t hash) { return static_cast<uint32_t>(hash % kSlots); }
-  static uint32_t Next(uint32_t i) { return i + 1 == kSlots ? 0 : i + 1; }
-  // Directory index uses the top bits; segments of depth 0 cover everything.
-  Segment* SegmentFor(uint64_t hash) const {
-    return dir_[global_depth_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - global_depth_))];
+  // Slot choice uses the low 32 bits (the directory uses the top bits): a multiply-shift
+  // range reduction instead of a division.
+  static uint32_t Home(uint64_t hash, uint32_t capacity) {
+    return static_cast<uint32_t>(((hash & 0xffffffffULL) * capacity) >> 32);
   }
+  static uint32_t Next(uint32_t i, uint32_t capacity) { return i + 1 == capacity ? 0 : i + 1; }
+  size_t DirIndex(uint64_t hash) const {
+    return global_depth_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - global_depth_));
+  }
+  Segment* SegmentFor(uint64_t hash) const { return dir_[DirIndex(hash)]; }
 
-  static Segment* NewSegment(uint8_t depth) {
-    auto* seg = static_cast<Segment*>(calloc(1, sizeof(Segment)));
+  static Segment* NewSegment(uint8_t depth, uint32_t capacity) {
+    auto* seg = static_cast<Segment*>(calloc(1, sizeof(Segment) + capacity * sizeof(uint64_t)));
     if (!seg) abort();
     seg->local_depth = depth;
+    seg->capacity = capacity;
     return seg;
+  }
+  // The smallest size class that holds `count` elements under the fill limit.
+  static uint32_t CapacityFor(uint32_t count) {
+    for (uint32_t c : kClassSlots) {
+      if (count <= MaxFill(c)) return c;
+    }
+    return kMaxSlots;
   }
 
   uint64_t* Place(Segment* seg, uint64_t hash, uint64_t packed) {
-    uint32_t i = Home(hash);
-    while (seg->slots[i] != 0) i = Next(i);
+    uint32_t cap = seg->capacity;
+    uint32_t i = Home(hash, cap);
+    while (seg->slots[i] != 0) i = Next(i, cap);
     seg->slots[i] = packed;
     seg->count++;
     return &seg->slots[i];
@@ -204,11 +242,12 @@ class SegmentedTable {
 
   // Backward-shift deletion keeps probe chains intact without tombstones.
   void RemoveAt(Segment* seg, uint32_t hole) {
+    uint32_t cap = seg->capacity;
     seg->slots[hole] = 0;
     seg->count--;
-    uint32_t i = Next(hole);
+    uint32_t i = Next(hole, cap);
     while (seg->slots[i] != 0) {
-      uint32_t home = Home(Hash(Traits::KeyOf(Ptr(seg->slots[i]))));
+      uint32_t home = Home(Hash(Traits::KeyOf(Ptr(seg->slots[i]))), cap);
       // Move slot i into the hole if its home is not in (hole, i] cyclically.
       bool in_range = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
       if (!in_range) {
@@ -216,35 +255,62 @@ class SegmentedTable {
         seg->slots[i] = 0;
         hole = i;
       }
-      i = Next(i);
+      i = Next(i, cap);
     }
   }
 
+  // Points every directory slot that referenced `old` (the range of `hash`) at `seg`.
+  void Repoint(uint64_t hash, uint8_t local_depth, Segment* first, Segment* second) {
+    size_t span = size_t{1} << (global_depth_ - local_depth);
+    size_t start = DirIndex(hash) & ~(span - 1);
+    for (size_t i = 0; i < span; i++) dir_[start + i] = (i < span / 2 || !second) ? first : second;
+  }
+
+  // Moves a segment's elements into a larger size class.
+  void Grow(uint64_t hash) {
+    Segment* old = SegmentFor(hash);
+    uint32_t cap = old->capacity;
+    uint32_t bigger = kMaxSlots;
+    for (uint32_t c : kClassSlots) {
+      if (c > cap) {
+        bigger = c;
+        break;
+      }
+    }
+    Segment* seg = NewSegment(old->local_depth, bigger);
+    for (uint32_t i = 0; i < cap; i++) {
+      uint64_t s = old->slots[i];
+      if (s) Place(seg, Hash(Traits::KeyOf(Ptr(s))), s);
+    }
+    Repoint(hash, old->local_depth, seg, nullptr);
+    free(old);
+  }
+
   void Split(uint64_t hash) {
-    size_t index = global_depth_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - global_depth_));
-    Segment* old = dir_[index];
+    Segment* old = SegmentFor(hash);
     if (old->local_depth == global_depth_) {
       // Double the directory: each pointer appears twice.
       std::vector<Segment*> bigger(dir_.size() * 2);
       for (size_t i = 0; i < dir_.size(); i++) bigger[2 * i] = bigger[2 * i + 1] = dir_[i];
       dir_.swap(bigger);
       global_depth_++;
-      index = static_cast<size_t>(hash >> (64 - global_depth_));
     }
     uint8_t depth = old->local_depth + 1;
-    Segment* low = NewSegment(depth);
-    Segment* high = NewSegment(depth);
     uint64_t bit = uint64_t{1} << (64 - depth);
-    for (uint32_t i = 0; i < kSlots; i++) {
+    uint32_t high_count = 0;
+    for (uint32_t i = 0; i < old->capacity; i++) {
+      uint64_t s = old->slots[i];
+      if (s && (Hash(Traits::KeyOf(Ptr(s))) & bit)) high_count++;
+    }
+    Segment* low = NewSegment(depth, CapacityFor(old->count - high_count));
+    Segment* high = NewSegment(depth, CapacityFor(high_count));
+    for (uint32_t i = 0; i < old->capacity; i++) {
       uint64_t s = old->slots[i];
       if (!s) continue;
       uint64_t h = Hash(Traits::KeyOf(Ptr(s)));
       Place((h & bit) ? high : low, h, s);
     }
-    // Repoint the directory range that `old` covered.
-    size_t span = size_t{1} << (global_depth_ - old->local_depth);
-    size_t start = index & ~(span - 1);
-    for (size_t i = 0; i < span; i++) dir_[start + i] = i < span / 2 ? low : high;
+    Repoint(hash, old->local_depth, low, high);
     free(old);
     segments_++;
   }
@@ -252,7 +318,7 @@ class SegmentedTable {
   void Reset() {
     global_depth_ = 0;
     size_ = 0;
-    dir_.assign(1, NewSegment(0));
+    dir_.assign(1, NewSegment(0, kMinSlots));
     segments_ = 1;
   }
 
