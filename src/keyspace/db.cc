@@ -4,8 +4,9 @@
 
 namespace duet {
 
-KeyTable::SlotRef Db::Find(std::string_view key) {
-  uint64_t h = KeyTable::Hash(key);
+KeyTable::SlotRef Db::Find(std::string_view key) { return Find(key, KeyTable::Hash(key)); }
+
+KeyTable::SlotRef Db::Find(std::string_view key, uint64_t h) {
   KeyTable::SlotRef slot = table_.Find(key, h);
   if (!slot) return slot;
   auto* e = static_cast<Entry*>(slot.get());
@@ -38,9 +39,11 @@ Entry* Db::Peek(std::string_view key) {
   return e;
 }
 
-void Db::Add(Entry* e) {
-  table_.Insert(e, KeyTable::Hash(e->key()), ctx_->lru_clock);
-  if (e->has_expire()) expires_.Insert(e, KeyTable::Hash(e->key()));
+void Db::Add(Entry* e) { Add(e, KeyTable::Hash(e->key())); }
+
+void Db::Add(Entry* e, uint64_t hash) {
+  table_.Insert(e, hash, ctx_->lru_clock);
+  if (e->has_expire()) expires_.Insert(e, hash);
 }
 
 void Db::Upsert(Entry* e) {

@@ -47,6 +47,9 @@ class Db {
   // Looks a key up for reading: expired keys are deleted (lazy expiry) and reported missing.
   // Touches the LRU clock. Does not count hits/misses (the caller decides; see FindRead).
   KeyTable::SlotRef Find(std::string_view key);
+  // Find() with the key's precomputed KeyTable::Hash, for commands that may insert the key
+  // afterwards with Add(e, hash) and so hash it only once.
+  KeyTable::SlotRef Find(std::string_view key, uint64_t hash);
   // Find() for read commands: also counts keyspace_hits / keyspace_misses.
   Entry* FindRead(std::string_view key);
   // Like Find() but without touching the LRU clock (OBJECT IDLETIME, TTL, TYPE...).
@@ -55,6 +58,8 @@ class Db {
 
   // Inserts a new key. Precondition: the key is not present (call Find first).
   void Add(Entry* e);
+  // Add() with the key's precomputed KeyTable::Hash.
+  void Add(Entry* e, uint64_t hash);
   // Sets key to a new entry, replacing (and freeing) any previous one.
   void Upsert(Entry* e);
   // Replaces the entry in `slot` (same key) with `e` and frees the old one unless `e` is it.
