@@ -10,8 +10,9 @@ Result<const Entry*> Get(Db& db, std::string_view key) {
   return e;
 }
 
-Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len) {
+Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len, bool* grown) {
   KeyTable::SlotRef slot = db.Find(key);
+  if (grown) *grown = true;
   if (!slot) {
     Entry* e = Entry::NewStringWithCapacity(key, {}, min_len, Entry::kNoExpire);
     if (min_len) memset(e->mutable_str(), 0, min_len);
@@ -23,6 +24,7 @@ Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len) {
   if (e->type() != ValueType::kString) return OpStatus::kWrongType;
   size_t len = e->str().size();
   if (len >= min_len) {
+    if (grown) *grown = false;
     e->set_encoding(StringEncoding::kRaw);
     return e;
   }

@@ -21,7 +21,8 @@ Result<const Entry*> Get(Db& db, std::string_view key);
 // Growth is amortised (capacity doubles up to +1 MB per step, like Redis's sds), so a loop
 // of APPENDs is linear. The result is tagged "raw" for OBJECT ENCODING, as Redis does.
 // Errors: kWrongType when the key holds another type. The returned Entry* is valid until the
-// next keyspace modification.
-Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len);
+// next keyspace modification. When `grown` is given it is set to whether the key was created
+// or lengthened (SETBIT/BITFIELD count such a call as a change even if no bit flips).
+Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len, bool* grown = nullptr);
 
 }  // namespace duet::strings
