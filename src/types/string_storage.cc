@@ -22,6 +22,12 @@ Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len, bool* g
   }
   auto* e = static_cast<Entry*>(slot.get());
   if (e->type() != ValueType::kString) return OpStatus::kWrongType;
+  return GrowForWrite(db, slot, min_len, grown);
+}
+
+Entry* GrowForWrite(Db& db, KeyTable::SlotRef slot, size_t min_len, bool* grown) {
+  auto* e = static_cast<Entry*>(slot.get());
+  if (grown) *grown = true;
   size_t len = e->str().size();
   if (len >= min_len) {
     if (grown) *grown = false;
@@ -36,11 +42,11 @@ Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len, bool* g
   }
   constexpr size_t kMaxPrealloc = 1024 * 1024;  // SDS_MAX_PREALLOC
   size_t capacity = min_len < kMaxPrealloc ? min_len * 2 : min_len + kMaxPrealloc;
-  Entry* grown = Entry::NewStringWithCapacity(key, e->str(), capacity, e->expire_ms());
-  memset(grown->mutable_str() + len, 0, min_len - len);
-  grown->set_str_len(min_len);
-  db.Replace(slot, grown);
-  return grown;
+  Entry* bigger = Entry::NewStringWithCapacity(e->key(), e->str(), capacity, e->expire_ms());
+  memset(bigger->mutable_str() + len, 0, min_len - len);
+  bigger->set_str_len(min_len);
+  db.Replace(slot, bigger);
+  return bigger;
 }
 
 }  // namespace duet::strings

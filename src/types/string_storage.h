@@ -25,4 +25,10 @@ Result<const Entry*> Get(Db& db, std::string_view key);
 // or lengthened (SETBIT/BITFIELD count such a call as a change even if no bit flips).
 Result<Entry*> GetForWrite(Db& db, std::string_view key, size_t min_len, bool* grown = nullptr);
 
+// GetForWrite's growth step for a key the caller has already looked up with Db::Find (APPEND
+// checks the type and the length limit first): `slot` holds a string entry; makes it at least
+// `min_len` bytes (zero-padded, amortised growth, TTL kept), tags it "raw" and returns it.
+// `grown` as for GetForWrite.
+Entry* GrowForWrite(Db& db, KeyTable::SlotRef slot, size_t min_len, bool* grown = nullptr);
+
 }  // namespace duet::strings
