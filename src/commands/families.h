@@ -6,7 +6,8 @@
 namespace duet {
 
 void RegisterStringCommands(CommandTable& table);  // GET SET ... INCR LCS
-void RegisterBitmapCommands(CommandTable& table);  // SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD
+void RegisterBitmapCommands(CommandTable& table);  // SETBIT GETBIT BITCOUNT BITPOS BITOP
+void RegisterBitfieldCommands(CommandTable& table);  // BITFIELD BITFIELD_RO
 void RegisterKeyCommands(CommandTable& table);     // DEL EXPIRE SCAN OBJECT FLUSHALL ...
 
 }  // namespace duet

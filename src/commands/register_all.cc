@@ -6,6 +6,7 @@ namespace duet {
 void RegisterAllCommands(CommandTable& table) {
   RegisterStringCommands(table);
   RegisterBitmapCommands(table);
+  RegisterBitfieldCommands(table);
   RegisterKeyCommands(table);
 }
 
