@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of duet-server against redis-server (see bench/README.md)."""

@@ -1,0 +1,170 @@
+"""Starting, measuring and stopping the servers under test.
+
+A Server is one side of the comparison ("duet" or "redis"). Each start() launches a fresh
+process on a free loopback port with the same flags for both binaries, in its own scratch
+directory; stop() signals that PID only (SIGTERM, then SIGKILL after a grace period).
+CPU time and RSS come from /proc/<pid>, so they include every thread of the server.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# Every started server, so run.py can stop leftovers if a benchmark raises.
+_LIVE = []
+
+
+class BenchError(Exception):
+    """A measurement could not be taken (crash, error replies, wrong key count...)."""
+
+
+class Unavailable(BenchError):
+    """The server does not implement a command the benchmark needs."""
+
+
+def free_port():
+    """Returns a loopback TCP port that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_all():
+    """Stops every server still running (used on exceptions and at exit)."""
+    for server in list(_LIVE):
+        server.stop()
+
+
+class Server:
+    """One side of the comparison. start()/stop() may be called repeatedly."""
+
+    def __init__(self, side, binary, scratch_dir):
+        self.side = side  # "duet" or "redis": the column it is reported in
+        self.binary = binary
+        self.scratch_dir = scratch_dir
+        self.proc = None
+        self.port = None
+        self.dir = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def start(self, timeout=20.0):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix=self.side + "-", dir=self.scratch_dir)
+        args = [
+            self.binary,
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--appendonly", "no",
+            "--daemonize", "no",
+            "--dir", self.dir,
+        ]
+        log = open(os.path.join(self.dir, "server.log"), "wb")
+        try:
+            self.proc = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        finally:
+            log.close()
+        _LIVE.append(self)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                tail, status = self.log_tail(), self.proc.returncode
+                self._cleanup()
+                raise BenchError(f"{self.side}: {self.binary} exited at startup "
+                                 f"(status {status}):\n{tail}")
+            if _ping_ok(self.port):
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise BenchError(f"{self.side}: no PONG within {timeout:.0f}s")
+            time.sleep(0.02)
+
+    def stop(self, grace=15.0):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._cleanup()
+
+    def _cleanup(self):
+        if self in _LIVE:
+            _LIVE.remove(self)
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        self.proc = None
+        self.dir = None
+
+    def check_alive(self):
+        if self.proc is None or self.proc.poll() is not None:
+            raise BenchError(f"{self.side}: server died:\n{self.log_tail()}")
+
+    def log_tail(self, lines=15):
+        try:
+            with open(os.path.join(self.dir, "server.log"), "rb") as f:
+                data = f.read().decode("utf-8", "replace").splitlines()
+            return "\n".join(data[-lines:])
+        except (OSError, TypeError):
+            return "(no log)"
+
+    def cpu_seconds(self):
+        """utime + stime of the whole process (all threads), in seconds."""
+        with open(f"/proc/{self.pid}/stat", "rb") as f:
+            data = f.read()
+        # The command name may contain spaces or parentheses: split after the last ')'.
+        fields = data[data.rindex(b")") + 2:].split()
+        utime, stime = int(fields[11]), int(fields[12])  # stat fields 14 and 15
+        return (utime + stime) / CLK_TCK
+
+    def rss_bytes(self):
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        raise BenchError(f"{self.side}: no VmRSS in /proc/{self.pid}/status")
+
+    def settled_rss(self, min_wait=1.0, max_wait=6.0):
+        """RSS once it stops moving (background frees/purges finish), in bytes."""
+        time.sleep(min_wait)
+        deadline = time.monotonic() + max_wait
+        last = self.rss_bytes()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.rss_bytes()
+            if abs(now - last) <= max(64 * 1024, last // 1000):
+                return now
+            last = now
+        return last
+
+
+def _ping_ok(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as s:
+            s.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return s.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def tool_version(binary):
+    """First line of `<binary> --version`, or the error."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError) as e:
+        return f"(version unknown: {e})"
