@@ -52,6 +52,16 @@ inline constexpr std::string_view kBitfieldType =
 inline constexpr std::string_view kBitfieldOverflow = "ERR Invalid OVERFLOW type specified";
 inline constexpr std::string_view kBitfieldReadOnly =
     "ERR BITFIELD_RO only supports the GET subcommand";
+// String commands (SETRANGE, DECRBY, LCS).
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
+inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
+inline constexpr std::string_view kLcsNotStrings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsIdxAndLen =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
 
 // "ERR wrong number of arguments for '<cmd>' command"
 std::string WrongArity(std::string_view cmd);
