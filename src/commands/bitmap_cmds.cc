@@ -66,6 +66,8 @@ void CmdBitCount(CommandContext& ctx, ArgReader& args) {
   if (!start) return ctx.reply().Error(errors::kNotInteger);
   std::optional<int64_t> end = ParseInt64(args.Next());
   if (!end) return ctx.reply().Error(errors::kNotInteger);
+  // Redis answers a reversed all-negative range before it looks at the unit.
+  if (*start < 0 && *end < 0 && *start > *end) return ctx.reply().Integer(0);
   bitmap::RangeUnit unit = bitmap::RangeUnit::kByte;
   if (args.HasNext() && !ParseUnit(ctx, args.Next(), &unit)) return;
   ctx.reply().Integer(static_cast<int64_t>(bitmap::CountRange(s, *start, *end, unit)));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <limits>
 
 #include "common/strutil.h"
 
@@ -312,6 +313,13 @@ std::optional<int64_t> FieldIncr(FieldType type, int64_t old, int64_t incr, Over
 }
 
 std::optional<int64_t> FieldSet(FieldType type, int64_t value, Overflow ow) {
+  if (type.is_signed && type.bits < 64 && ow == Overflow::kSat) {
+    // Redis computes max - value in 64 bits; for values within 2^63 of the field's maximum
+    // that wraps negative and the value is taken as an overflow upwards. Clients see it:
+    // SET i8 with -9223372036854775808 under SAT stores 127.
+    int64_t max = (int64_t{1} << (type.bits - 1)) - 1;
+    if (value <= max + std::numeric_limits<int64_t>::min()) return max;
+  }
   if (type.is_signed) return Fit(type, value, ow);
   return Fit(type, static_cast<i128>(static_cast<uint64_t>(value)), ow);
 }

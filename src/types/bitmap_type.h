@@ -98,7 +98,8 @@ void SetField(char* data, uint64_t offset, FieldType type, int64_t value);
 std::optional<int64_t> FieldIncr(FieldType type, int64_t old, int64_t incr, Overflow ow);
 // The value stored by SET `value`, under `ow`. For unsigned types the value is taken as its
 // 64-bit two's complement (as Redis does), so a negative value overflows upwards: SAT gives
-// the type's maximum.
+// the type's maximum. Also as in Redis, a signed field narrower than 64 bits saturates to its
+// maximum for the values that are at most max - 2^63 (the most negative ones).
 std::optional<int64_t> FieldSet(FieldType type, int64_t value, Overflow ow);
 
 }  // namespace duet::bitmap
