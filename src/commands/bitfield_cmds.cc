@@ -36,10 +36,7 @@ std::string_view WalkCalls(std::span<const std::string_view> a, int64_t max_byte
   for (size_t j = 0; j < a.size(); j++) {
     size_t remaining = a.size() - j - 1;
     std::optional<FieldOp> op = bitmap::ParseFieldOp(a[j]);
-    size_t needed = !op                   ? 0
-                    : *op == FieldOp::kGet ? 2
-                    : *op == FieldOp::kOverflow ? 1
-                                                : 3;
+    size_t needed = !op ? 0 : *op == FieldOp::kGet ? 2 : *op == FieldOp::kOverflow ? 1 : 3;
     if (!op || remaining < needed) return errors::kSyntax;
     if (*op == FieldOp::kOverflow) {
       std::optional<bitmap::Overflow> ow = bitmap::ParseOverflow(a[++j]);
@@ -122,11 +119,21 @@ void CmdBitfieldRo(CommandContext& ctx, ArgReader& args) { Bitfield(ctx, args, t
 
 void RegisterBitfieldCommands(CommandTable& table) {
   using enum CmdFlag;
-  table.Add({.name = "bitfield", .arity = -2, .flags = kWrite | kDenyOom, .first_key = 1,
-             .last_key = 1, .step = 1, .handler = CmdBitfield,
+  table.Add({.name = "bitfield",
+             .arity = -2,
+             .flags = kWrite | kDenyOom,
+             .first_key = 1,
+             .last_key = 1,
+             .step = 1,
+             .handler = CmdBitfield,
              .acl_categories = "@write @bitmap @slow"});
-  table.Add({.name = "bitfield_ro", .arity = -2, .flags = kReadOnly | kFast, .first_key = 1,
-             .last_key = 1, .step = 1, .handler = CmdBitfieldRo,
+  table.Add({.name = "bitfield_ro",
+             .arity = -2,
+             .flags = kReadOnly | kFast,
+             .first_key = 1,
+             .last_key = 1,
+             .step = 1,
+             .handler = CmdBitfieldRo,
              .acl_categories = "@read @bitmap @fast"});
 }
 

@@ -141,18 +141,45 @@ void CmdBitOp(CommandContext& ctx, ArgReader& args) {
 
 void RegisterBitmapCommands(CommandTable& table) {
   using enum CmdFlag;
-  table.Add({.name = "setbit", .arity = 4, .flags = kWrite | kDenyOom, .first_key = 1,
-             .last_key = 1, .step = 1, .handler = CmdSetBit,
+  table.Add({.name = "setbit",
+             .arity = 4,
+             .flags = kWrite | kDenyOom,
+             .first_key = 1,
+             .last_key = 1,
+             .step = 1,
+             .handler = CmdSetBit,
              .acl_categories = "@write @bitmap @slow"});
-  table.Add({.name = "getbit", .arity = 3, .flags = kReadOnly | kFast, .first_key = 1,
-             .last_key = 1, .step = 1, .handler = CmdGetBit,
+  table.Add({.name = "getbit",
+             .arity = 3,
+             .flags = kReadOnly | kFast,
+             .first_key = 1,
+             .last_key = 1,
+             .step = 1,
+             .handler = CmdGetBit,
              .acl_categories = "@read @bitmap @fast"});
-  table.Add({.name = "bitcount", .arity = -2, .flags = kReadOnly, .first_key = 1, .last_key = 1,
-             .step = 1, .handler = CmdBitCount, .acl_categories = "@read @bitmap @slow"});
-  table.Add({.name = "bitpos", .arity = -3, .flags = kReadOnly, .first_key = 1, .last_key = 1,
-             .step = 1, .handler = CmdBitPos, .acl_categories = "@read @bitmap @slow"});
-  table.Add({.name = "bitop", .arity = -4, .flags = kWrite | kDenyOom, .first_key = 2,
-             .last_key = -1, .step = 1, .handler = CmdBitOp,
+  table.Add({.name = "bitcount",
+             .arity = -2,
+             .flags = kReadOnly,
+             .first_key = 1,
+             .last_key = 1,
+             .step = 1,
+             .handler = CmdBitCount,
+             .acl_categories = "@read @bitmap @slow"});
+  table.Add({.name = "bitpos",
+             .arity = -3,
+             .flags = kReadOnly,
+             .first_key = 1,
+             .last_key = 1,
+             .step = 1,
+             .handler = CmdBitPos,
+             .acl_categories = "@read @bitmap @slow"});
+  table.Add({.name = "bitop",
+             .arity = -4,
+             .flags = kWrite | kDenyOom,
+             .first_key = 2,
+             .last_key = -1,
+             .step = 1,
+             .handler = CmdBitOp,
              .acl_categories = "@write @bitmap @slow"});
 }
 

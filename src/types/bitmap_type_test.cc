@@ -82,8 +82,8 @@ TEST(BitmapTest, ParseFieldType) {
   EXPECT_EQ(t->bits, 63);
   EXPECT_TRUE(ParseFieldType("i1"));
   EXPECT_TRUE(ParseFieldType("u1"));
-  for (const char* bad : {"u64", "i65", "i0", "u0", "x8", "I8", "U8", "i", "", "i08", "i-1",
-                          "i+8", "i 8", "8", "u99999999999999999999"}) {
+  for (const char* bad : {"u64", "i65", "i0", "u0", "x8", "I8", "U8", "i", "", "i08", "i-1", "i+8",
+                          "i 8", "8", "u99999999999999999999"}) {
     EXPECT_FALSE(ParseFieldType(bad)) << bad;
   }
   EXPECT_TRUE(ParseFieldType(std::string_view("u8\0zz", 5)));  // read up to the NUL
@@ -150,8 +150,8 @@ TEST(BitmapTest, FindBitWholeString) {
 
 TEST(BitmapTest, FindBitRanges) {
   std::string s("\xff\xff\xff", 3);
-  EXPECT_EQ(FindBit(s, false, 0), 24);                            // no end: padded
-  EXPECT_EQ(FindBit(s, false, 0, -1), -1);                        // explicit end: none
+  EXPECT_EQ(FindBit(s, false, 0), 24);      // no end: padded
+  EXPECT_EQ(FindBit(s, false, 0, -1), -1);  // explicit end: none
   EXPECT_EQ(FindBit(s, false, 2, std::nullopt, RangeUnit::kBit), 24);
   EXPECT_EQ(FindBit(s, false, 2, 20, RangeUnit::kBit), -1);
   EXPECT_EQ(FindBit(s, false, 5), -1);  // empty range: -1 even for 0
