@@ -5,7 +5,9 @@
 
 namespace duet {
 
-void RegisterStringCommands(CommandTable& table);  // GET SET ... INCR LCS
+void RegisterStringCommands(CommandTable& table);   // GET SET MGET APPEND GETRANGE ...
+void RegisterCounterCommands(CommandTable& table);  // INCR DECR INCRBY DECRBY INCRBYFLOAT
+void RegisterLcsCommands(CommandTable& table);      // LCS
 void RegisterBitmapCommands(CommandTable& table);  // SETBIT GETBIT BITCOUNT BITPOS BITOP
 void RegisterBitfieldCommands(CommandTable& table);  // BITFIELD BITFIELD_RO
 void RegisterKeyCommands(CommandTable& table);     // DEL EXPIRE SCAN OBJECT FLUSHALL ...

@@ -5,6 +5,8 @@ namespace duet {
 
 void RegisterAllCommands(CommandTable& table) {
   RegisterStringCommands(table);
+  RegisterCounterCommands(table);
+  RegisterLcsCommands(table);
   RegisterBitmapCommands(table);
   RegisterBitfieldCommands(table);
   RegisterKeyCommands(table);

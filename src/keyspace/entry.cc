@@ -28,6 +28,15 @@ bool LooksLikeInteger(std::string_view value) {
   return value.size() <= 20 && ParseInt64(value).has_value();
 }
 
+namespace {
+// Redis's tryObjectEncoding for a value given to SET.
+StringEncoding DerivedEncoding(std::string_view value) {
+  return LooksLikeInteger(value)        ? StringEncoding::kInt
+         : value.size() <= kEmbstrMax ? StringEncoding::kEmbstr
+                                      : StringEncoding::kRaw;
+}
+}  // namespace
+
 size_t Entry::KeyLen() const {
   return (flags() & kWide) ? LoadU<uint32_t>(bytes_ + 1) : bytes_[1];
 }
@@ -107,12 +116,14 @@ Entry* Entry::NewString(std::string_view key, std::string_view value, int64_t ex
                         bool raw) {
   Entry* e = Allocate(key, value.size(), value.size(), ValueType::kString, expire_ms);
   if (!value.empty()) memcpy(e->mutable_str(), value.data(), value.size());
-  StringEncoding enc = raw                       ? StringEncoding::kRaw
-                       : LooksLikeInteger(value) ? StringEncoding::kInt
-                       : value.size() <= kEmbstrMax ? StringEncoding::kEmbstr
-                                                    : StringEncoding::kRaw;
-  e->set_encoding(enc);
+  e->set_encoding(raw ? StringEncoding::kRaw : DerivedEncoding(value));
   return e;
+}
+
+void Entry::AssignString(std::string_view value) {
+  if (!value.empty()) memcpy(mutable_str(), value.data(), value.size());
+  set_str_len(value.size());
+  set_encoding(DerivedEncoding(value));
 }
 
 Entry* Entry::NewStringWithCapacity(std::string_view key, std::string_view value,

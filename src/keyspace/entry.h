@@ -72,6 +72,10 @@ class Entry {
   void set_str_len(size_t new_len);
   // How many value bytes fit without reallocating.
   size_t StrCapacity() const;
+  // Overwrites the string value in place and derives the encoding tag as NewString does
+  // (SET on an existing key without a malloc/free). Precondition: type() == kString and
+  // value.size() <= StrCapacity().
+  void AssignString(std::string_view value);
   CompositeValue* object() const;
 
   // Bytes of this allocation (MEMORY USAGE), including any CompositeValue.
