@@ -39,6 +39,9 @@ class Client {
   bool is_monitor = false;
   bool no_evict = false;
   bool paused = false;  // stopped reading due to CLIENT PAUSE
+  // CLIENT REPLY. kOff drops every reply. kSkip is set by CLIENT REPLY SKIP; when that command
+  // ends the dispatcher turns it into skip_next_reply, which drops the output of the next
+  // command (rejections included) and is cleared when that command ends.
   enum class ReplyMode { kOn, kOff, kSkip } reply_mode = ReplyMode::kOn;
   bool skip_next_reply = false;
 
@@ -52,10 +55,15 @@ class Client {
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";  // lower-case name for CLIENT LIST cmd=
   uint64_t commands_processed = 0;
+  size_t out_peak = 0;  // most output bytes held at once since the buffer last shrank (rbp=)
+  size_t read_hint = 0;  // bytes still missing from a partially received command, if known
 
+  // Redis's getClientPeerId: "ip:port", "[ipv6]:port", or "<unixsocket>:0" (local_addr holds
+  // the socket path for unix clients). CLIENT LIST addr=, CLIENT KILL ADDR, SLOWLOG, logs.
   std::string PeerId() const {
-    return is_unix ? "" : (peer_ip.find(':') != std::string::npos ? "[" + peer_ip + "]" : peer_ip) +
-                              ":" + std::to_string(peer_port);
+    if (is_unix) return local_addr + ":0";
+    return (peer_ip.find(':') != std::string::npos ? "[" + peer_ip + "]" : peer_ip) + ":" +
+           std::to_string(peer_port);
   }
 
  private:

@@ -54,6 +54,8 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   RegisterAllCommands(commands_);
   RegisterServerCommands(commands_);
   config_table_->SetApplyHook([this](const std::string& name) { return ApplyConfigChange(name); });
+  keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
+                            config_->lfu_decay_time);
 }
 
 Server::~Server() {
@@ -166,7 +168,9 @@ void Server::OnClientEvent(uint64_t id, uint32_t events) {
 
 void Server::ReadFromClient(Client& c) {
   if (c.closing) return;
-  size_t want = kReadChunk;
+  // A large bulk argument is read in one go once its length is known (Redis does the same),
+  // instead of 16 KB per wake-up.
+  size_t want = c.read_hint > kReadChunk ? c.read_hint : kReadChunk;
   IoBuffer& q = c.query();
   char* dst = q.PrepareWrite(want);
   ssize_t n = read(c.fd(), dst, want);
@@ -197,12 +201,13 @@ void Server::ProcessInput(Client& c) {
   IoBuffer& q = c.query();
   ParserLimits limits;
   limits.proto_max_bulk_len = config_->proto_max_bulk_len;
+  c.read_hint = 0;
   while (q.size() > 0 && !c.close_after_reply && !c.closing) {
     if (c.paused) break;
     limits.auth_required = !c.authenticated && !config_->requirepass.empty();
     RequestParser::Outcome out = c.parser().Parse(q.Readable(), limits);
     if (out.state == RequestParser::State::kIncomplete) {
-      if (out.need > q.size()) q.PrepareWrite(out.need - q.size());
+      c.read_hint = out.need > q.size() ? out.need - q.size() : 0;
       break;
     }
     if (out.state == RequestParser::State::kError) {
@@ -382,6 +387,10 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     }
   } else if (name == "requirepass") {
     // Redis keeps existing connections authenticated; new ones need the new password.
+  } else if (name == "maxmemory-policy" || name == "lfu-log-factor" ||
+             name == "lfu-decay-time") {
+    keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
+                              config_->lfu_decay_time);
   } else if (name == "slowlog-max-len") {
     slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
   } else if (name == "dir") {
