@@ -148,13 +148,18 @@ def main(argv=None):
                       procs.Server("redis", redis_bin, scratch), scratch)
         for name in args.benchmarks:
             ctx.log(f"# {name}")
-            t0 = time.monotonic()
+            t0, load0 = time.monotonic(), os.getloadavg()[0]
             try:
                 res = BENCHMARKS[name][0](ctx)
             except procs.BenchError as e:
                 res = report.BenchResult(name)
                 res.errors.append(str(e))
             res.params["elapsed_s"] = round(time.monotonic() - t0, 1)
+            load1 = os.getloadavg()[0]
+            res.params["load_avg"] = f"{load0:.1f}->{load1:.1f}"
+            if max(load0, load1) > (os.cpu_count() or 1) * 0.75 + 1:
+                res.notes.append(f"machine busy (1-min load average {load0:.1f} -> "
+                                 f"{load1:.1f} on {os.cpu_count()} CPUs): numbers are unreliable")
             results.append(res)
     except KeyboardInterrupt:
         print("\ninterrupted; stopping servers", file=sys.stderr)
