@@ -9,9 +9,13 @@
 namespace duet {
 namespace {
 
+// A stand-in non-string value. Clone/EncodingName are declared without `override` so this
+// compiles whether or not CompositeValue already has them.
 class FakeList : public CompositeValue {
  public:
   size_t MemoryUsage() const override { return 16; }
+  virtual CompositeValue* Clone() const { return new FakeList; }
+  virtual std::string_view EncodingName() const { return "listpack"; }
 };
 
 class BitmapCommandsTest : public ::testing::Test {
