@@ -10,6 +10,8 @@ void RegisterCounterCommands(CommandTable& table);  // INCR DECR INCRBY DECRBY I
 void RegisterLcsCommands(CommandTable& table);      // LCS
 void RegisterBitmapCommands(CommandTable& table);  // SETBIT GETBIT BITCOUNT BITPOS BITOP
 void RegisterBitfieldCommands(CommandTable& table);  // BITFIELD BITFIELD_RO
-void RegisterKeyCommands(CommandTable& table);     // DEL EXPIRE SCAN OBJECT FLUSHALL ...
+void RegisterKeyCommands(CommandTable& table);     // DEL RENAME COPY OBJECT FLUSHALL ...
+void RegisterExpireCommands(CommandTable& table);  // EXPIRE* TTL PTTL EXPIRETIME PERSIST
+void RegisterScanCommands(CommandTable& table);    // KEYS SCAN
 
 }  // namespace duet

@@ -10,6 +10,8 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterBitmapCommands(table);
   RegisterBitfieldCommands(table);
   RegisterKeyCommands(table);
+  RegisterExpireCommands(table);
+  RegisterScanCommands(table);
 }
 
 }  // namespace duet

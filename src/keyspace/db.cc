@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "keyspace/lfu.h"
+
 namespace duet {
 
 KeyTable::SlotRef Db::Find(std::string_view key) { return Find(key, KeyTable::Hash(key)); }
@@ -14,8 +16,22 @@ KeyTable::SlotRef Db::Find(std::string_view key, uint64_t h) {
     DeleteExpired(slot);
     return KeyTable::SlotRef();
   }
-  slot.set_meta(ctx_->lru_clock);
+  slot.set_meta(TouchedMeta(slot.meta()));
   return slot;
+}
+
+uint16_t Db::NewMeta() const {
+  return ctx_->lfu ? lfu::NewMeta(ctx_->now_ms) : ctx_->lru_clock;
+}
+
+uint16_t Db::TouchedMeta(uint16_t meta) {
+  if (!ctx_->lfu) return ctx_->lru_clock;
+  uint64_t& x = ctx_->rng_state;  // xorshift64: cheap, and quality is not critical here
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  double r = static_cast<double>(x >> 11) * 0x1.0p-53;
+  return lfu::Touch(meta, ctx_->now_ms, ctx_->lfu_log_factor, ctx_->lfu_decay_time, r);
 }
 
 Entry* Db::FindRead(std::string_view key) {
@@ -42,7 +58,7 @@ Entry* Db::Peek(std::string_view key) {
 void Db::Add(Entry* e) { Add(e, KeyTable::Hash(e->key())); }
 
 void Db::Add(Entry* e, uint64_t hash) {
-  table_.Insert(e, hash, ctx_->lru_clock);
+  table_.Insert(e, hash, NewMeta());
   if (e->has_expire()) expires_.Insert(e, hash);
 }
 
@@ -50,10 +66,11 @@ void Db::Upsert(Entry* e) {
   uint64_t h = KeyTable::Hash(e->key());
   KeyTable::SlotRef slot = table_.Find(e->key(), h);
   if (slot) {
+    // An overwrite counts as one access (Redis's lookupKeyWrite + dbSetValue).
     Replace(slot, e);
-    slot.set_meta(ctx_->lru_clock);
+    slot.set_meta(TouchedMeta(slot.meta()));
   } else {
-    table_.Insert(e, h, ctx_->lru_clock);
+    table_.Insert(e, h, NewMeta());
     if (e->has_expire()) expires_.Insert(e, h);
   }
 }
@@ -164,11 +181,12 @@ uint64_t Db::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) {
   return next;
 }
 
-Entry* Db::RandomEntry(uint64_t (*rng)()) {
+Entry* Db::RandomEntry(uint64_t rnd) {
   // Redis gives up after many expired picks and may return an expired key; we retry a
-  // bounded number of times and then fall back to a full lookup path.
+  // bounded number of times and then report none.
   for (int attempt = 0; attempt < 100 && table_.size() > 0; attempt++) {
-    KeyTable::SlotRef s = table_.Random(rng());
+    rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+    KeyTable::SlotRef s = table_.Random(rnd ^ (rnd >> 29));
     auto* e = static_cast<Entry*>(s.get());
     if (!IsExpired(e)) return e;
     DeleteExpired(s);
@@ -187,19 +205,24 @@ void Db::SwapContents(Db& other) {
   std::swap(expires_, other.expires_);
 }
 
-size_t Db::ActiveExpireStep(size_t samples, uint64_t rnd, size_t* expired) {
+size_t Db::ActiveExpireStep(size_t samples, size_t* expired) {
   *expired = 0;
-  size_t n = 0;
-  for (; n < samples && expires_.size() > 0; n++) {
-    rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
-    KeyTable::SlotRef s = expires_.Random(rnd);
-    auto* e = static_cast<Entry*>(s.get());
-    if (IsExpired(e)) {
-      DeleteExpired(table_.Find(e->key()));
-      (*expired)++;
-    }
-  }
-  return n;
+  size_t checked = 0;
+  if (expires_.size() == 0) return 0;
+  do {
+    // A segment holds at most 127 keys; collect its expired ones, then delete them (the
+    // table must not change during a Scan callback).
+    Entry* dead[128];
+    size_t n_dead = 0;
+    expire_cursor_ = expires_.Scan(expire_cursor_, [&](KeyTable::SlotRef s) {
+      auto* e = static_cast<Entry*>(s.get());
+      checked++;
+      if (IsExpired(e) && n_dead < 128) dead[n_dead++] = e;
+    });
+    for (size_t i = 0; i < n_dead; i++) DeleteExpired(table_.Find(dead[i]->key()));
+    *expired += n_dead;
+  } while (checked < samples && expire_cursor_ != 0);
+  return checked;
 }
 
 }  // namespace duet

@@ -26,6 +26,13 @@ struct KeyspaceContext {
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
   uint64_t expired_stale_perc_samples = 0;
+  // Per-key access metadata (the 16 spare bits of a key's table slot) is the LRU clock, or,
+  // when `lfu` is set (an LFU maxmemory-policy), an LFU counter and stamp (keyspace/lfu.h).
+  // The server keeps these in step with the config.
+  bool lfu = false;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
+  uint64_t rng_state = 0x2545f4914f6cdd1dULL;  // for LFU's probabilistic increments
   // Called after a key is deleted because it expired (AOF/replication propagate a DEL,
   // keyspace notifications fire). May be empty.
   std::function<void(int db_index, std::string_view key)> on_expired;
@@ -76,16 +83,20 @@ class Db {
 
   // One SCAN step over keys; fn(Entry*) is called for live keys. Returns the next cursor.
   uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn);
-  // A random live key's entry, or nullptr when empty.
-  Entry* RandomEntry(uint64_t (*rng)());
+  // A random live key's entry, or nullptr when empty. Expired keys picked on the way are
+  // deleted. `rnd` is any fresh random value.
+  Entry* RandomEntry(uint64_t rnd);
   // Frees every entry.
   void Clear();
   // Swaps contents with another database (SWAPDB).
   void SwapContents(Db& other);
 
-  // One bounded round of active expiry: samples keys with a TTL and deletes the expired
-  // ones. Returns the number of keys sampled and sets *expired.
-  size_t ActiveExpireStep(size_t samples, uint64_t rnd, size_t* expired);
+  // One bounded round of active expiry: checks at least `samples` keys with a TTL (whole
+  // segments of the expire index, continuing where the previous round stopped, like Redis
+  // 6+'s cursor over the expires dict) and deletes the expired ones. Returns the number of
+  // keys checked and sets *expired. A cursor rather than random sampling guarantees that
+  // every expired key is reclaimed within one pass over the index.
+  size_t ActiveExpireStep(size_t samples, size_t* expired);
 
   KeyTable& table() { return table_; }
   KeyspaceContext& ctx() { return *ctx_; }
@@ -93,12 +104,16 @@ class Db {
  private:
   bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_ms() <= ctx_->now_ms; }
   void DeleteExpired(KeyTable::SlotRef slot);
+  // Access metadata for a key created now, and after an access to a key.
+  uint16_t NewMeta() const;
+  uint16_t TouchedMeta(uint16_t meta);
   void Unindex(Entry* e);
 
   int index_;
   KeyspaceContext* ctx_;
   KeyTable table_;
   KeyTable expires_;
+  uint64_t expire_cursor_ = 0;  // ActiveExpireStep's position in expires_
 };
 
 }  // namespace duet

@@ -24,6 +24,17 @@ void StoreU(uint8_t* p, T v) {
 }
 }  // namespace
 
+std::string_view TypeName(ValueType type) {
+  static constexpr std::string_view kNames[] = {"string", "list", "set", "zset", "hash", "stream"};
+  return kNames[static_cast<size_t>(type)];
+}
+
+std::string_view EncodingName(const Entry& e) {
+  if (e.type() != ValueType::kString) return e.object()->EncodingName();
+  static constexpr std::string_view kNames[] = {"embstr", "raw", "int"};  // StringEncoding
+  return kNames[static_cast<size_t>(e.encoding())];
+}
+
 bool LooksLikeInteger(std::string_view value) {
   return value.size() <= 20 && ParseInt64(value).has_value();
 }
@@ -156,6 +167,28 @@ Entry* Entry::WithExpire(Entry* e, int64_t expire_ms) {
     n = NewObject(e->key(), e->type(), e->object(), expire_ms);
   }
   free(e);  // the CompositeValue moved to n
+  return n;
+}
+
+Entry* Entry::Clone(const Entry* e, std::string_view key, int64_t expire_ms) {
+  if (e->type() != ValueType::kString) {
+    return NewObject(key, e->type(), e->object()->Clone(), expire_ms);
+  }
+  // Redis's dupStringObject keeps the encoding (int / embstr / raw).
+  Entry* n = Allocate(key, e->ValLen(), e->ValLen(), ValueType::kString, expire_ms);
+  if (e->ValLen() > 0) memcpy(n->mutable_str(), e->str().data(), e->ValLen());
+  n->set_encoding(e->encoding());
+  return n;
+}
+
+Entry* Entry::WithKey(Entry* e, std::string_view key) {
+  Entry* n;
+  if (e->type() == ValueType::kString) {
+    n = Clone(e, key, e->expire_ms());
+  } else {
+    n = NewObject(key, e->type(), e->object(), e->expire_ms());
+  }
+  free(e);  // a CompositeValue moved to n
   return n;
 }
 

@@ -30,6 +30,10 @@ class CompositeValue {
  public:
   virtual ~CompositeValue() = default;
   virtual size_t MemoryUsage() const = 0;
+  // A deep copy with the same representation (COPY duplicates values, Redis's dup*Object).
+  virtual CompositeValue* Clone() const = 0;
+  // OBJECT ENCODING's name for the current representation ("listpack", "quicklist", ...).
+  virtual std::string_view EncodingName() const = 0;
 };
 
 class Entry {
@@ -49,6 +53,12 @@ class Entry {
   // Same key and value with a different expire (kNoExpire removes it). Frees `e` if it
   // returns a different pointer.
   static Entry* WithExpire(Entry* e, int64_t expire_ms);
+  // A deep copy of `e`'s value (same type and encoding) under `key`, with `expire_ms`
+  // (COPY). `e` is unchanged.
+  static Entry* Clone(const Entry* e, std::string_view key, int64_t expire_ms);
+  // `e`'s value and expire under another key (RENAME, MOVE keep the value object). Frees
+  // `e`; a CompositeValue moves to the new entry without being copied.
+  static Entry* WithKey(Entry* e, std::string_view key);
   // Frees the entry and its CompositeValue.
   static void Free(Entry* e);
 
@@ -102,6 +112,11 @@ class Entry {
 struct EntryTraits {
   static std::string_view KeyOf(const void* e) { return static_cast<const Entry*>(e)->key(); }
 };
+
+// TYPE's name for a value type: "string", "list", "set", "zset", "hash", "stream".
+std::string_view TypeName(ValueType type);
+// OBJECT ENCODING's name for an entry's value ("int", "embstr", "raw", or the composite's).
+std::string_view EncodingName(const Entry& e);
 
 // Redis's rule for OBJECT ENCODING "int": string2ll succeeds on the whole value (<= 20 chars).
 bool LooksLikeInteger(std::string_view value);

@@ -1,5 +1,7 @@
 #include "keyspace/keyspace.h"
 
+#include "keyspace/lfu.h"
+
 namespace duet {
 
 Keyspace::Keyspace(int databases) {
@@ -20,15 +22,21 @@ void Keyspace::ActiveExpireCycle(int64_t budget_us, int64_t (*monotonic_us)()) {
     Db& d = db(expire_db_cursor_);
     expire_db_cursor_ = (expire_db_cursor_ + 1) % dbs;
     for (int round = 0; d.expires_size() > 0; round++) {
-      rng_state_ = rng_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
       size_t expired = 0;
-      size_t sampled = d.ActiveExpireStep(kSamples, rng_state_, &expired);
+      size_t sampled = d.ActiveExpireStep(kSamples, &expired);
       // Stop on this db when under 10% of the sample was stale, as Redis does.
       if (sampled == 0 || expired * 10 <= sampled) break;
       if ((round & 15) == 15 && monotonic_us() - start > budget_us) return;
     }
     if (monotonic_us() - start > budget_us) return;
   }
+}
+
+void Keyspace::SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_factor,
+                               int lfu_decay_time) {
+  ctx_.lfu = lfu::IsLfuPolicy(maxmemory_policy);
+  ctx_.lfu_log_factor = lfu_log_factor;
+  ctx_.lfu_decay_time = lfu_decay_time;
 }
 
 void Keyspace::FlushAll() {

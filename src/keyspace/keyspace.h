@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "keyspace/db.h"
@@ -27,9 +28,22 @@ class Keyspace {
   }
 
   // Active expiry cycle (Redis's activeExpireCycle, "slow" mode): visits databases in turn,
-  // sampling 20 keys with a TTL at a time, and keeps going on a database while more than
-  // 10% of its sample was expired, until `budget_us` of monotonic time is spent.
+  // checking keys with a TTL about 20 at a time (Db::ActiveExpireStep, which walks the
+  // expire index with a cursor), and keeps going on a database while more than 10% of the
+  // checked keys were expired, until `budget_us` of monotonic time is spent.
   void ActiveExpireCycle(int64_t budget_us, int64_t (*monotonic_us)());
+
+  // What the per-key access metadata tracks: LFU counters under an LFU maxmemory-policy
+  // (with lfu-log-factor / lfu-decay-time), the LRU clock otherwise. Called at startup and
+  // whenever one of those directives changes.
+  void SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_factor,
+                       int lfu_decay_time);
+
+  // A pseudo-random 64-bit value (RANDOMKEY picks, sampling); not for security.
+  uint64_t NextRandom() {
+    rng_state_ = rng_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return rng_state_ ^ (rng_state_ >> 31);
+  }
 
   // Removes every key of every database.
   void FlushAll();

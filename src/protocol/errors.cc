@@ -43,6 +43,10 @@ std::string UnknownSubcommand(std::string_view cmd, std::string_view sub) {
                   " HELP.");
 }
 
+std::string UnsupportedOption(std::string_view opt) {
+  return Sanitize("ERR Unsupported option " + std::string(CString(opt)));
+}
+
 std::string InvalidExpire(std::string_view cmd) {
   return "ERR invalid expire time in '" + ToLower(cmd) + "' command";
 }

@@ -63,6 +63,26 @@ inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
 inline constexpr std::string_view kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
 
+// Generic key commands (EXPIRE, SCAN, COPY, MOVE, SWAPDB, OBJECT).
+inline constexpr std::string_view kExpireNxAndOthers =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtAndLt =
+    "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+// "ERR Unsupported option <opt>" (EXPIRE's flags)
+std::string UnsupportedOption(std::string_view opt);
+
 // "ERR wrong number of arguments for '<cmd>' command"
 std::string WrongArity(std::string_view cmd);
 // "ERR unknown command '<cmd>', with args beginning with: '<a>' '<b>' "
