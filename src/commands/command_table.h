@@ -33,6 +33,9 @@ enum class CmdFlag : uint32_t {
   kNoMulti = 1 << 14,   // cannot be queued in MULTI
   kAllowBusy = 1 << 15,
   kNoMandatoryKeys = 1 << 16,
+  // DEBUG / MODULE: refused unless enable-debug-command / enable-module-command allow the
+  // caller (Redis's CMD_PROTECTED). COMMAND INFO does not list it, as in Redis.
+  kProtected = 1 << 20,
 };
 constexpr CmdFlag operator|(CmdFlag a, CmdFlag b) {
   return static_cast<CmdFlag>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));

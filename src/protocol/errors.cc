@@ -47,6 +47,40 @@ std::string UnsupportedOption(std::string_view opt) {
   return Sanitize("ERR Unsupported option " + std::string(CString(opt)));
 }
 
+std::string SubcommandSyntax(std::string_view cmd, std::string_view sub) {
+  std::string upper(cmd);
+  for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return Sanitize("ERR unknown subcommand or wrong number of arguments for '" +
+                  std::string(CString(sub).substr(0, 128)) + "'. Try " + upper + " HELP.");
+}
+
+std::string ProtectedCommand(std::string_view cmd, std::string_view option) {
+  return "ERR " + std::string(cmd) + " command not allowed. If the " + std::string(option) +
+         " option is set to \"local\", you can run it from a local connection, otherwise you "
+         "need to set this option in the configuration file, and then restart the server.";
+}
+
+std::string UnknownClientType(std::string_view name) {
+  return Sanitize("ERR Unknown client type '" + std::string(CString(name)) + "'");
+}
+
+std::string NoSuchUser(std::string_view name) {
+  return Sanitize("ERR No such user '" + std::string(CString(name)) + "'");
+}
+
+std::string UnrecognizedOption(std::string_view opt) {
+  return Sanitize("ERR Unrecognized option '" + std::string(CString(opt)) + "'");
+}
+
+std::string InvalidClientAttr(std::string_view attr) {
+  return Sanitize("ERR " + std::string(CString(attr)) +
+                  " cannot contain spaces, newlines or special characters.");
+}
+
+std::string UnknownArgument(std::string_view arg) {
+  return Sanitize("ERR Unknown argument " + std::string(CString(arg)));
+}
+
 std::string InvalidExpire(std::string_view cmd) {
   return "ERR invalid expire time in '" + ToLower(cmd) + "' command";
 }

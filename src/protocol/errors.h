@@ -42,6 +42,51 @@ inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MU
 inline constexpr std::string_view kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+
+// Server commands (CLIENT, SLOWLOG, MONITOR, DEBUG, SHUTDOWN, FUNCTION) and the dispatcher
+// checks that go with them.
+inline constexpr std::string_view kReplicaKeyspace =
+    "ERR Replica can't interact with the keyspace";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+// CLIENT KILL MAXAGE (Redis 7.4's wording; 7.0 has no MAXAGE filter).
+inline constexpr std::string_view kMaxAgeNotInteger =
+    "ERR maxage is not an integer or out of range";
+inline constexpr std::string_view kMaxAgeNotPositive = "ERR maxage should be greater than 0";
+inline constexpr std::string_view kClientNameInvalid =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kTimeoutNotInteger =
+    "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+inline constexpr std::string_view kSlowlogCount =
+    "ERR count should be greater than or equal to -1";
+inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
+inline constexpr std::string_view kFunctionFlushMode =
+    "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+inline constexpr std::string_view kLibraryNameMissing = "ERR library name argument was not given";
+inline constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kDebugProtocolType =
+    "ERR Wrong protocol type name. Please use one of the following: "
+    "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+inline constexpr std::string_view kResp2NotSupported =
+    "ERR RESP2 is not supported by this command";
+inline constexpr std::string_view kDictExpandOom = "ERR OOM in dictTryExpand";
+// "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP."
+std::string SubcommandSyntax(std::string_view cmd, std::string_view sub);
+// "ERR <CMD> command not allowed. If the <option> option is set to "local", ..." (DEBUG and
+// MODULE while enable-debug-command / enable-module-command forbid them).
+std::string ProtectedCommand(std::string_view cmd, std::string_view option);
+// "ERR Unknown client type '<name>'"
+std::string UnknownClientType(std::string_view name);
+// "ERR No such user '<name>'"
+std::string NoSuchUser(std::string_view name);
+// "ERR Unrecognized option '<opt>'" (CLIENT SETINFO)
+std::string UnrecognizedOption(std::string_view opt);
+// "ERR <attr> cannot contain spaces, newlines or special characters." (CLIENT SETINFO)
+std::string InvalidClientAttr(std::string_view attr);
+// "ERR Unknown argument <arg>" (FUNCTION LIST)
+std::string UnknownArgument(std::string_view arg);
 // Bitmap commands.
 inline constexpr std::string_view kBitArgument = "ERR The bit argument must be 1 or 0.";
 inline constexpr std::string_view kBitOpNotArity =

@@ -26,6 +26,10 @@ class Client {
   size_t& out_pos() { return out_pos_; }
   ReplyBuilder& reply() { return reply_; }
   RequestParser& parser() { return parser_; }
+  const IoBuffer& query() const { return query_; }
+  const std::string& out() const { return out_; }
+  size_t out_pos() const { return out_pos_; }
+  const RequestParser& parser() const { return parser_; }
 
   int db_index = 0;
   int* db_index_ptr() { return &db_index; }

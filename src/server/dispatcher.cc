@@ -1,12 +1,14 @@
 // Server::Execute — the single choke point every command passes through: lookup, arity,
-// authentication, pause, then the handler, then timing, stats, SLOWLOG and MONITOR.
-// Handlers do none of these themselves.
+// protected commands, authentication, pause, then the handler, then timing, stats, SLOWLOG
+// and MONITOR; and CLIENT REPLY's muting around all of it. Handlers do none of these.
 #include <cstdio>
 #include <exception>
 
+#include "common/latency_histogram.h"
 #include "common/log.h"
 #include "common/strutil.h"
 #include "protocol/errors.h"
+#include "server/monitor_cmds.h"
 #include "server/server.h"
 #include "server/server_context.h"
 
@@ -24,29 +26,15 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
                         : argc >= static_cast<size_t>(-spec.arity);
 }
 
-// Redis's sdscatrepr: quoted, with \n \r \t \a \b and \xHH escapes.
-void AppendRepr(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default:
-        if (isprint(c)) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
+// enable-debug-command / enable-module-command: "no" (Redis's default), "yes", or "local"
+// (unix socket and loopback clients only, Redis's islocalClient). duet keeps them among the
+// directives it stores as text (Config::other).
+bool ProtectedCommandAllowed(const Config& config, const Client& c, std::string_view directive) {
+  auto it = config.other.find(std::string(directive));
+  std::string_view value = it == config.other.end() ? std::string_view("no") : it->second;
+  if (value == "yes") return true;
+  if (value != "local") return false;
+  return c.is_unix || c.peer_ip == "127.0.0.1" || c.peer_ip == "::1";
 }
 }  // namespace
 
@@ -68,41 +56,70 @@ void Server::Reject(Client& c, const CommandSpec* spec, std::string_view error) 
 }
 
 bool Server::Execute(Client& c, std::span<const std::string_view> args) {
+  // CLIENT REPLY OFF / SKIP drop everything the command writes, rejections included.
+  c.reply().SetMuted(c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply);
+  bool ran = Dispatch(c, args);
+  c.reply().SetMuted(false);
+  if (!ran) return false;  // paused: it runs later, under the same reply mode
+  // As Redis's resetClient: the skip ends with this command, and a CLIENT REPLY SKIP issued
+  // by this command applies to the next one.
+  c.skip_next_reply = false;
+  if (c.reply_mode == Client::ReplyMode::kSkip) {
+    c.reply_mode = Client::ReplyMode::kOn;
+    c.skip_next_reply = true;
+  }
+  return true;
+}
+
+bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   keyspace_.SetNow(clock_->NowMs());
   c.last_interaction_ms = keyspace_.ctx().now_ms;
 
+  // CLIENT LIST's cmd= is the command being looked up, "NULL" when it does not exist.
   const CommandSpec* spec = commands_.Find(args[0]);
   if (!spec) {
+    c.last_command = "NULL";
     Reject(c, nullptr, errors::UnknownCommand(args[0], args.data() + 1, args.size() - 1));
     return true;
   }
   if (spec->IsContainer() && args.size() >= 2) {
     const CommandSpec* sub = CommandTable::FindSub(*spec, args[1]);
     if (!sub) {
+      c.last_command = "NULL";
       Reject(c, nullptr, errors::UnknownSubcommand(args[0], args[1]));
       return true;
     }
     spec = sub;
   }
+  c.last_command = spec->name;
   if (!ArityOk(*spec, args.size())) {
     Reject(c, spec, errors::WrongArity(spec->name));
     return true;
+  }
+  if (HasFlag(spec->flags, CmdFlag::kProtected)) {
+    bool debug = spec->name == "debug";
+    if (!ProtectedCommandAllowed(*config_, c,
+                                 debug ? "enable-debug-command" : "enable-module-command")) {
+      Reject(c, spec,
+             errors::ProtectedCommand(debug ? "DEBUG" : "MODULE",
+                                      debug ? "enable-debug-command" : "enable-module-command"));
+      return true;
+    }
   }
   bool auth_required = !c.authenticated && !config_->requirepass.empty();
   if (auth_required && !HasFlag(spec->flags, CmdFlag::kNoAuth)) {
     Reject(c, spec, errors::kNoAuth);
     return true;
   }
-  if (IsPausedFor(c, *spec)) return false;
-
-  // CLIENT REPLY SKIP applies to the command after the SKIP itself.
-  bool muted = c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply;
-  if (c.skip_next_reply) c.skip_next_reply = false;
-  if (c.reply_mode == Client::ReplyMode::kSkip) {
-    c.reply_mode = Client::ReplyMode::kOn;
-    c.skip_next_reply = true;
+  // A MONITOR client is a replica to Redis: it may not touch the keyspace (and is never
+  // paused, so this also stops it from slipping writes through a CLIENT PAUSE).
+  if (c.is_monitor && (HasFlag(spec->flags, CmdFlag::kWrite) ||
+                       HasFlag(spec->flags, CmdFlag::kReadOnly) ||
+                       HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
+    Reject(c, spec, errors::kReplicaKeyspace);
+    return true;
   }
-  c.reply().SetMuted(muted);
+  if (IsPausedFor(c, *spec)) return false;
 
   ServerContext ctx(*this, c, *spec, args[0]);
   ArgReader reader(args.subspan(1));
@@ -118,46 +135,47 @@ bool Server::Execute(Client& c, std::span<const std::string_view> args) {
   }
   int64_t duration = MonotonicUs() - start;
   current_client_ = nullptr;
-  c.reply().SetMuted(false);
 
   spec->calls++;
   spec->usec += static_cast<uint64_t>(duration);
+  if (config_->latency_tracking) {  // INFO latencystats, in ns like Redis
+    if (!spec->latency_histogram) spec->latency_histogram = std::make_shared<LatencyHistogram>();
+    spec->latency_histogram->Record(duration * 1000);
+  }
   stats_.total_commands_processed++;
   stats_.dirty += ctx.dirty();
   c.commands_processed++;
-  c.last_command = spec->name;
   if (c.reply().error_count() != errors_before) {
     spec->failed_calls++;
     CountError(c.reply().last_error());
   }
-  if (!HasFlag(spec->flags, CmdFlag::kSkipSlowlog)) {
-    slowlog_.MaybeAdd(config_->slowlog_log_slower_than,
-                      static_cast<size_t>(config_->slowlog_max_len), duration,
-                      keyspace_.ctx().now_ms / 1000, args, c.PeerId(), c.name);
-  }
-  if (!monitors_.empty() && !HasFlag(spec->flags, CmdFlag::kSkipMonitor) &&
-      !HasFlag(spec->flags, CmdFlag::kAdmin)) {
-    FeedMonitors(c, args);
+  bool to_slowlog = !HasFlag(spec->flags, CmdFlag::kSkipSlowlog) &&
+                    config_->slowlog_log_slower_than >= 0 &&
+                    duration >= config_->slowlog_log_slower_than;
+  bool to_monitors = !monitors_.empty() && !HasFlag(spec->flags, CmdFlag::kSkipMonitor) &&
+                     !HasFlag(spec->flags, CmdFlag::kAdmin);
+  if (to_slowlog || to_monitors) {
+    std::vector<std::string_view> redacted;  // only AUTH and HELLO allocate
+    std::span<const std::string_view> shown = args;
+    if (RedactArgs(*spec, args, &redacted)) shown = redacted;
+    if (to_slowlog) {
+      slowlog_.MaybeAdd(config_->slowlog_log_slower_than,
+                        static_cast<size_t>(config_->slowlog_max_len), duration,
+                        keyspace_.ctx().now_ms / 1000, shown, c.PeerId(), c.name);
+    }
+    if (to_monitors) FeedMonitors(c, shown);
   }
   return true;
 }
 
 void Server::FeedMonitors(const Client& from, std::span<const std::string_view> args) {
-  int64_t us = clock_->NowUs();
-  char head[96];
-  snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(us / 1'000'000),
-           static_cast<long long>(us % 1'000'000), from.db_index);
-  std::string line = head;
-  line += from.is_unix ? "unix:" + config_->unixsocket : from.PeerId();
-  line += "]";
-  for (std::string_view a : args) {
-    line.push_back(' ');
-    AppendRepr(line, a);
-  }
-  line += "\r\n";
+  std::string source = from.is_unix ? "unix:" + config_->unixsocket : from.PeerId();
+  std::string line = MonitorLine(clock_->NowUs(), from.db_index, source, args);
   for (uint64_t id : monitors_) {
     Client* m = FindClient(id);
-    if (!m || m == &from) continue;
+    // The sender sees its own commands too when it is a monitor (Redis does not skip it). A
+    // monitor under CLIENT REPLY OFF/SKIP gets nothing, as every write to it is dropped.
+    if (!m || m->reply_mode == Client::ReplyMode::kOff || m->skip_next_reply) continue;
     m->reply().Raw(line);
     QueueWrite(*m);
   }

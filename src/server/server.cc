@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -241,6 +242,7 @@ void Server::QueueWrite(Client& c) {
 bool Server::WriteToClient(Client& c) {
   std::string& out = c.out();
   size_t& pos = c.out_pos();
+  if (out.size() - pos > c.out_peak) c.out_peak = out.size() - pos;
   while (pos < out.size()) {
     ssize_t n = write(c.fd(), out.data() + pos, out.size() - pos);
     if (n < 0) {
@@ -255,7 +257,10 @@ bool Server::WriteToClient(Client& c) {
   if (pos == out.size()) {
     out.clear();
     pos = 0;
-    if (out.capacity() > 1024 * 1024) out.shrink_to_fit();
+    if (out.capacity() > 1024 * 1024) {
+      out.shrink_to_fit();
+      c.out_peak = 0;
+    }
     if (c.want_write_event) {
       c.want_write_event = false;
       loop_.ModifyFd(c.fd(), EPOLLIN);
@@ -293,6 +298,18 @@ void Server::FreeClient(uint64_t id) {
 void Server::BeforeSleep() {
   for (uint64_t id : pending_close_) FreeClient(id);
   pending_close_.clear();
+  // Clients whose pause ended: run what they hold, in id (arrival) order, before writing.
+  if (!unpaused_.empty()) {
+    std::vector<uint64_t> resume;
+    resume.swap(unpaused_);
+    std::sort(resume.begin(), resume.end());
+    for (uint64_t id : resume) {
+      Client* c = FindClient(id);
+      if (!c || !c->paused) continue;
+      c->paused = false;
+      ProcessInput(*c);
+    }
+  }
   // Swap out: writing may queue nothing new, but be safe against re-entrancy.
   std::vector<uint64_t> pending;
   pending.swap(pending_writes_);
@@ -336,7 +353,9 @@ void Server::Cron() {
   if (config_->timeout > 0) {
     std::vector<uint64_t> idle;
     for (auto& [id, c] : clients_) {
-      if (!c->is_monitor && now - c->last_interaction_ms > int64_t{config_->timeout} * 1000) {
+      // Monitors and clients held by CLIENT PAUSE (blocked, to Redis) do not time out.
+      if (!c->is_monitor && !c->paused &&
+          now - c->last_interaction_ms > int64_t{config_->timeout} * 1000) {
         idle.push_back(id);
       }
     }
@@ -350,7 +369,8 @@ void Server::Cron() {
 
   // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
   // so a concurrent client is not kept waiting.
-  if (config_->active_expire_enabled) {
+  // While clients are paused the dataset stays still: no active expiry (as Redis).
+  if (config_->active_expire_enabled && !pause_until_ms_) {
     int hz = config_->hz > 0 ? config_->hz : 1;
     int64_t budget = 250'000 / hz;
     if (budget > 5000) budget = 5000;
@@ -359,22 +379,26 @@ void Server::Cron() {
 }
 
 void Server::PauseClients(int64_t until_ms, bool write_only) {
+  if (pause_until_ms_) {
+    if (until_ms < pause_until_ms_) until_ms = pause_until_ms_;
+    write_only = write_only && pause_write_only_;
+  }
   pause_until_ms_ = until_ms;
   pause_write_only_ = write_only;
 }
 
 void Server::UnpauseClients() {
   pause_until_ms_ = 0;
+  // The paused clients run their held commands from BeforeSleep, not from here: this may be
+  // called by CLIENT UNPAUSE while another client's command is executing.
   for (auto& [id, c] : clients_) {
-    if (c->paused) {
-      c->paused = false;
-      ProcessInput(*c);
-    }
+    if (c->paused) unpaused_.push_back(id);
   }
 }
 
 bool Server::IsPausedFor(const Client& client, const CommandSpec& spec) const {
-  if (!pause_until_ms_) return false;
+  // MONITOR clients count as replicas, which Redis never pauses.
+  if (!pause_until_ms_ || client.is_monitor) return false;
   if (!pause_write_only_) return true;
   return HasFlag(spec.flags, CmdFlag::kWrite) || HasFlag(spec.flags, CmdFlag::kMayReplicate);
 }

@@ -64,9 +64,11 @@ class Server {
   void FeedMonitors(const Client& from, std::span<const std::string_view> args);
   std::vector<uint64_t>& monitors() { return monitors_; }
 
-  // CLIENT PAUSE state.
+  // CLIENT PAUSE. Pausing while paused keeps the later end and the stricter mode (ALL wins
+  // over WRITE), as Redis does. Unpausing resumes the paused clients before the loop sleeps.
   void PauseClients(int64_t until_ms, bool write_only);
   void UnpauseClients();
+  bool paused() const { return pause_until_ms_ != 0; }
 
   int64_t start_time_ms() const { return start_time_ms_; }
   uint64_t next_client_id() const { return next_client_id_; }
@@ -84,6 +86,8 @@ class Server {
   void OnClientEvent(uint64_t id, uint32_t events);
   void ReadFromClient(Client& client);
   void ProcessInput(Client& client);
+  // Execute without CLIENT REPLY's muting; false when paused.
+  bool Dispatch(Client& client, std::span<const std::string_view> args);
   bool WriteToClient(Client& client);
   void FreeClient(uint64_t id);
   void BeforeSleep();
@@ -106,6 +110,7 @@ class Server {
   std::vector<uint64_t> pending_writes_;
   std::vector<uint64_t> pending_close_;
   std::vector<uint64_t> monitors_;
+  std::vector<uint64_t> unpaused_;  // clients to resume in BeforeSleep after a pause ended
   uint64_t next_client_id_ = 1;
   int64_t start_time_ms_ = 0;
   uint64_t cron_loops_ = 0;

@@ -9,6 +9,9 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterInfoCommands(table);
   RegisterIntrospectionCommands(table);
   RegisterAdminCommands(table);
+  RegisterSlowlogCommands(table);
+  RegisterMonitorCommands(table);
+  RegisterTimeCommands(table);
 }
 
 }  // namespace duet

@@ -16,6 +16,10 @@ void RegisterInfoCommands(CommandTable& table);        // INFO
 void RegisterIntrospectionCommands(CommandTable& table);  // COMMAND, SLOWLOG, MONITOR, TIME
 void RegisterAdminCommands(CommandTable& table);       // DEBUG, SHUTDOWN, FUNCTION
 
+void RegisterDebugCommand(CommandTable& table);        // DEBUG (debug_cmds.cc)
+void RegisterSlowlogCommands(CommandTable& table);     // SLOWLOG *
+void RegisterMonitorCommands(CommandTable& table);     // MONITOR
+void RegisterTimeCommands(CommandTable& table);        // TIME
 }  // namespace duet
 
 namespace duet {
