@@ -72,6 +72,16 @@ TEST_F(BitmapCommandsTest, SetBitArgumentErrorsComeBeforeTheTypeCheck) {
   EXPECT_EQ(db().Peek("new"), nullptr);
 }
 
+TEST_F(BitmapCommandsTest, OffsetLimitFollowsProtoMaxBulkLen) {
+  t_.config().proto_max_bulk_len = 1024 * 1024;
+  EXPECT_EQ(t_.Run({"GETBIT", "k", "8388607"}), ":0\r\n");
+  EXPECT_EQ(t_.Run({"GETBIT", "k", "8388608"}), kBadOffset);
+  EXPECT_EQ(t_.Run({"SETBIT", "k", "8388608", "1"}), kBadOffset);
+  EXPECT_EQ(t_.Run({"BITFIELD", "k", "GET", "u8", "#1048575"}), "*1\r\n:0\r\n");
+  EXPECT_EQ(t_.Run({"BITFIELD", "k", "GET", "u8", "#1048576"}), kBadOffset);
+  EXPECT_EQ(db().Peek("k"), nullptr);
+}
+
 TEST_F(BitmapCommandsTest, SetBitCountsOnlyRealChanges) {
   uint64_t d0 = dirty();
   EXPECT_EQ(t_.Run({"SETBIT", "k", "3", "0"}), ":0\r\n");  // creates the key
