@@ -16,9 +16,8 @@ constexpr const char* kWrongType =
 class FakeList : public CompositeValue {
  public:
   size_t MemoryUsage() const override { return sizeof(*this); }
-  // Not marked override so this compiles before and after CompositeValue gains them.
-  CompositeValue* Clone() const { return new FakeList; }
-  std::string_view EncodingName() const { return "fake"; }
+  CompositeValue* Clone() const override { return new FakeList; }
+  std::string_view EncodingName() const override { return "fake"; }
 };
 
 class StringCmdsTest : public ::testing::Test {

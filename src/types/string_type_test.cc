@@ -14,10 +14,8 @@ namespace {
 class FakeComposite : public CompositeValue {
  public:
   size_t MemoryUsage() const override { return sizeof(*this); }
-  // Not marked override: these are pure virtual in the CompositeValue being introduced for
-  // COPY / OBJECT ENCODING, and must compile before and after it lands.
-  CompositeValue* Clone() const { return new FakeComposite; }
-  std::string_view EncodingName() const { return "fake"; }
+  CompositeValue* Clone() const override { return new FakeComposite; }
+  std::string_view EncodingName() const override { return "fake"; }
 };
 
 class StringTypeTest : public ::testing::Test {
