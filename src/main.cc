@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "config/config.h"
+#include "config/config_loader.h"
 #include "config/config_table.h"
 #include "server/server.h"
 
@@ -78,34 +79,8 @@ int main(int argc, char** argv) {
   char cwd[PATH_MAX];
   if (getcwd(cwd, sizeof(cwd))) config.dir = cwd;
 
-  int first_option = 1;
-  if (argc >= 2 && strncmp(argv[1], "--", 2) != 0) {
-    // A config file path (Redis also accepts "-" for stdin).
-    std::string path = argv[1];
-    first_option = 2;
-    duet::Status st;
-    if (path == "-") {
-      std::string text, line;
-      char buf[4096];
-      while (fgets(buf, sizeof(buf), stdin)) text += buf;
-      st = table.LoadString(text, "stdin");
-    } else {
-      char abs[PATH_MAX];
-      config.config_file = realpath(path.c_str(), abs) ? abs : path;
-      st = table.LoadFile(path);
-    }
-    if (!st.ok()) {
-      fprintf(stderr, "%s\n", st.message().c_str());
-      return 1;
-    }
-  }
-  std::string option_text;
-  duet::Status st = duet::ConfigTable::ArgsToConfigText(argc, argv, first_option, &option_text);
-  if (st.ok()) st = table.LoadString(option_text, "command line");
-  if (!st.ok()) {
-    fprintf(stderr, "%s\n", st.message().c_str());
-    return 1;
-  }
+  // Config file, stdin and --options, loaded as redis-server does (config/config_loader.h).
+  if (!duet::LoadStartupConfig(duet::ParseCommandLine(argc, argv), table, config)) return 1;
 
   if (config.daemonize && !Daemonize()) {
     fprintf(stderr, "Can't daemonize: %s\n", strerror(errno));
@@ -143,7 +118,7 @@ int main(int argc, char** argv) {
 
   duet::SystemClock clock;
   duet::Server server(&config, &table, &clock);
-  st = server.Start();
+  duet::Status st = server.Start();
   if (!st.ok()) {
     // One log line per line of the report, as Redis logs them.
     std::string msg = st.message();

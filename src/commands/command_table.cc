@@ -62,8 +62,10 @@ const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_
 void CommandTable::ResetStats() {
   for (auto& [name, spec] : commands_) {
     spec.calls = spec.usec = spec.rejected_calls = spec.failed_calls = 0;
+    spec.latency_histogram.reset();
     for (auto& sub : spec.subcommands) {
       sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+      sub.latency_histogram.reset();
     }
   }
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 namespace duet {
 
 class CommandContext;
+class LatencyHistogram;  // common/latency_histogram.h
 class ArgReader;
 
 // Command flags, named as Redis's COMMAND INFO reports them.
@@ -64,6 +66,8 @@ struct CommandSpec {
   mutable uint64_t usec = 0;
   mutable uint64_t rejected_calls = 0;
   mutable uint64_t failed_calls = 0;
+  // INFO latencystats; allocated on the first recorded call (shared: specs are copied).
+  mutable std::shared_ptr<LatencyHistogram> latency_histogram = nullptr;
 
   bool IsContainer() const { return !subcommands.empty(); }
 };

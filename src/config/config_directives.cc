@@ -1,204 +1,352 @@
-// The directive list: every Redis 7.0 directive, bound to a Config field when implemented.
+// The directive list: every Redis 7.0.15 directive with its type, bounds, default and flags
+// (what `CONFIG GET *` shows on a redis-server started without a config file). Directives
+// bound to a Config field are the ones duet acts on; the rest are kept in Config::other.
+#include <algorithm>
 #include <climits>
+#include <cstdint>
 
-#include "common/log.h"
-#include "common/strutil.h"
+#include "config/config_builders.h"
 #include "config/config_table.h"
-#include "config/config_values.h"
 
 namespace duet {
 
 namespace {
-using D = ConfigTable::Directive;
-using K = ConfigTable::Kind;
-using Args = std::vector<std::string>;
+using namespace config_internal;  // NOLINT: the builders are this file's vocabulary
+using T = ConfigTable;
 
-D Bool(std::string name, bool Config::*field, unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kBool;
-  d.flags = flags;
-  d.get = [field](const Config& c) { return std::string(c.*field ? "yes" : "no"); };
-  d.set = [field](Config& c, const Args& a) -> std::string {
-    auto v = ParseYesNo(a[0]);
-    if (!v) return "argument must be 'yes' or 'no'";
-    c.*field = *v;
-    return "";
-  };
-  return d;
+constexpr unsigned kImm = T::kImmutable;
+constexpr unsigned kMem = T::kMemory;
+constexpr unsigned kUns = T::kUnsigned;
+constexpr long long kLongMax = LONG_MAX;
+constexpr long long kLLongMax = LLONG_MAX;
+constexpr long long kIntMax = INT_MAX;
+constexpr long long kUIntMax = UINT_MAX;
+
+std::string CheckActiveDefrag(bool on) {
+  // duet has no defragmenter; Redis built against a stock jemalloc answers the same.
+  if (!on) return "";
+  return "Active defragmentation cannot be enabled: it requires a Redis server compiled with a "
+         "modified Jemalloc like the one shipped by default with the Redis source distribution";
 }
 
-template <typename T>
-D Int(std::string name, T Config::*field, int64_t min, int64_t max, unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kInt;
-  d.flags = flags;
-  d.min = min;
-  d.max = max;
-  d.get = [field](const Config& c) { return Int64ToString(static_cast<int64_t>(c.*field)); };
-  d.set = [field, min, max](Config& c, const Args& a) -> std::string {
-    // Redis accepts memory-style suffixes for plain integers too? No: strtoll only.
-    char* end = nullptr;
-    errno = 0;
-    long long v = strtoll(a[0].c_str(), &end, 10);
-    if (a[0].empty() || *end != '\0' || errno == ERANGE) {
-      return "argument couldn't be parsed into an integer";
+bool IsBaseName(const std::string& s) {
+  return s.find('/') == std::string::npos && s.find('\\') == std::string::npos;
+}
+
+std::string CheckDbFilename(const Config&, const std::string& v) {
+  return IsBaseName(v) ? "" : "dbfilename can't be a path, just a filename";
+}
+
+std::string CheckAofFilename(const Config&, const std::string& v) {
+  if (v.empty()) return "appendfilename can't be empty";
+  return IsBaseName(v) ? "" : "appendfilename can't be a path, just a filename";
+}
+
+std::string CheckAofDirname(const Config&, const std::string& v) {
+  if (v.empty()) return "appenddirname can't be empty";
+  return IsBaseName(v) ? "" : "appenddirname can't be a path, just a dirname";
+}
+
+std::string CheckHostname(const Config&, const std::string& v) {
+  if (v.size() >= 256) return "Hostnames must be less than 256 characters";
+  for (char c : v) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+          c == '-' || c == '.')) {
+      return "Hostnames may only contain alphanumeric characters, hyphens or dots";
     }
-    if (v < min || v > max) {
-      return "argument must be between " + Int64ToString(min) + " and " + Int64ToString(max) +
-             " inclusive";
+  }
+  return "";
+}
+
+// Redis's validateProcTitleTemplate: every {variable} must be known and the expansion (with
+// an empty title) must not be blank.
+std::string CheckProcTitle(const Config& c, const std::string& tmpl) {
+  static const char* kErr = "template format is invalid or contains unknown variables";
+  std::string res;
+  size_t p = 0;
+  while (p < tmpl.size()) {
+    size_t sv = tmpl.find('{', p);
+    if (sv == std::string::npos) {
+      res += tmpl.substr(p);
+      break;
     }
-    c.*field = static_cast<T>(v);
-    return "";
-  };
-  return d;
-}
-
-D Memory(std::string name, int64_t Config::*field, int64_t min, int64_t max,
-         unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kMemory;
-  d.flags = flags;
-  d.min = min;
-  d.max = max;
-  d.get = [field](const Config& c) { return Int64ToString(c.*field); };
-  d.set = [field, min, max](Config& c, const Args& a) -> std::string {
-    auto v = ParseMemory(a[0]);
-    if (!v) return "argument must be a memory value";
-    if (*v < min || *v > max) {
-      return "argument must be between " + Int64ToString(min) + " and " + Int64ToString(max) +
-             " inclusive";
+    res += tmpl.substr(p, sv - p);
+    sv++;
+    if (sv >= tmpl.size()) return kErr;
+    if (tmpl[sv] == '{') {
+      res += '{';
+      p = sv + 1;
+      continue;
     }
-    c.*field = *v;
-    return "";
-  };
-  return d;
-}
-
-D Enum(std::string name, std::string Config::*field, std::vector<std::string> values,
-       unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kEnum;
-  d.flags = flags;
-  d.enum_values = values;
-  d.get = [field](const Config& c) { return c.*field; };
-  d.set = [field, values](Config& c, const Args& a) -> std::string {
-    for (const std::string& v : values) {
-      if (EqualsIgnoreCase(v, a[0])) {
-        c.*field = v;
-        return "";
-      }
+    size_t ev = tmpl.find('}', sv);
+    if (ev == std::string::npos) return kErr;
+    std::string var = tmpl.substr(sv, ev - sv);
+    if (var == "title" || var == "server-mode") {
+      // empty for a standalone server
+    } else if (var == "listen-addr") {
+      res += "*:" + std::to_string(c.port);
+    } else if (var == "port") {
+      res += std::to_string(c.port);
+    } else if (var == "tls-port") {
+      res += OtherText(c, "tls-port", "0");
+    } else if (var == "unixsocket") {
+      res += c.unixsocket;
+    } else if (var == "config-file") {
+      res += c.config_file;
+    } else {
+      return kErr;
     }
-    std::string list;
-    for (const std::string& v : values) list += (list.empty() ? "" : ", ") + v;
-    return "argument(s) must be one of the following: " + list;
-  };
-  return d;
+    p = ev + 1;
+  }
+  size_t b = res.find_first_not_of(' ');
+  return b == std::string::npos ? kErr : "";
 }
 
-D String(std::string name, std::string Config::*field, unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kString;
-  d.flags = flags;
-  d.get = [field](const Config& c) { return c.*field; };
-  d.set = [field](Config& c, const Args& a) -> std::string {
-    c.*field = a[0];
-    return "";
-  };
-  return d;
+std::string CheckShutdownFlags(int v) {
+  if ((v & 1) && (v & 2)) return "shutdown options SAVE and NOSAVE can't be used simultaneously";
+  return "";
 }
 
-D List(std::string name, std::vector<std::string> Config::*field, unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kList;
-  d.flags = flags;
-  d.get = [field](const Config& c) {
-    std::string out;
-    for (const std::string& v : c.*field) out += (out.empty() ? "" : " ") + v;
-    return out;
-  };
-  d.set = [field](Config& c, const Args& a) -> std::string {
-    c.*field = a;
-    return "";
-  };
-  return d;
-}
-
-// A directive duet recognises but does not implement: its value is kept for CONFIG GET.
-D Unsupported(std::string name, std::string default_value, unsigned flags = 0) {
-  D d;
-  d.name = std::move(name);
-  d.kind = K::kString;
-  d.flags = flags | ConfigTable::kUnsupported | ConfigTable::kMultiArg;
-  d.get = [default_value](const Config&) { return default_value; };
-  d.set = [](Config&, const Args&) -> std::string { return ""; };
-  return d;
-}
-
-D WithAlias(D d, std::string alias) {
-  d.alias = std::move(alias);
-  return d;
-}
+const EnumValues kLogLevels = {{"debug", 0}, {"verbose", 1}, {"notice", 2}, {"warning", 3}};
+const EnumValues kPolicies = {{"volatile-lru", 0},   {"volatile-lfu", 1}, {"volatile-random", 2},
+                              {"volatile-ttl", 3},   {"allkeys-lru", 4},  {"allkeys-lfu", 5},
+                              {"allkeys-random", 6}, {"noeviction", 7}};
+const EnumValues kFsync = {{"everysec", 1}, {"always", 2}, {"no", 0}};
+const EnumValues kSupervised = {{"upstart", 3}, {"systemd", 2}, {"auto", 1}, {"no", 0}};
+const EnumValues kSyslogFacility = {{"user", 8},     {"local0", 128}, {"local1", 136},
+                                    {"local2", 144}, {"local3", 152}, {"local4", 160},
+                                    {"local5", 168}, {"local6", 176}, {"local7", 184}};
+const EnumValues kDisklessLoad = {{"disabled", 0}, {"on-empty-db", 1}, {"swapdb", 2}};
+const EnumValues kOomScoreAdj = {{"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}};
+const EnumValues kAclPubsub = {{"allchannels", 1}, {"resetchannels", 0}};
+const EnumValues kSanitize = {{"no", 0}, {"yes", 1}, {"clients", 2}};
+const EnumValues kProtectedAction = {{"no", 0}, {"yes", 1}, {"local", 2}};
+const EnumValues kEndpoint = {{"ip", 0}, {"hostname", 1}, {"unknown-endpoint", 2}};
+const EnumValues kPropagationError = {{"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}};
+const EnumValues kShutdownOnSig = {
+    {"default", 0}, {"save", 1}, {"nosave", 2}, {"now", 4}, {"force", 8}};
+const EnumValues kTlsAuthClients = {{"no", 0}, {"yes", 1}, {"optional", 2}};
 }  // namespace
 
 void ConfigTable::RegisterAll() {
-  constexpr unsigned kImm = kImmutable;
-  Register(List("bind", &Config::bind));
-  Register(Int("port", &Config::port, 0, 65535));
-  Register(String("unixsocket", &Config::unixsocket, kImm));
-  Register(Int("unixsocketperm", &Config::unixsocketperm, 0, 0777, kImm));
-  Register(Int("tcp-backlog", &Config::tcp_backlog, 0, INT_MAX, kImm));
-  Register(Int("tcp-keepalive", &Config::tcp_keepalive, 0, INT_MAX));
-  Register(Int("timeout", &Config::timeout, 0, INT_MAX));
-  Register(Int("maxclients", &Config::maxclients, 1, INT_MAX));
-  Register(Memory("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, LONG_MAX));
-  Register(Memory("client-query-buffer-limit", &Config::client_query_buffer_limit,
-                  1024 * 1024, LONG_MAX));
-  Register(Bool("protected-mode", &Config::protected_mode));
-  Register(String("requirepass", &Config::requirepass, kSensitive));
-  Register(Int("databases", &Config::databases, 1, INT_MAX, kImm));
-  Register(Int("hz", &Config::hz, 0, INT_MAX));
-  Register(Bool("dynamic-hz", &Config::dynamic_hz));
-  Register(String("logfile", &Config::logfile, kImm));
-  Register(Enum("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning", "nothing"}));
-  Register(Bool("daemonize", &Config::daemonize, kImm));
-  Register(String("pidfile", &Config::pidfile, kImm));
-  Register(String("dir", &Config::dir));
-  Register(Memory("maxmemory", &Config::maxmemory, 0, LLONG_MAX));
-  Register(Enum("maxmemory-policy", &Config::maxmemory_policy,
-                {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
-                 "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}));
-  Register(Int("maxmemory-samples", &Config::maxmemory_samples, 1, 64));
-  Register(Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, LLONG_MAX));
-  Register(Int("slowlog-max-len", &Config::slowlog_max_len, 0, LONG_MAX));
-  Register(Int("latency-monitor-threshold", &Config::latency_monitor_threshold, 0, LLONG_MAX));
-  Register(String("notify-keyspace-events", &Config::notify_keyspace_events));
-  Register(WithAlias(Int("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
-                         INT_MAX), "hash-max-ziplist-entries"));
-  Register(WithAlias(Int("hash-max-listpack-value", &Config::hash_max_listpack_value, 0,
-                         INT_MAX), "hash-max-ziplist-value"));
-  Register(WithAlias(Int("list-max-listpack-size", &Config::list_max_listpack_size, INT_MIN,
-                         INT_MAX), "list-max-ziplist-size"));
-  Register(Int("list-compress-depth", &Config::list_compress_depth, 0, INT_MAX));
-  Register(Int("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT_MAX));
-  Register(WithAlias(Int("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
-                         INT_MAX), "zset-max-ziplist-entries"));
-  Register(WithAlias(Int("zset-max-listpack-value", &Config::zset_max_listpack_value, 0,
-                         INT_MAX), "zset-max-ziplist-value"));
-  Register(Bool("appendonly", &Config::appendonly));
-  Register(String("appendfilename", &Config::appendfilename, kImm));
-  Register(String("appenddirname", &Config::appenddirname, kImm));
-  Register(Enum("appendfsync", &Config::appendfsync, {"always", "everysec", "no"}));
-  Register(String("dbfilename", &Config::dbfilename));
-  {
-    D save = List("save", &Config::save_params, kMultiArg);
-    Register(std::move(save));
+  // Booleans duet acts on.
+  Register(Bool("rdbchecksum", "", kImm, &Config::rdbchecksum, true));
+  Register(Bool("daemonize", "", kImm, &Config::daemonize, false));
+  Register(Bool("protected-mode", "", 0, &Config::protected_mode, true));
+  Register(Bool("rdbcompression", "", 0, &Config::rdbcompression, true));
+  Register(Bool("rdb-del-sync-files", "", 0, &Config::rdb_del_sync_files, false));
+  Register(Bool("stop-writes-on-bgsave-error", "", 0, &Config::stop_writes_on_bgsave_error,
+                true));
+  Register(Bool("dynamic-hz", "", 0, &Config::dynamic_hz, true));
+  Register(Bool("lazyfree-lazy-eviction", "", 0, &Config::lazyfree_lazy_eviction, false));
+  Register(Bool("lazyfree-lazy-expire", "", 0, &Config::lazyfree_lazy_expire, false));
+  Register(Bool("lazyfree-lazy-server-del", "", 0, &Config::lazyfree_lazy_server_del, false));
+  Register(Bool("lazyfree-lazy-user-del", "", 0, &Config::lazyfree_lazy_user_del, false));
+  Register(Bool("lazyfree-lazy-user-flush", "", 0, &Config::lazyfree_lazy_user_flush, false));
+  Register(Bool("aof-rewrite-incremental-fsync", "", 0, &Config::aof_rewrite_incremental_fsync,
+                true));
+  Register(Bool("no-appendfsync-on-rewrite", "", 0, &Config::no_appendfsync_on_rewrite, false));
+  Register(Bool("rdb-save-incremental-fsync", "", 0, &Config::rdb_save_incremental_fsync, true));
+  Register(Bool("aof-load-truncated", "", 0, &Config::aof_load_truncated, true));
+  Register(Bool("aof-use-rdb-preamble", "", 0, &Config::aof_use_rdb_preamble, true));
+  Register(Bool("aof-timestamp-enabled", "", 0, &Config::aof_timestamp_enabled, false));
+  Register(Bool("appendonly", "", kDenyLoading, &Config::appendonly, false));
+  Register(Bool("latency-tracking", "", 0, &Config::latency_tracking, true));
+
+  // Booleans duet accepts without acting on them.
+  Register(Bool("io-threads-do-reads", "", kImm, false));
+  Register(Bool("always-show-logo", "", kImm, false));
+  Register(Bool("activerehashing", "", 0, true));
+  Register(Bool("set-proc-title", "", kImm, true));
+  Register(Bool("repl-disable-tcp-nodelay", "", 0, false));
+  Register(Bool("repl-diskless-sync", "", 0, true));
+  Register(Bool("cluster-require-full-coverage", "", 0, true));
+  Register(Bool("cluster-replica-no-failover", "cluster-slave-no-failover", 0, false));
+  Register(Bool("replica-lazy-flush", "slave-lazy-flush", 0, false));
+  Register(Bool("replica-serve-stale-data", "slave-serve-stale-data", 0, true));
+  Register(Bool("replica-read-only", "slave-read-only", 0, true));
+  Register(Bool("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, true));
+  Register(Bool("jemalloc-bg-thread", "", 0, true));
+  Register(Bool("activedefrag", "", 0, false, CheckActiveDefrag));
+  Register(Bool("syslog-enabled", "", kImm, false));
+  Register(Bool("cluster-enabled", "", kImm, false));
+  Register(Bool("cluster-allow-reads-when-down", "", 0, false));
+  Register(Bool("cluster-allow-pubsubshard-when-down", "", 0, true));
+  Register(Bool("crash-log-enabled", "", 0, true));
+  Register(Bool("crash-memcheck-enabled", "", 0, true));
+  Register(Bool("use-exit-on-panic", "", kHidden, false));
+  Register(Bool("disable-thp", "", kImm, true));
+  Register(Bool("cluster-allow-replica-migration", "", 0, true));
+  Register(Bool("replica-announced", "", 0, true));
+  Register(Bool("aof-disable-auto-gc", "", 0, false));
+  Register(Bool("replica-ignore-disk-write-errors", "", 0, false));
+
+  // Strings. kNullIfEmpty marks Redis's EMPTY_STRING_IS_NULL strings (default unset).
+  constexpr unsigned kNull = kNullIfEmpty;
+  Register(String("unixsocket", "", kImm | kNull, &Config::unixsocket, ""));
+  Register(String("pidfile", "", kImm | kNull, &Config::pidfile, ""));
+  Register(String("dbfilename", "", kProtected, &Config::dbfilename, "dump.rdb", CheckDbFilename));
+  Register(String("appendfilename", "", kImm, &Config::appendfilename, "appendonly.aof",
+                  CheckAofFilename));
+  Register(String("appenddirname", "", kImm, &Config::appenddirname, "appendonlydir",
+                  CheckAofDirname));
+  Register(String("logfile", "", kImm, &Config::logfile, ""));
+  Register(String("requirepass", "", kSensitive | kNull, &Config::requirepass, ""));
+  Register(String("aclfile", "", kImm, ""));
+  Register(String("replica-announce-ip", "slave-announce-ip", kNull, ""));
+  Register(String("masteruser", "", kSensitive | kNull, ""));
+  Register(String("cluster-announce-ip", "", kNull, ""));
+  Register(String("cluster-config-file", "", kImm, "nodes.conf"));
+  Register(String("cluster-announce-hostname", "", kNull, "", CheckHostname));
+  Register(String("syslog-ident", "", kImm, "redis"));
+  Register(String("server_cpulist", "", kImm | kNull, ""));
+  Register(String("bio_cpulist", "", kImm | kNull, ""));
+  Register(String("aof_rewrite_cpulist", "", kImm | kNull, ""));
+  Register(String("bgsave_cpulist", "", kImm | kNull, ""));
+  Register(String("ignore-warnings", "", 0, ""));
+  Register(String("proc-title-template", "", 0, "{title} {listen-addr} {server-mode}",
+                  CheckProcTitle));
+  Register(String("bind-source-addr", "", kNull, ""));
+  Register(String("masterauth", "", kSensitive | kNull, ""));
+
+  // Enums.
+  Register(Enum("loglevel", "", 0, kLogLevels, &Config::loglevel, 2));
+  Register(Enum("maxmemory-policy", "", 0, kPolicies, &Config::maxmemory_policy, 7));
+  Register(Enum("appendfsync", "", 0, kFsync, &Config::appendfsync, 1));
+  Register(Enum("supervised", "", kImm, kSupervised, 0));
+  Register(Enum("syslog-facility", "", kImm, kSyslogFacility, 128));
+  Register(Enum("repl-diskless-load", "", kDenyLoading, kDisklessLoad, 0));
+  Register(Enum("oom-score-adj", "", 0, kOomScoreAdj, 0));
+  Register(Enum("acl-pubsub-default", "", 0, kAclPubsub, 0));
+  Register(Enum("sanitize-dump-payload", "", 0, kSanitize, 0));
+  Register(Enum("enable-protected-configs", "", kImm, kProtectedAction, 0));
+  Register(Enum("enable-debug-command", "", kImm, kProtectedAction, 0));
+  Register(Enum("enable-module-command", "", kImm, kProtectedAction, 0));
+  Register(Enum("cluster-preferred-endpoint-type", "", 0, kEndpoint, 0));
+  Register(Enum("propagation-error-behavior", "", 0, kPropagationError, 0));
+  Register(Enum("shutdown-on-sigint", "", 0, kShutdownOnSig, 0, true, CheckShutdownFlags));
+  Register(Enum("shutdown-on-sigterm", "", 0, kShutdownOnSig, 0, true, CheckShutdownFlags));
+  // Consulted by CONFIG SET itself (dir, dbfilename) and by DEBUG: they do have an effect.
+  for (const char* n : {"enable-protected-configs", "enable-debug-command"}) {
+    directives_[by_name_.find(n)->second].flags &= ~kNoEffect;
   }
+
+  // Numbers duet acts on.
+  Register(Numeric("databases", "", kImm, 1, kIntMax, &Config::databases, 16));
+  Register(Numeric("port", "", 0, 0, 65535, &Config::port, 6379));
+  Register(Numeric("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, kIntMax,
+                   &Config::list_max_listpack_size, -2));
+  Register(Numeric("tcp-keepalive", "", 0, 0, kIntMax, &Config::tcp_keepalive, 300));
+  Register(Numeric("auto-aof-rewrite-percentage", "", 0, 0, kIntMax,
+                   &Config::auto_aof_rewrite_percentage, 100));
+  Register(Numeric("lfu-log-factor", "", 0, 0, kIntMax, &Config::lfu_log_factor, 10));
+  Register(Numeric("lfu-decay-time", "", 0, 0, kIntMax, &Config::lfu_decay_time, 1));
+  Register(Numeric("maxmemory-samples", "", 0, 1, kIntMax, &Config::maxmemory_samples, 5));
+  Register(Numeric("maxmemory-eviction-tenacity", "", 0, 0, 100,
+                   &Config::maxmemory_eviction_tenacity, 10));
+  Register(Numeric("timeout", "", 0, 0, kIntMax, &Config::timeout, 0));
+  Register(Numeric("tcp-backlog", "", kImm, 0, kIntMax, &Config::tcp_backlog, 511));
+  Register(Numeric("list-compress-depth", "", 0, 0, kIntMax, &Config::list_compress_depth, 0));
+  {
+    // Redis takes hz as a hint: values out of 1..500 are accepted and clamped.
+    Directive hz = Numeric("hz", "", 0, 0, kIntMax, &Config::hz, 10);
+    hz.set = [base = hz.set](Config& c, const Args& a) {
+      std::string err = base(c, a);
+      if (err.empty()) c.hz = std::clamp(c.hz, 1, 500);
+      return err;
+    };
+    Register(std::move(hz));
+  }
+  Register(Numeric("active-expire-effort", "", 0, 1, 10, &Config::active_expire_effort, 1));
+  Register(Numeric("maxclients", "", 0, 1, kUIntMax, &Config::maxclients, 10000, kUns));
+  Register(Numeric("unixsocketperm", "", kImm, 0, 0777, &Config::unixsocketperm, 0,
+                   kOctal | kUns));
+  Register(Numeric("slowlog-max-len", "", 0, 0, kLongMax, &Config::slowlog_max_len, 128));
+  Register(Numeric("busy-reply-threshold", "lua-time-limit", 0, 0, kLongMax,
+                   &Config::busy_reply_threshold, 5000));
+  Register(Numeric("slowlog-log-slower-than", "", 0, -1, kLLongMax,
+                   &Config::slowlog_log_slower_than, 10000));
+  Register(Numeric("latency-monitor-threshold", "", 0, 0, kLLongMax,
+                   &Config::latency_monitor_threshold, 0));
+  Register(Numeric("proto-max-bulk-len", "", 0, 1024 * 1024, kLongMax,
+                   &Config::proto_max_bulk_len, 512LL * 1024 * 1024, kMem));
+  Register(Numeric("stream-node-max-entries", "", 0, 0, kLLongMax,
+                   &Config::stream_node_max_entries, 100));
+  Register(Numeric("maxmemory", "", 0, 0, -1, &Config::maxmemory, 0, kMem | kUns));
+  Register(Numeric("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, kLongMax,
+                   &Config::hash_max_listpack_entries, 512, kUns));
+  Register(Numeric("set-max-intset-entries", "", 0, 0, kLongMax,
+                   &Config::set_max_intset_entries, 512, kUns));
+  Register(Numeric("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, kLongMax,
+                   &Config::zset_max_listpack_entries, 128, kUns));
+  Register(Numeric("hash-max-listpack-value", "hash-max-ziplist-value", 0, 0, kLongMax,
+                   &Config::hash_max_listpack_value, 64, kMem | kUns));
+  Register(Numeric("stream-node-max-bytes", "", 0, 0, kLongMax, &Config::stream_node_max_bytes,
+                   4096, kMem | kUns));
+  Register(Numeric("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, kLongMax,
+                   &Config::zset_max_listpack_value, 64, kMem | kUns));
+  Register(Numeric("hll-sparse-max-bytes", "", 0, 0, kLongMax, &Config::hll_sparse_max_bytes,
+                   3000, kMem | kUns));
+  Register(Numeric("client-query-buffer-limit", "", 0, 1024 * 1024, kLongMax,
+                   &Config::client_query_buffer_limit, 1024LL * 1024 * 1024, kMem | kUns));
+  Register(Numeric("auto-aof-rewrite-min-size", "", 0, 0, kLLongMax,
+                   &Config::auto_aof_rewrite_min_size, 64LL * 1024 * 1024, kMem));
+
+  // Numbers duet accepts without acting on them.
+  Register(Numeric("io-threads", "", kImm, 1, 128, 1));
+  Register(Numeric("cluster-replica-validity-factor", "cluster-slave-validity-factor", 0, 0,
+                   kIntMax, 10));
+  Register(Numeric("cluster-migration-barrier", "", 0, 0, kIntMax, 1));
+  Register(Numeric("active-defrag-cycle-min", "", 0, 1, 99, 1));
+  Register(Numeric("active-defrag-cycle-max", "", 0, 1, 99, 25));
+  Register(Numeric("active-defrag-threshold-lower", "", 0, 0, 1000, 10));
+  Register(Numeric("active-defrag-threshold-upper", "", 0, 0, 1000, 100));
+  Register(Numeric("replica-priority", "slave-priority", 0, 0, kIntMax, 100));
+  Register(Numeric("repl-diskless-sync-delay", "", 0, 0, kIntMax, 5));
+  Register(Numeric("replica-announce-port", "slave-announce-port", 0, 0, 65535, 0));
+  Register(Numeric("cluster-port", "", kImm, 0, 65535, 0));
+  Register(Numeric("cluster-announce-bus-port", "", 0, 0, 65535, 0));
+  Register(Numeric("cluster-announce-port", "", 0, 0, 65535, 0));
+  Register(Numeric("cluster-announce-tls-port", "", 0, 0, 65535, 0));
+  Register(Numeric("repl-timeout", "", 0, 1, kIntMax, 60));
+  Register(Numeric("repl-ping-replica-period", "repl-ping-slave-period", 0, 1, kIntMax, 10));
+  Register(Numeric("rdb-key-save-delay", "", kHidden, INT_MIN, kIntMax, 0));
+  Register(Numeric("key-load-delay", "", kHidden, INT_MIN, kIntMax, 0));
+  Register(Numeric("min-replicas-to-write", "min-slaves-to-write", 0, 0, kIntMax, 0));
+  Register(Numeric("min-replicas-max-lag", "min-slaves-max-lag", 0, 0, kIntMax, 10));
+  Register(Numeric("watchdog-period", "", kHidden, 0, kIntMax, 0));
+  Register(Numeric("shutdown-timeout", "", 0, 0, kIntMax, 10));
+  Register(Numeric("repl-diskless-sync-max-replicas", "", 0, 0, kIntMax, 0));
+  Register(Numeric("socket-mark-id", "", kImm, 0, kUIntMax, 0, kUns));
+  Register(Numeric("active-defrag-max-scan-fields", "", 0, 1, kLongMax, 1000));
+  Register(Numeric("acllog-max-len", "", 0, 0, kLongMax, 128));
+  Register(Numeric("cluster-node-timeout", "", 0, 0, kLLongMax, 15000));
+  Register(Numeric("repl-backlog-size", "", 0, 1, kLLongMax, 1024 * 1024, kMem));
+  Register(Numeric("cluster-link-sendbuf-limit", "", 0, 0, -1, 0, kMem | kUns));
+  Register(Numeric("active-defrag-ignore-bytes", "", 0, 1, kLLongMax, 100 << 20, kMem | kUns));
+  Register(Numeric("tracking-table-max-keys", "", 0, 0, kLongMax, 1000000, kUns));
+  Register(Numeric("maxmemory-clients", "", 0, -100, kLongMax, 0, kMem | kPercent));
+  Register(Numeric("repl-backlog-ttl", "", 0, 0, kLongMax, 60 * 60));
+  Register(Numeric("loading-process-events-interval-bytes", "", kHidden, 1024, kIntMax,
+                   1024 * 1024 * 2));
+
+  // TLS: Debian's redis-server is built with TLS, so these are all known directives.
+  Register(Numeric("tls-port", "", 0, 0, 65535, 0));
+  Register(Numeric("tls-session-cache-size", "", 0, 0, kIntMax, 20 * 1024));
+  Register(Numeric("tls-session-cache-timeout", "", 0, 0, kIntMax, 300));
+  Register(Bool("tls-cluster", "", 0, false));
+  Register(Bool("tls-replication", "", 0, false));
+  Register(Enum("tls-auth-clients", "", 0, kTlsAuthClients, 1));
+  Register(Bool("tls-prefer-server-ciphers", "", 0, false));
+  Register(Bool("tls-session-caching", "", 0, true));
+  for (const char* n : {"tls-cert-file", "tls-key-file", "tls-key-file-pass",
+                        "tls-client-cert-file", "tls-client-key-file",
+                        "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file",
+                        "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites"}) {
+    Register(String(n, "", kNull, ""));
+  }
+
+  RegisterSpecials();
 }
 
 }  // namespace duet

@@ -1,16 +1,45 @@
 #include "config/config_table.h"
 
+#include <glob.h>
+
+#include <algorithm>
 #include <cerrno>
-#include <climits>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
+#include <cstring>
+#include <set>
 
 #include "common/log.h"
 #include "common/strutil.h"
 #include "config/config_values.h"
-#include "protocol/request_parser.h"
 
 namespace duet {
+
+namespace {
+constexpr const char* kRedisVersion = "7.0.15";
+
+std::string FatalReport(int lineno, const std::string& line, const std::string& err) {
+  std::string out = "\n*** FATAL CONFIG FILE ERROR (Redis " + std::string(kRedisVersion) +
+                    ") ***\n";
+  if (lineno > 0) {
+    out += "Reading the configuration file, at line " + std::to_string(lineno) + "\n";
+    out += ">>> '" + line + "'\n";
+  }
+  return out + err;
+}
+
+bool HasGlob(std::string_view s) { return s.find_first_of("[*?") != std::string_view::npos; }
+
+// Reads a whole file as Redis does (fgets loop); false if it cannot be opened.
+bool ReadFileText(const std::string& path, std::string* out) {
+  FILE* f = fopen(path.c_str(), "r");
+  if (!f) return false;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out->append(buf, n);
+  fclose(f);
+  return true;
+}
+}  // namespace
 
 ConfigTable::ConfigTable(Config* config) : config_(config) { RegisterAll(); }
 
@@ -27,241 +56,272 @@ const ConfigTable::Directive* ConfigTable::Find(std::string_view name) const {
 }
 
 Status ConfigTable::LoadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  std::string text;
+  // A pattern includes every matching file; no match is not an error (empty conf.d).
+  if (HasGlob(path)) {
+    glob_t g;
+    if (glob(path.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (!ReadFileText(g.gl_pathv[i], &text)) {
+          std::string msg = "Fatal error, can't open config file '" +
+                            std::string(g.gl_pathv[i]) + "': " + strerror(errno);
+          globfree(&g);
+          return Status::Error(msg);
+        }
+      }
+      globfree(&g);
+    }
+  } else if (!ReadFileText(path, &text)) {
     return Status::Error("Fatal error, can't open config file '" + path +
                          "': " + strerror(errno));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return LoadString(ss.str(), path);
+  return LoadString(text);
 }
 
-Status ConfigTable::LoadString(const std::string& text, const std::string& source_name) {
-  std::istringstream in(text);
-  std::string line;
+Status ConfigTable::LoadString(const std::string& text) {
+  bool was_reading = reading_file_;
+  reading_file_ = true;
+  // Lines are split on '\n' only and trimmed of " \t\r\n", as sdssplitlen + sdstrim do.
+  size_t start = 0;
   int lineno = 0;
-  while (std::getline(in, line)) {
+  Status result;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(start, nl - start);
+    start = nl + 1;
     lineno++;
-    // Trim like sdstrim(" \t\r\n").
     size_t b = line.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) continue;
-    size_t e = line.find_last_not_of(" \t\r\n");
-    std::string trimmed = line.substr(b, e - b + 1);
-    if (trimmed[0] == '#') continue;
-    std::vector<std::string> argv;
+    line = b == std::string::npos ? "" : line.substr(b, line.find_last_not_of(" \t\r\n") - b + 1);
+    if (line.empty() || line[0] == '#') continue;
+    std::optional<std::vector<std::string>> argv = SplitConfigArgs(line);
     std::string err;
-    if (!RequestParser::SplitArgs(trimmed, &argv)) {
+    if (!argv) {
       err = "Unbalanced quotes in configuration line";
-    } else if (argv.empty()) {
+    } else if (argv->empty()) {
       continue;
     } else {
-      ToLowerInPlace(argv[0]);
-      if (argv[0] == "include" && argv.size() == 2) {
-        Status st = LoadFile(argv[1]);
-        if (!st.ok()) return st;
+      ToLowerInPlace((*argv)[0]);
+      if ((*argv)[0] == "include" && argv->size() == 2) {
+        Status st = LoadFile((*argv)[1]);
+        if (!st.ok()) {
+          result = st;
+          break;
+        }
         continue;
       }
-      err = ApplyLine(argv);
+      err = ApplyLine(*argv, lineno, line);
     }
     if (!err.empty()) {
-      return Status::Error("\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n"
-                           "Reading the configuration file, at line " +
-                           std::to_string(lineno) + "\n>>> '" + trimmed + "'\n" + err);
+      result = Status::Error(FatalReport(lineno, line, err));
+      break;
     }
   }
-  (void)source_name;
-  return Status::Ok();
+  if (result.ok()) {
+    std::string err = CheckAfterLoad();
+    if (!err.empty()) result = Status::Error(FatalReport(0, "", err));
+  }
+  reading_file_ = was_reading;
+  return result;
 }
 
-std::string ConfigTable::ApplyLine(const std::vector<std::string>& argv) {
-  const Directive* d = Find(argv[0]);
-  if (!d) return "Bad directive or wrong number of arguments";
-  std::vector<std::string> args(argv.begin() + 1, argv.end());
-  if (args.empty() || (!(d->flags & kMultiArg) && d->kind != Kind::kList && args.size() != 1)) {
-    return "Bad directive or wrong number of arguments";
+std::string ConfigTable::ApplyLine(std::vector<std::string>& argv, int lineno,
+                                   const std::string& line) {
+  const std::string& name = argv[0];
+  if (const Directive* d = Find(name)) {
+    if (!(d->flags & kMultiArg) && argv.size() != 2) return "wrong number of arguments";
+    std::vector<std::string> args(argv.begin() + 1, argv.end());
+    return d->set(*config_, args);
   }
-  std::string err = d->set(*config_, args);
-  if (err.empty() && (d->flags & kUnsupported)) {
-    std::string joined;
-    for (const auto& a : args) joined += (joined.empty() ? "" : " ") + a;
-    unsupported_values_[d->name] = joined;
+  // Directives Redis 7.0 still accepts and ignores.
+  if ((name == "list-max-ziplist-entries" || name == "list-max-ziplist-value" ||
+       name == "lua-replicate-commands") &&
+      argv.size() == 2) {
+    return "";
   }
-  return err;
+  if (name == "rename-command" && argv.size() == 3) {
+    config_->rename_commands.emplace_back(argv[1], argv[2]);
+    return "";
+  }
+  if (name == "user" && argv.size() >= 2) {
+    // ACL users are not supported; the line is remembered for the startup report.
+    std::string& v = config_->other["user"];
+    v += (v.empty() ? "" : "\n") + line;
+    return "";
+  }
+  if (name == "loadmodule" && argv.size() >= 2) {
+    std::string& v = config_->other["loadmodule"];
+    if (v.empty()) v = argv[1];
+    return "";
+  }
+  if (name.find('.') != std::string::npos) {
+    if (argv.size() != 2) return "Module config specified without value";
+    module_configs_.push_back(name);
+    return "";
+  }
+  if (name == "sentinel") {
+    // A bare `sentinel` line only matters to redis-sentinel; anything else is an error.
+    return argv.size() != 1 ? "sentinel directive while not in sentinel mode" : "";
+  }
+  (void)lineno;
+  return "Bad directive or wrong number of arguments";
 }
 
-Status ConfigTable::ArgsToConfigText(int argc, char** argv, int first, std::string* text) {
-  // "--name v1 v2 --other v" becomes "name v1 v2\nother v\n", quoting each value.
-  std::string out;
-  bool have_line = false;
-  for (int i = first; i < argc; i++) {
-    std::string_view a = argv[i];
-    if (a.size() >= 2 && a.substr(0, 2) == "--") {
-      if (have_line) out += "\n";
-      out += std::string(a.substr(2));
-      have_line = true;
-    } else {
-      if (!have_line) {
-        return Status::Error("Invalid option '" + std::string(a) + "': options start with --");
-      }
-      out += " \"";
-      for (char c : a) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-          out += "\\n";
-          continue;
-        }
-        out += c;
-      }
-      out += "\"";
-    }
+std::string ConfigTable::CheckAfterLoad() {
+  if (!config_->logfile.empty()) {
+    // Check now that the log file can be opened: the server could not report it later.
+    FILE* f = fopen(config_->logfile.c_str(), "a");
+    if (!f) return std::string("Can't open the log file: ") + strerror(errno);
+    fclose(f);
   }
-  if (have_line) out += "\n";
-  *text = out;
-  return Status::Ok();
+  if (GetValue("cluster-enabled") == "yes" && !GetValue("replicaof").empty()) {
+    return "replicaof directive not allowed in cluster mode";
+  }
+  return "";
 }
 
 std::vector<std::pair<std::string, std::string>> ConfigTable::Get(
     const std::vector<std::string_view>& patterns) const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const Directive& d : directives_) {
-    bool match = false;
-    for (std::string_view p : patterns) {
-      if (GlobMatch(p, d.name, true) || (!d.alias.empty() && GlobMatch(p, d.alias, true))) {
-        match = true;
-        break;
+  std::set<std::string> seen;  // lower-case keys already in the reply
+  for (std::string_view p : patterns) {
+    if (!HasGlob(p)) {
+      std::string key = ToLower(p);
+      if (seen.count(key)) continue;
+      if (const Directive* d = Find(p)) {
+        // An exact lookup answers under the name as the client spelled it.
+        out.emplace_back(std::string(p), d->get(*config_));
+        seen.insert(key);
       }
+      continue;
     }
-    if (!match) continue;
-    std::string value = d.get(*config_);
-    if (d.flags & kUnsupported) {
-      auto it = unsupported_values_.find(d.name);
-      if (it != unsupported_values_.end()) value = it->second;
-    }
-    out.emplace_back(d.name, value);
-    // Redis also lists an alias under its own name when the pattern matches the alias.
-    if (!d.alias.empty()) {
-      for (std::string_view p : patterns) {
-        if (GlobMatch(p, d.alias, true)) {
-          out.emplace_back(d.alias, value);
-          break;
-        }
+    for (const Directive& d : directives_) {
+      if (d.flags & kHidden) continue;
+      for (const std::string* key : {&d.name, &d.alias}) {
+        if (key->empty() || seen.count(*key) || !GlobMatch(p, *key, true)) continue;
+        out.emplace_back(*key, d.get(*config_));
+        seen.insert(*key);
       }
     }
   }
   return out;
 }
 
-std::string ConfigTable::Set(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  // Validate everything first so a failing pair leaves the config untouched.
-  Config backup = *config_;
-  std::vector<std::string> changed;
-  for (const auto& [name, value] : pairs) {
-    const Directive* d = Find(name);
-    if (!d) {
-      *config_ = backup;
-      return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
-    }
-    if (d->flags & kImmutable) {
-      *config_ = backup;
-      return "ERR CONFIG SET failed (possibly related to argument '" + name +
-             "') - can't set immutable config";
-    }
-    std::vector<std::string> args;
-    if ((d->flags & kMultiArg) || d->kind == Kind::kList) {
-      if (!RequestParser::SplitArgs(value, &args)) args = {value};
-    } else {
-      args = {value};
-    }
-    std::string err = d->set(*config_, args);
-    if (!err.empty()) {
-      *config_ = backup;
-      return "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + err;
-    }
-    if (d->flags & kUnsupported) unsupported_values_[d->name] = value;
-    changed.push_back(d->name);
-  }
-  if (apply_hook_) {
-    for (const std::string& name : changed) {
-      std::string err = apply_hook_(name);
-      if (!err.empty()) {
-        *config_ = backup;
-        return "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + err;
-      }
-    }
-  }
-  return "";
+std::string ConfigTable::GetValue(std::string_view name) const {
+  const Directive* d = Find(name);
+  return d ? d->get(*config_) : "";
 }
 
-Status ConfigTable::Rewrite() const {
-  if (config_->config_file.empty()) {
-    return Status::Error("ERR The server is running without a config file");
-  }
-  std::ifstream in(config_->config_file);
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  // Replace the first occurrence of each directive, drop later duplicates, append the rest.
-  std::map<std::string, bool> written;
-  std::vector<std::string> out;
-  auto render = [&](const Directive& d) {
-    std::string v = d.get(*config_);
-    if (d.flags & kUnsupported) {
-      auto it = unsupported_values_.find(d.name);
-      if (it != unsupported_values_.end()) v = it->second;
-    }
-    if (d.kind == Kind::kString && (v.empty() || v.find(' ') != std::string::npos)) {
-      v = "\"" + v + "\"";
-    }
-    return d.name + " " + v;
-  };
-  for (const std::string& l : lines) {
-    std::vector<std::string> argv;
-    size_t b = l.find_first_not_of(" \t");
-    if (b == std::string::npos || l[b] == '#' || !RequestParser::SplitArgs(l, &argv) ||
-        argv.empty()) {
-      out.push_back(l);
-      continue;
-    }
-    const Directive* d = Find(argv[0]);
+std::string ConfigTable::Set(const std::vector<std::pair<std::string, std::string>>& pairs,
+                             const SetOptions& opts) {
+  std::string invalid_arg, err_arg, errstr;
+  bool invalid = false, deny_loading = false, unknown = false;
+  std::vector<const Directive*> targets(pairs.size(), nullptr);
+  std::vector<std::string> keys(pairs.size());
+  std::string protect = GetValue("enable-protected-configs");
+  bool protected_ok = protect == "yes" || (protect == "local" && opts.local_client);
+  for (size_t i = 0; i < pairs.size(); i++) {
+    const std::string& name = pairs[i].first;
+    const Directive* d = Find(name);
     if (!d) {
-      out.push_back(l);
+      if (!invalid) {
+        invalid_arg = name;
+        invalid = unknown = true;
+      }
       continue;
     }
-    if (written[d->name]) continue;
-    written[d->name] = true;
-    out.push_back(render(*d));
-  }
-  bool header = false;
-  for (const Directive& d : directives_) {
-    if (written[d.name]) continue;
-    // Only directives whose value differs from the default are added, as Redis does.
-    Config defaults;
-    if (d.get(defaults) == d.get(*config_) && !unsupported_values_.count(d.name)) continue;
-    if (!header) {
-      out.push_back("# Generated by CONFIG REWRITE");
-      header = true;
+    if (invalid) continue;
+    if ((d->flags & kImmutable) || ((d->flags & kProtected) && !protected_ok)) {
+      errstr = (d->flags & kImmutable) ? "can't set immutable config" : "can't set protected config";
+      err_arg = name;
+      invalid = true;
+      continue;
     }
-    out.push_back(render(d));
+    if (opts.loading && (d->flags & kDenyLoading)) {
+      deny_loading = invalid = true;
+      continue;
+    }
+    // A name and its alias are distinct entries (as in Redis); the same name twice is not.
+    keys[i] = ToLower(name);
+    for (size_t j = 0; j < i; j++) {
+      if (targets[j] && keys[j] == keys[i]) {
+        errstr = "duplicate parameter";
+        err_arg = name;
+        invalid = true;
+        break;
+      }
+    }
+    targets[i] = d;
   }
-  std::string tmp = config_->config_file + ".tmp";
-  {
-    std::ofstream o(tmp, std::ios::trunc);
-    if (!o) return Status::Error("ERR Rewriting config file: " + std::string(strerror(errno)));
-    for (const std::string& l : out) o << l << "\n";
-    o.flush();
-    if (!o) return Status::Error("ERR Rewriting config file: " + std::string(strerror(errno)));
+
+  if (!invalid) {
+    Config backup = *config_;
+    std::vector<std::string> changed;
+    for (size_t i = 0; i < pairs.size() && !invalid; i++) {
+      const Directive* d = targets[i];
+      std::vector<std::string> args = (d->flags & kMultiArg)
+                                          ? SplitOnSpaces(pairs[i].second)
+                                          : std::vector<std::string>{pairs[i].second};
+      std::string before = d->get(backup);
+      std::string e = d->set(*config_, args);
+      if (!e.empty()) {
+        errstr = e;
+        err_arg = keys[i] == d->alias ? d->alias : d->name;
+        invalid = true;
+      } else if (d->get(*config_) != before &&
+                 std::find(changed.begin(), changed.end(), d->name) == changed.end()) {
+        changed.push_back(d->name);
+      }
+    }
+    for (size_t i = 0; i < changed.size() && !invalid && apply_hook_; i++) {
+      std::string e = apply_hook_(changed[i]);
+      if (!e.empty()) {
+        Log(LogLevel::kWarning,
+            "Failed applying new configuration. Possibly related to new {} setting. Restoring "
+            "previous settings.",
+            changed[i]);
+        errstr = e;
+        err_arg = changed[i];
+        invalid = true;
+      }
+    }
+    if (!invalid) return "";
+    // Roll back: `dir` has a side effect (the working directory), the rest is the copy.
+    if (Find("dir")->get(*config_) != backup.dir && !backup.dir.empty()) {
+      std::vector<std::string> old_dir{backup.dir};
+      Find("dir")->set(*config_, old_dir);
+    }
+    *config_ = backup;
+    for (const std::string& name : changed) {
+      if (apply_hook_) apply_hook_(name);
+    }
   }
-  if (rename(tmp.c_str(), config_->config_file.c_str()) != 0) {
-    return Status::Error("ERR Rewriting config file: " + std::string(strerror(errno)));
+
+  if (deny_loading) return "LOADING Redis is loading the dataset in memory";
+  if (unknown) {
+    return "ERR Unknown option or number of arguments for CONFIG SET - '" + invalid_arg + "'";
   }
-  return Status::Ok();
+  if (!errstr.empty()) {
+    return "ERR CONFIG SET failed (possibly related to argument '" + err_arg + "') - " + errstr;
+  }
+  return "ERR CONFIG SET failed (possibly related to argument '" + err_arg + "')";
 }
 
 void ConfigTable::ReportUnsupported() const {
-  for (const auto& [name, value] : unsupported_values_) {
-    Log(LogLevel::kWarning, "Config directive '{}' is recognised but not supported by duet; "
-        "it has no effect", name);
+  Config defaults;
+  for (const Directive& d : directives_) {
+    if (!(d.flags & kNoEffect) || d.get(*config_) == d.get(defaults)) continue;
+    Log(LogLevel::kWarning,
+        "Config directive '{}' is recognised but has no effect in duet (value kept for CONFIG "
+        "GET/REWRITE)",
+        d.name);
+  }
+  if (config_->other.count("user")) {
+    Log(LogLevel::kWarning, "'user' directives are ignored: duet has no ACL users; use "
+        "requirepass");
+  }
+  for (const std::string& name : module_configs_) {
+    Log(LogLevel::kWarning, "Module config '{}' ignored: duet does not load modules", name);
   }
 }
 

@@ -1,11 +1,13 @@
-// ConfigTable: the one table of directives. It reads Redis-format config files and
-// `--directive value` command-line overrides into a Config, and serves CONFIG GET / SET /
-// REWRITE.
+// ConfigTable: the one table of directives. It reads Redis-format config files into a Config
+// and serves CONFIG GET / SET / REWRITE with Redis 7.0's names, value formats, validation and
+// error texts.
 //
-// Every Redis 7.0 directive is known to the table. Implemented ones are bound to a Config
-// field; recognised-but-unsupported ones are accepted, remembered, reported once at startup
-// (ReportUnsupported) and answered by CONFIG GET with their value. Unknown directives and
-// bad values fail the load with Redis's "*** FATAL CONFIG FILE ERROR ***" report.
+// Every Redis 7.0 directive is in the table (config_directives.cc). Directives duet acts on
+// are bound to a Config field; the others keep their value in Config::other and are flagged
+// kNoEffect: accepted, validated exactly as Redis validates them, answered by CONFIG GET and
+// rewritten by CONFIG REWRITE, and reported once at startup when set (ReportUnsupported).
+//
+// Threading: used by the event-loop thread only (and by main before the loop starts).
 #pragma once
 
 #include <functional>
@@ -20,68 +22,122 @@
 
 namespace duet {
 
+class RewriteState;
+
 class ConfigTable {
  public:
-  enum class Kind { kBool, kInt, kMemory, kEnum, kString, kList, kSpecial };
+  enum class Type { kBool, kNumeric, kEnum, kString, kSpecial };
   enum Flags : unsigned {
     kNone = 0,
-    kImmutable = 1 << 0,    // CONFIG SET refuses it
-    kSensitive = 1 << 1,    // never logged (requirepass, masterauth)
-    kUnsupported = 1 << 2,  // recognised, value kept, no effect
-    kMultiArg = 1 << 3,     // takes several arguments (save, client-output-buffer-limit)
+    kImmutable = 1 << 0,    // CONFIG SET refuses it ("can't set immutable config")
+    kSensitive = 1 << 1,    // value never logged (requirepass, masterauth...)
+    kHidden = 1 << 2,       // CONFIG GET matches it by exact name only, never by a pattern
+    kProtected = 1 << 3,    // CONFIG SET needs enable-protected-configs (dir, dbfilename)
+    kDenyLoading = 1 << 4,  // CONFIG SET refused while loading the dataset
+    kMultiArg = 1 << 5,     // takes several arguments (save, bind, client-output-buffer-limit)
+    kNoEffect = 1 << 6,     // recognised and kept, but duet does not act on it
+    kNullIfEmpty = 1 << 7,  // string: "" means unset (CONFIG REWRITE then omits it)
+  };
+  // Numeric value kinds, as Redis's numeric config flags.
+  enum NumFlags : unsigned {
+    kMemory = 1 << 0,    // accepts 1gb/10mb units; printed in bytes
+    kPercent = 1 << 1,   // accepts "N%", stored negated
+    kOctal = 1 << 2,     // parsed and printed in octal (unixsocketperm)
+    kUnsigned = 1 << 3,  // bounds checked as unsigned (Redis's uint/size_t/ull configs)
   };
 
   struct Directive {
     std::string name;
-    std::string alias;
-    Kind kind = Kind::kString;
+    std::string alias;  // e.g. hash-max-ziplist-entries; "" if none
+    Type type = Type::kString;
     unsigned flags = kNone;
-    int64_t min = 0, max = 0;                 // kInt / kMemory bounds
-    std::vector<std::string> enum_values;     // kEnum
-    // Reads the current value as CONFIG GET prints it.
+    // kNumeric: bounds (as Redis prints them in errors) and value kind.
+    long long min = 0, max = 0;
+    unsigned num_flags = 0;
+    // kEnum: names and values in Redis's order; bitflags for shutdown-on-sig*.
+    std::vector<std::pair<std::string, int>> enum_values;
+    bool enum_bitflags = false;
+    // The value as CONFIG GET prints it.
     std::function<std::string(const Config&)> get;
-    // Parses and stores a value; returns an error message (Redis's wording) or "".
-    std::function<std::string(Config&, const std::vector<std::string>& args)> set;
+    // Parses and stores a value (argv after the name); returns "" or Redis's error text.
+    std::function<std::string(Config&, const std::vector<std::string>&)> set;
+    // Numeric/bool/enum/string internals for CONFIG REWRITE: the value and the default.
+    std::function<long long(const Config&)> get_num;
+    long long default_num = 0;
+    std::string default_text;  // bool/enum/string default as printed; "" for null strings
+  };
+
+  // Options of one CONFIG SET call.
+  struct SetOptions {
+    bool local_client = false;  // for enable-protected-configs local
+    bool loading = false;       // the server is loading its dataset
   };
 
   explicit ConfigTable(Config* config);
 
-  // Loads a config file (follows `include`). On error the Status carries the full
-  // "*** FATAL CONFIG FILE ERROR ***" report that Redis prints.
+  // Loads one config file (Redis's loadServerConfig; follows `include`). Errors are either the
+  // full "*** FATAL CONFIG FILE ERROR ***" report (message starts with '\n') or the
+  // "Fatal error, can't open config file" line Redis logs.
   Status LoadFile(const std::string& path);
-  // Applies configuration text (the file body, or the command-line options joined as lines).
-  Status LoadString(const std::string& text, const std::string& source_name);
-  // Turns argv (after the optional config path) into config lines: "--port 6380 --save ''".
-  static Status ArgsToConfigText(int argc, char** argv, int first, std::string* text);
+  // Applies configuration text (Redis's loadServerConfigFromString): file body, stdin and
+  // command-line options joined. Line numbers in errors count lines of `text`.
+  Status LoadString(const std::string& text);
+  // True when a Status from LoadFile/LoadString is a FATAL report (printed to stderr) rather
+  // than a log line.
+  static bool IsFatalReport(const Status& st) {
+    return !st.ok() && !st.message().empty() && st.message()[0] == '\n';
+  }
 
-  // CONFIG GET: every (name, value) whose name or alias matches any glob pattern.
+  // CONFIG GET: (name, value) pairs for every pattern. A pattern without glob characters is
+  // an exact, case-insensitive lookup reported under the name as given; a glob pattern
+  // matches names and aliases (case-insensitively), hidden directives excluded. Each
+  // directive name appears once.
   std::vector<std::pair<std::string, std::string>> Get(
       const std::vector<std::string_view>& patterns) const;
-  // CONFIG SET name value [name value ...], atomically; returns "" or Redis's error text.
-  std::string Set(const std::vector<std::pair<std::string, std::string>>& pairs);
-  // CONFIG REWRITE: rewrites the config file keeping comments and unknown lines.
-  Status Rewrite() const;
+  // The value of one directive as CONFIG GET prints it; "" if unknown.
+  std::string GetValue(std::string_view name) const;
 
-  // Logs (once) the directives that were set but have no effect in duet.
+  // CONFIG SET name value [name value ...], atomically: either every pair is applied or the
+  // configuration is left as it was. Returns "" or Redis's complete error text ("ERR ...").
+  std::string Set(const std::vector<std::pair<std::string, std::string>>& pairs,
+                  const SetOptions& opts);
+
+  // CONFIG REWRITE: rewrites config_file keeping comments, unknown lines and the position of
+  // each directive. Returns "" or the error text ("ERR ...").
+  std::string Rewrite() const;
+
+  // Logs (once per directive) those that were set but have no effect in duet.
   void ReportUnsupported() const;
 
-  // Called after a directive changed through CONFIG SET (name is canonical).
+  // Called after a directive changed through CONFIG SET with its canonical name; returns ""
+  // or an error text, in which case the whole CONFIG SET is rolled back.
   void SetApplyHook(std::function<std::string(const std::string& name)> hook) {
     apply_hook_ = std::move(hook);
   }
 
+  // Looks a directive up by name or alias (case-insensitive); nullptr if unknown.
   const Directive* Find(std::string_view name) const;
+  const std::vector<Directive>& directives() const { return directives_; }
+  // Module settings ("module.param value") seen while loading; duet loads no modules.
+  const std::vector<std::string>& module_configs() const { return module_configs_; }
 
  private:
   void Register(Directive d);
   void RegisterAll();
-  std::string ApplyLine(const std::vector<std::string>& argv);
+  void RegisterSpecials();
+  // Applies one parsed line; returns "" or the error text for the FATAL report.
+  std::string ApplyLine(std::vector<std::string>& argv, int lineno, const std::string& line);
+  std::string CheckAfterLoad();
+  void RewriteDirective(const Directive& d, RewriteState& state) const;
 
   Config* config_;
   std::vector<Directive> directives_;
-  std::map<std::string, size_t, std::less<>> by_name_;  // name and alias -> index
-  std::map<std::string, std::string> unsupported_values_;  // directive -> value as given
+  std::map<std::string, size_t, std::less<>> by_name_;  // lower-case name and alias -> index
   std::function<std::string(const std::string&)> apply_hook_;
+  bool reading_file_ = false;  // `save` lines accumulate while reading a config file
+  bool save_loaded_ = false;   // the first `save` line of the files replaces the defaults
+  std::vector<std::string> set_in_file_;  // directives set by the files/command line
+  std::vector<std::string> module_configs_;  // "name.param" lines (no modules in duet)
 };
 
 }  // namespace duet

@@ -1,0 +1,34 @@
+// Process memory figures for INFO memory, from the allocator when it can tell.
+//
+// Built with jemalloc (DUET_HAVE_JEMALLOC), the figures come from mallctl's stats.allocated /
+// active / resident, as Redis reports them. Otherwise (sanitizer builds use the libc or
+// sanitizer allocator) `used` comes from mallinfo2 and the allocator figures are derived from
+// it and the RSS, so INFO stays well-formed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace duet {
+
+struct MemoryStats {
+  uint64_t used = 0;                 // bytes handed out by the allocator (used_memory)
+  uint64_t allocator_allocated = 0;  // allocator's allocated bytes
+  uint64_t allocator_active = 0;     // bytes in active pages
+  uint64_t allocator_resident = 0;   // bytes of allocator memory resident in RAM
+  uint64_t rss = 0;                  // process resident set size
+};
+
+// Reads fresh figures (refreshes jemalloc's statistics epoch). Costs a few microseconds: for
+// INFO and the cron, not for every command.
+MemoryStats ReadMemoryStats();
+// Just the used-memory figure (same source as MemoryStats::used).
+uint64_t ReadUsedMemory();
+// Resident set size of this process, in bytes (0 if /proc is unavailable).
+uint64_t ReadProcessRss();
+// Physical memory of the machine, in bytes.
+uint64_t TotalSystemMemory();
+// "jemalloc-5.3.0" or "libc", as INFO's mem_allocator.
+std::string AllocatorName();
+
+}  // namespace duet
