@@ -13,6 +13,23 @@ constexpr size_t kInlineMaxSize = 64 * 1024;  // PROTO_INLINE_MAX_SIZE
 
 // Parses the integer between buf[start] and the '\r' at `cr`, with string2ll's rules.
 bool ParseCount(std::string_view buf, size_t start, size_t cr, int64_t* out) {
+  // Fast path for the short positive counts of nearly every request (same acceptance as
+  // string2ll: no sign, no leading zero); anything else takes the general parser.
+  size_t n = cr - start;
+  const char* p = buf.data() + start;
+  if (n >= 1 && n <= 9 && p[0] >= '1' && p[0] <= '9') {
+    int64_t v = 0;
+    size_t i = 0;
+    for (; i < n; i++) {
+      unsigned d = static_cast<unsigned char>(p[i]) - '0';
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i == n) {
+      *out = v;
+      return true;
+    }
+  }
   auto v = ParseInt64(buf.substr(start, cr - start));
   if (!v) return false;
   *out = *v;
