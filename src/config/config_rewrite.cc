@@ -83,15 +83,21 @@ bool ReadOldFile(const std::string& path, const ConfigTable& table, RewriteState
       continue;
     }
     std::optional<std::vector<std::string>> argv = SplitConfigArgs(line);
-    if (!argv || argv->empty() || !table.Find((*argv)[0])) {
-      // Unparsable, or a directive the table does not know (include, rename-command...).
-      state->lines.push_back("# ??? " + line);
+    const ConfigTable::Directive* d = argv && !argv->empty() ? table.Find((*argv)[0]) : nullptr;
+    if (!d) {
+      // Directives only the file parser knows stay as they are; anything else (unparsable,
+      // or no longer a directive) is kept as a comment.
+      static const char* kFileOnly[] = {"include", "rename-command", "user", "loadmodule",
+                                        "sentinel"};
+      bool file_only = false;
+      for (const char* name : kFileOnly) {
+        if (argv && !argv->empty() && EqualsIgnoreCase((*argv)[0], name)) file_only = true;
+      }
+      state->lines.push_back(file_only ? line : "# ??? " + line);
       continue;
     }
-    std::string option = ToLower((*argv)[0]);
-    // Options spelled with "slave" are filed under their "replica" name.
-    size_t p = option.find("slave");
-    if (p != std::string::npos) option.replace(p, 5, "replica");
+    // An alias (slave-read-only, hash-max-ziplist-entries) is filed under its directive.
+    std::string option = d->name;
     state->option_to_line[option].push_back(state->lines.size());
     state->lines.push_back(line);
   }

@@ -131,6 +131,11 @@ std::string ConfigTable::ApplyLine(std::vector<std::string>& argv, int lineno,
   if (const Directive* d = Find(name)) {
     if (!(d->flags & kMultiArg) && argv.size() != 2) return "wrong number of arguments";
     std::vector<std::string> args(argv.begin() + 1, argv.end());
+    // A multi-argument directive given as one quoted argument ("--save '900 1'") is split
+    // on spaces, as CONFIG SET does.
+    if ((d->flags & kMultiArg) && args.size() == 1 && !args[0].empty()) {
+      args = SplitOnSpaces(args[0]);
+    }
     return d->set(*config_, args);
   }
   // Directives Redis 7.0 still accepts and ignores.
