@@ -98,6 +98,30 @@ class LifecycleTest(unittest.TestCase):
             p.terminate()
             self.assertEqual(p.wait(timeout=10), 0)
 
+    def test_bind_several_addresses_including_ipv6(self):
+        import socket
+        port = free_port()
+        p = subprocess.Popen([duet_binary(), "--port", str(port), "--bind", "127.0.0.1", "-::1"],
+                             stdout=subprocess.DEVNULL)
+        try:
+            def up():
+                try:
+                    RawConnection(port).close()
+                    return True
+                except OSError:
+                    return False
+            self.assertTrue(wait_for(up))
+            try:
+                s6 = socket.create_connection(("::1", port), timeout=2)
+            except OSError:
+                self.skipTest("no IPv6 loopback on this machine")
+            s6.sendall(encode(["PING"]))
+            self.assertEqual(s6.recv(100), b"+PONG\r\n")
+            s6.close()
+        finally:
+            p.terminate()
+            self.assertEqual(p.wait(timeout=10), 0)
+
     def test_port_in_use_fails_loudly(self):
         s = ServerProcess("duet")
         try:
