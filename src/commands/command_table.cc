@@ -59,6 +59,20 @@ const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_
   return nullptr;
 }
 
+bool CommandTable::Rename(std::string_view from, std::string_view to) {
+  std::string old_key(from), new_key(to);
+  for (char& c : old_key) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  for (char& c : new_key) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  auto it = commands_.find(old_key);
+  if (it == commands_.end()) return false;
+  if (!new_key.empty() && new_key != old_key && commands_.count(new_key)) return false;
+  auto node = commands_.extract(it);
+  if (new_key.empty()) return true;
+  node.key() = std::move(new_key);
+  commands_.insert(std::move(node));
+  return true;
+}
+
 void CommandTable::ResetStats() {
   for (auto& [name, spec] : commands_) {
     spec.calls = spec.usec = spec.rejected_calls = spec.failed_calls = 0;

@@ -87,6 +87,10 @@ class CommandTable {
   }
   size_t size() const { return commands_.size(); }
   void ResetStats();
+  // rename-command: the command `from` answers to `to` instead (case-insensitive; removed when
+  // `to` is empty). Its CommandSpec::name, and so INFO commandstats, keeps the original name,
+  // as in Redis. Returns false if `from` is unknown or `to` is already a command.
+  bool Rename(std::string_view from, std::string_view to);
 
  private:
   struct Hash {
