@@ -2,28 +2,53 @@
 
 #include <cctype>
 
+#include "commands/command_meta.h"
+
 namespace duet {
 
+namespace {
+// Redis 7.0's order (addReplyFlagsForCommand); may_replicate is hidden there too.
+constexpr std::pair<CmdFlag, std::string_view> kFlagNames[] = {
+    {CmdFlag::kWrite, "write"},
+    {CmdFlag::kReadOnly, "readonly"},
+    {CmdFlag::kDenyOom, "denyoom"},
+    {CmdFlag::kAdmin, "admin"},
+    {CmdFlag::kPubSub, "pubsub"},
+    {CmdFlag::kNoScript, "noscript"},
+    {CmdFlag::kBlocking, "blocking"},
+    {CmdFlag::kLoading, "loading"},
+    {CmdFlag::kStale, "stale"},
+    {CmdFlag::kSkipMonitor, "skip_monitor"},
+    {CmdFlag::kSkipSlowlog, "skip_slowlog"},
+    {CmdFlag::kAsking, "asking"},
+    {CmdFlag::kFast, "fast"},
+    {CmdFlag::kNoAuth, "no_auth"},
+    {CmdFlag::kNoMandatoryKeys, "no_mandatory_keys"},
+    {CmdFlag::kNoAsyncLoading, "no_async_loading"},
+    {CmdFlag::kNoMulti, "no_multi"},
+    {CmdFlag::kMovableKeys, "movablekeys"},
+    {CmdFlag::kAllowBusy, "allow_busy"},
+};
+}  // namespace
+
 std::vector<std::string_view> FlagNames(CmdFlag flags) {
-  static const std::pair<CmdFlag, std::string_view> kNames[] = {
-      {CmdFlag::kWrite, "write"},          {CmdFlag::kReadOnly, "readonly"},
-      {CmdFlag::kDenyOom, "denyoom"},      {CmdFlag::kAdmin, "admin"},
-      {CmdFlag::kPubSub, "pubsub"},        {CmdFlag::kNoScript, "noscript"},
-      {CmdFlag::kBlocking, "blocking"},    {CmdFlag::kLoading, "loading"},
-      {CmdFlag::kStale, "stale"},          {CmdFlag::kSkipMonitor, "skip_monitor"},
-      {CmdFlag::kSkipSlowlog, "skip_slowlog"}, {CmdFlag::kFast, "fast"},
-      {CmdFlag::kNoAuth, "no_auth"},       {CmdFlag::kMayReplicate, "may_replicate"},
-      {CmdFlag::kNoMulti, "no_multi"},     {CmdFlag::kAllowBusy, "allow_busy"},
-      {CmdFlag::kNoMandatoryKeys, "no_mandatory_keys"},
-  };
   std::vector<std::string_view> out;
-  for (const auto& [f, n] : kNames) {
+  for (const auto& [f, n] : kFlagNames) {
     if (HasFlag(flags, f)) out.push_back(n);
   }
   return out;
 }
 
+CmdFlag FlagByName(std::string_view name) {
+  for (const auto& [f, n] : kFlagNames) {
+    if (n == name) return f;
+  }
+  return CmdFlag::kNone;
+}
+
 void CommandTable::Add(CommandSpec spec) {
+  spec.meta = FindCommandMeta(spec.name);
+  for (CommandSpec& sub : spec.subcommands) sub.meta = FindCommandMeta(sub.name);
   std::string name = spec.name;
   commands_.insert_or_assign(std::move(name), std::move(spec));
 }

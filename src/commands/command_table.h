@@ -35,6 +35,11 @@ enum class CmdFlag : uint32_t {
   kNoMulti = 1 << 14,   // cannot be queued in MULTI
   kAllowBusy = 1 << 15,
   kNoMandatoryKeys = 1 << 16,
+  kNoAsyncLoading = 1 << 17,
+  kAsking = 1 << 18,
+  // Keys cannot be found from first/last/step alone. Families need not set it: COMMAND INFO
+  // adds it from the command's metadata (commands/command_meta.h).
+  kMovableKeys = 1 << 19,
   // DEBUG / MODULE: refused unless enable-debug-command / enable-module-command allow the
   // caller (Redis's CMD_PROTECTED). COMMAND INFO does not list it, as in Redis.
   kProtected = 1 << 20,
@@ -46,7 +51,12 @@ constexpr bool HasFlag(CmdFlag set, CmdFlag f) {
   return (static_cast<uint32_t>(set) & static_cast<uint32_t>(f)) != 0;
 }
 // Names of the set flags in Redis's COMMAND INFO order (e.g. "write", "denyoom", "fast").
+// may_replicate is not listed: Redis hides it too.
 std::vector<std::string_view> FlagNames(CmdFlag flags);
+// The flag of a COMMAND INFO flag name ("denyoom"); kNone if unknown.
+CmdFlag FlagByName(std::string_view name);
+
+struct CommandMeta;  // commands/command_meta.h
 
 using CommandHandler = void (*)(CommandContext& ctx, ArgReader& args);
 
@@ -59,7 +69,10 @@ struct CommandSpec {
   int step = 0;
   CommandHandler handler = nullptr;
   std::string acl_categories;  // "@write @string @slow" as COMMAND INFO lists them
-  std::vector<CommandSpec> subcommands;  // container commands (CONFIG, CLIENT, OBJECT ...)
+  std::vector<CommandSpec> subcommands = {};  // container commands (CONFIG, CLIENT, OBJECT ...)
+  // Key specs, tips and docs (COMMAND INFO/DOCS/GETKEYS). Set by CommandTable::Add from the
+  // metadata tables; families leave it null.
+  const CommandMeta* meta = nullptr;
 
   // Mutable statistics (INFO commandstats). Owned by the table entry.
   mutable uint64_t calls = 0;

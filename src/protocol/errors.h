@@ -128,6 +128,14 @@ inline constexpr std::string_view kLfuSelected =
 // "ERR Unsupported option <opt>" (EXPIRE's flags)
 std::string UnsupportedOption(std::string_view opt);
 
+// COMMAND GETKEYS / GETKEYSANDFLAGS.
+inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";
+inline constexpr std::string_view kCommandHasNoKeys = "ERR The command has no key arguments";
+inline constexpr std::string_view kInvalidNumberOfArgsForCommand =
+    "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kInvalidArgsForCommand =
+    "ERR Invalid arguments specified for command";
+
 // "ERR wrong number of arguments for '<cmd>' command"
 std::string WrongArity(std::string_view cmd);
 // "ERR unknown command '<cmd>', with args beginning with: '<a>' '<b>' "

@@ -151,7 +151,7 @@ bool IsValidClientName(std::string_view name) { return ValidClientName(name); }
 
 void RegisterConnectionCommands(CommandTable& table) {
   using F = CmdFlag;
-  table.Add({.name = "ping", .arity = -1, .flags = F::kFast | F::kStale | F::kLoading,
+  table.Add({.name = "ping", .arity = -1, .flags = F::kFast,
              .handler = CmdPing, .acl_categories = "@fast @connection"});
   table.Add({.name = "echo", .arity = 2, .flags = F::kFast | F::kStale | F::kLoading,
              .handler = CmdEcho, .acl_categories = "@fast @connection"});

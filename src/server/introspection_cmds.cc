@@ -1,8 +1,9 @@
+// Introspection family: COMMAND (command_cmds.cc). SLOWLOG, MONITOR and TIME register
+// themselves from their own files.
 #include "server/server_commands.h"
-#include "server/server_context.h"
 
 namespace duet {
 
-void RegisterIntrospectionCommands(CommandTable& table) {}
+void RegisterIntrospectionCommands(CommandTable& table) { RegisterCommandCommand(table); }
 
 }  // namespace duet

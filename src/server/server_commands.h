@@ -14,6 +14,7 @@ void RegisterClientCommands(CommandTable& table);      // CLIENT *
 void RegisterConfigCommands(CommandTable& table);      // CONFIG *
 void RegisterInfoCommands(CommandTable& table);        // INFO
 void RegisterIntrospectionCommands(CommandTable& table);  // COMMAND, SLOWLOG, MONITOR, TIME
+void RegisterCommandCommand(CommandTable& table);        // COMMAND * (command_cmds.cc)
 void RegisterAdminCommands(CommandTable& table);       // DEBUG, SHUTDOWN, FUNCTION
 
 void RegisterDebugCommand(CommandTable& table);        // DEBUG (debug_cmds.cc)

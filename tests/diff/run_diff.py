@@ -11,6 +11,10 @@ Case file format (one command per line; '#' starts a comment line):
                          a new connection is opened afterwards
   !type CMD ...          compare only the reply's type byte (nondeterministic values)
   !sorted CMD ...        compare an array reply as a sorted list of its elements
+  !unordered CMD ...     compare with every aggregate (array, set, map) sorted, at all depths
+                         (replies whose nested order is unspecified, e.g. subcommand lists)
+  !nosummary CMD ...     ignore the value after every "summary" key (COMMAND DOCS: duet
+                         writes its own summaries); combinable: !nosummary !unordered CMD
   !reconnect             open a fresh connection (RESP2, db 0)
 Each file starts on a fresh connection after FLUSHALL on both servers.
 Usage: run_diff.py [case files...]   (default: all cases)
@@ -43,6 +47,48 @@ def split_array(conn_bytes):
         elems.append(conn_bytes[pos:end])
         pos = end
     return conn_bytes[:first_eol], sorted(elems)
+
+
+def parse_tree(data, pos=0):
+    """Parses one reply into (type byte, payload), payload a list for aggregates; returns
+    (tree, end offset)."""
+    eol = data.index(b"\r\n", pos)
+    t, head = data[pos:pos + 1], data[pos + 1:eol]
+    if t in (b"$", b"=", b"!"):
+        n = int(head)
+        if n < 0:
+            return (t, None), eol + 2
+        return (t, data[eol + 2:eol + 2 + n]), eol + 2 + n + 2
+    if t in (b"*", b"%", b"~", b">", b"|"):
+        n = int(head)
+        if n < 0:
+            return (t, None), eol + 2
+        if t in (b"%", b"|"):
+            n *= 2
+        items, p = [], eol + 2
+        for _ in range(n):
+            item, p = parse_tree(data, p)
+            items.append(item)
+        return (t, items), p
+    return (t, head), eol + 2
+
+
+def canonical(tree, unordered, nosummary):
+    """A comparable form of a reply tree (see !unordered and !nosummary)."""
+    t, v = tree
+    if not isinstance(v, list):
+        return repr(tree)
+    items = list(v)
+    if nosummary:
+        for i in range(0, len(items) - 1, 2):
+            if items[i] == (b"$", b"summary"):
+                items[i + 1] = (b"$", b"<summary>")
+    if t in (b"%", b"|"):
+        pairs = [canonical(items[i], unordered, nosummary) + "=" +
+                 canonical(items[i + 1], unordered, nosummary) for i in range(0, len(items), 2)]
+        return repr(t) + "{" + ",".join(sorted(pairs) if unordered else pairs) + "}"
+    elems = [canonical(x, unordered, nosummary) for x in items]
+    return repr(t) + "[" + ",".join(sorted(elems) if unordered else elems) + "]"
 
 
 class Runner:
@@ -96,13 +142,22 @@ class Runner:
                 payload = unescape(s[len("!raw "):])
             else:
                 esc = False
-                for prefix, kind in (("!type ", "type"), ("!sorted ", "sorted"), ("!esc ", "esc")):
+                unordered = nosummary = False
+                for prefix, kind in (("!type ", "type"), ("!sorted ", "sorted"),
+                                     ("!nosummary ", "nosummary"), ("!unordered ", "unordered"),
+                                     ("!esc ", "esc")):
                     if s.startswith(prefix):
                         s = s[len(prefix):]
                         if kind == "esc":
                             esc = True
+                        elif kind == "unordered":
+                            unordered = True
+                        elif kind == "nosummary":
+                            nosummary = True
                         else:
                             compare = kind
+                if unordered or nosummary:
+                    compare = ("tree", unordered, nosummary)
                 args = shlex.split(s)
                 if esc:
                     args = [unescape(a) for a in args]
@@ -111,6 +166,12 @@ class Runner:
             redis_out, duet_out = self.exchange(payload, mode, n)
             if compare == "type":
                 ok = redis_out[:1] == duet_out[:1]
+            elif isinstance(compare, tuple):
+                try:
+                    ok = (canonical(parse_tree(redis_out)[0], *compare[1:]) ==
+                          canonical(parse_tree(duet_out)[0], *compare[1:]))
+                except Exception:
+                    ok = False
             elif compare == "sorted":
                 try:
                     ok = split_array(redis_out) == split_array(duet_out)
