@@ -19,6 +19,7 @@
 #include "config/config_loader.h"
 #include "config/config_table.h"
 #include "server/server.h"
+#include "server/server_commands.h"
 
 namespace {
 
@@ -79,6 +80,11 @@ int main(int argc, char** argv) {
   char cwd[PATH_MAX];
   if (getcwd(cwd, sizeof(cwd))) config.dir = cwd;
 
+  // rename-command checks command names while the configuration is read.
+  duet::CommandTable known_commands;
+  duet::RegisterAllCommands(known_commands);
+  duet::RegisterServerCommands(known_commands);
+  table.SetCommandLookup([&](std::string_view n) { return known_commands.Find(n) != nullptr; });
   // Config file, stdin and --options, loaded as redis-server does (config/config_loader.h).
   if (!duet::LoadStartupConfig(duet::ParseCommandLine(argc, argv), table, config)) return 1;
 

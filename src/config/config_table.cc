@@ -145,6 +145,20 @@ std::string ConfigTable::ApplyLine(std::vector<std::string>& argv, int lineno,
     return "";
   }
   if (name == "rename-command" && argv.size() == 3) {
+    if (command_exists_) {
+      auto exists = [&](const std::string& n) {
+        return renamed_to_.count(n) || (command_exists_(n) && !renamed_away_.count(n));
+      };
+      std::string from = ToLower(argv[1]), to = ToLower(argv[2]);
+      if (!exists(from)) return "No such command in rename-command";
+      renamed_away_.insert(from);
+      renamed_to_.erase(from);
+      if (!to.empty()) {
+        if (exists(to)) return "Target command name already exists";
+        renamed_to_.insert(to);
+        renamed_away_.erase(to);
+      }
+    }
     config_->rename_commands.emplace_back(argv[1], argv[2]);
     return "";
   }

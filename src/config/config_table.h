@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,6 +116,12 @@ class ConfigTable {
     apply_hook_ = std::move(hook);
   }
 
+  // Tells `rename-command` which commands exist, so the file loader can refuse unknown
+  // commands and taken names as Redis does. Without it renames are recorded unchecked.
+  void SetCommandLookup(std::function<bool(std::string_view)> exists) {
+    command_exists_ = std::move(exists);
+  }
+
   // Looks a directive up by name or alias (case-insensitive); nullptr if unknown.
   const Directive* Find(std::string_view name) const;
   const std::vector<Directive>& directives() const { return directives_; }
@@ -138,6 +145,8 @@ class ConfigTable {
   bool save_loaded_ = false;   // the first `save` line of the files replaces the defaults
   std::vector<std::string> set_in_file_;  // directives set by the files/command line
   std::vector<std::string> module_configs_;  // "name.param" lines (no modules in duet)
+  std::function<bool(std::string_view)> command_exists_;
+  std::set<std::string> renamed_away_, renamed_to_;  // rename-command effects so far
 };
 
 }  // namespace duet

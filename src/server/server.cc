@@ -54,6 +54,7 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
       run_id_(RandomHex(40)) {
   RegisterAllCommands(commands_);
   RegisterServerCommands(commands_);
+  for (const auto& [from, to] : config_->rename_commands) commands_.Rename(from, to);
   config_table_->SetApplyHook([this](const std::string& name) { return ApplyConfigChange(name); });
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);

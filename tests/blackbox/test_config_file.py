@@ -55,6 +55,10 @@ BAD_CONFIGS = {
     "too_many_binds": "bind " + " ".join("127.0.0.%d" % i for i in range(1, 18)) + "\n",
     "tab_separated_bad": "timeout\t-5\n",
     "crlf_line_ends": "timeout 5\r\nmaxmemory oops\r\n",
+    "rename_unknown_command": "rename-command nosuch x\n",
+    "rename_to_existing_command": "rename-command get set\n",
+    "rename_removed_command": 'rename-command get ""\nrename-command get x\n',
+    "rename_to_taken_new_name": "rename-command get x\nrename-command set x\n",
 }
 
 BAD_OPTIONS = [
