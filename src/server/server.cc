@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "net/socket.h"
+#include "server/memory_stats.h"
 #include "server/server_commands.h"
 
 namespace duet {
@@ -97,7 +98,9 @@ Status Server::Start() {
   }
   loop_.SetBeforeSleep([this] { BeforeSleep(); });
   int hz = config_->hz > 0 ? config_->hz : 1;
-  loop_.AddPeriodicTimer(1000 / hz, [this] { Cron(); });
+  cron_timer_id_ = loop_.AddPeriodicTimer(1000 / hz, [this] { Cron(); });
+  stats_.used_memory_startup = ReadUsedMemory();  // INFO used_memory_startup
+  AdjustOpenFilesLimit(&config_->maxclients);     // logs when maxclients had to be lowered
   return Status::Ok();
 }
 
@@ -176,6 +179,7 @@ void Server::ReadFromClient(Client& c) {
   IoBuffer& q = c.query();
   char* dst = q.PrepareWrite(want);
   ssize_t n = read(c.fd(), dst, want);
+  stats_.total_reads_processed++;
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return;
     FreeClient(c.id());
@@ -244,6 +248,7 @@ bool Server::WriteToClient(Client& c) {
   std::string& out = c.out();
   size_t& pos = c.out_pos();
   if (out.size() - pos > c.out_peak) c.out_peak = out.size() - pos;
+  stats_.total_writes_processed++;
   while (pos < out.size()) {
     ssize_t n = write(c.fd(), out.data() + pos, out.size() - pos);
     if (n < 0) {
@@ -348,6 +353,8 @@ void Server::Cron() {
     stats_.last_sample_ops = stats_.total_commands_processed;
     stats_.last_sample_in = stats_.net_input_bytes;
     stats_.last_sample_out = stats_.net_output_bytes;
+    uint64_t used = ReadUsedMemory();  // INFO used_memory_peak
+    if (used > stats_.used_memory_peak) stats_.used_memory_peak = used;
   }
 
   // Idle timeout.
@@ -416,6 +423,14 @@ std::string Server::ApplyConfigChange(const std::string& name) {
              name == "lfu-decay-time") {
     keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                               config_->lfu_decay_time);
+  } else if (name == "hz") {
+    RearmCron();
+  } else if (name == "port") {
+    return RebindTcp("Unable to listen on this port. Check server logs.");
+  } else if (name == "bind") {
+    return RebindTcp("Failed to bind to specified addresses.");
+  } else if (name == "maxclients") {
+    return AdjustOpenFilesLimit(&config_->maxclients);
   } else if (name == "slowlog-max-len") {
     slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
   } else if (name == "dir") {

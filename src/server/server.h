@@ -96,6 +96,10 @@ class Server {
   bool IsPausedFor(const Client& client, const CommandSpec& spec) const;
   void Reject(Client& client, const CommandSpec* spec, std::string_view error);
   void CountError(std::string_view error);
+  // CONFIG SET port/bind: re-opens the TCP listeners; "" or `error_text` (server/config_apply.cc).
+  std::string RebindTcp(const std::string& error_text);
+  // CONFIG SET hz: re-arms the cron timer at the new frequency.
+  void RearmCron();
 
   Config* config_;
   ConfigTable* config_table_;
@@ -119,6 +123,11 @@ class Server {
   int64_t pause_until_ms_ = 0;
   bool pause_write_only_ = false;
   std::string run_id_;
+  uint64_t cron_timer_id_ = 0;
 };
+
+// Raises RLIMIT_NOFILE so `*maxclients` connections fit (Redis's adjustOpenFilesLimit). When
+// the OS refuses, lowers *maxclients to what fits and returns Redis's CONFIG SET error text.
+std::string AdjustOpenFilesLimit(int64_t* maxclients);
 
 }  // namespace duet
