@@ -42,7 +42,8 @@ int LatencyHistogram::CountsIndex(int64_t v) {
 
 int64_t LatencyHistogram::ValueFromIndex(int index) {
   int bucket = (index >> kSubBucketHalfCountMagnitude) - 1;
-  int sub = (index & static_cast<int>(kSubBucketHalfCount - 1)) + static_cast<int>(kSubBucketHalfCount);
+  int sub =
+      (index & static_cast<int>(kSubBucketHalfCount - 1)) + static_cast<int>(kSubBucketHalfCount);
   if (bucket < 0) {
     sub -= static_cast<int>(kSubBucketHalfCount);
     bucket = 0;

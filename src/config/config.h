@@ -19,21 +19,21 @@ namespace duet {
 
 // notify-keyspace-events classes, as bits (Redis's NOTIFY_* values).
 enum NotifyFlags : int {
-  kNotifyKeyspace = 1 << 0,   // K
-  kNotifyKeyevent = 1 << 1,   // E
-  kNotifyGeneric = 1 << 2,    // g
-  kNotifyString = 1 << 3,     // $
-  kNotifyList = 1 << 4,       // l
-  kNotifySet = 1 << 5,        // s
-  kNotifyHash = 1 << 6,       // h
-  kNotifyZset = 1 << 7,       // z
-  kNotifyExpired = 1 << 8,    // x
-  kNotifyEvicted = 1 << 9,    // e
-  kNotifyStream = 1 << 10,    // t
-  kNotifyKeyMiss = 1 << 11,   // m (not part of A)
-  kNotifyLoaded = 1 << 12,    // module only
-  kNotifyModule = 1 << 13,    // d
-  kNotifyNew = 1 << 14,       // n (not part of A)
+  kNotifyKeyspace = 1 << 0,  // K
+  kNotifyKeyevent = 1 << 1,  // E
+  kNotifyGeneric = 1 << 2,   // g
+  kNotifyString = 1 << 3,    // $
+  kNotifyList = 1 << 4,      // l
+  kNotifySet = 1 << 5,       // s
+  kNotifyHash = 1 << 6,      // h
+  kNotifyZset = 1 << 7,      // z
+  kNotifyExpired = 1 << 8,   // x
+  kNotifyEvicted = 1 << 9,   // e
+  kNotifyStream = 1 << 10,   // t
+  kNotifyKeyMiss = 1 << 11,  // m (not part of A)
+  kNotifyLoaded = 1 << 12,   // module only
+  kNotifyModule = 1 << 13,   // d
+  kNotifyNew = 1 << 14,      // n (not part of A)
   kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
                kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
 };
@@ -85,7 +85,7 @@ struct Config {
   std::string loglevel = "notice";
   bool daemonize = false;
   std::string pidfile;
-  std::string dir;  // working directory; set to the cwd at startup
+  std::string dir;                    // working directory; set to the cwd at startup
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE (not a directive)
   int active_expire_effort = 1;
 

@@ -39,8 +39,8 @@ std::string SetBool(const Args& a, BoolCheck check, bool* out) {
 }
 }  // namespace
 
-Directive Bool(std::string name, std::string alias, unsigned flags, bool Config::*field,
-               bool def, BoolCheck check) {
+Directive Bool(std::string name, std::string alias, unsigned flags, bool Config::*field, bool def,
+               BoolCheck check) {
   Directive d = Base(std::move(name), std::move(alias), K::kBool, flags);
   d.default_text = def ? "yes" : "no";
   d.get = [field](const Config& c) { return std::string(c.*field ? "yes" : "no"); };
@@ -147,9 +147,10 @@ std::string ParseNumeric(const Directive& d, const std::string& text, long long*
   return "";
 }
 
-Directive Numeric(std::string name, std::string alias, unsigned flags, long long min,
-                  long long max, long long def, unsigned num_flags) {
-  Directive d = Base(std::move(name), std::move(alias), K::kNumeric, flags | ConfigTable::kNoEffect);
+Directive Numeric(std::string name, std::string alias, unsigned flags, long long min, long long max,
+                  long long def, unsigned num_flags) {
+  Directive d =
+      Base(std::move(name), std::move(alias), K::kNumeric, flags | ConfigTable::kNoEffect);
   d.min = min;
   d.max = max;
   d.num_flags = num_flags;
@@ -250,8 +251,8 @@ Directive Enum(std::string name, std::string alias, unsigned flags, EnumValues v
   return d;
 }
 
-Directive String(std::string name, std::string alias, unsigned flags,
-                 std::string Config::*field, std::string def, StringCheck check) {
+Directive String(std::string name, std::string alias, unsigned flags, std::string Config::*field,
+                 std::string def, StringCheck check) {
   Directive d = Base(std::move(name), std::move(alias), K::kString, flags);
   d.default_text = std::move(def);
   d.get = [field](const Config& c) { return c.*field; };

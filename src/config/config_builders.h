@@ -22,17 +22,17 @@ using StringCheck = std::string (*)(const Config&, const std::string&);
 using EnumCheck = std::string (*)(int);
 using EnumValues = std::vector<std::pair<std::string, int>>;
 
-Directive Bool(std::string name, std::string alias, unsigned flags, bool Config::*field,
-               bool def, BoolCheck check = nullptr);
+Directive Bool(std::string name, std::string alias, unsigned flags, bool Config::*field, bool def,
+               BoolCheck check = nullptr);
 Directive Bool(std::string name, std::string alias, unsigned flags, bool def,
                BoolCheck check = nullptr);
 
 // Numeric directives: `min`/`max` are Redis's bounds; `num_flags` ConfigTable::NumFlags.
 template <typename T>
-Directive Numeric(std::string name, std::string alias, unsigned flags, long long min,
-                  long long max, T Config::*field, long long def, unsigned num_flags = 0);
-Directive Numeric(std::string name, std::string alias, unsigned flags, long long min,
-                  long long max, long long def, unsigned num_flags = 0);
+Directive Numeric(std::string name, std::string alias, unsigned flags, long long min, long long max,
+                  T Config::*field, long long def, unsigned num_flags = 0);
+Directive Numeric(std::string name, std::string alias, unsigned flags, long long min, long long max,
+                  long long def, unsigned num_flags = 0);
 
 // Enum directives bound to a std::string field hold the value's name.
 Directive Enum(std::string name, std::string alias, unsigned flags, EnumValues values,
@@ -41,8 +41,8 @@ Directive Enum(std::string name, std::string alias, unsigned flags, EnumValues v
                bool bitflags = false, EnumCheck check = nullptr);
 
 // String directives; `def` is the default ("" with kNullIfEmpty means unset).
-Directive String(std::string name, std::string alias, unsigned flags,
-                 std::string Config::*field, std::string def, StringCheck check = nullptr);
+Directive String(std::string name, std::string alias, unsigned flags, std::string Config::*field,
+                 std::string def, StringCheck check = nullptr);
 Directive String(std::string name, std::string alias, unsigned flags, std::string def,
                  StringCheck check = nullptr);
 
@@ -59,8 +59,8 @@ std::string FormatNumeric(unsigned num_flags, long long v);
 std::string OtherText(const Config& c, const std::string& name, const std::string& def);
 
 template <typename T>
-Directive Numeric(std::string name, std::string alias, unsigned flags, long long min,
-                  long long max, T Config::*field, long long def, unsigned num_flags) {
+Directive Numeric(std::string name, std::string alias, unsigned flags, long long min, long long max,
+                  T Config::*field, long long def, unsigned num_flags) {
   Directive d;
   d.name = std::move(name);
   d.alias = std::move(alias);

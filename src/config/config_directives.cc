@@ -50,8 +50,8 @@ std::string CheckAofDirname(const Config&, const std::string& v) {
 std::string CheckHostname(const Config&, const std::string& v) {
   if (v.size() >= 256) return "Hostnames must be less than 256 characters";
   for (char c : v) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '.')) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '.')) {
       return "Hostnames may only contain alphanumeric characters, hyphens or dots";
     }
   }
@@ -135,16 +135,15 @@ void ConfigTable::RegisterAll() {
   Register(Bool("protected-mode", "", 0, &Config::protected_mode, true));
   Register(Bool("rdbcompression", "", 0, &Config::rdbcompression, true));
   Register(Bool("rdb-del-sync-files", "", 0, &Config::rdb_del_sync_files, false));
-  Register(Bool("stop-writes-on-bgsave-error", "", 0, &Config::stop_writes_on_bgsave_error,
-                true));
+  Register(Bool("stop-writes-on-bgsave-error", "", 0, &Config::stop_writes_on_bgsave_error, true));
   Register(Bool("dynamic-hz", "", 0, &Config::dynamic_hz, true));
   Register(Bool("lazyfree-lazy-eviction", "", 0, &Config::lazyfree_lazy_eviction, false));
   Register(Bool("lazyfree-lazy-expire", "", 0, &Config::lazyfree_lazy_expire, false));
   Register(Bool("lazyfree-lazy-server-del", "", 0, &Config::lazyfree_lazy_server_del, false));
   Register(Bool("lazyfree-lazy-user-del", "", 0, &Config::lazyfree_lazy_user_del, false));
   Register(Bool("lazyfree-lazy-user-flush", "", 0, &Config::lazyfree_lazy_user_flush, false));
-  Register(Bool("aof-rewrite-incremental-fsync", "", 0, &Config::aof_rewrite_incremental_fsync,
-                true));
+  Register(
+      Bool("aof-rewrite-incremental-fsync", "", 0, &Config::aof_rewrite_incremental_fsync, true));
   Register(Bool("no-appendfsync-on-rewrite", "", 0, &Config::no_appendfsync_on_rewrite, false));
   Register(Bool("rdb-save-incremental-fsync", "", 0, &Config::rdb_save_incremental_fsync, true));
   Register(Bool("aof-load-truncated", "", 0, &Config::aof_load_truncated, true));
@@ -188,8 +187,8 @@ void ConfigTable::RegisterAll() {
   Register(String("dbfilename", "", kProtected, &Config::dbfilename, "dump.rdb", CheckDbFilename));
   Register(String("appendfilename", "", kImm, &Config::appendfilename, "appendonly.aof",
                   CheckAofFilename));
-  Register(String("appenddirname", "", kImm, &Config::appenddirname, "appendonlydir",
-                  CheckAofDirname));
+  Register(
+      String("appenddirname", "", kImm, &Config::appenddirname, "appendonlydir", CheckAofDirname));
   Register(String("logfile", "", kImm, &Config::logfile, ""));
   Register(String("requirepass", "", kSensitive | kNull, &Config::requirepass, ""));
   Register(String("aclfile", "", kImm, ""));
@@ -204,8 +203,8 @@ void ConfigTable::RegisterAll() {
   Register(String("aof_rewrite_cpulist", "", kImm | kNull, ""));
   Register(String("bgsave_cpulist", "", kImm | kNull, ""));
   Register(String("ignore-warnings", "", 0, ""));
-  Register(String("proc-title-template", "", 0, "{title} {listen-addr} {server-mode}",
-                  CheckProcTitle));
+  Register(
+      String("proc-title-template", "", 0, "{title} {listen-addr} {server-mode}", CheckProcTitle));
   Register(String("bind-source-addr", "", kNull, ""));
   Register(String("masterauth", "", kSensitive | kNull, ""));
 
@@ -259,8 +258,7 @@ void ConfigTable::RegisterAll() {
   }
   Register(Numeric("active-expire-effort", "", 0, 1, 10, &Config::active_expire_effort, 1));
   Register(Numeric("maxclients", "", 0, 1, kUIntMax, &Config::maxclients, 10000, kUns));
-  Register(Numeric("unixsocketperm", "", kImm, 0, 0777, &Config::unixsocketperm, 0,
-                   kOctal | kUns));
+  Register(Numeric("unixsocketperm", "", kImm, 0, 0777, &Config::unixsocketperm, 0, kOctal | kUns));
   Register(Numeric("slowlog-max-len", "", 0, 0, kLongMax, &Config::slowlog_max_len, 128));
   Register(Numeric("busy-reply-threshold", "lua-time-limit", 0, 0, kLongMax,
                    &Config::busy_reply_threshold, 5000));
@@ -268,15 +266,15 @@ void ConfigTable::RegisterAll() {
                    &Config::slowlog_log_slower_than, 10000));
   Register(Numeric("latency-monitor-threshold", "", 0, 0, kLLongMax,
                    &Config::latency_monitor_threshold, 0));
-  Register(Numeric("proto-max-bulk-len", "", 0, 1024 * 1024, kLongMax,
-                   &Config::proto_max_bulk_len, 512LL * 1024 * 1024, kMem));
-  Register(Numeric("stream-node-max-entries", "", 0, 0, kLLongMax,
-                   &Config::stream_node_max_entries, 100));
+  Register(Numeric("proto-max-bulk-len", "", 0, 1024 * 1024, kLongMax, &Config::proto_max_bulk_len,
+                   512LL * 1024 * 1024, kMem));
+  Register(Numeric("stream-node-max-entries", "", 0, 0, kLLongMax, &Config::stream_node_max_entries,
+                   100));
   Register(Numeric("maxmemory", "", 0, 0, -1, &Config::maxmemory, 0, kMem | kUns));
   Register(Numeric("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, kLongMax,
                    &Config::hash_max_listpack_entries, 512, kUns));
-  Register(Numeric("set-max-intset-entries", "", 0, 0, kLongMax,
-                   &Config::set_max_intset_entries, 512, kUns));
+  Register(Numeric("set-max-intset-entries", "", 0, 0, kLongMax, &Config::set_max_intset_entries,
+                   512, kUns));
   Register(Numeric("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, kLongMax,
                    &Config::zset_max_listpack_entries, 128, kUns));
   Register(Numeric("hash-max-listpack-value", "hash-max-ziplist-value", 0, 0, kLongMax,
@@ -285,8 +283,8 @@ void ConfigTable::RegisterAll() {
                    4096, kMem | kUns));
   Register(Numeric("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, kLongMax,
                    &Config::zset_max_listpack_value, 64, kMem | kUns));
-  Register(Numeric("hll-sparse-max-bytes", "", 0, 0, kLongMax, &Config::hll_sparse_max_bytes,
-                   3000, kMem | kUns));
+  Register(Numeric("hll-sparse-max-bytes", "", 0, 0, kLongMax, &Config::hll_sparse_max_bytes, 3000,
+                   kMem | kUns));
   Register(Numeric("client-query-buffer-limit", "", 0, 1024 * 1024, kLongMax,
                    &Config::client_query_buffer_limit, 1024LL * 1024 * 1024, kMem | kUns));
   Register(Numeric("auto-aof-rewrite-min-size", "", 0, 0, kLLongMax,
@@ -339,10 +337,10 @@ void ConfigTable::RegisterAll() {
   Register(Enum("tls-auth-clients", "", 0, kTlsAuthClients, 1));
   Register(Bool("tls-prefer-server-ciphers", "", 0, false));
   Register(Bool("tls-session-caching", "", 0, true));
-  for (const char* n : {"tls-cert-file", "tls-key-file", "tls-key-file-pass",
-                        "tls-client-cert-file", "tls-client-key-file",
-                        "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file",
-                        "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites"}) {
+  for (const char* n :
+       {"tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
+        "tls-client-key-file", "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file",
+        "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites"}) {
     Register(String(n, "", kNull, ""));
   }
 

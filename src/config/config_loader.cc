@@ -14,7 +14,8 @@ namespace duet {
 
 std::string AbsolutePath(const std::string& path) {
   size_t b = path.find_first_not_of(" \r\n\t");
-  std::string rel = b == std::string::npos ? "" : path.substr(b, path.find_last_not_of(" \r\n\t") - b + 1);
+  std::string rel =
+      b == std::string::npos ? "" : path.substr(b, path.find_last_not_of(" \r\n\t") - b + 1);
   if (!rel.empty() && rel[0] == '/') return rel;
   char cwd[1024];
   if (!getcwd(cwd, sizeof(cwd))) return rel;
@@ -111,8 +112,7 @@ bool LoadStartupConfig(const CommandLineConfig& cl, ConfigTable& table, Config& 
   // duet loads no modules: a module, or a module's settings, cannot be honoured.
   auto it = config.other.find("loadmodule");
   if (it != config.other.end()) {
-    Log(LogLevel::kWarning, "Module {} failed to load: duet does not support modules",
-        it->second);
+    Log(LogLevel::kWarning, "Module {} failed to load: duet does not support modules", it->second);
     Log(LogLevel::kWarning, "Can't load module from {}: server aborting", it->second);
     return false;
   }

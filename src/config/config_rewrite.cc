@@ -30,7 +30,7 @@ class RewriteState {
  public:
   std::vector<std::string> lines;
   std::map<std::string, std::deque<size_t>> option_to_line;  // option -> its line numbers
-  std::set<std::string> rewritten;                            // options handled
+  std::set<std::string> rewritten;                           // options handled
   bool needs_signature = true;
 
   void MarkProcessed(const std::string& option) { rewritten.insert(option); }
@@ -196,8 +196,10 @@ void ConfigTable::RewriteDirective(const Directive& d, RewriteState& st) const {
   } else if (name == "save") {
     if (c.save_params.empty()) st.RewriteLine(name, "save \"\"", true);
     for (const SaveParam& p : c.save_params) {
-      st.RewriteLine(name, "save " + std::to_string(p.seconds) + " " +
-                               std::to_string(static_cast<int>(p.changes)), true);
+      st.RewriteLine(
+          name,
+          "save " + std::to_string(p.seconds) + " " + std::to_string(static_cast<int>(p.changes)),
+          true);
     }
     st.MarkProcessed(name);
   } else if (name == "client-output-buffer-limit") {

@@ -18,8 +18,8 @@ namespace {
 constexpr const char* kRedisVersion = "7.0.15";
 
 std::string FatalReport(int lineno, const std::string& line, const std::string& err) {
-  std::string out = "\n*** FATAL CONFIG FILE ERROR (Redis " + std::string(kRedisVersion) +
-                    ") ***\n";
+  std::string out =
+      "\n*** FATAL CONFIG FILE ERROR (Redis " + std::string(kRedisVersion) + ") ***\n";
   if (lineno > 0) {
     out += "Reading the configuration file, at line " + std::to_string(lineno) + "\n";
     out += ">>> '" + line + "'\n";
@@ -63,8 +63,8 @@ Status ConfigTable::LoadFile(const std::string& path) {
     if (glob(path.c_str(), 0, nullptr, &g) == 0) {
       for (size_t i = 0; i < g.gl_pathc; i++) {
         if (!ReadFileText(g.gl_pathv[i], &text)) {
-          std::string msg = "Fatal error, can't open config file '" +
-                            std::string(g.gl_pathv[i]) + "': " + strerror(errno);
+          std::string msg = "Fatal error, can't open config file '" + std::string(g.gl_pathv[i]) +
+                            "': " + strerror(errno);
           globfree(&g);
           return Status::Error(msg);
         }
@@ -72,8 +72,7 @@ Status ConfigTable::LoadFile(const std::string& path) {
       globfree(&g);
     }
   } else if (!ReadFileText(path, &text)) {
-    return Status::Error("Fatal error, can't open config file '" + path +
-                         "': " + strerror(errno));
+    return Status::Error("Fatal error, can't open config file '" + path + "': " + strerror(errno));
   }
   return LoadString(text);
 }
@@ -251,7 +250,8 @@ std::string ConfigTable::Set(const std::vector<std::pair<std::string, std::strin
     }
     if (invalid) continue;
     if ((d->flags & kImmutable) || ((d->flags & kProtected) && !protected_ok)) {
-      errstr = (d->flags & kImmutable) ? "can't set immutable config" : "can't set protected config";
+      errstr =
+          (d->flags & kImmutable) ? "can't set immutable config" : "can't set protected config";
       err_arg = name;
       invalid = true;
       continue;
@@ -336,7 +336,8 @@ void ConfigTable::ReportUnsupported() const {
         d.name);
   }
   if (config_->other.count("user")) {
-    Log(LogLevel::kWarning, "'user' directives are ignored: duet has no ACL users; use "
+    Log(LogLevel::kWarning,
+        "'user' directives are ignored: duet has no ACL users; use "
         "requirepass");
   }
   for (const std::string& name : module_configs_) {

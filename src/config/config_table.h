@@ -143,7 +143,7 @@ class ConfigTable {
   std::function<std::string(const std::string&)> apply_hook_;
   bool reading_file_ = false;  // `save` lines accumulate while reading a config file
   bool save_loaded_ = false;   // the first `save` line of the files replaces the defaults
-  std::vector<std::string> set_in_file_;  // directives set by the files/command line
+  std::vector<std::string> set_in_file_;     // directives set by the files/command line
   std::vector<std::string> module_configs_;  // "name.param" lines (no modules in duet)
   std::function<bool(std::string_view)> command_exists_;
   std::set<std::string> renamed_away_, renamed_to_;  // rename-command effects so far

@@ -92,18 +92,23 @@ std::string AdjustOpenFilesLimit(int64_t* maxclients) {
   }
   if (best < old) best = old;
   if (best >= wanted) {
-    Log(LogLevel::kNotice, "Increased maximum number of open files to {} (it was originally set "
-        "to {}).", wanted, old);
+    Log(LogLevel::kNotice,
+        "Increased maximum number of open files to {} (it was originally set "
+        "to {}).",
+        wanted, old);
     return "";
   }
   int64_t possible = best > kReservedFds ? static_cast<int64_t>(best - kReservedFds) : 1;
-  Log(LogLevel::kWarning, "You requested maxclients of {} requiring at least {} max file "
-      "descriptors.", *maxclients, wanted);
+  Log(LogLevel::kWarning,
+      "You requested maxclients of {} requiring at least {} max file "
+      "descriptors.",
+      *maxclients, wanted);
   Log(LogLevel::kWarning, "Server can't set maximum open files to {} because of OS error: {}.",
       wanted, strerror(error));
   *maxclients = possible;
   return "The operating system is not able to handle the specified number of clients, try "
-         "with " + std::to_string(possible);
+         "with " +
+         std::to_string(possible);
 }
 
 }  // namespace duet

@@ -72,12 +72,12 @@ void CmdConfigRewrite(CommandContext& ctx, ArgReader& args) {
 }
 
 void CmdConfigHelp(CommandContext& ctx, ArgReader& args) {
-  ReplyHelp(ctx.reply(), ctx.name(),
-            {"GET <pattern>",
-             "    Return parameters matching the glob-like <pattern> and their values.",
-             "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
-             "RESETSTAT", "    Reset statistics reported by the INFO command.", "REWRITE",
-             "    Rewrite the configuration file."});
+  ReplyHelp(
+      ctx.reply(), ctx.name(),
+      {"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+       "SET <directive> <value>", "    Set the configuration <directive> to <value>.", "RESETSTAT",
+       "    Reset statistics reported by the INFO command.", "REWRITE",
+       "    Rewrite the configuration file."});
 }
 
 }  // namespace
@@ -90,16 +90,31 @@ void RegisterConfigCommands(CommandTable& table) {
              .arity = -2,
              .acl_categories = "@slow",
              .subcommands = {
-                 {.name = "config|get", .arity = -3, .flags = kAdmin, .handler = CmdConfigGet,
+                 {.name = "config|get",
+                  .arity = -3,
+                  .flags = kAdmin,
+                  .handler = CmdConfigGet,
                   .acl_categories = kAdminAcl},
-                 {.name = "config|set", .arity = -4, .flags = kAdmin, .handler = CmdConfigSet,
+                 {.name = "config|set",
+                  .arity = -4,
+                  .flags = kAdmin,
+                  .handler = CmdConfigSet,
                   .acl_categories = kAdminAcl},
-                 {.name = "config|resetstat", .arity = 2, .flags = kAdmin,
-                  .handler = CmdConfigResetStat, .acl_categories = kAdminAcl},
-                 {.name = "config|rewrite", .arity = 2, .flags = kAdmin,
-                  .handler = CmdConfigRewrite, .acl_categories = kAdminAcl},
-                 {.name = "config|help", .arity = 2, .flags = F::kLoading | F::kStale,
-                  .handler = CmdConfigHelp, .acl_categories = "@slow"},
+                 {.name = "config|resetstat",
+                  .arity = 2,
+                  .flags = kAdmin,
+                  .handler = CmdConfigResetStat,
+                  .acl_categories = kAdminAcl},
+                 {.name = "config|rewrite",
+                  .arity = 2,
+                  .flags = kAdmin,
+                  .handler = CmdConfigRewrite,
+                  .acl_categories = kAdminAcl},
+                 {.name = "config|help",
+                  .arity = 2,
+                  .flags = F::kLoading | F::kStale,
+                  .handler = CmdConfigHelp,
+                  .acl_categories = "@slow"},
              }});
 }
 

@@ -56,9 +56,9 @@ std::string BytesToHuman(uint64_t n) {
 }
 
 InfoRequest ParseInfoArgs(std::span<const std::string_view> args) {
-  static const char* kDefaults[] = {"server",      "clients", "memory",     "persistence",
-                                    "stats",       "replication", "cpu",   "module_list",
-                                    "errorstats",  "cluster", "keyspace"};
+  static const char* kDefaults[] = {"server",     "clients",     "memory",  "persistence",
+                                    "stats",      "replication", "cpu",     "module_list",
+                                    "errorstats", "cluster",     "keyspace"};
   InfoRequest req;
   if (args.empty()) {
     req.sections.insert(std::begin(kDefaults), std::end(kDefaults));
@@ -208,7 +208,8 @@ void AppendMemorySection(Server& s, std::string& out) {
     clients_mem += cl->query().capacity() + cl->out().capacity() + sizeof(Client);
   }
   uint64_t tables = 0;
-  for (int i = 0; i < s.keyspace().db_count(); i++) tables += s.keyspace().db(i).table().bytes_used();
+  for (int i = 0; i < s.keyspace().db_count(); i++)
+    tables += s.keyspace().db(i).table().bytes_used();
   uint64_t overhead = std::min<uint64_t>(m.used, startup + clients_mem + tables);
   uint64_t dataset = m.used - overhead;
   uint64_t net = m.used > startup ? m.used - startup : 1;
@@ -227,7 +228,8 @@ void AppendMemorySection(Server& s, std::string& out) {
   Add(out, "used_memory_peak:{}\r\n", st.used_memory_peak);
   Add(out, "used_memory_peak_human:{}\r\n", BytesToHuman(st.used_memory_peak));
   Add(out, "used_memory_peak_perc:{:.2f}%\r\n",
-      static_cast<float>(perc(static_cast<double>(m.used), static_cast<double>(st.used_memory_peak))));
+      static_cast<float>(
+          perc(static_cast<double>(m.used), static_cast<double>(st.used_memory_peak))));
   Add(out, "used_memory_overhead:{}\r\n", overhead);
   Add(out, "used_memory_startup:{}\r\n", startup);
   Add(out, "used_memory_dataset:{}\r\n", dataset);

@@ -72,7 +72,7 @@ void AppendStatsSection(Server& s, std::string& out) {
   ServerStats& st = s.stats();
   KeyspaceContext& ks = s.keyspace().ctx();
   const FeatureStats& f = st.features;
-  auto kbps = [](const uint64_t (&samples)[ServerStats::kSamples]) {
+  auto kbps = [](const uint64_t(&samples)[ServerStats::kSamples]) {
     return static_cast<float>(ServerStats::Mean(samples)) / 1024;
   };
   Add(out, "total_connections_received:{}\r\n", st.total_connections_received);

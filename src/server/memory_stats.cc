@@ -61,8 +61,7 @@ std::string AllocatorName() {
 #ifdef DUET_HAVE_JEMALLOC
   if (HaveJemalloc()) {
     return "jemalloc-" + std::to_string(JEMALLOC_VERSION_MAJOR) + "." +
-           std::to_string(JEMALLOC_VERSION_MINOR) + "." +
-           std::to_string(JEMALLOC_VERSION_BUGFIX);
+           std::to_string(JEMALLOC_VERSION_MINOR) + "." + std::to_string(JEMALLOC_VERSION_BUGFIX);
   }
 #endif
   return "libc";

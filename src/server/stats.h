@@ -117,10 +117,10 @@ struct ServerStats {
   uint64_t last_sample_out = 0;
 
   // Not statistics: kept by CONFIG RESETSTAT.
-  uint64_t dirty = 0;             // changes since the last save (rdb_changes_since_last_save)
-  uint64_t used_memory_peak = 0;  // highest used_memory seen (INFO memory)
+  uint64_t dirty = 0;                // changes since the last save (rdb_changes_since_last_save)
+  uint64_t used_memory_peak = 0;     // highest used_memory seen (INFO memory)
   uint64_t used_memory_startup = 0;  // used_memory once the server was initialised
-  std::string master_replid;      // 40 hex chars, generated on first use
+  std::string master_replid;         // 40 hex chars, generated on first use
   PersistenceStats persistence;
   ScriptingStats scripting;
   FeatureStats features;
