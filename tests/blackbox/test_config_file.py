@@ -223,6 +223,27 @@ class ConfigFileTest(unittest.TestCase):
         for k in redis:
             self.assertEqual(duet[k], redis[k], k)
 
+    def test_debian_redis_conf(self):
+        """The redis.conf Debian ships (every directive documented) loads to the same values."""
+        src = "/etc/redis/redis.conf"
+        if not os.access(src, os.R_OK):
+            self.skipTest("no readable /etc/redis/redis.conf")
+        with open(src) as f:
+            text = f.read()
+        # Run in the foreground, logging to stdout, without touching system paths.
+        text = re.sub(r"(?m)^(daemonize|logfile|pidfile|dir) .*$", "", text)
+        values = []
+        for kind in ("redis", "duet"):
+            s = ServerProcess(kind, config_text=text)
+            try:
+                values.append(config_get_all(s.port))
+            finally:
+                s.stop()
+        for k in IGNORED_DIRECTIVES:
+            for v in values:
+                v.pop(k, None)
+        self.assertEqual(values[1], values[0])
+
     def test_command_line_overrides(self):
         args = ["--maxmemory", "2mb", "--save", "--hz", "50", "--notify-keyspace-events", "Kg",
                 "--client-output-buffer-limit", "normal 1mb 1mb 1"]
