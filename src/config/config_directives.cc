@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <string_view>
 
 #include "config/config_builders.h"
 #include "config/config_table.h"
@@ -341,7 +342,9 @@ void ConfigTable::RegisterAll() {
        {"tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
         "tls-client-key-file", "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file",
         "tls-ca-cert-dir", "tls-protocols", "tls-ciphers", "tls-ciphersuites"}) {
-    Register(String(n, "", kNull, ""));
+    // Passphrases are sensitive: never echoed by SLOWLOG or MONITOR.
+    bool secret = std::string_view(n).ends_with("-pass");
+    Register(String(n, "", kNull | (secret ? kSensitive : 0u), ""));
   }
 
   RegisterSpecials();

@@ -50,6 +50,15 @@ void ConfigTable::Register(Directive d) {
   directives_.push_back(std::move(d));
 }
 
+bool ConfigTable::IsSensitive(std::string_view name) {
+  // Kept equal to the kSensitive flags of the table (checked by a unit test).
+  for (const char* n : {"requirepass", "masterauth", "masteruser", "tls-key-file-pass",
+                        "tls-client-key-file-pass"}) {
+    if (EqualsIgnoreCase(name, n)) return true;
+  }
+  return false;
+}
+
 const ConfigTable::Directive* ConfigTable::Find(std::string_view name) const {
   auto it = by_name_.find(ToLower(name));
   return it == by_name_.end() ? nullptr : &directives_[it->second];

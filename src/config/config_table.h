@@ -122,6 +122,11 @@ class ConfigTable {
     command_exists_ = std::move(exists);
   }
 
+  // Whether a directive's value is a secret (requirepass, masterauth, masteruser, TLS key
+  // passphrases): CONFIG SET arguments naming one must be redacted in SLOWLOG and MONITOR.
+  // Case-insensitive; works without a table (for the dispatcher's redaction).
+  static bool IsSensitive(std::string_view name);
+
   // Looks a directive up by name or alias (case-insensitive); nullptr if unknown.
   const Directive* Find(std::string_view name) const;
   const std::vector<Directive>& directives() const { return directives_; }

@@ -79,6 +79,14 @@ TEST_F(ConfigTableTest, GetNamesAliasesHiddenAndPatterns) {
   EXPECT_EQ(table_.GetValue("slaveof"), "");
 }
 
+TEST_F(ConfigTableTest, SensitiveDirectives) {
+  for (const ConfigTable::Directive& d : table_.directives()) {
+    EXPECT_EQ(ConfigTable::IsSensitive(d.name), (d.flags & ConfigTable::kSensitive) != 0) << d.name;
+  }
+  EXPECT_TRUE(ConfigTable::IsSensitive("REQUIREPASS"));
+  EXPECT_FALSE(ConfigTable::IsSensitive("maxmemory"));
+}
+
 TEST_F(ConfigTableTest, SetValuesAndCanonicalForms) {
   EXPECT_EQ(Set({{"maxmemory", "1mb"}}), "");
   EXPECT_EQ(config_.maxmemory, 1u << 20);
