@@ -44,19 +44,25 @@ std::optional<int> ParseDbIndexOrReply(CommandContext& ctx, std::string_view arg
   return id;
 }
 
-// DEL and UNLINK. Values are freed synchronously: a string is one allocation, so there is
-// nothing to hand to a background thread.
-void CmdDel(CommandContext& ctx, ArgReader& args) {
+// DEL and UNLINK differ only in who frees a large value: UNLINK (and DEL under
+// lazyfree-lazy-user-del) leaves it to the lazy-free thread.
+void DeleteKeys(CommandContext& ctx, ArgReader& args, bool lazy) {
+  LazyFreer* freer = lazy ? &ctx.keyspace().lazy_freer() : nullptr;
   int64_t deleted = 0;
   while (args.HasNext()) {
     std::string_view key = args.Next();
-    if (ctx.db().Delete(key)) {
+    if (keyops::DeleteKey(ctx.db(), key, freer)) {
       deleted++;
       ctx.KeyModified(key);
     }
   }
   ctx.reply().Integer(deleted);
 }
+
+void CmdDel(CommandContext& ctx, ArgReader& args) {
+  DeleteKeys(ctx, args, ctx.config().lazyfree_lazy_user_del);
+}
+void CmdUnlink(CommandContext& ctx, ArgReader& args) { DeleteKeys(ctx, args, true); }
 
 void CmdExists(CommandContext& ctx, ArgReader& args) {
   int64_t n = 0;
@@ -162,26 +168,32 @@ void CmdDbSize(CommandContext& ctx, ArgReader& args) {
   ctx.reply().Integer(static_cast<int64_t>(ctx.db().size()));
 }
 
-// FLUSHDB / FLUSHALL take an optional SYNC or ASYNC. Both free synchronously for now.
-bool ParseFlushMode(CommandContext& ctx, ArgReader& args) {
-  if (!args.HasNext()) return true;
-  if (args.Remaining() == 1 && (args.Consume("sync") || args.Consume("async"))) return true;
+// FLUSHDB / FLUSHALL take an optional SYNC or ASYNC; without one, lazyfree-lazy-user-flush
+// decides. Returns nullopt after replying a syntax error.
+std::optional<bool> ParseFlushAsync(CommandContext& ctx, ArgReader& args) {
+  if (!args.HasNext()) return ctx.config().lazyfree_lazy_user_flush;
+  if (args.Remaining() == 1) {
+    if (args.Consume("sync")) return false;
+    if (args.Consume("async")) return true;
+  }
   ctx.reply().Error(errors::kSyntax);
-  return false;
+  return std::nullopt;
 }
 
 void CmdFlushDb(CommandContext& ctx, ArgReader& args) {
-  if (!ParseFlushMode(ctx, args)) return;
+  std::optional<bool> async = ParseFlushAsync(ctx, args);
+  if (!async) return;
   ctx.AddDirty(ctx.db().size());
-  ctx.db().Clear();
+  ctx.keyspace().FlushDb(ctx.db_index(), *async);
   ctx.reply().Ok();
 }
 
 void CmdFlushAll(CommandContext& ctx, ArgReader& args) {
-  if (!ParseFlushMode(ctx, args)) return;
+  std::optional<bool> async = ParseFlushAsync(ctx, args);
+  if (!async) return;
   // Redis counts the removed keys plus one for the flush itself.
   ctx.AddDirty(ctx.keyspace().TotalKeys() + 1);
-  ctx.keyspace().FlushAll();
+  ctx.keyspace().FlushAll(*async);
   ctx.reply().Ok();
 }
 
@@ -290,7 +302,7 @@ void RegisterKeyCommands(CommandTable& table) {
   constexpr CmdFlag kRead = F::kReadOnly;
   constexpr CmdFlag kFast = F::kFast;
   add("del", -2, kWrite, 1, -1, 1, CmdDel, "@keyspace @write @slow");
-  add("unlink", -2, kWrite | kFast, 1, -1, 1, CmdDel, "@keyspace @write @fast");
+  add("unlink", -2, kWrite | kFast, 1, -1, 1, CmdUnlink, "@keyspace @write @fast");
   add("exists", -2, kRead | kFast, 1, -1, 1, CmdExists, "@keyspace @read @fast");
   add("touch", -2, kRead | kFast, 1, -1, 1, CmdTouch, "@keyspace @read @fast");
   add("type", 2, kRead | kFast, 1, 1, 1, CmdType, "@keyspace @read @fast");

@@ -2,6 +2,7 @@
 // exact replies, lazy and active expiry around the expiry instant, with a ManualClock.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +13,25 @@
 namespace duet {
 namespace {
 
+// Stands in for the list/hash/... values to come: the generic commands must handle any
+// CompositeValue through its interface.
+class FakeList : public CompositeValue {
+ public:
+  FakeList(std::vector<std::string> items, std::atomic<int>* freed)
+      : items_(std::move(items)), freed_(freed) {}
+  ~FakeList() override {
+    if (freed_) freed_->fetch_add(1);
+  }
+  size_t MemoryUsage() const override { return sizeof(*this); }
+  CompositeValue* Clone() const override { return new FakeList(items_, freed_); }
+  std::string_view EncodingName() const override { return "listpack"; }
+  size_t FreeEffort() const override { return items_.size(); }
+  std::vector<std::string> items_;
+
+ private:
+  std::atomic<int>* freed_;
+};
+
 class KeyCommandsTest : public ::testing::Test {
  protected:
   // Creates a string key directly in the keyspace (db `db`), optionally with a TTL in ms
@@ -21,6 +41,13 @@ class KeyCommandsTest : public ::testing::Test {
     ks.SetNow(t_.clock().NowMs());
     int64_t expire = ttl_ms < 0 ? Entry::kNoExpire : t_.clock().NowMs() + ttl_ms;
     ks.db(db).Upsert(Entry::NewString(key, value, expire));
+  }
+  FakeList* PutList(std::string_view key, size_t n, std::atomic<int>* freed = nullptr) {
+    auto* list = new FakeList(std::vector<std::string>(n, "x"), freed);
+    Keyspace& ks = t_.server().keyspace();
+    ks.SetNow(t_.clock().NowMs());
+    ks.db(0).Upsert(Entry::NewObject(key, ValueType::kList, list, Entry::kNoExpire));
+    return list;
   }
   std::string Run(std::initializer_list<std::string_view> args) { return t_.Run(args); }
   static std::string Int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
@@ -397,6 +424,68 @@ TEST_F(KeyCommandsTest, ObjectFreqUnderLfu) {
   EXPECT_EQ(Run({"RENAME", "k", "k2"}), "+OK\r\n");        // the counter moves along
   std::string f2 = Run({"OBJECT", "FREQ", "k2"});
   EXPECT_GE(std::stoi(f2.substr(1)), freq - 3);
+}
+
+TEST_F(KeyCommandsTest, CompositeValuesThroughTheGenericCommands) {
+  FakeList* list = PutList("l", 3);
+  EXPECT_EQ(Run({"TYPE", "l"}), "+list\r\n");
+  EXPECT_EQ(Run({"OBJECT", "ENCODING", "l"}), Bulk("listpack"));
+  EXPECT_EQ(Run({"OBJECT", "REFCOUNT", "l"}), Int(1));
+  EXPECT_EQ(Run({"COPY", "l", "l2"}), Int(1));
+  Entry* copy = t_.server().keyspace().db(0).Peek("l2");
+  ASSERT_NE(copy, nullptr);
+  EXPECT_NE(copy->object(), list);  // a deep copy
+  EXPECT_EQ(static_cast<FakeList*>(copy->object())->items_.size(), 3u);
+  EXPECT_EQ(Run({"RENAME", "l", "l3"}), "+OK\r\n");
+  EXPECT_EQ(t_.server().keyspace().db(0).Peek("l3")->object(), list);  // moved, not copied
+  EXPECT_EQ(Run({"EXPIRE", "l3", "100"}), Int(1));
+  EXPECT_EQ(t_.server().keyspace().db(0).Peek("l3")->object(), list);
+  EXPECT_EQ(Run({"MOVE", "l3", "5"}), Int(1));
+  EXPECT_EQ(t_.server().keyspace().db(5).Peek("l3")->object(), list);
+  EXPECT_EQ(Run({"SCAN", "0", "TYPE", "list"}), "*2\r\n$1\r\n0\r\n*1\r\n" + Bulk("l2"));
+  EXPECT_EQ(Run({"SCAN", "0", "TYPE", "string"}), "*2\r\n$1\r\n0\r\n*0\r\n");
+}
+
+TEST_F(KeyCommandsTest, UnlinkFreesLargeValuesInTheBackground) {
+  std::atomic<int> freed{0};
+  LazyFreer& freer = t_.server().keyspace().lazy_freer();
+  PutList("small", 10, &freed);
+  PutList("big", 1000, &freed);
+  PutList("big2", 1000, &freed);
+  EXPECT_EQ(Run({"UNLINK", "small", "big", "nokey"}), Int(2));
+  EXPECT_EQ(Run({"EXISTS", "small", "big"}), Int(0));
+  freer.Drain();
+  EXPECT_EQ(freed.load(), 2);
+  EXPECT_EQ(freer.freed_objects(), 1u);     // only "big" went through the thread
+  EXPECT_EQ(Run({"DEL", "big2"}), Int(1));  // DEL frees in place
+  EXPECT_EQ(freed.load(), 3);
+  t_.config().lazyfree_lazy_user_del = true;
+  PutList("big3", 1000, &freed);
+  EXPECT_EQ(Run({"DEL", "big3"}), Int(1));
+  freer.Drain();
+  EXPECT_EQ(freer.freed_objects(), 2u);
+  EXPECT_EQ(freed.load(), 4);
+}
+
+TEST_F(KeyCommandsTest, FlushAsyncUsesTheLazyFreer) {
+  for (int i = 0; i < 300; i++) Put("k" + std::to_string(i), "v", i % 2 ? 100000 : -1);
+  Put("x", "v", -1, 7);
+  LazyFreer& freer = t_.server().keyspace().lazy_freer();
+  EXPECT_EQ(Run({"FLUSHDB", "ASYNC"}), "+OK\r\n");
+  EXPECT_EQ(Run({"DBSIZE"}), Int(0));
+  freer.Drain();
+  EXPECT_EQ(freer.freed_objects(), 300u);
+  EXPECT_EQ(Run({"FLUSHDB", "SYNC"}), "+OK\r\n");
+  Put("y", "v");
+  EXPECT_EQ(Run({"FLUSHALL"}), "+OK\r\n");  // lazyfree-lazy-user-flush no: in place
+  freer.Drain();
+  EXPECT_EQ(freer.freed_objects(), 300u);
+  t_.config().lazyfree_lazy_user_flush = true;
+  Put("z", "v");
+  EXPECT_EQ(Run({"FLUSHALL"}), "+OK\r\n");
+  freer.Drain();
+  EXPECT_EQ(freer.freed_objects(), 301u);
+  EXPECT_EQ(t_.server().keyspace().TotalKeys(), 0u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "keyspace/lazy_free.h"
 #include "keyspace/lfu.h"
 
 namespace duet {
@@ -20,9 +21,7 @@ KeyTable::SlotRef Db::Find(std::string_view key, uint64_t h) {
   return slot;
 }
 
-uint16_t Db::NewMeta() const {
-  return ctx_->lfu ? lfu::NewMeta(ctx_->now_ms) : ctx_->lru_clock;
-}
+uint16_t Db::NewMeta() const { return ctx_->lfu ? lfu::NewMeta(ctx_->now_ms) : ctx_->lru_clock; }
 
 uint16_t Db::TouchedMeta(uint16_t meta) {
   if (!ctx_->lfu) return ctx_->lru_clock;
@@ -198,6 +197,11 @@ void Db::Clear() {
   table_.ForEach([](KeyTable::SlotRef s) { Entry::Free(static_cast<Entry*>(s.get())); });
   table_.Clear();
   expires_.Clear();
+}
+
+void Db::ClearAsync(LazyFreer& freer) {
+  freer.FreeTables(std::move(table_), std::move(expires_));
+  expire_cursor_ = 0;
 }
 
 void Db::SwapContents(Db& other) {

@@ -39,6 +39,7 @@ struct KeyspaceContext {
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;
+class LazyFreer;
 
 class Db {
  public:
@@ -88,6 +89,9 @@ class Db {
   Entry* RandomEntry(uint64_t rnd);
   // Frees every entry.
   void Clear();
+  // Empties the database at once and hands its entries to `freer` to free in the background
+  // (FLUSHDB/FLUSHALL ASYNC).
+  void ClearAsync(LazyFreer& freer);
   // Swaps contents with another database (SWAPDB).
   void SwapContents(Db& other);
 

@@ -34,6 +34,9 @@ class CompositeValue {
   virtual CompositeValue* Clone() const = 0;
   // OBJECT ENCODING's name for the current representation ("listpack", "quicklist", ...).
   virtual std::string_view EncodingName() const = 0;
+  // Roughly how many allocations freeing this value releases (Redis's
+  // lazyfreeGetFreeEffort); UNLINK hands values above 64 to the lazy-free thread.
+  virtual size_t FreeEffort() const { return 1; }
 };
 
 class Entry {

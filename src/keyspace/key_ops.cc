@@ -23,6 +23,18 @@ Entry* PeekRead(Db& db, std::string_view key) {
   return e;
 }
 
+bool DeleteKey(Db& db, std::string_view key, LazyFreer* freer) {
+  constexpr size_t kLazyFreeThreshold = 64;  // Redis's LAZYFREE_THRESHOLD
+  Entry* e = db.Detach(key);
+  if (!e) return false;
+  if (freer && e->type() != ValueType::kString && e->object()->FreeEffort() > kLazyFreeThreshold) {
+    freer->FreeEntry(e);
+  } else {
+    Entry::Free(e);
+  }
+  return true;
+}
+
 std::optional<int64_t> AbsoluteExpireMs(int64_t value, bool seconds, int64_t base_ms) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();

@@ -13,12 +13,18 @@
 
 #include "common/status.h"
 #include "keyspace/db.h"
+#include "keyspace/lazy_free.h"
 
 namespace duet::keyops {
 
 // Looks `key` up without touching its LRU/LFU stamp and counts a keyspace hit or miss
 // (Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH)). nullptr when missing or expired.
 Entry* PeekRead(Db& db, std::string_view key);
+
+// Deletes `key`; returns whether it existed. With `freer` (UNLINK, or DEL under
+// lazyfree-lazy-user-del) a value whose FreeEffort() exceeds 64 is freed in the background;
+// strings are always freed at once (one allocation).
+bool DeleteKey(Db& db, std::string_view key, LazyFreer* freer);
 
 // EXPIRE's condition flags (any combination; the command layer rejects incompatible ones).
 enum ExpireFlag : unsigned {

@@ -39,8 +39,17 @@ void Keyspace::SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_fa
   ctx_.lfu_decay_time = lfu_decay_time;
 }
 
-void Keyspace::FlushAll() {
-  for (Db& d : dbs_) d.Clear();
+void Keyspace::FlushDb(int index, bool async) {
+  Db& d = db(index);
+  if (async && d.size() > 0) {
+    d.ClearAsync(lazy_freer_);
+  } else {
+    d.Clear();
+  }
+}
+
+void Keyspace::FlushAll(bool async) {
+  for (int i = 0; i < db_count(); i++) FlushDb(i, async);
 }
 
 size_t Keyspace::TotalKeys() const {

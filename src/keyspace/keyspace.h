@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "keyspace/db.h"
+#include "keyspace/lazy_free.h"
 
 namespace duet {
 
@@ -36,8 +37,7 @@ class Keyspace {
   // What the per-key access metadata tracks: LFU counters under an LFU maxmemory-policy
   // (with lfu-log-factor / lfu-decay-time), the LRU clock otherwise. Called at startup and
   // whenever one of those directives changes.
-  void SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_factor,
-                       int lfu_decay_time);
+  void SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_factor, int lfu_decay_time);
 
   // A pseudo-random 64-bit value (RANDOMKEY picks, sampling); not for security.
   uint64_t NextRandom() {
@@ -45,11 +45,16 @@ class Keyspace {
     return rng_state_ ^ (rng_state_ >> 31);
   }
 
-  // Removes every key of every database.
-  void FlushAll();
+  // Removes every key of one database / of every database; with `async` the memory is
+  // released by the lazy-free thread (the keys are gone at once either way).
+  void FlushDb(int index, bool async);
+  void FlushAll(bool async = false);
+  // The background freer (FLUSH* ASYNC, UNLINK); its counters feed INFO.
+  LazyFreer& lazy_freer() { return lazy_freer_; }
   size_t TotalKeys() const;
 
  private:
+  LazyFreer lazy_freer_;  // declared first: destroyed (joined) after the databases
   std::vector<Db> dbs_;
   KeyspaceContext ctx_;
   int expire_db_cursor_ = 0;

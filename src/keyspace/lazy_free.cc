@@ -1,0 +1,67 @@
+#include "keyspace/lazy_free.h"
+
+namespace duet {
+
+LazyFreer::~LazyFreer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  if (worker_.joinable()) worker_.join();
+}
+
+void LazyFreer::FreeTables(KeyTable&& table, KeyTable&& expires) {
+  Job job;
+  job.objects = table.size();
+  job.table = std::make_unique<KeyTable>(std::move(table));
+  job.expires = std::make_unique<KeyTable>(std::move(expires));
+  Submit(std::move(job));
+}
+
+void LazyFreer::FreeEntry(Entry* e) {
+  Job job;
+  job.entry = e;
+  job.objects = 1;
+  Submit(std::move(job));
+}
+
+void LazyFreer::Submit(Job job) {
+  pending_.fetch_add(job.objects, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(job));
+    if (!worker_.joinable()) worker_ = std::thread([this] { Run(); });
+  }
+  wake_.notify_one();
+}
+
+void LazyFreer::Drain() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_.wait(lock, [this] { return jobs_.empty() && !busy_; });
+}
+
+void LazyFreer::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // stop_ with nothing left to do
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    if (job.table) {
+      job.table->ForEach([](KeyTable::SlotRef s) { Entry::Free(static_cast<Entry*>(s.get())); });
+      job.table.reset();  // the segments
+      job.expires.reset();
+    }
+    if (job.entry) Entry::Free(job.entry);
+    pending_.fetch_sub(job.objects, std::memory_order_relaxed);
+    freed_.fetch_add(job.objects, std::memory_order_relaxed);
+    lock.lock();
+    busy_ = false;
+    if (jobs_.empty()) idle_.notify_all();
+  }
+}
+
+}  // namespace duet
