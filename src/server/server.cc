@@ -17,6 +17,7 @@ namespace duet {
 
 namespace {
 constexpr size_t kReadChunk = 16 * 1024;  // PROTO_IOBUF_LEN
+// Redis 7.0.15's text byte for byte, its "Setup a an" included.
 constexpr std::string_view kProtectedModeDenied =
     "-DENIED Redis is running in protected mode because protected mode is enabled and no "
     "password is set for the default user. In this mode connections are only accepted from "
@@ -28,7 +29,7 @@ constexpr std::string_view kProtectedModeDenied =
     "you can just disable the protected mode by editing the Redis configuration file, and "
     "setting the protected mode option to 'no', and then restarting the server. 3) If you "
     "started the server manually just for testing, restart it with the '--protected-mode no' "
-    "option. 4) Set up an authentication password for the default user. NOTE: You only need to "
+    "option. 4) Setup a an authentication password for the default user. NOTE: You only need to "
     "do one of the above things in order for the server to start accepting connections from "
     "the outside.\r\n";
 
