@@ -113,9 +113,9 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (and is never
   // paused, so this also stops it from slipping writes through a CLIENT PAUSE).
-  if (c.is_monitor && (HasFlag(spec->flags, CmdFlag::kWrite) ||
-                       HasFlag(spec->flags, CmdFlag::kReadOnly) ||
-                       HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
+  if (c.is_monitor &&
+      (HasFlag(spec->flags, CmdFlag::kWrite) || HasFlag(spec->flags, CmdFlag::kReadOnly) ||
+       HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
     Reject(c, spec, errors::kReplicaKeyspace);
     return true;
   }
