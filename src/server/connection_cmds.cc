@@ -134,6 +134,9 @@ void CmdReset(CommandContext& ctx, ArgReader& args) {
   c.resp = 2;
   c.reply().SetResp3(false);
   c.name.clear();
+  // RESET ends CLIENT REPLY OFF, so its own reply is sent; but not when RESET is itself the
+  // command a CLIENT REPLY SKIP skips (Redis clears OFF and SKIP-next, not the current skip).
+  if (!c.skip_next_reply) c.reply().SetMuted(false);
   c.reply_mode = Client::ReplyMode::kOn;
   c.skip_next_reply = false;
   c.no_evict = false;
