@@ -150,6 +150,15 @@ TEST(ClientCommandsTest, ReplyOffSkipOn) {
   EXPECT_EQ(t.server().stats().total_error_replies, before + 1);
 }
 
+TEST(ClientCommandsTest, ResetEndsReplyOffButIsSkippedAfterSkip) {
+  TestServer t;
+  EXPECT_EQ(t.Run({"CLIENT", "REPLY", "OFF"}), "");
+  EXPECT_EQ(t.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_EQ(t.Run({"CLIENT", "REPLY", "SKIP"}), "");
+  EXPECT_EQ(t.Run({"RESET"}), "");
+  EXPECT_EQ(t.Run({"PING"}), "+PONG\r\n");
+}
+
 TEST(ClientCommandsTest, PauseWriteHoldsWritesOnly) {
   TestServer t;
   EXPECT_EQ(t.Run({"CLIENT", "PAUSE", "abc"}),
