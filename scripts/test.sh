@@ -33,6 +33,9 @@ done
 step "black-box tests (node: ioredis)"
 (cd tests/node && DUET_BIN="$PWD/../../build/release/duet-server" node --test)
 
+step "benchmark smoke run (bench/ scripts against this build; numbers are noise)"
+DUET_BIN="$PWD/build/release/duet-server" bash bench/smoke.sh >/dev/null
+
 if [ "$quick" = 1 ]; then
   echo; echo "quick run: sanitizer and fuzz stages skipped"; exit 0
 fi
