@@ -149,16 +149,14 @@ void Db::DeleteExpired(KeyTable::SlotRef slot) {
 void Db::SetExpire(KeyTable::SlotRef slot, int64_t expire_ms) {
   auto* old = static_cast<Entry*>(slot.get());
   bool had = old->has_expire();
-  Entry* e = Entry::WithExpire(old, expire_ms);
-  uint64_t h = KeyTable::Hash(e->key());
+  bool want = expire_ms != Entry::kNoExpire;
+  uint64_t h = KeyTable::Hash(old->key());
+  // Unindex while the old entry is still allocated: the index compares keys through it, and
+  // WithExpire frees it when the expire field goes away.
+  if (had && !want) expires_.Erase(old->key(), h);
+  Entry* e = Entry::WithExpire(old, expire_ms);  // same pointer when had == want
   slot.Replace(e);
-  if (had && e->has_expire()) {
-    if (e != old) expires_.Find(e->key(), h).Replace(e);
-  } else if (had) {
-    expires_.Erase(e->key(), h);
-  } else if (e->has_expire()) {
-    expires_.Insert(e, h);
-  }
+  if (!had && want) expires_.Insert(e, h);
 }
 
 uint64_t Db::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) {
