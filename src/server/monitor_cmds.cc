@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/strutil.h"
+#include "config/config_table.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
 
@@ -91,6 +92,17 @@ bool RedactArgs(const CommandSpec& spec, std::span<const std::string_view> args,
     out->assign(args.begin(), args.end());
     for (size_t i = 1; i < out->size(); i++) (*out)[i] = kRedacted;
     return true;
+  }
+  if (spec.name == "config|set") {
+    // CONFIG SET requirepass/masterauth/TLS passphrases: the values never reach SLOWLOG.
+    bool redacted = false;
+    for (size_t j = 2; j + 1 < args.size(); j += 2) {
+      if (!ConfigTable::IsSensitive(args[j])) continue;
+      if (!redacted) out->assign(args.begin(), args.end());
+      redacted = true;
+      (*out)[j + 1] = kRedacted;
+    }
+    return redacted;
   }
   if (spec.name != "hello" || args.size() < 2) return false;
   // helloCommand validates the protocol version before looking at the options.

@@ -13,14 +13,14 @@ void RegisterConnectionCommands(CommandTable& table);  // PING ECHO QUIT RESET A
 void RegisterClientCommands(CommandTable& table);      // CLIENT *
 void RegisterConfigCommands(CommandTable& table);      // CONFIG *
 void RegisterInfoCommands(CommandTable& table);        // INFO
-void RegisterIntrospectionCommands(CommandTable& table);  // COMMAND, SLOWLOG, MONITOR, TIME
+void RegisterIntrospectionCommands(CommandTable& table);  // COMMAND
 void RegisterCommandCommand(CommandTable& table);        // COMMAND * (command_cmds.cc)
 void RegisterAdminCommands(CommandTable& table);       // DEBUG, SHUTDOWN, FUNCTION
-
 void RegisterDebugCommand(CommandTable& table);        // DEBUG (debug_cmds.cc)
 void RegisterSlowlogCommands(CommandTable& table);     // SLOWLOG *
 void RegisterMonitorCommands(CommandTable& table);     // MONITOR
 void RegisterTimeCommands(CommandTable& table);        // TIME
+
 }  // namespace duet
 
 namespace duet {

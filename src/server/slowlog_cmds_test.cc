@@ -57,3 +57,20 @@ TEST(SlowlogTest, DefaultCountIsTen) {
 
 }  // namespace
 }  // namespace duet
+
+namespace duet {
+namespace {
+
+TEST(SlowlogTest, ConfigSetOfAPasswordIsRedacted) {
+  TestServer t;
+  t.config().slowlog_log_slower_than = 0;  // log everything
+  EXPECT_EQ(t.Run({"CONFIG", "SET", "requirepass", "hunter2", "maxmemory-samples", "6"}),
+            "+OK\r\n");
+  std::string log = t.Run({"SLOWLOG", "GET", "1"});
+  EXPECT_EQ(log.find("hunter2"), std::string::npos) << log;
+  EXPECT_NE(log.find("$10\r\n(redacted)\r\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("$1\r\n6\r\n"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace duet
