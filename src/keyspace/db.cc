@@ -74,22 +74,6 @@ void Db::Upsert(Entry* e) {
   }
 }
 
-void Db::Repoint(KeyTable::SlotRef slot, Entry* e) {
-  // The old pointer may be dangling; the expire index is found by key.
-  uint64_t h = KeyTable::Hash(e->key());
-  KeyTable::SlotRef exp = expires_.Find(e->key(), h);
-  slot.Replace(e);
-  if (exp) {
-    if (e->has_expire()) {
-      exp.Replace(e);
-    } else {
-      expires_.Erase(e->key(), h);
-    }
-  } else if (e->has_expire()) {
-    expires_.Insert(e, h);
-  }
-}
-
 void Db::Replace(KeyTable::SlotRef slot, Entry* e) {
   auto* old = static_cast<Entry*>(slot.get());
   if (old == e) return;

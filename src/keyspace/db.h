@@ -72,8 +72,6 @@ class Db {
   void Upsert(Entry* e);
   // Replaces the entry in `slot` (same key) with `e` and frees the old one unless `e` is it.
   void Replace(KeyTable::SlotRef slot, Entry* e);
-  // Repoints `slot` to `e` when the old entry was already reallocated/freed by the caller.
-  void Repoint(KeyTable::SlotRef slot, Entry* e);
   // Removes a key; returns whether it existed (not expired).
   bool Delete(std::string_view key);
   // Removes the key and hands its Entry to the caller instead of freeing it.

@@ -274,8 +274,9 @@ void AppendMemorySection(Server& s, std::string& out) {
   Add(out, "mem_aof_buffer:{}\r\n", st.persistence.aof_buffer_length);
   Add(out, "mem_allocator:{}\r\n", AllocatorName());
   out += "active_defrag_running:0\r\n";
-  Add(out, "lazyfree_pending_objects:{}\r\n", st.features.lazyfree_pending_objects);
-  Add(out, "lazyfreed_objects:{}\r\n", st.lazyfreed_objects);
+  const LazyFreer& freer = s.keyspace().lazy_freer();
+  Add(out, "lazyfree_pending_objects:{}\r\n", freer.pending_objects());
+  Add(out, "lazyfreed_objects:{}\r\n", freer.freed_objects());
 }
 
 void AppendPersistenceSection(Server& s, std::string& out) {

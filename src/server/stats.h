@@ -78,7 +78,6 @@ struct FeatureStats {
   uint64_t pubsub_channels = 0;  // pub/sub
   uint64_t pubsub_patterns = 0;
   uint64_t pubsubshard_channels = 0;
-  uint64_t lazyfree_pending_objects = 0;  // lazyfree
 };
 
 struct ServerStats {
@@ -101,7 +100,6 @@ struct ServerStats {
   uint64_t dump_payload_sanitizations = 0;
   uint64_t reply_buffer_shrinks = 0;
   uint64_t reply_buffer_expands = 0;
-  uint64_t lazyfreed_objects = 0;
   std::map<std::string, uint64_t> error_codes;  // errorstat_<CODE>:count=N, sorted by code
 
   // Instantaneous metrics: a ring of per-second rates sampled every 100 ms by the cron
