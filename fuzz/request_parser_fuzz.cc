@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (parser.args().empty()) abort();
       for (std::string_view a : parser.args()) {
         // Multibulk views must point inside the buffer.
-        if (buf[0] == '*' && (a.data() < buf.data() || a.data() + a.size() > buf.data() + buf.size()))
+        if (buf[0] == '*' &&
+            (a.data() < buf.data() || a.data() + a.size() > buf.data() + buf.size()))
           abort();
       }
     }

@@ -32,7 +32,7 @@ enum class CmdFlag : uint32_t {
   kFast = 1 << 11,
   kNoAuth = 1 << 12,  // allowed before AUTH
   kMayReplicate = 1 << 13,
-  kNoMulti = 1 << 14,   // cannot be queued in MULTI
+  kNoMulti = 1 << 14,  // cannot be queued in MULTI
   kAllowBusy = 1 << 15,
   kNoMandatoryKeys = 1 << 16,
   kNoAsyncLoading = 1 << 17,
@@ -68,7 +68,7 @@ struct CommandSpec {
   int last_key = 0;
   int step = 0;
   CommandHandler handler = nullptr;
-  std::string acl_categories;  // "@write @string @slow" as COMMAND INFO lists them
+  std::string acl_categories;                 // "@write @string @slow" as COMMAND INFO lists them
   std::vector<CommandSpec> subcommands = {};  // container commands (CONFIG, CLIENT, OBJECT ...)
   // Key specs, tips and docs (COMMAND INFO/DOCS/GETKEYS). Set by CommandTable::Add from the
   // metadata tables; families leave it null.

@@ -5,13 +5,13 @@
 
 namespace duet {
 
-void RegisterStringCommands(CommandTable& table);   // GET SET MGET APPEND GETRANGE ...
-void RegisterCounterCommands(CommandTable& table);  // INCR DECR INCRBY DECRBY INCRBYFLOAT
-void RegisterLcsCommands(CommandTable& table);      // LCS
-void RegisterBitmapCommands(CommandTable& table);  // SETBIT GETBIT BITCOUNT BITPOS BITOP
+void RegisterStringCommands(CommandTable& table);    // GET SET MGET APPEND GETRANGE ...
+void RegisterCounterCommands(CommandTable& table);   // INCR DECR INCRBY DECRBY INCRBYFLOAT
+void RegisterLcsCommands(CommandTable& table);       // LCS
+void RegisterBitmapCommands(CommandTable& table);    // SETBIT GETBIT BITCOUNT BITPOS BITOP
 void RegisterBitfieldCommands(CommandTable& table);  // BITFIELD BITFIELD_RO
-void RegisterKeyCommands(CommandTable& table);     // DEL RENAME COPY OBJECT FLUSHALL ...
-void RegisterExpireCommands(CommandTable& table);  // EXPIRE* TTL PTTL EXPIRETIME PERSIST
-void RegisterScanCommands(CommandTable& table);    // KEYS SCAN
+void RegisterKeyCommands(CommandTable& table);       // DEL RENAME COPY OBJECT FLUSHALL ...
+void RegisterExpireCommands(CommandTable& table);    // EXPIRE* TTL PTTL EXPIRETIME PERSIST
+void RegisterScanCommands(CommandTable& table);      // KEYS SCAN
 
 }  // namespace duet

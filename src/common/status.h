@@ -15,9 +15,9 @@ enum class OpStatus {
   kOk,
   kKeyNotFound,
   kWrongType,
-  kNotInteger,     // "value is not an integer or out of range"
-  kNotFloat,       // "value is not a valid float"
-  kOutOfRange,     // integer overflow on increment
+  kNotInteger,  // "value is not an integer or out of range"
+  kNotFloat,    // "value is not a valid float"
+  kOutOfRange,  // integer overflow on increment
   kSyntax,
   kOom,
   kNoSuchKey,      // RENAME & co on a missing key

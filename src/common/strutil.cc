@@ -10,7 +10,7 @@
 namespace duet {
 
 namespace {
-constexpr size_t kMaxIntChars = 21;           // LONG_STR_SIZE in Redis
+constexpr size_t kMaxIntChars = 21;  // LONG_STR_SIZE in Redis
 constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 
 std::optional<uint64_t> ParseDigits(std::string_view s) {

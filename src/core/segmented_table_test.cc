@@ -65,9 +65,8 @@ TEST(SegmentedTableTest, ScanReturnsEveryElementPresentThroughoutWhileGrowing) {
   uint64_t cursor = 0;
   size_t next_new = 10000;
   do {
-    cursor = t.Scan(cursor, [&](Table::SlotRef s) {
-      seen.insert(static_cast<Item*>(s.get())->key);
-    });
+    cursor =
+        t.Scan(cursor, [&](Table::SlotRef s) { seen.insert(static_cast<Item*>(s.get())->key); });
     // Grow the table between steps: splits and directory doublings happen mid-scan.
     for (int k = 0; k < 100 && next_new < items.size(); k++, next_new++) {
       items[next_new].key = "new:" + std::to_string(next_new);

@@ -42,15 +42,13 @@ bool LooksLikeInteger(std::string_view value) {
 namespace {
 // Redis's tryObjectEncoding for a value given to SET.
 StringEncoding DerivedEncoding(std::string_view value) {
-  return LooksLikeInteger(value)        ? StringEncoding::kInt
+  return LooksLikeInteger(value)      ? StringEncoding::kInt
          : value.size() <= kEmbstrMax ? StringEncoding::kEmbstr
                                       : StringEncoding::kRaw;
 }
 }  // namespace
 
-size_t Entry::KeyLen() const {
-  return (flags() & kWide) ? LoadU<uint32_t>(bytes_ + 1) : bytes_[1];
-}
+size_t Entry::KeyLen() const { return (flags() & kWide) ? LoadU<uint32_t>(bytes_ + 1) : bytes_[1]; }
 
 size_t Entry::ValLen() const {
   return (flags() & kWide) ? LoadU<uint32_t>(bytes_ + 5) : LoadU<uint16_t>(bytes_ + 2);
@@ -70,9 +68,7 @@ std::string_view Entry::str() const {
   return {reinterpret_cast<const char*>(bytes_) + KeyOffset() + KeyLen(), ValLen()};
 }
 
-char* Entry::mutable_str() {
-  return reinterpret_cast<char*>(bytes_) + KeyOffset() + KeyLen();
-}
+char* Entry::mutable_str() { return reinterpret_cast<char*>(bytes_) + KeyOffset() + KeyLen(); }
 
 size_t Entry::StrCapacity() const {
   size_t fixed = KeyOffset() + KeyLen();
@@ -123,8 +119,7 @@ Entry* Entry::Allocate(std::string_view key, size_t val_len, size_t capacity, Va
   return e;
 }
 
-Entry* Entry::NewString(std::string_view key, std::string_view value, int64_t expire_ms,
-                        bool raw) {
+Entry* Entry::NewString(std::string_view key, std::string_view value, int64_t expire_ms, bool raw) {
   Entry* e = Allocate(key, value.size(), value.size(), ValueType::kString, expire_ms);
   if (!value.empty()) memcpy(e->mutable_str(), value.data(), value.size());
   e->set_encoding(raw ? StringEncoding::kRaw : DerivedEncoding(value));
@@ -137,8 +132,8 @@ void Entry::AssignString(std::string_view value) {
   set_encoding(DerivedEncoding(value));
 }
 
-Entry* Entry::NewStringWithCapacity(std::string_view key, std::string_view value,
-                                    size_t capacity, int64_t expire_ms) {
+Entry* Entry::NewStringWithCapacity(std::string_view key, std::string_view value, size_t capacity,
+                                    int64_t expire_ms) {
   Entry* e = Allocate(key, value.size(), capacity, ValueType::kString, expire_ms);
   if (!value.empty()) memcpy(e->mutable_str(), value.data(), value.size());
   e->set_encoding(StringEncoding::kRaw);

@@ -49,8 +49,8 @@ class Entry {
                           bool raw = false);
   // New string entry with room for `capacity` value bytes (>= value.size()); for strings
   // that grow by APPEND/SETRANGE, so appends are amortised O(1) like Redis's sds.
-  static Entry* NewStringWithCapacity(std::string_view key, std::string_view value,
-                                      size_t capacity, int64_t expire_ms);
+  static Entry* NewStringWithCapacity(std::string_view key, std::string_view value, size_t capacity,
+                                      int64_t expire_ms);
   static Entry* NewObject(std::string_view key, ValueType type, CompositeValue* value,
                           int64_t expire_ms);
   // Same key and value with a different expire (kNoExpire removes it). Frees `e` if it

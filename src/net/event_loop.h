@@ -53,8 +53,8 @@ class EventLoop {
   int epfd_;
   bool stop_ = false;
   int64_t wake_within_ms_ = INT64_MAX;
-  std::vector<FdHandler*> handlers_;  // indexed by fd
-  std::vector<FdHandler*> retired_;   // removed during dispatch, freed next iteration
+  std::vector<FdHandler*> handlers_;              // indexed by fd
+  std::vector<FdHandler*> retired_;               // removed during dispatch, freed next iteration
   std::multimap<int64_t, uint64_t> timer_queue_;  // due time -> id
   std::map<uint64_t, Timer> timers_;
   uint64_t next_timer_id_ = 1;

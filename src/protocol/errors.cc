@@ -39,8 +39,8 @@ std::string UnknownCommand(std::string_view cmd, const std::string_view* args, s
 std::string UnknownSubcommand(std::string_view cmd, std::string_view sub) {
   std::string upper(cmd);
   for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  return Sanitize("ERR unknown subcommand '" + std::string(CString(sub).substr(0, 128)) + "'. Try " + upper +
-                  " HELP.");
+  return Sanitize("ERR unknown subcommand '" + std::string(CString(sub).substr(0, 128)) +
+                  "'. Try " + upper + " HELP.");
 }
 
 std::string UnsupportedOption(std::string_view opt) {
@@ -87,19 +87,32 @@ std::string InvalidExpire(std::string_view cmd) {
 
 std::string_view FromOpStatus(OpStatus st) {
   switch (st) {
-    case OpStatus::kWrongType: return kWrongType;
-    case OpStatus::kNotInteger: return kNotInteger;
-    case OpStatus::kNotFloat: return kNotFloat;
-    case OpStatus::kOutOfRange: return kOverflow;
-    case OpStatus::kSyntax: return kSyntax;
-    case OpStatus::kOom: return kOom;
-    case OpStatus::kNoSuchKey: return kNoSuchKey;
-    case OpStatus::kBitOffset: return kBitOffset;
-    case OpStatus::kBitValue: return kBitValue;
-    case OpStatus::kStringTooLong: return kStringTooLong;
-    case OpStatus::kIncrNanOrInf: return kIncrNanInf;
-    case OpStatus::kSameObject: return kSameObject;
-    default: return "ERR internal error";
+    case OpStatus::kWrongType:
+      return kWrongType;
+    case OpStatus::kNotInteger:
+      return kNotInteger;
+    case OpStatus::kNotFloat:
+      return kNotFloat;
+    case OpStatus::kOutOfRange:
+      return kOverflow;
+    case OpStatus::kSyntax:
+      return kSyntax;
+    case OpStatus::kOom:
+      return kOom;
+    case OpStatus::kNoSuchKey:
+      return kNoSuchKey;
+    case OpStatus::kBitOffset:
+      return kBitOffset;
+    case OpStatus::kBitValue:
+      return kBitValue;
+    case OpStatus::kStringTooLong:
+      return kStringTooLong;
+    case OpStatus::kIncrNanOrInf:
+      return kIncrNanInf;
+    case OpStatus::kSameObject:
+      return kSameObject;
+    default:
+      return "ERR internal error";
   }
 }
 

@@ -16,15 +16,13 @@ inline constexpr std::string_view kNotInteger = "ERR value is not an integer or 
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
-inline constexpr std::string_view kOom =
-    "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
 inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
 inline constexpr std::string_view kStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kIncrNanInf = "ERR increment would produce NaN or Infinity";
-inline constexpr std::string_view kSameObject =
-    "ERR source and destination objects are the same";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
@@ -45,8 +43,7 @@ inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol versi
 
 // Server commands (CLIENT, SLOWLOG, MONITOR, DEBUG, SHUTDOWN, FUNCTION) and the dispatcher
 // checks that go with them.
-inline constexpr std::string_view kReplicaKeyspace =
-    "ERR Replica can't interact with the keyspace";
+inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
 inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
 inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
@@ -59,8 +56,7 @@ inline constexpr std::string_view kClientNameInvalid =
 inline constexpr std::string_view kTimeoutNotInteger =
     "ERR timeout is not an integer or out of range";
 inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
-inline constexpr std::string_view kSlowlogCount =
-    "ERR count should be greater than or equal to -1";
+inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 inline constexpr std::string_view kFunctionFlushMode =
     "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
@@ -69,8 +65,7 @@ inline constexpr std::string_view kNotPositive = "ERR value is out of range, mus
 inline constexpr std::string_view kDebugProtocolType =
     "ERR Wrong protocol type name. Please use one of the following: "
     "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
-inline constexpr std::string_view kResp2NotSupported =
-    "ERR RESP2 is not supported by this command";
+inline constexpr std::string_view kResp2NotSupported = "ERR RESP2 is not supported by this command";
 inline constexpr std::string_view kDictExpandOom = "ERR OOM in dictTryExpand";
 // "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP."
 std::string SubcommandSyntax(std::string_view cmd, std::string_view sub);

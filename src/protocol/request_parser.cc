@@ -136,20 +136,31 @@ bool RequestParser::SplitArgs(std::string_view line, std::vector<std::string>* o
     while (!done) {
       char c = at(i);
       if (in_dq) {
-        if (c == '\\' && at(i + 1) == 'x' && HexValue(at(i + 2)) >= 0 &&
-            HexValue(at(i + 3)) >= 0) {
+        if (c == '\\' && at(i + 1) == 'x' && HexValue(at(i + 2)) >= 0 && HexValue(at(i + 3)) >= 0) {
           cur.push_back(static_cast<char>(HexValue(at(i + 2)) * 16 + HexValue(at(i + 3))));
           i += 3;
         } else if (c == '\\' && at(i + 1)) {
           i++;
           char e = at(i);
           switch (e) {
-            case 'n': cur.push_back('\n'); break;
-            case 'r': cur.push_back('\r'); break;
-            case 't': cur.push_back('\t'); break;
-            case 'b': cur.push_back('\b'); break;
-            case 'a': cur.push_back('\a'); break;
-            default: cur.push_back(e); break;
+            case 'n':
+              cur.push_back('\n');
+              break;
+            case 'r':
+              cur.push_back('\r');
+              break;
+            case 't':
+              cur.push_back('\t');
+              break;
+            case 'b':
+              cur.push_back('\b');
+              break;
+            case 'a':
+              cur.push_back('\a');
+              break;
+            default:
+              cur.push_back(e);
+              break;
           }
         } else if (c == '"') {
           // A closing quote must be followed by a space or the end.
@@ -178,10 +189,18 @@ bool RequestParser::SplitArgs(std::string_view line, std::vector<std::string>* o
           case '\n':
           case '\r':
           case '\t':
-          case '\0': done = true; break;
-          case '"': in_dq = true; break;
-          case '\'': in_sq = true; break;
-          default: cur.push_back(c); break;
+          case '\0':
+            done = true;
+            break;
+          case '"':
+            in_dq = true;
+            break;
+          case '\'':
+            in_sq = true;
+            break;
+          default:
+            cur.push_back(c);
+            break;
         }
       }
       if (at(i)) i++;

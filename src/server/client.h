@@ -59,7 +59,7 @@ class Client {
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";  // lower-case name for CLIENT LIST cmd=
   uint64_t commands_processed = 0;
-  size_t out_peak = 0;  // most output bytes held at once since the buffer last shrank (rbp=)
+  size_t out_peak = 0;   // most output bytes held at once since the buffer last shrank (rbp=)
   size_t read_hint = 0;  // bytes still missing from a partially received command, if known
 
   // Redis's getClientPeerId: "ip:port", "[ipv6]:port", or "<unixsocket>:0" (local_addr holds

@@ -154,28 +154,45 @@ bool IsValidClientName(std::string_view name) { return ValidClientName(name); }
 
 void RegisterConnectionCommands(CommandTable& table) {
   using F = CmdFlag;
-  table.Add({.name = "ping", .arity = -1, .flags = F::kFast,
-             .handler = CmdPing, .acl_categories = "@fast @connection"});
-  table.Add({.name = "echo", .arity = 2, .flags = F::kFast | F::kStale | F::kLoading,
-             .handler = CmdEcho, .acl_categories = "@fast @connection"});
-  table.Add({.name = "quit", .arity = -1,
-             .flags = F::kAllowBusy | F::kNoAuth | F::kNoScript | F::kLoading | F::kStale |
-                      F::kFast,
-             .handler = CmdQuit, .acl_categories = "@fast @connection"});
-  table.Add({.name = "select", .arity = 2, .flags = F::kLoading | F::kStale | F::kFast,
-             .handler = CmdSelect, .acl_categories = "@fast @connection"});
-  table.Add({.name = "auth", .arity = -2,
-             .flags = F::kNoScript | F::kLoading | F::kStale | F::kFast | F::kNoAuth |
-                      F::kAllowBusy,
-             .handler = CmdAuth, .acl_categories = "@fast @connection"});
-  table.Add({.name = "hello", .arity = -1,
-             .flags = F::kNoScript | F::kLoading | F::kStale | F::kFast | F::kNoAuth |
-                      F::kAllowBusy,
-             .handler = CmdHello, .acl_categories = "@fast @connection"});
-  table.Add({.name = "reset", .arity = 1,
-             .flags = F::kNoScript | F::kLoading | F::kStale | F::kFast | F::kNoAuth |
-                      F::kAllowBusy,
-             .handler = CmdReset, .acl_categories = "@fast @connection"});
+  table.Add({.name = "ping",
+             .arity = -1,
+             .flags = F::kFast,
+             .handler = CmdPing,
+             .acl_categories = "@fast @connection"});
+  table.Add({.name = "echo",
+             .arity = 2,
+             .flags = F::kFast | F::kStale | F::kLoading,
+             .handler = CmdEcho,
+             .acl_categories = "@fast @connection"});
+  table.Add(
+      {.name = "quit",
+       .arity = -1,
+       .flags = F::kAllowBusy | F::kNoAuth | F::kNoScript | F::kLoading | F::kStale | F::kFast,
+       .handler = CmdQuit,
+       .acl_categories = "@fast @connection"});
+  table.Add({.name = "select",
+             .arity = 2,
+             .flags = F::kLoading | F::kStale | F::kFast,
+             .handler = CmdSelect,
+             .acl_categories = "@fast @connection"});
+  table.Add(
+      {.name = "auth",
+       .arity = -2,
+       .flags = F::kNoScript | F::kLoading | F::kStale | F::kFast | F::kNoAuth | F::kAllowBusy,
+       .handler = CmdAuth,
+       .acl_categories = "@fast @connection"});
+  table.Add(
+      {.name = "hello",
+       .arity = -1,
+       .flags = F::kNoScript | F::kLoading | F::kStale | F::kFast | F::kNoAuth | F::kAllowBusy,
+       .handler = CmdHello,
+       .acl_categories = "@fast @connection"});
+  table.Add(
+      {.name = "reset",
+       .arity = 1,
+       .flags = F::kNoScript | F::kLoading | F::kStale | F::kFast | F::kNoAuth | F::kAllowBusy,
+       .handler = CmdReset,
+       .acl_categories = "@fast @connection"});
 }
 
 }  // namespace duet

@@ -220,8 +220,8 @@ void Server::ProcessInput(Client& c) {
     if (out.state == RequestParser::State::kError) {
       c.reply().Error("ERR " + c.parser().error());
       CountError("ERR");
-      Log(LogLevel::kVerbose, "Protocol error ({}) from client: id={} addr={}",
-          c.parser().error(), c.id(), c.PeerId());
+      Log(LogLevel::kVerbose, "Protocol error ({}) from client: id={} addr={}", c.parser().error(),
+          c.id(), c.PeerId());
       c.close_after_reply = true;
       break;
     }
@@ -346,8 +346,7 @@ void Server::Cron() {
       stats_.ops_samples[i] =
           (stats_.total_commands_processed - stats_.last_sample_ops) * 1000 / dt;
       stats_.in_bytes_samples[i] = (stats_.net_input_bytes - stats_.last_sample_in) * 1000 / dt;
-      stats_.out_bytes_samples[i] =
-          (stats_.net_output_bytes - stats_.last_sample_out) * 1000 / dt;
+      stats_.out_bytes_samples[i] = (stats_.net_output_bytes - stats_.last_sample_out) * 1000 / dt;
       stats_.sample_idx = (i + 1) % ServerStats::kSamples;
     }
     stats_.last_sample_ms = now;
@@ -420,8 +419,7 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     }
   } else if (name == "requirepass") {
     // Redis keeps existing connections authenticated; new ones need the new password.
-  } else if (name == "maxmemory-policy" || name == "lfu-log-factor" ||
-             name == "lfu-decay-time") {
+  } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                               config_->lfu_decay_time);
   } else if (name == "hz") {

@@ -34,7 +34,10 @@ class Server {
   // Runs the event loop until shutdown; returns the process exit code.
   int Run();
   // Asks the loop to stop after this iteration (SHUTDOWN, SIGTERM).
-  void RequestShutdown() { shutdown_requested_ = true; loop_.Stop(); }
+  void RequestShutdown() {
+    shutdown_requested_ = true;
+    loop_.Stop();
+  }
 
   // Executes one command for a client (the Dispatcher path). args[0] is the command name.
   // Returns false when the command was not run because clients are paused (CLIENT PAUSE);
@@ -51,9 +54,7 @@ class Server {
   EventLoop& loop() { return loop_; }
 
   // Clients, in creation order (CLIENT LIST order).
-  const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const {
-    return clients_;
-  }
+  const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   Client* FindClient(uint64_t id);
   // Closes a client now, or after the current command when it is the one executing.
   void CloseClient(Client& client);

@@ -9,17 +9,17 @@ namespace duet {
 void RegisterServerCommands(CommandTable& table);
 
 // One function per family; each lives in its own *_cmds.cc file in server/.
-void RegisterConnectionCommands(CommandTable& table);  // PING ECHO QUIT RESET AUTH HELLO SELECT
-void RegisterClientCommands(CommandTable& table);      // CLIENT *
-void RegisterConfigCommands(CommandTable& table);      // CONFIG *
-void RegisterInfoCommands(CommandTable& table);        // INFO
+void RegisterConnectionCommands(CommandTable& table);     // PING ECHO QUIT RESET AUTH HELLO SELECT
+void RegisterClientCommands(CommandTable& table);         // CLIENT *
+void RegisterConfigCommands(CommandTable& table);         // CONFIG *
+void RegisterInfoCommands(CommandTable& table);           // INFO
 void RegisterIntrospectionCommands(CommandTable& table);  // COMMAND
-void RegisterCommandCommand(CommandTable& table);        // COMMAND * (command_cmds.cc)
-void RegisterAdminCommands(CommandTable& table);       // DEBUG, SHUTDOWN, FUNCTION
-void RegisterDebugCommand(CommandTable& table);        // DEBUG (debug_cmds.cc)
-void RegisterSlowlogCommands(CommandTable& table);     // SLOWLOG *
-void RegisterMonitorCommands(CommandTable& table);     // MONITOR
-void RegisterTimeCommands(CommandTable& table);        // TIME
+void RegisterCommandCommand(CommandTable& table);         // COMMAND * (command_cmds.cc)
+void RegisterAdminCommands(CommandTable& table);          // DEBUG, SHUTDOWN, FUNCTION
+void RegisterDebugCommand(CommandTable& table);           // DEBUG (debug_cmds.cc)
+void RegisterSlowlogCommands(CommandTable& table);        // SLOWLOG *
+void RegisterMonitorCommands(CommandTable& table);        // MONITOR
+void RegisterTimeCommands(CommandTable& table);           // TIME
 
 }  // namespace duet
 

@@ -6,7 +6,7 @@ void SlowLog::MaybeAdd(int64_t threshold_us, size_t max_len, int64_t duration_us
                        std::span<const std::string_view> args, const std::string& peer,
                        const std::string& name) {
   if (threshold_us < 0 || duration_us < threshold_us) return;
-  constexpr size_t kMaxArgs = 32;    // SLOWLOG_ENTRY_MAX_ARGC
+  constexpr size_t kMaxArgs = 32;     // SLOWLOG_ENTRY_MAX_ARGC
   constexpr size_t kMaxString = 128;  // SLOWLOG_ENTRY_MAX_STRING
   Entry e;
   e.id = next_id_++;
