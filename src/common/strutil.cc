@@ -214,6 +214,105 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase) {
   return Match(pattern.data(), pattern.size(), str.data(), str.size(), nocase, 0);
 }
 
+namespace {
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+bool SplitArgs(std::string_view line, std::vector<std::string>* out) {
+  out->clear();
+  // sdssplitargs works on a C string: an embedded NUL ends the input.
+  size_t nul = line.find('\0');
+  if (nul != std::string_view::npos) line = line.substr(0, nul);
+  size_t i = 0, n = line.size();
+  auto at = [&](size_t k) -> char { return k < n ? line[k] : '\0'; };
+  while (true) {
+    while (i < n && isspace(static_cast<unsigned char>(line[i]))) i++;
+    if (i >= n) return true;
+    bool in_dq = false, in_sq = false, done = false;
+    std::string cur;
+    while (!done) {
+      char c = at(i);
+      if (in_dq) {
+        if (c == '\\' && at(i + 1) == 'x' && HexDigitValue(at(i + 2)) >= 0 &&
+            HexDigitValue(at(i + 3)) >= 0) {
+          cur.push_back(
+              static_cast<char>(HexDigitValue(at(i + 2)) * 16 + HexDigitValue(at(i + 3))));
+          i += 3;
+        } else if (c == '\\' && at(i + 1)) {
+          i++;
+          char e = at(i);
+          switch (e) {
+            case 'n':
+              cur.push_back('\n');
+              break;
+            case 'r':
+              cur.push_back('\r');
+              break;
+            case 't':
+              cur.push_back('\t');
+              break;
+            case 'b':
+              cur.push_back('\b');
+              break;
+            case 'a':
+              cur.push_back('\a');
+              break;
+            default:
+              cur.push_back(e);
+              break;
+          }
+        } else if (c == '"') {
+          // A closing quote must be followed by a space or the end.
+          if (at(i + 1) && !isspace(static_cast<unsigned char>(at(i + 1)))) return false;
+          done = true;
+        } else if (!c) {
+          return false;  // unterminated quotes
+        } else {
+          cur.push_back(c);
+        }
+      } else if (in_sq) {
+        if (c == '\\' && at(i + 1) == '\'') {
+          i++;
+          cur.push_back('\'');
+        } else if (c == '\'') {
+          if (at(i + 1) && !isspace(static_cast<unsigned char>(at(i + 1)))) return false;
+          done = true;
+        } else if (!c) {
+          return false;
+        } else {
+          cur.push_back(c);
+        }
+      } else {
+        switch (c) {
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '\0':
+            done = true;
+            break;
+          case '"':
+            in_dq = true;
+            break;
+          case '\'':
+            in_sq = true;
+            break;
+          default:
+            cur.push_back(c);
+            break;
+        }
+      }
+      if (at(i)) i++;
+    }
+    out->push_back(std::move(cur));
+  }
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); i++) {

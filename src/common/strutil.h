@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace duet {
 
@@ -27,6 +28,12 @@ std::string LongDoubleToHumanString(long double v);
 
 // Glob match as Redis's stringmatchlen: * ? [abc] [^a-z] and backslash escapes.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
+
+// Splits a line the way Redis's sdssplitargs does: blanks separate arguments, "double
+// quotes" take \n \r \t \b \a \xHH escapes, 'single quotes' take \', a closing quote must
+// be followed by a blank or the end, an embedded NUL ends the input. Used for inline
+// commands and config lines. Returns false on unbalanced quotes.
+bool SplitArgs(std::string_view line, std::vector<std::string>* out);
 
 // ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -36,12 +36,6 @@ bool ParseCount(std::string_view buf, size_t start, size_t cr, int64_t* out) {
   return true;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 }  // namespace
 
 RequestParser::Outcome RequestParser::Fail(std::string msg) {
@@ -113,100 +107,12 @@ RequestParser::Outcome RequestParser::ParseInline(std::string_view buf) {
   }
   size_t line_len = nl;
   if (line_len > 0 && buf[line_len - 1] == '\r') line_len--;
-  if (!SplitArgs(buf.substr(0, line_len), &inline_args_)) {
+  if (!SplitArgs(buf.substr(0, line_len), &inline_args_)) {  // common/strutil.h
     return Fail("Protocol error: unbalanced quotes in request");
   }
   if (inline_args_.empty()) return {State::kEmpty, nl + 1};
   args_.assign(inline_args_.begin(), inline_args_.end());
   return {State::kCommand, nl + 1};
-}
-
-bool RequestParser::SplitArgs(std::string_view line, std::vector<std::string>* out) {
-  out->clear();
-  // sdssplitargs works on a C string: an embedded NUL ends the input.
-  size_t nul = line.find('\0');
-  if (nul != std::string_view::npos) line = line.substr(0, nul);
-  size_t i = 0, n = line.size();
-  auto at = [&](size_t k) -> char { return k < n ? line[k] : '\0'; };
-  while (true) {
-    while (i < n && isspace(static_cast<unsigned char>(line[i]))) i++;
-    if (i >= n) return true;
-    bool in_dq = false, in_sq = false, done = false;
-    std::string cur;
-    while (!done) {
-      char c = at(i);
-      if (in_dq) {
-        if (c == '\\' && at(i + 1) == 'x' && HexValue(at(i + 2)) >= 0 && HexValue(at(i + 3)) >= 0) {
-          cur.push_back(static_cast<char>(HexValue(at(i + 2)) * 16 + HexValue(at(i + 3))));
-          i += 3;
-        } else if (c == '\\' && at(i + 1)) {
-          i++;
-          char e = at(i);
-          switch (e) {
-            case 'n':
-              cur.push_back('\n');
-              break;
-            case 'r':
-              cur.push_back('\r');
-              break;
-            case 't':
-              cur.push_back('\t');
-              break;
-            case 'b':
-              cur.push_back('\b');
-              break;
-            case 'a':
-              cur.push_back('\a');
-              break;
-            default:
-              cur.push_back(e);
-              break;
-          }
-        } else if (c == '"') {
-          // A closing quote must be followed by a space or the end.
-          if (at(i + 1) && !isspace(static_cast<unsigned char>(at(i + 1)))) return false;
-          done = true;
-        } else if (!c) {
-          return false;  // unterminated quotes
-        } else {
-          cur.push_back(c);
-        }
-      } else if (in_sq) {
-        if (c == '\\' && at(i + 1) == '\'') {
-          i++;
-          cur.push_back('\'');
-        } else if (c == '\'') {
-          if (at(i + 1) && !isspace(static_cast<unsigned char>(at(i + 1)))) return false;
-          done = true;
-        } else if (!c) {
-          return false;
-        } else {
-          cur.push_back(c);
-        }
-      } else {
-        switch (c) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '\0':
-            done = true;
-            break;
-          case '"':
-            in_dq = true;
-            break;
-          case '\'':
-            in_sq = true;
-            break;
-          default:
-            cur.push_back(c);
-            break;
-        }
-      }
-      if (at(i)) i++;
-    }
-    out->push_back(std::move(cur));
-  }
 }
 
 }  // namespace duet

@@ -38,10 +38,6 @@ class RequestParser {
   // Redis's error text for the last kError, e.g. "Protocol error: invalid bulk length".
   const std::string& error() const { return error_; }
 
-  // Splits a line the way Redis's sdssplitargs does (quotes, \x hex escapes). Returns false
-  // on unbalanced quotes. Also used by the config file reader.
-  static bool SplitArgs(std::string_view line, std::vector<std::string>* out);
-
  private:
   Outcome ParseMultibulk(std::string_view buf, const ParserLimits& limits);
   Outcome ParseInline(std::string_view buf);
