@@ -12,6 +12,7 @@ EventLoop::EventLoop() : epfd_(epoll_create1(EPOLL_CLOEXEC)) {}
 
 EventLoop::~EventLoop() {
   for (FdHandler* h : handlers_) delete h;
+  for (FdHandler* h : retired_) delete h;
   if (epfd_ >= 0) close(epfd_);
 }
 
