@@ -114,6 +114,7 @@ class Server {
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<uint64_t> pending_writes_;
   std::vector<uint64_t> pending_close_;
+  std::vector<uint64_t> more_input_;  // clients whose last read filled the buffer
   std::vector<uint64_t> monitors_;
   std::vector<uint64_t> unpaused_;  // clients to resume in BeforeSleep after a pause ended
   uint64_t next_client_id_ = 1;
