@@ -1,9 +1,9 @@
 // Keyspace iteration: KEYS and SCAN (keyspace/scan.h does the walking and filtering).
-#include <cstdio>
 #include <vector>
 
 #include "commands/command_context.h"
 #include "commands/families.h"
+#include "commands/scan_args.h"
 #include "keyspace/scan.h"
 #include "protocol/errors.h"
 
@@ -28,30 +28,16 @@ void CmdKeys(CommandContext& ctx, ArgReader& args) {
 void CmdScan(CommandContext& ctx, ArgReader& args) {
   std::optional<uint64_t> cursor = ParseScanCursor(args.Next());
   if (!cursor) return ctx.reply().Error(errors::kInvalidCursor);
-  ScanFilter filter;
-  int64_t count = 10;
-  while (args.HasNext()) {
-    std::string_view opt = args.Next();
-    if (!args.HasNext()) return ctx.reply().Error(errors::kSyntax);  // every option has a value
-    if (EqualsIgnoreCase(opt, "count")) {
-      std::optional<int64_t> n = ParseInt64(args.Next());
-      if (!n) return ctx.reply().Error(errors::kNotInteger);
-      if (*n < 1) return ctx.reply().Error(errors::kSyntax);
-      count = *n;
-    } else if (EqualsIgnoreCase(opt, "match")) {
-      filter.pattern = args.Next();
-    } else if (EqualsIgnoreCase(opt, "type")) {
-      filter.type = args.Next();
-    } else {
-      return ctx.reply().Error(errors::kSyntax);
-    }
+  ScanOptions opts;
+  if (auto err = ParseScanOptions(args, /*allow_type=*/true, &opts)) {
+    return ctx.reply().Error(*err);
   }
+  ScanFilter filter{.pattern = opts.pattern, .type = opts.type};
   std::vector<const Entry*> keys;
-  uint64_t next = ScanKeys(ctx.db(), *cursor, static_cast<size_t>(count), filter, &keys);
+  uint64_t next = ScanKeys(ctx.db(), *cursor, opts.count, filter, &keys);
   char buf[24];
-  int len = snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(next));
   ctx.reply().ArrayHeader(2);
-  ctx.reply().Bulk(std::string_view(buf, static_cast<size_t>(len)));
+  ctx.reply().Bulk(FormatScanCursor(next, buf));
   ReplyKeys(ctx.reply(), keys);
 }
 
