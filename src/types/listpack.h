@@ -13,7 +13,11 @@
 //
 // Like Redis's API, functions that change a listpack may reallocate it and return the new
 // pointer (the old one is invalid afterwards); element pointers `p` point at an entry's first
-// byte and are invalidated by any change unless returned through `newp`.
+// byte and are invalidated by any change unless returned through `newp`. An `ele` argument may
+// be a view into the same listpack (it is copied first when it is).
+//
+// Growth reallocs only past malloc_usable_size (jemalloc size classes absorb most inserts);
+// deletions shrink the buffer with realloc, as Redis's lpShrinkToFit does.
 #pragma once
 
 #include <cstddef>
@@ -46,7 +50,9 @@ uint8_t* New(size_t capacity = 0);  // an empty listpack (capacity: bytes to res
 void Free(uint8_t* lp);
 uint8_t* Dup(const uint8_t* lp);
 size_t Bytes(const uint8_t* lp);     // total size including header and end marker
-uint32_t Length(const uint8_t* lp);  // number of elements (walks when the header says 65535)
+// Number of elements. When the header says 65535 it walks, and writes the count back into the
+// header if it fits again (lpLength), so DUMP bytes match Redis's.
+uint32_t Length(const uint8_t* lp);
 
 // Navigation; nullptr past either end.
 uint8_t* First(uint8_t* lp);
@@ -92,9 +98,10 @@ uint8_t* Find(uint8_t* lp, uint8_t* p, std::string_view s, uint32_t skip);
 // 13-byte string, 2 for small integers; used to decide conversions by size.
 size_t EntrySizeFor(std::string_view ele);
 
-// Structural check of an untrusted listpack (RESTORE/RDB): header size matches `size`, every
-// entry's encoding and backlen are consistent, the end marker is last, and (when `deep`) the
-// element count matches the header. Never reads outside [lp, lp + size).
+// Structural check of an untrusted listpack (RESTORE/RDB), lpValidateIntegrity: the header's
+// size matches `size` and the end marker is last; when `deep`, also every entry's encoding and
+// backlen are consistent, entries end exactly at the marker and the element count matches the
+// header (unless 65535). Never reads outside [lp, lp + size).
 bool Validate(const uint8_t* lp, size_t size, bool deep);
 
 }  // namespace duet::lp
