@@ -21,9 +21,13 @@ KeyTable::SlotRef Db::Find(std::string_view key, uint64_t h) {
   return slot;
 }
 
-uint16_t Db::NewMeta() const { return ctx_->lfu ? lfu::NewMeta(ctx_->now_ms) : ctx_->lru_clock; }
+uint16_t Db::NewMeta() const {
+  ctx_->accesses++;
+  return ctx_->lfu ? lfu::NewMeta(ctx_->now_ms) : ctx_->lru_clock;
+}
 
 uint16_t Db::TouchedMeta(uint16_t meta) {
+  ctx_->accesses++;
   if (!ctx_->lfu) return ctx_->lru_clock;
   uint64_t& x = ctx_->rng_state;  // xorshift64: cheap, and quality is not critical here
   x ^= x << 13;
@@ -104,7 +108,7 @@ Entry* Db::Detach(std::string_view key) {
   if (IsExpired(e)) {
     // Counts as an expiry, exactly as if it had been looked up first.
     std::string k(key);
-    Entry::Free(e);
+    FreeEntryMaybeLazy(e, ctx_->expire_freer);
     ctx_->expired_keys++;
     if (ctx_->on_expired) ctx_->on_expired(index_, k);
     return nullptr;
@@ -125,7 +129,7 @@ void Db::DeleteExpired(KeyTable::SlotRef slot) {
   uint64_t h = KeyTable::Hash(key);
   table_.Erase(key, h);
   expires_.Erase(key, h);
-  Entry::Free(e);
+  FreeEntryMaybeLazy(e, ctx_->expire_freer);
   ctx_->expired_keys++;
   if (ctx_->on_expired) ctx_->on_expired(index_, key);
 }
@@ -179,6 +183,14 @@ void Db::Clear() {
   table_.ForEach([](KeyTable::SlotRef s) { Entry::Free(static_cast<Entry*>(s.get())); });
   table_.Clear();
   expires_.Clear();
+}
+
+bool Db::AgeSweepStep(uint16_t oldest_stamp, uint16_t now_stamp) {
+  uint16_t max_age = static_cast<uint16_t>(now_stamp - oldest_stamp);
+  age_cursor_ = table_.Scan(age_cursor_, [&](KeyTable::SlotRef s) {
+    if (static_cast<uint16_t>(now_stamp - s.meta()) > max_age) s.set_meta(oldest_stamp);
+  });
+  return age_cursor_ == 0;
 }
 
 void Db::ClearAsync(LazyFreer& freer) {

@@ -18,10 +18,13 @@
 
 namespace duet {
 
+class LazyFreer;
+
 // State shared by all databases of a server; owned by Keyspace.
 struct KeyspaceContext {
   int64_t now_ms = 0;
-  uint16_t lru_clock = 0;  // seconds, 16-bit wrapping (see LruClockFromMs)
+  uint16_t lru_clock = 0;  // LruClock::now(): the stamp of a key accessed now
+  uint64_t accesses = 0;   // key accesses so far (drives LruClock's ticks)
   uint64_t expired_keys = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
@@ -36,10 +39,12 @@ struct KeyspaceContext {
   // Called after a key is deleted because it expired (AOF/replication propagate a DEL,
   // keyspace notifications fire). May be empty.
   std::function<void(int db_index, std::string_view key)> on_expired;
+  // lazyfree-lazy-expire: set to the keyspace's LazyFreer to free big expired values in the
+  // background.
+  LazyFreer* expire_freer = nullptr;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;
-class LazyFreer;
 
 class Db {
  public:
@@ -100,7 +105,13 @@ class Db {
   // every expired key is reclaimed within one pass over the index.
   size_t ActiveExpireStep(size_t samples, size_t* expired);
 
+  // Clamps the LRU stamps of one segment of the key table to at most LruClock::kMaxAge
+  // ticks old (see lru_clock.h), continuing where the previous call stopped. Returns
+  // whether the pass over the table completed.
+  bool AgeSweepStep(uint16_t oldest_stamp, uint16_t now_stamp);
+
   KeyTable& table() { return table_; }
+  KeyTable& expires() { return expires_; }
   KeyspaceContext& ctx() { return *ctx_; }
 
  private:
@@ -116,6 +127,7 @@ class Db {
   KeyTable table_;
   KeyTable expires_;
   uint64_t expire_cursor_ = 0;  // ActiveExpireStep's position in expires_
+  uint64_t age_cursor_ = 0;     // AgeSweepStep's position in table_
 };
 
 }  // namespace duet

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "keyspace/lazy_free.h"
+
 namespace duet::keyops {
 
 namespace {
@@ -24,14 +26,9 @@ Entry* PeekRead(Db& db, std::string_view key) {
 }
 
 bool DeleteKey(Db& db, std::string_view key, LazyFreer* freer) {
-  constexpr size_t kLazyFreeThreshold = 64;  // Redis's LAZYFREE_THRESHOLD
   Entry* e = db.Detach(key);
   if (!e) return false;
-  if (freer && e->type() != ValueType::kString && e->object()->FreeEffort() > kLazyFreeThreshold) {
-    freer->FreeEntry(e);
-  } else {
-    Entry::Free(e);
-  }
+  FreeEntryMaybeLazy(e, freer);
   return true;
 }
 

@@ -11,7 +11,32 @@ Keyspace::Keyspace(int databases) {
 
 void Keyspace::SetNow(int64_t now_ms) {
   ctx_.now_ms = now_ms;
-  ctx_.lru_clock = LruClockFromMs(now_ms);
+  // The key count only scales the tick interval; one database's size is a fine proxy
+  // between ticks, the total is computed on the tick itself.
+  if (lru_.Update(now_ms, ctx_.accesses, last_total_keys_)) {
+    ctx_.lru_clock = lru_.now();
+    last_total_keys_ = TotalKeys();
+    AgeSweepOnTick();
+  }
+}
+
+void Keyspace::AgeSweepOnTick() {
+  if (ctx_.lfu) return;  // the slots hold LFU counters
+  // Visit every database's table within LruClock::kSweepTicks ticks: each tick sweeps
+  // enough segments of the current database for a whole pass in a fraction of that.
+  size_t dbs = dbs_.size();
+  uint32_t ticks_per_db = LruClock::kSweepTicks / static_cast<uint32_t>(dbs);
+  for (size_t step = 0; step < dbs; step++) {
+    Db& d = dbs_[age_sweep_db_];
+    size_t segments = d.table().segment_count() / (ticks_per_db / 2) + 1;
+    bool done = false;
+    for (size_t i = 0; i < segments && !done; i++) {
+      done = d.AgeSweepStep(lru_.OldestStamp(), lru_.now());
+    }
+    if (!done) return;
+    age_sweep_db_ = (age_sweep_db_ + 1) % dbs;
+    if (d.size() > 0) return;  // an empty database costs nothing: go on to the next one
+  }
 }
 
 void Keyspace::ActiveExpireCycle(int64_t budget_us, int64_t (*monotonic_us)()) {

@@ -8,6 +8,7 @@
 
 #include "keyspace/db.h"
 #include "keyspace/lazy_free.h"
+#include "keyspace/lru_clock.h"
 
 namespace duet {
 
@@ -19,14 +20,12 @@ class Keyspace {
   Db& db(int index) { return dbs_[static_cast<size_t>(index)]; }
   KeyspaceContext& ctx() { return ctx_; }
 
-  // Caches the time for the commands that follow (Redis caches it per command / per loop).
+  // Caches the time for the commands that follow (Redis caches it per command / per loop),
+  // and advances the LRU clock (which may run a slice of the stamp-aging sweep).
   void SetNow(int64_t now_ms);
-  // Redis-style LRU clock (seconds) folded to 16 bits.
-  static uint16_t LruClockFromMs(int64_t ms) { return static_cast<uint16_t>(ms / 1000); }
-  // Seconds since the slot's LRU stamp, with 16-bit wraparound.
-  uint64_t IdleSeconds(uint16_t stamp) const {
-    return static_cast<uint16_t>(ctx_.lru_clock - stamp);
-  }
+  // Seconds since the slot's LRU stamp (OBJECT IDLETIME).
+  uint64_t IdleSeconds(uint16_t stamp) const { return lru_.IdleSeconds(stamp, ctx_.now_ms); }
+  const LruClock& lru_clock() const { return lru_; }
 
   // Active expiry cycle (Redis's activeExpireCycle, "slow" mode): visits databases in turn,
   // checking keys with a TTL about 20 at a time (Db::ActiveExpireStep, which walks the
@@ -58,6 +57,11 @@ class Keyspace {
   std::vector<Db> dbs_;
   KeyspaceContext ctx_;
   int expire_db_cursor_ = 0;
+  LruClock lru_;
+  // One slice of the sweep that keeps LRU stamps from wrapping (lru_clock.h), per tick.
+  void AgeSweepOnTick();
+  size_t age_sweep_db_ = 0;
+  size_t last_total_keys_ = 0;
   uint64_t rng_state_ = 0x853c49e6748fea9bULL;
 };
 

@@ -19,6 +19,15 @@ void LazyFreer::FreeTables(KeyTable&& table, KeyTable&& expires) {
   Submit(std::move(job));
 }
 
+void FreeEntryMaybeLazy(Entry* e, LazyFreer* freer) {
+  constexpr size_t kLazyFreeThreshold = 64;  // Redis's LAZYFREE_THRESHOLD
+  if (freer && e->type() != ValueType::kString && e->object()->FreeEffort() > kLazyFreeThreshold) {
+    freer->FreeEntry(e);
+  } else {
+    Entry::Free(e);
+  }
+}
+
 void LazyFreer::FreeEntry(Entry* e) {
   Job job;
   job.entry = e;

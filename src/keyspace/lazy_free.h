@@ -65,4 +65,8 @@ class LazyFreer {
   std::atomic<uint64_t> freed_{0};
 };
 
+// Frees a detached entry: on `freer`'s thread when freer is set and the value is big (its
+// FreeEffort is above Redis's LAZYFREE_THRESHOLD of 64 allocations), here otherwise.
+void FreeEntryMaybeLazy(Entry* e, LazyFreer* freer);
+
 }  // namespace duet

@@ -111,6 +111,14 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kNoAuth);
     return true;
   }
+  // maxmemory, as Redis's processCommand: evict before every command while over the limit;
+  // when nothing can be evicted, refuse the commands that may grow memory (reads, DEL,
+  // EXPIRE... still run, so a full instance can be drained).
+  if (config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail &&
+      HasFlag(spec->flags, CmdFlag::kDenyOom)) {
+    Reject(c, spec, errors::kOom);
+    return true;
+  }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (and is never
   // paused, so this also stops it from slipping writes through a CLIENT PAUSE).
   if (c.is_monitor &&

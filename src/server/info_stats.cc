@@ -96,8 +96,10 @@ void AppendStatsSection(Server& s, std::string& out) {
   Add(out, "expire_cycle_cpu_milliseconds:{}\r\n", st.expire_cycle_cpu_milliseconds);
   Add(out, "evicted_keys:{}\r\n", st.evicted_keys);
   Add(out, "evicted_clients:{}\r\n", st.evicted_clients);
-  Add(out, "total_eviction_exceeded_time:{}\r\n", st.total_eviction_exceeded_time);
-  out += "current_eviction_exceeded_time:0\r\n";
+  uint64_t exceeded_now = s.CurrentEvictionExceededUs();
+  Add(out, "total_eviction_exceeded_time:{}\r\n",
+      (st.total_eviction_exceeded_us + exceeded_now) / 1000);
+  Add(out, "current_eviction_exceeded_time:{}\r\n", exceeded_now / 1000);
   Add(out, "keyspace_hits:{}\r\n", ks.keyspace_hits);
   Add(out, "keyspace_misses:{}\r\n", ks.keyspace_misses);
   Add(out, "pubsub_channels:{}\r\n", f.pubsub_channels);

@@ -10,6 +10,7 @@
 // Weak, so a binary that links this library without jemalloc still links (mallctl is then
 // null and the libc path is used).
 #pragma weak mallctl
+#pragma weak malloc_stats_print
 #endif
 
 namespace duet {
@@ -86,6 +87,61 @@ MemoryStats ReadMemoryStats() {
   m.allocator_active = m.used;
   m.allocator_resident = m.rss > m.used ? m.rss : m.used;
   return m;
+}
+
+UsedMemoryGauge::UsedMemoryGauge() {
+#ifdef DUET_HAVE_JEMALLOC
+  if (HaveJemalloc()) {
+    uint64_t* p = nullptr;
+    size_t len = sizeof(p);
+    if (mallctl("thread.allocatedp", &p, &len, nullptr, 0) == 0) allocated_ = p;
+    len = sizeof(p);
+    if (mallctl("thread.deallocatedp", &p, &len, nullptr, 0) == 0) deallocated_ = p;
+    if (!allocated_ || !deallocated_) allocated_ = deallocated_ = nullptr;
+  }
+#endif
+  Refresh();
+}
+
+void UsedMemoryGauge::Refresh() {
+  base_ = ReadUsedMemory();
+  if (allocated_) {
+    allocated_at_refresh_ = *allocated_;
+    deallocated_at_refresh_ = *deallocated_;
+  }
+}
+
+uint64_t UsedMemoryGauge::Get() const {
+  if (!allocated_) return base_;
+  // Both counters only grow; their difference since the refresh is this thread's net.
+  int64_t net = static_cast<int64_t>(*allocated_ - allocated_at_refresh_) -
+                static_cast<int64_t>(*deallocated_ - deallocated_at_refresh_);
+  int64_t v = static_cast<int64_t>(base_) + net;
+  return v > 0 ? static_cast<uint64_t>(v) : 0;
+}
+
+bool PurgeAllocator() {
+#ifdef DUET_HAVE_JEMALLOC
+  if (HaveJemalloc()) {
+    char name[64];
+    snprintf(name, sizeof(name), "arena.%d.purge", MALLCTL_ARENAS_ALL);
+    return mallctl(name, nullptr, nullptr, nullptr, 0) == 0;
+  }
+#endif
+  return false;
+}
+
+std::string AllocatorStatsText() {
+#ifdef DUET_HAVE_JEMALLOC
+  if (HaveJemalloc()) {
+    std::string out;
+    malloc_stats_print(
+        [](void* arg, const char* text) { static_cast<std::string*>(arg)->append(text); }, &out,
+        nullptr);
+    return out;
+  }
+#endif
+  return "Stats not supported for the current allocator";
 }
 
 uint64_t ReadUsedMemory() {

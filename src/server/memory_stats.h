@@ -24,6 +24,35 @@ struct MemoryStats {
 MemoryStats ReadMemoryStats();
 // Just the used-memory figure (same source as MemoryStats::used).
 uint64_t ReadUsedMemory();
+// UsedMemoryGauge: used_memory cheap enough to read before every command (the maxmemory
+// check). Refreshing jemalloc's statistics epoch costs microseconds, so it happens at most
+// once per cron tick or on demand (Refresh); in between, the figure moves by this thread's
+// own allocations and frees, read from jemalloc's per-thread counters (thread.allocatedp /
+// thread.deallocatedp: two loads). Frees done on other threads (the lazy-free thread) show
+// up at the next Refresh, so between refreshes the figure can only overstate. Without
+// jemalloc Get() returns the figure of the last Refresh.
+//
+// Construct and use it on the event-loop thread (the counters are that thread's).
+class UsedMemoryGauge {
+ public:
+  UsedMemoryGauge();
+  void Refresh();
+  uint64_t Get() const;
+
+ private:
+  uint64_t base_ = 0;  // used memory at the last Refresh
+  const uint64_t* allocated_ = nullptr;
+  const uint64_t* deallocated_ = nullptr;
+  uint64_t allocated_at_refresh_ = 0;
+  uint64_t deallocated_at_refresh_ = 0;
+};
+
+// Returns jemalloc's unused dirty pages to the OS (MEMORY PURGE); false without jemalloc.
+bool PurgeAllocator();
+// jemalloc's malloc_stats_print text (MEMORY MALLOC-STATS), or Redis's answer for other
+// allocators.
+std::string AllocatorStatsText();
+
 // Resident set size of this process, in bytes (0 if /proc is unavailable).
 uint64_t ReadProcessRss();
 // Physical memory of the machine, in bytes.

@@ -60,6 +60,7 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   config_table_->SetApplyHook([this](const std::string& name) { return ApplyConfigChange(name); });
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);
+  if (config_->lazyfree_lazy_expire) keyspace_.ctx().expire_freer = &keyspace_.lazy_freer();
 }
 
 Server::~Server() {
@@ -333,6 +334,8 @@ void Server::BeforeSleep() {
       ProcessInput(*c);
     }
   }
+  // An eviction round that ran out of time continues here, between commands.
+  if (eviction_running_) PerformEvictions();
   // Swap out: writing may queue nothing new, but be safe against re-entrancy.
   std::vector<uint64_t> pending;
   pending.swap(pending_writes_);
@@ -369,9 +372,14 @@ void Server::Cron() {
     stats_.last_sample_ops = stats_.total_commands_processed;
     stats_.last_sample_in = stats_.net_input_bytes;
     stats_.last_sample_out = stats_.net_output_bytes;
-    uint64_t used = ReadUsedMemory();  // INFO used_memory_peak
+    memory_gauge_.Refresh();  // the epoch refresh for the maxmemory gauge
+    uint64_t used = memory_gauge_.Get();  // INFO used_memory_peak
     if (used > stats_.used_memory_peak) stats_.used_memory_peak = used;
   }
+
+  // Over maxmemory with no command coming (CONFIG SET maxmemory lowered it): evict down,
+  // in time-bounded rounds that continue from BeforeSleep.
+  if (config_->maxmemory != 0) PerformEvictions();
 
   // Idle timeout.
   if (config_->timeout > 0) {
@@ -435,6 +443,17 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     }
   } else if (name == "requirepass") {
     // Redis keeps existing connections authenticated; new ones need the new password.
+  } else if (name == "maxmemory") {
+    if (config_->maxmemory != 0 && UsedMemoryForEviction() > config_->maxmemory) {
+      Log(LogLevel::kWarning,
+          "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+          "memory usage ({}). This will result in key eviction and/or the inability to accept "
+          "new write commands depending on the maxmemory-policy.",
+          config_->maxmemory, UsedMemoryForEviction());
+      PerformEvictions();
+    }
+  } else if (name == "lazyfree-lazy-expire") {
+    keyspace_.ctx().expire_freer = config_->lazyfree_lazy_expire ? &keyspace_.lazy_freer() : nullptr;
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                               config_->lfu_decay_time);

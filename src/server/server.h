@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -16,9 +17,11 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "config/config_table.h"
+#include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
 #include "server/client.h"
+#include "server/memory_stats.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
 
@@ -79,6 +82,24 @@ class Server {
   // The client whose command is executing right now (nullptr outside Execute).
   Client* current_client() { return current_client_; }
 
+  // ---- maxmemory (server/eviction.cc) ----
+  enum class EvictResult { kOk, kRunning, kFail };
+  // Redis's performEvictions: when used memory (minus what Redis does not count: the AOF
+  // buffer) is over maxmemory, evicts keys under maxmemory-policy until it is not, for at
+  // most maxmemory-eviction-tenacity's time budget (500 us by default). kOk: under the
+  // limit; kRunning: still over, eviction goes on from the event loop between commands;
+  // kFail: over and nothing can be evicted (noeviction, or volatile-* without TTL keys).
+  EvictResult PerformEvictions();
+  // used_memory as the maxmemory check sees it.
+  uint64_t UsedMemoryForEviction();
+  // How long used memory has been over maxmemory right now, in us (0 when it is not).
+  uint64_t CurrentEvictionExceededUs() const;
+  UsedMemoryGauge& memory_gauge() { return memory_gauge_; }
+  // Tests: replaces the allocator's figure with `fn` (e.g. derived from the key count).
+  void SetUsedMemorySourceForTest(std::function<uint64_t()> fn) {
+    used_memory_source_ = std::move(fn);
+  }
+
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
 
@@ -126,6 +147,11 @@ class Server {
   bool pause_write_only_ = false;
   std::string run_id_;
   uint64_t cron_timer_id_ = 0;
+  Evictor evictor_{&keyspace_};
+  UsedMemoryGauge memory_gauge_;
+  std::function<uint64_t()> used_memory_source_;
+  bool eviction_running_ = false;     // over the limit after a time-limited round
+  uint64_t gauge_lazyfreed_seen_ = 0;  // LazyFreer::freed_objects() at the last refresh
 };
 
 // Raises RLIMIT_NOFILE so `*maxclients` connections fit (Redis's adjustOpenFilesLimit). When

@@ -94,7 +94,8 @@ struct ServerStats {
   uint64_t total_writes_processed = 0;
   uint64_t evicted_keys = 0;
   uint64_t evicted_clients = 0;
-  uint64_t total_eviction_exceeded_time = 0;  // ms
+  uint64_t total_eviction_exceeded_us = 0;  // finished periods over maxmemory
+  int64_t eviction_exceeded_start_us = 0;    // monotonic start of the current one, or 0
   uint64_t expired_time_cap_reached_count = 0;
   uint64_t expire_cycle_cpu_milliseconds = 0;
   uint64_t dump_payload_sanitizations = 0;

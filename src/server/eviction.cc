@@ -1,0 +1,89 @@
+// maxmemory: Server::PerformEvictions (Redis's performEvictions in evict.c) and the figures
+// it works from. The key choice is the Evictor's (keyspace/evictor.h).
+#include <time.h>
+
+#include <cmath>
+
+#include "server/server.h"
+
+namespace duet {
+
+namespace {
+int64_t MonotonicUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+// Redis's evictionTimeLimitUs: 50 us per step of tenacity up to 10 (500 us by default),
+// then a 15% geometric progression, and no limit at 100.
+int64_t EvictionTimeLimitUs(int tenacity) {
+  if (tenacity <= 10) return int64_t{50} * tenacity;
+  if (tenacity < 100) return static_cast<int64_t>(500.0 * std::pow(1.15, tenacity - 10.0));
+  return INT64_MAX;
+}
+}  // namespace
+
+uint64_t Server::UsedMemoryForEviction() {
+  if (used_memory_source_) return used_memory_source_();
+  // Frees done by the lazy-free thread are invisible to the gauge until a refresh: refresh
+  // when it has freed something since the last one.
+  uint64_t freed = keyspace_.lazy_freer().freed_objects();
+  if (freed != gauge_lazyfreed_seen_) {
+    gauge_lazyfreed_seen_ = freed;
+    memory_gauge_.Refresh();
+  }
+  uint64_t used = memory_gauge_.Get();
+  // Redis's freeMemoryGetNotCountedMemory: replica output buffers (none) and the AOF buffer.
+  uint64_t not_counted = stats_.persistence.aof_buffer_length;
+  return used > not_counted ? used - not_counted : 0;
+}
+
+uint64_t Server::CurrentEvictionExceededUs() const {
+  int64_t start = stats_.eviction_exceeded_start_us;
+  return start ? static_cast<uint64_t>(MonotonicUs() - start) : 0;
+}
+
+Server::EvictResult Server::PerformEvictions() {
+  EvictResult result = EvictResult::kOk;
+  uint64_t limit = config_->maxmemory;
+  if (limit != 0 && UsedMemoryForEviction() > limit) {
+    result = EvictResult::kFail;
+    EvictionPolicy policy = ParseEvictionPolicy(config_->maxmemory_policy);
+    LazyFreer* freer = config_->lazyfree_lazy_eviction ? &keyspace_.lazy_freer() : nullptr;
+    int64_t start = MonotonicUs();
+    int64_t budget = EvictionTimeLimitUs(config_->maxmemory_eviction_tenacity);
+    for (uint64_t n = 1;; n++) {
+      if (!evictor_.EvictOne(policy, config_->maxmemory_samples, freer)) break;
+      stats_.evicted_keys++;
+      if (UsedMemoryForEviction() <= limit) {
+        result = EvictResult::kOk;
+        break;
+      }
+      // The clock is read every 16 keys, as Redis does.
+      if ((n & 15) == 0 && MonotonicUs() - start > budget) {
+        result = EvictResult::kRunning;
+        break;
+      }
+    }
+    if (result == EvictResult::kFail && freer && keyspace_.lazy_freer().pending_objects() > 0) {
+      // What the lazy-free thread is releasing may bring us under the limit (Redis waits up
+      // to 1 ms for it); keep trying from the event loop rather than failing the command.
+      result = EvictResult::kRunning;
+    }
+  }
+  eviction_running_ = result == EvictResult::kRunning;
+  if (eviction_running_) loop_.RequestWakeWithinMs(0);
+  // INFO's total/current_eviction_exceeded_time.
+  if (result == EvictResult::kOk) {
+    if (stats_.eviction_exceeded_start_us) {
+      stats_.total_eviction_exceeded_us += CurrentEvictionExceededUs();
+      stats_.eviction_exceeded_start_us = 0;
+    }
+  } else if (!stats_.eviction_exceeded_start_us) {
+    stats_.eviction_exceeded_start_us = MonotonicUs();
+  }
+  return result;
+}
+
+}  // namespace duet
