@@ -1,0 +1,317 @@
+// Quicklist: node limits, splits, compression round trips, deletions across nodes, and a
+// randomized comparison with a std::deque model under every fill/depth combination.
+#include "types/quicklist.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "types/listpack.h"
+
+namespace duet {
+namespace {
+
+std::vector<std::string> All(Quicklist& ql) {
+  std::vector<std::string> out;
+  if (ql.size() == 0) return out;
+  ql.Walk(0, true, [&](std::string_view v) {
+    out.emplace_back(v);
+    return true;
+  });
+  return out;
+}
+
+std::vector<std::string> AllBackwards(Quicklist& ql) {
+  std::vector<std::string> out;
+  if (ql.size() == 0) return out;
+  ql.Walk(ql.size() - 1, false, [&](std::string_view v) {
+    out.emplace_back(v);
+    return true;
+  });
+  return out;
+}
+
+// Every node respects the fill rule it was built under and node counts add up.
+void CheckNodes(Quicklist& ql, size_t max_bytes, size_t max_count) {
+  size_t total = 0;
+  ql.ForEachNode([&](const uint8_t* lp, bool) {
+    EXPECT_LE(lp::Bytes(lp), max_bytes);
+    EXPECT_LE(lp::Length(lp), max_count);
+    EXPECT_GT(lp::Length(lp), 0u);
+    total += lp::Length(lp);
+  });
+  EXPECT_EQ(total, ql.size());
+}
+
+std::string Item(int i) {
+  char buf[16];
+  snprintf(buf, sizeof(buf), "item:%08d", i);  // 13 bytes
+  return buf;
+}
+
+TEST(Quicklist, FillsNodesByBytesLikeRedis) {
+  Quicklist ql(-2, 0);
+  for (int i = 0; i < 10000; i++) ql.PushTail(Item(i));
+  EXPECT_EQ(ql.size(), 10000u);
+  // 13-byte strings take 15 bytes each: Redis fits 545 per 8 KB node.
+  EXPECT_EQ(ql.node_count(), (10000 + 544) / 545);
+  CheckNodes(ql, 8192, 65535);
+  std::vector<std::string> all = All(ql);
+  for (int i = 0; i < 10000; i++) ASSERT_EQ(all[i], Item(i));
+}
+
+TEST(Quicklist, FillByCount) {
+  Quicklist ql(5, 0);
+  for (int i = 0; i < 23; i++) ql.PushHead(std::to_string(i));
+  EXPECT_EQ(ql.node_count(), 5u);
+  CheckNodes(ql, 8192, 5);
+  std::string v;
+  ASSERT_TRUE(ql.Get(0, &v));
+  EXPECT_EQ(v, "22");
+  ASSERT_TRUE(ql.Get(-1, &v));
+  EXPECT_EQ(v, "0");
+  EXPECT_FALSE(ql.Get(23, &v));
+  EXPECT_FALSE(ql.Get(-24, &v));
+}
+
+TEST(Quicklist, ByteLimitsForEveryNegativeFill) {
+  const size_t limits[] = {4096, 8192, 16384, 32768, 65536};
+  for (int f = 1; f <= 5; f++) {
+    Quicklist ql(-f, 0);
+    for (int i = 0; i < 20000; i++) ql.PushTail(Item(i));
+    CheckNodes(ql, limits[f - 1], 65535);
+  }
+}
+
+TEST(Quicklist, FillClampedAndZeroMeansOnePerNode) {
+  Quicklist low(-100, 0);
+  EXPECT_EQ(low.fill(), -5);
+  Quicklist high(1 << 20, 0);
+  EXPECT_EQ(high.fill(), Quicklist::kFillMax);
+  Quicklist zero(0, 0);
+  for (int i = 0; i < 5; i++) zero.PushTail("x");
+  EXPECT_EQ(zero.node_count(), 5u);
+}
+
+TEST(Quicklist, PositiveFillStillHasTheSafetyLimit) {
+  Quicklist ql(1000, 0);
+  std::string big(1000, 'x');
+  for (int i = 0; i < 30; i++) ql.PushTail(big);
+  CheckNodes(ql, 8192 + 1010, 1000);
+  EXPECT_GE(ql.node_count(), 4u);
+}
+
+TEST(Quicklist, PopAcrossNodes) {
+  Quicklist ql(4, 0);
+  for (int i = 0; i < 10; i++) ql.PushTail(std::to_string(i));
+  std::vector<std::string> got;
+  ql.PopHead(6, [&](std::string_view v) { got.emplace_back(v); });
+  EXPECT_EQ(got, (std::vector<std::string>{"0", "1", "2", "3", "4", "5"}));
+  got.clear();
+  ql.PopTail(3, [&](std::string_view v) { got.emplace_back(v); });
+  EXPECT_EQ(got, (std::vector<std::string>{"9", "8", "7"}));
+  EXPECT_EQ(ql.size(), 1u);
+  EXPECT_EQ(ql.node_count(), 1u);
+  ql.PopTail(1, [](std::string_view) {});
+  EXPECT_EQ(ql.size(), 0u);
+  EXPECT_EQ(ql.node_count(), 0u);
+  ql.PushHead("again");
+  EXPECT_EQ(All(ql), std::vector<std::string>{"again"});
+}
+
+TEST(Quicklist, InsertInTheMiddleOfAFullNodeSplitsIt) {
+  Quicklist ql(4, 0);
+  for (int i = 0; i < 8; i++) ql.PushTail(std::to_string(i));
+  ASSERT_EQ(ql.node_count(), 2u);
+  ql.Insert(1, "a", true);   // after "1": node 0 is full, split
+  ql.Insert(0, "b", false);  // before the head
+  ql.Insert(ql.size() - 1, "c", true);
+  EXPECT_EQ(All(ql),
+            (std::vector<std::string>{"b", "0", "1", "a", "2", "3", "4", "5", "6", "7", "c"}));
+  CheckNodes(ql, 8192, 4);
+}
+
+TEST(Quicklist, InsertAtNodeBoundariesUsesTheNeighbour) {
+  Quicklist ql(4, 0);
+  for (int i = 0; i < 7; i++) ql.PushTail(std::to_string(i));  // [0 1 2 3] [4 5 6]
+  ql.Insert(3, "x", true);  // after the full node's tail: joins the next node's head
+  EXPECT_EQ(ql.node_count(), 2u);
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"0", "1", "2", "3", "x", "4", "5", "6"}));
+  CheckNodes(ql, 8192, 4);
+}
+
+TEST(Quicklist, DeleteRangeAcrossNodes) {
+  Quicklist ql(3, 0);
+  for (int i = 0; i < 20; i++) ql.PushTail(std::to_string(i));
+  ql.DeleteRange(2, 12);
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"0", "1", "14", "15", "16", "17", "18", "19"}));
+  ql.DeleteRange(0, 8);
+  EXPECT_EQ(ql.size(), 0u);
+  EXPECT_EQ(ql.node_count(), 0u);
+}
+
+TEST(Quicklist, RemoveEqualBothWays) {
+  Quicklist ql(3, 0);
+  for (int i = 0; i < 12; i++) ql.PushTail(i % 3 == 0 ? "x" : std::to_string(i));
+  EXPECT_EQ(ql.RemoveEqual("x", 2, false), 2u);  // the last two
+  EXPECT_EQ(All(ql),
+            (std::vector<std::string>{"x", "1", "2", "x", "4", "5", "7", "8", "10", "11"}));
+  EXPECT_EQ(ql.RemoveEqual("x", 0, true), 2u);
+  EXPECT_EQ(ql.RemoveEqual("nope", 0, true), 0u);
+  EXPECT_EQ(ql.size(), 8u);
+  // Integers compare by their decimal text.
+  EXPECT_EQ(ql.RemoveEqual("10", 1, true), 1u);
+  EXPECT_EQ(ql.RemoveEqual("010", 1, true), 0u);
+}
+
+TEST(Quicklist, CompressionRoundTrip) {
+  Quicklist ql(-1, 1);
+  for (int i = 0; i < 5000; i++) ql.PushTail(Item(i));
+  size_t nodes = ql.node_count();
+  ASSERT_GT(nodes, 4u);
+  // All but the two end nodes are compressed, and they compress well.
+  EXPECT_EQ(ql.compressed_nodes(), nodes - 2);
+  EXPECT_LT(ql.MemoryUsage(), ql.uncompressed_bytes() / 2);
+  std::string v;
+  ASSERT_TRUE(ql.Get(2500, &v));
+  EXPECT_EQ(v, Item(2500));
+  EXPECT_EQ(ql.compressed_nodes(), nodes - 2);  // recompressed after use
+  std::vector<std::string> all = All(ql);
+  ASSERT_EQ(all.size(), 5000u);
+  for (int i = 0; i < 5000; i++) ASSERT_EQ(all[i], Item(i));
+  std::vector<std::string> back = AllBackwards(ql);
+  for (int i = 0; i < 5000; i++) ASSERT_EQ(back[i], Item(4999 - i));
+  // Popping the ends decompresses the nodes that become ends.
+  ql.PopHead(2000, [](std::string_view) {});
+  ql.PopTail(2000, [](std::string_view) {});
+  nodes = ql.node_count();
+  EXPECT_EQ(ql.compressed_nodes(), nodes > 2 ? nodes - 2 : 0);
+  ASSERT_TRUE(ql.Get(0, &v));
+  EXPECT_EQ(v, Item(2000));
+  Quicklist copy(ql);
+  EXPECT_EQ(All(copy), All(ql));
+}
+
+TEST(Quicklist, IncompressibleNodesStayPlain) {
+  Quicklist ql(4, 1);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 40; i++) {
+    std::string s(40, '\0');
+    for (char& c : s) c = static_cast<char>(rng());
+    ql.PushTail(s);
+  }
+  EXPECT_EQ(ql.compressed_nodes(), 0u);
+  EXPECT_EQ(ql.size(), 40u);
+}
+
+// Random operations against a deque model, for every combination of fill and depth.
+TEST(Quicklist, MatchesModelUnderRandomOperations) {
+  const int fills[] = {-5, -2, -1, 0, 1, 3, 16};
+  const int depths[] = {0, 1, 2};
+  for (int fill : fills) {
+    for (int depth : depths) {
+      SCOPED_TRACE(testing::Message() << "fill " << fill << " depth " << depth);
+      std::mt19937 rng(fill * 31 + depth);
+      Quicklist ql(fill, depth);
+      std::deque<std::string> model;
+      auto value = [&]() -> std::string {
+        switch (rng() % 4) {
+          case 0:
+            return std::to_string(static_cast<int>(rng() % 200) - 100);
+          case 1:
+            return std::string(rng() % 300, static_cast<char>('a' + rng() % 3));
+          default:
+            return "v" + std::to_string(rng() % 50);
+        }
+      };
+      for (int step = 0; step < 3000; step++) {
+        int op = static_cast<int>(rng() % 10);
+        size_t n = model.size();
+        if (op <= 2 || n == 0) {
+          std::string v = value();
+          if (rng() % 2) {
+            ql.PushHead(v);
+            model.push_front(v);
+          } else {
+            ql.PushTail(v);
+            model.push_back(v);
+          }
+        } else if (op == 3) {
+          size_t k = rng() % (n + 1);
+          std::vector<std::string> got;
+          bool head = rng() % 2;
+          auto visit = [&](std::string_view v) { got.emplace_back(v); };
+          head ? ql.PopHead(k, visit) : ql.PopTail(k, visit);
+          for (size_t j = 0; j < k; j++) {
+            std::string expect = head ? model.front() : model.back();
+            head ? model.pop_front() : model.pop_back();
+            ASSERT_EQ(got[j], expect);
+          }
+        } else if (op == 4) {
+          size_t idx = rng() % n;
+          bool after = rng() % 2;
+          std::string v = value();
+          ql.Insert(idx, v, after);
+          model.insert(model.begin() + static_cast<long>(idx + (after ? 1 : 0)), v);
+        } else if (op == 5) {
+          size_t idx = rng() % n;
+          std::string v = value();
+          ql.Replace(idx, v);
+          model[idx] = v;
+        } else if (op == 6) {
+          size_t start = rng() % n;
+          size_t k = rng() % std::min<size_t>(n - start + 1, 40);
+          ql.DeleteRange(start, k);
+          model.erase(model.begin() + static_cast<long>(start),
+                      model.begin() + static_cast<long>(start + k));
+        } else if (op == 7) {
+          std::string v = model[rng() % n];
+          size_t limit = rng() % 3;
+          bool forward = rng() % 2;
+          size_t removed = ql.RemoveEqual(v, limit, forward);
+          size_t expect = 0;
+          if (forward) {
+            for (auto it = model.begin(); it != model.end() && (limit == 0 || expect < limit);) {
+              if (*it == v) {
+                it = model.erase(it);
+                expect++;
+              } else {
+                ++it;
+              }
+            }
+          } else {
+            for (size_t j = model.size(); j-- > 0 && (limit == 0 || expect < limit);) {
+              if (model[j] == v) {
+                model.erase(model.begin() + static_cast<long>(j));
+                expect++;
+              }
+            }
+          }
+          ASSERT_EQ(removed, expect);
+        } else {
+          int64_t idx = static_cast<int64_t>(rng() % (2 * n + 2)) - static_cast<int64_t>(n) - 1;
+          std::string v;
+          bool ok = ql.Get(idx, &v);
+          int64_t norm = idx < 0 ? idx + static_cast<int64_t>(n) : idx;
+          ASSERT_EQ(ok, norm >= 0 && norm < static_cast<int64_t>(n));
+          if (ok) ASSERT_EQ(v, model[static_cast<size_t>(norm)]);
+        }
+        ASSERT_EQ(ql.size(), model.size());
+        if (step % 100 == 0) {
+          ASSERT_EQ(All(ql), std::vector<std::string>(model.begin(), model.end()));
+          ASSERT_EQ(AllBackwards(ql), std::vector<std::string>(model.rbegin(), model.rend()));
+          size_t nodes = ql.node_count();
+          if (depth > 0)
+            EXPECT_LE(ql.compressed_nodes(), nodes > 2u * depth ? nodes - 2u * depth : 0u);
+        }
+      }
+      ASSERT_EQ(All(ql), std::vector<std::string>(model.begin(), model.end()));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace duet
