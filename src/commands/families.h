@@ -13,5 +13,6 @@ void RegisterBitfieldCommands(CommandTable& table);  // BITFIELD BITFIELD_RO
 void RegisterKeyCommands(CommandTable& table);       // DEL RENAME COPY OBJECT FLUSHALL ...
 void RegisterExpireCommands(CommandTable& table);    // EXPIRE* TTL PTTL EXPIRETIME PERSIST
 void RegisterScanCommands(CommandTable& table);      // KEYS SCAN
+void RegisterListCommands(CommandTable& table);      // LPUSH LPOP LRANGE LMOVE LMPOP ...
 
 }  // namespace duet

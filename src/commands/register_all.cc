@@ -12,6 +12,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterKeyCommands(table);
   RegisterExpireCommands(table);
   RegisterScanCommands(table);
+  RegisterListCommands(table);
 }
 
 }  // namespace duet

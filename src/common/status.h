@@ -28,6 +28,8 @@ enum class OpStatus {
   kInvalidExpire,  // "invalid expire time in '<cmd>' command" (needs command name)
   kSameObject,     // "source and destination objects are the same"
   kSkipped,        // NX/XX condition not met: not an error, the caller replies nil/0
+  // Lists.
+  kIndexOutOfRange,  // "ERR index out of range" (LSET)
 };
 
 // A Status is either ok or an error message meant for logs and startup reports.

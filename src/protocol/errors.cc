@@ -111,6 +111,8 @@ std::string_view FromOpStatus(OpStatus st) {
       return kIncrNanInf;
     case OpStatus::kSameObject:
       return kSameObject;
+    case OpStatus::kIndexOutOfRange:
+      return kIndexOutOfRange;
     default:
       return "ERR internal error";
   }
