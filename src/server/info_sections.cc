@@ -12,6 +12,7 @@
 
 #include "common/strutil.h"
 #include "common/version.h"
+#include "server/memory_overhead.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
 
@@ -198,26 +199,12 @@ void AppendMemorySection(Server& s, std::string& out) {
   const Config& c = s.config();
   ServerStats& st = s.stats();
   const ScriptingStats& lua = st.scripting;
-  MemoryStats m = ReadMemoryStats();
-  if (m.used > st.used_memory_peak) st.used_memory_peak = m.used;
-  uint64_t startup = std::min(st.used_memory_startup, m.used);
-
-  // Overhead as Redis counts it: startup memory, client buffers, the keyspace's tables.
-  uint64_t clients_mem = 0;
-  for (const auto& [id, cl] : s.clients()) {
-    clients_mem += cl->query().capacity() + cl->out().capacity() + sizeof(Client);
-  }
-  uint64_t tables = 0;
-  for (int i = 0; i < s.keyspace().db_count(); i++)
-    tables += s.keyspace().db(i).table().bytes_used();
-  uint64_t overhead = std::min<uint64_t>(m.used, startup + clients_mem + tables);
-  uint64_t dataset = m.used - overhead;
-  uint64_t net = m.used > startup ? m.used - startup : 1;
-  auto perc = [](double num, double den) { return den > 0 ? num * 100 / den : 0.0; };
-  auto ratio = [](uint64_t a, uint64_t b) {
-    return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
-  };
-  auto diff = [](uint64_t a, uint64_t b) { return static_cast<int64_t>(a - b); };
+  MemoryOverhead mh = ComputeMemoryOverhead(s);
+  const MemoryStats& m = mh.alloc;
+  uint64_t startup = mh.startup_allocated;
+  uint64_t overhead = mh.overhead_total;
+  uint64_t dataset = mh.dataset;
+  uint64_t clients_mem = mh.clients_normal;
   uint64_t vm_total = lua.vm_eval_bytes + lua.vm_functions_bytes;
   uint64_t scripts = lua.scripts_eval_bytes + lua.functions_bytes;
 
@@ -227,14 +214,11 @@ void AppendMemorySection(Server& s, std::string& out) {
   Add(out, "used_memory_rss_human:{}\r\n", BytesToHuman(m.rss));
   Add(out, "used_memory_peak:{}\r\n", st.used_memory_peak);
   Add(out, "used_memory_peak_human:{}\r\n", BytesToHuman(st.used_memory_peak));
-  Add(out, "used_memory_peak_perc:{:.2f}%\r\n",
-      static_cast<float>(
-          perc(static_cast<double>(m.used), static_cast<double>(st.used_memory_peak))));
+  Add(out, "used_memory_peak_perc:{:.2f}%\r\n", static_cast<float>(mh.peak_perc()));
   Add(out, "used_memory_overhead:{}\r\n", overhead);
   Add(out, "used_memory_startup:{}\r\n", startup);
   Add(out, "used_memory_dataset:{}\r\n", dataset);
-  Add(out, "used_memory_dataset_perc:{:.2f}%\r\n",
-      static_cast<float>(perc(static_cast<double>(dataset), static_cast<double>(net))));
+  Add(out, "used_memory_dataset_perc:{:.2f}%\r\n", static_cast<float>(mh.dataset_perc()));
   Add(out, "allocator_allocated:{}\r\n", m.allocator_allocated);
   Add(out, "allocator_active:{}\r\n", m.allocator_active);
   Add(out, "allocator_resident:{}\r\n", m.allocator_resident);
@@ -257,15 +241,15 @@ void AppendMemorySection(Server& s, std::string& out) {
   Add(out, "maxmemory:{}\r\n", c.maxmemory);
   Add(out, "maxmemory_human:{}\r\n", BytesToHuman(c.maxmemory));
   Add(out, "maxmemory_policy:{}\r\n", c.maxmemory_policy);
-  Add(out, "allocator_frag_ratio:{:.2f}\r\n", ratio(m.allocator_active, m.allocator_allocated));
-  Add(out, "allocator_frag_bytes:{}\r\n", diff(m.allocator_active, m.allocator_allocated));
-  Add(out, "allocator_rss_ratio:{:.2f}\r\n", ratio(m.allocator_resident, m.allocator_active));
-  Add(out, "allocator_rss_bytes:{}\r\n", diff(m.allocator_resident, m.allocator_active));
-  Add(out, "rss_overhead_ratio:{:.2f}\r\n", ratio(m.rss, m.allocator_resident));
-  Add(out, "rss_overhead_bytes:{}\r\n", diff(m.rss, m.allocator_resident));
-  Add(out, "mem_fragmentation_ratio:{:.2f}\r\n", ratio(m.rss, m.used));
-  Add(out, "mem_fragmentation_bytes:{}\r\n", diff(m.rss, m.used));
-  out += "mem_not_counted_for_evict:0\r\n";
+  Add(out, "allocator_frag_ratio:{:.2f}\r\n", mh.allocator_frag());
+  Add(out, "allocator_frag_bytes:{}\r\n", mh.allocator_frag_bytes());
+  Add(out, "allocator_rss_ratio:{:.2f}\r\n", mh.allocator_rss());
+  Add(out, "allocator_rss_bytes:{}\r\n", mh.allocator_rss_bytes());
+  Add(out, "rss_overhead_ratio:{:.2f}\r\n", mh.rss_extra());
+  Add(out, "rss_overhead_bytes:{}\r\n", mh.rss_extra_bytes());
+  Add(out, "mem_fragmentation_ratio:{:.2f}\r\n", mh.total_frag());
+  Add(out, "mem_fragmentation_bytes:{}\r\n", mh.total_frag_bytes());
+  Add(out, "mem_not_counted_for_evict:{}\r\n", mh.aof_buffer);
   out += "mem_replication_backlog:0\r\n";
   out += "mem_total_replication_buffers:0\r\n";
   out += "mem_clients_slaves:0\r\n";

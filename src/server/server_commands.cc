@@ -12,6 +12,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterSlowlogCommands(table);
   RegisterMonitorCommands(table);
   RegisterTimeCommands(table);
+  RegisterMemoryCommands(table);
 }
 
 }  // namespace duet

@@ -20,6 +20,7 @@ void RegisterDebugCommand(CommandTable& table);           // DEBUG (debug_cmds.c
 void RegisterSlowlogCommands(CommandTable& table);        // SLOWLOG *
 void RegisterMonitorCommands(CommandTable& table);        // MONITOR
 void RegisterTimeCommands(CommandTable& table);           // TIME
+void RegisterMemoryCommands(CommandTable& table);         // MEMORY * (memory_cmds.cc)
 
 }  // namespace duet
 
