@@ -14,5 +14,6 @@ void RegisterKeyCommands(CommandTable& table);       // DEL RENAME COPY OBJECT F
 void RegisterExpireCommands(CommandTable& table);    // EXPIRE* TTL PTTL EXPIRETIME PERSIST
 void RegisterScanCommands(CommandTable& table);      // KEYS SCAN
 void RegisterListCommands(CommandTable& table);      // LPUSH LPOP LRANGE LMOVE LMPOP ...
+void RegisterHashCommands(CommandTable& table);      // HSET HGET HDEL HGETALL HSCAN ...
 
 }  // namespace duet

@@ -13,6 +13,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterExpireCommands(table);
   RegisterScanCommands(table);
   RegisterListCommands(table);
+  RegisterHashCommands(table);
 }
 
 }  // namespace duet

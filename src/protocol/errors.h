@@ -149,6 +149,15 @@ std::string UnknownSubcommand(std::string_view cmd, std::string_view sub);
 // "ERR invalid expire time in '<cmd>' command"
 std::string InvalidExpire(std::string_view cmd);
 
+// Hashes (HINCRBY, HINCRBYFLOAT, HRANDFIELD).
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+inline constexpr std::string_view kLongOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+
 // The one mapping from OpStatus to Redis's text. kInvalidExpire needs the command name.
 std::string_view FromOpStatus(OpStatus st);
 
