@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds duet and starts duet-server in the foreground on 127.0.0.1:6379.
+# Builds duet and starts the cache instance (deploy/cache.conf: 127.0.0.1:6379, allkeys-lru,
+# no persistence) in the foreground; extra arguments are directives that override the file
+# (e.g. --maxmemory 1gb).
 # The password comes from .env (DUET_CACHE_PASSWORD); on first run a strong random one is
 # generated and written there. It is passed on stdin, never on the command line (ps) or logs.
 set -euo pipefail
@@ -13,4 +15,4 @@ if [ ! -f .env ] || ! grep -q '^DUET_CACHE_PASSWORD=' .env; then
 fi
 password=$(grep '^DUET_CACHE_PASSWORD=' .env | tail -1 | cut -d= -f2-)
 printf 'requirepass "%s"\n' "$password" |
-  exec ./build/release/duet-server - --bind 127.0.0.1 --port 6379 "$@"
+  exec ./build/release/duet-server deploy/cache.conf "$@" -

@@ -96,7 +96,8 @@ bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int
     for (int i = 0; i < dbs; i++) {
       Db& d = keyspace_->db(i);
       if (volatile_only) {
-        if (d.expires_size() > 0) SampleVolatile(d, policy, samples * 4, &best);
+        int keys = policy == EvictionPolicy::kVolatileTtl ? samples * 16 : samples * 4;
+        if (d.expires_size() > 0) SampleVolatile(d, policy, keys, &best);
       } else if (d.size() > 0) {
         SampleAllKeys(d, policy == EvictionPolicy::kAllKeysLfu, segments, &best);
       }
