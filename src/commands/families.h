@@ -15,5 +15,6 @@ void RegisterExpireCommands(CommandTable& table);    // EXPIRE* TTL PTTL EXPIRET
 void RegisterScanCommands(CommandTable& table);      // KEYS SCAN
 void RegisterListCommands(CommandTable& table);      // LPUSH LPOP LRANGE LMOVE LMPOP ...
 void RegisterHashCommands(CommandTable& table);      // HSET HGET HDEL HGETALL HSCAN ...
+void RegisterZSetCommands(CommandTable& table);      // ZADD ZRANGE ZUNION ... (sorted sets)
 
 }  // namespace duet

@@ -14,6 +14,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterScanCommands(table);
   RegisterListCommands(table);
   RegisterHashCommands(table);
+  RegisterZSetCommands(table);
 }
 
 }  // namespace duet
