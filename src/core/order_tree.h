@@ -444,21 +444,27 @@ class OrderTree {
     }
   }
 
+  // The neighbour pair to merge child `idx` into: with its right sibling, else its left one.
+  static bool PickSiblings(const Inner* parent, int idx, int* li, int* ri) {
+    if (idx + 1 < parent->n) {
+      *li = idx;
+      *ri = idx + 1;
+      return true;
+    }
+    if (idx > 0) {
+      *li = idx - 1;
+      *ri = idx;
+      return true;
+    }
+    return false;
+  }
+
   // Merges the small leaf at the end of the path with a neighbour under the same parent when
   // both fit in one leaf.
   void MergeLeaf(Path& p) {
     Inner* parent = p.steps[p.depth - 1].node;
-    int idx = p.steps[p.depth - 1].idx;
     int li, ri;
-    if (idx + 1 < parent->n) {
-      li = idx;
-      ri = idx + 1;
-    } else if (idx > 0) {
-      li = idx - 1;
-      ri = idx;
-    } else {
-      return;
-    }
+    if (!PickSiblings(parent, p.steps[p.depth - 1].idx, &li, &ri)) return;
     Leaf* a = static_cast<Leaf*>(parent->child[li]);
     Leaf* b = static_cast<Leaf*>(parent->child[ri]);
     if (a->n + b->n > kLeafCap * 3 / 4) return;
@@ -472,17 +478,8 @@ class OrderTree {
 
   void MergeInner(Path& p, int level) {
     Inner* parent = p.steps[level - 1].node;
-    int idx = p.steps[level - 1].idx;
     int li, ri;
-    if (idx + 1 < parent->n) {
-      li = idx;
-      ri = idx + 1;
-    } else if (idx > 0) {
-      li = idx - 1;
-      ri = idx;
-    } else {
-      return;
-    }
+    if (!PickSiblings(parent, p.steps[level - 1].idx, &li, &ri)) return;
     Inner* a = static_cast<Inner*>(parent->child[li]);
     Inner* b = static_cast<Inner*>(parent->child[ri]);
     if (a->n + b->n > kInnerCap * 3 / 4) return;
