@@ -17,6 +17,7 @@
 #include "protocol/errors.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
+#include "types/list_type.h"
 
 namespace duet {
 
@@ -112,7 +113,19 @@ void DebugObject(ServerContext& ctx, std::string_view key) {
            static_cast<const void*>(e), static_cast<long long>(shared ? kSharedRefcount : 1),
            static_cast<int>(EncodingName(*e).size()), EncodingName(*e).data(), serialized,
            static_cast<long long>(lru), static_cast<long long>(RedisIdleSeconds(lru, now)));
-  ctx.reply().SimpleString(buf);
+  std::string out = buf;
+  if (e->type() == ValueType::kList) {
+    // Redis's quicklist figures; ql_listpack_max is the fill option, ql_compressed whether
+    // the list has a compress depth.
+    const Quicklist& ql = static_cast<const lists::ListValue*>(e->object())->ql();
+    snprintf(buf, sizeof(buf),
+             " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d "
+             "ql_uncompressed_size:%zu",
+             ql.node_count(), static_cast<double>(ql.size()) / ql.node_count(), ql.fill(),
+             ql.compress_depth() != 0, ql.uncompressed_bytes());
+    out += buf;
+  }
+  ctx.reply().SimpleString(out);
 }
 
 void DebugProtocol(ServerContext& ctx, std::string_view type) {
