@@ -16,5 +16,9 @@ void RegisterScanCommands(CommandTable& table);      // KEYS SCAN
 void RegisterListCommands(CommandTable& table);      // LPUSH LPOP LRANGE LMOVE LMPOP ...
 void RegisterHashCommands(CommandTable& table);      // HSET HGET HDEL HGETALL HSCAN ...
 void RegisterZSetCommands(CommandTable& table);      // ZADD ZRANGE ZUNION ... (sorted sets)
+// Sets: SADD SREM SISMEMBER SMISMEMBER SCARD SMEMBERS SMOVE SSCAN / SPOP SRANDMEMBER /
+// SINTER SINTERCARD SUNION SDIFF and their STORE forms.
+void RegisterSetCommands(CommandTable& table);
+void RegisterSetAlgebraCommands(CommandTable& table);
 
 }  // namespace duet

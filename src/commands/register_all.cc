@@ -15,6 +15,8 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterListCommands(table);
   RegisterHashCommands(table);
   RegisterZSetCommands(table);
+  RegisterSetCommands(table);
+  RegisterSetAlgebraCommands(table);
 }
 
 }  // namespace duet

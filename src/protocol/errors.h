@@ -109,6 +109,13 @@ inline constexpr std::string_view kExpireNxAndOthers =
 inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+// Sets (SRANDMEMBER, SINTERCARD; kNumkeysNotPositive is with the lists').
+inline constexpr std::string_view kSrandmemberRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+inline constexpr std::string_view kTooManyNumkeys =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
