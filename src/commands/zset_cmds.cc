@@ -89,20 +89,23 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
   ZSetValue* z = *found;
   size_t added = 0, updated = 0, processed = 0;
   double score = 0;
+  // A new key's set is built before it enters the keyspace, so it can be compacted to one
+  // exact-size allocation (the common "ZADD key s1 m1 s2 m2 ..." on a fresh key).
   bool created = false;
   if (!z && !xx) {
-    z = *zset::FindOrCreate(db, key, elements, maxlen, limits, &created);
+    z = ZSetValue::Create(elements, maxlen, limits);
+    created = true;
   }
   if (z) {
     for (size_t j = 0; j < elements; j++) {
       double ns = 0;
       AddResult r = z->Add(scores[j], args[idx + 2 * j + 1], flags, limits, &ns);
       if (r == AddResult::kNaN) {
+        // Only an increment on an existing member gives NaN, so the key existed.
         if (added || updated) {
           ctx.KeyModified(key);
           ctx.AddDirty(added + updated - 1);
         }
-        if (z->Size() == 0) db.Delete(key);
         return ctx.reply().Error(kNanResult);
       }
       if (r == AddResult::kAdded) added++;
@@ -110,9 +113,13 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
       if (r != AddResult::kNop) processed++;
       score = ns;
     }
-    // A key created by a ZADD that added nothing (GT/LT/NX/XX cannot prevent an add on a new
-    // key, but keep the invariant anyway).
-    if (z->Size() == 0) db.Delete(key);
+    if (created) {
+      if (z->Size() == 0) {
+        delete z;
+      } else {
+        db.Add(Entry::NewObject(key, ValueType::kZSet, z->Compacted(), Entry::kNoExpire));
+      }
+    }
   }
   if (added || updated) {
     ctx.KeyModified(key);

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <cstddef>
+#include <malloc.h>
+#include <new>
 #include <algorithm>
 
 #include "types/listpack.h"
@@ -71,15 +74,83 @@ constexpr size_t kLpSafetySize = 1ull << 30;
 
 }  // namespace
 
+// ---- ZSetValue: representation ----
+
+// The payload follows the vptr.
+constexpr size_t kPayloadOffset = sizeof(void*);
+
+static_assert(sizeof(ZSetValue) == kPayloadOffset + 16);
+
+ZSetValue* ZSetValue::Allocate(size_t lp_bytes) {
+  size_t payload = std::max<size_t>(lp_bytes, 16);
+  void* mem = malloc(kPayloadOffset + payload);
+  if (!mem) abort();
+  auto* z = new (mem) ZSetValue();
+  memset(z->Payload(), 0, 16);
+  return z;
+}
+
+bool ZSetValue::Inline() const {
+  uint32_t total;
+  memcpy(&total, Payload(), 4);
+  return total != 0;
+}
+
+uintptr_t ZSetValue::Rep() const {
+  uintptr_t r;
+  memcpy(&r, Payload() + 8, sizeof(r));
+  return r;
+}
+
+void ZSetValue::SetRep(uintptr_t rep) {
+  memset(Payload(), 0, 8);
+  memcpy(Payload() + 8, &rep, sizeof(rep));
+}
+
+size_t ZSetValue::InlineCapacity() const {
+  return malloc_usable_size(const_cast<ZSetValue*>(this)) - kPayloadOffset;
+}
+
+uint8_t* ZSetValue::lp() const {
+  if (Inline()) return Payload();
+  return reinterpret_cast<uint8_t*>(Rep());
+}
+
+void ZSetValue::SetListpack(uint8_t* heap_lp) {
+  size_t bytes = lp::Bytes(heap_lp);
+  if (bytes <= InlineCapacity()) {
+    memcpy(Payload(), heap_lp, bytes);
+    lp::Free(heap_lp);
+  } else {
+    SetRep(reinterpret_cast<uintptr_t>(heap_lp));
+  }
+}
+
+void ZSetValue::FreeRep() {
+  if (Inline()) return;
+  uintptr_t r = Rep();
+  if (r & kBigTag) {
+    Big* b = big();
+    b->tree.ForEach([](void* e) { ZElem::Free(static_cast<ZElem*>(e)); });
+    delete b;
+  } else if (r) {
+    lp::Free(reinterpret_cast<uint8_t*>(r));
+  }
+  SetRep(0);
+}
+
 // ---- ZSetValue ----
 
 ZSetValue* ZSetValue::Create(size_t size_hint, size_t value_len_hint, const Limits& limits) {
-  auto* z = new ZSetValue();
   if (size_hint <= limits.max_listpack_entries && value_len_hint <= limits.max_listpack_value) {
-    z->lp_ = lp::New();
-  } else {
-    z->big_ = new Big();
+    // The smallest object; a set that grows moves its listpack out (Compacted() brings a
+    // freshly built one back inline).
+    ZSetValue* z = Allocate(0);
+    z->SetListpack(lp::New());
+    return z;
   }
+  ZSetValue* z = Allocate(0);
+  z->SetRep(reinterpret_cast<uintptr_t>(new Big()) | kBigTag);
   return z;
 }
 
@@ -90,86 +161,106 @@ ZSetValue* ZSetValue::FromSorted(const std::vector<std::pair<std::string, double
     maxlen = std::max(maxlen, m.size());
     total += m.size();
   }
-  auto* z = new ZSetValue();
   if (members.size() <= limits.max_listpack_entries && maxlen <= limits.max_listpack_value &&
       total <= kLpSafetySize) {
-    z->lp_ = lp::New();
+    uint8_t* l = lp::New();
     char sbuf[32];
     for (const auto& [m, s] : members) {
-      z->lp_ = lp::Append(z->lp_, m);
-      z->lp_ = lp::Append(z->lp_, std::string_view(sbuf, FormatScore(s, sbuf)));
+      l = lp::Append(l, m);
+      l = lp::Append(l, std::string_view(sbuf, FormatScore(s, sbuf)));
     }
-  } else {
-    z->big_ = new Big();
-    for (const auto& [m, s] : members) z->BigInsert(ZElem::New(m, s));
+    ZSetValue* z = Allocate(lp::Bytes(l));
+    z->SetListpack(l);
+    return z;
   }
+  ZSetValue* z = Allocate(0);
+  Big* b = new Big();
+  z->SetRep(reinterpret_cast<uintptr_t>(b) | kBigTag);
+  for (const auto& [m, s] : members) z->BigInsert(ZElem::New(m, s));
   return z;
 }
 
-ZSetValue::~ZSetValue() {
-  if (lp_) lp::Free(lp_);
-  if (big_) {
-    big_->tree.ForEach([](void* e) { ZElem::Free(static_cast<ZElem*>(e)); });
-    delete big_;
-  }
+ZSetValue::~ZSetValue() { FreeRep(); }
+
+ZSetValue* ZSetValue::Compacted() {
+  if (!IsListpack() || Inline()) return this;
+  uint8_t* l = lp();
+  if (lp::Bytes(l) > 4096) return this;
+  ZSetValue* z = Allocate(lp::Bytes(l));
+  z->SetListpack(l);
+  SetRep(0);
+  delete this;
+  return z;
 }
 
-size_t ZSetValue::Size() const { return lp_ ? lp::Length(lp_) / 2 : big_->tree.size(); }
+size_t ZSetValue::Size() const { return IsListpack() ? lp::Length(lp()) / 2 : big()->tree.size(); }
 
 size_t ZSetValue::MemoryUsage() const {
-  if (lp_) return sizeof(*this) + lp::Bytes(lp_);
-  size_t n = sizeof(*this) + sizeof(Big) + big_->tree.bytes_used() + big_->dict.bytes_used();
+  size_t n = malloc_usable_size(const_cast<ZSetValue*>(this));
+  if (IsListpack()) return Inline() ? n : n + lp::Bytes(lp());
+  const Big* b = big();
+  n += sizeof(Big) + b->tree.bytes_used() + b->dict.bytes_used();
   // Elements: sample the first few for an average, as Redis's MEMORY USAGE samples.
   size_t sampled = 0, bytes = 0;
-  for (auto c = big_->tree.First(); c.valid() && sampled < 5; c.Next(), sampled++) {
+  for (auto c = b->tree.First(); c.valid() && sampled < 5; c.Next(), sampled++) {
     bytes += static_cast<const ZElem*>(c.get())->AllocSize();
   }
-  if (sampled) n += bytes * big_->tree.size() / sampled;
+  if (sampled) n += bytes * b->tree.size() / sampled;
   return n;
 }
 
 CompositeValue* ZSetValue::Clone() const {
-  auto* z = new ZSetValue();
-  if (lp_) {
-    z->lp_ = lp::Dup(lp_);
-  } else {
-    z->big_ = new Big();
-    big_->tree.ForEach([&](void* p) {
-      const auto* e = static_cast<const ZElem*>(p);
-      z->BigInsert(ZElem::New(e->member(), e->score));
-    });
+  if (IsListpack()) {
+    uint8_t* l = lp();
+    ZSetValue* z = Allocate(lp::Bytes(l));
+    z->SetListpack(lp::Dup(l));
+    return z;
   }
+  ZSetValue* z = Allocate(0);
+  z->SetRep(reinterpret_cast<uintptr_t>(new Big()) | kBigTag);
+  big()->tree.ForEach([&](void* p) {
+    const auto* e = static_cast<const ZElem*>(p);
+    z->BigInsert(ZElem::New(e->member(), e->score));
+  });
   return z;
 }
 
 ZElem* ZSetValue::FindElem(std::string_view member) const {
-  Table::SlotRef r = big_->dict.Find(member);
+  Table::SlotRef r = big()->dict.Find(member);
   return r ? static_cast<ZElem*>(r.get()) : nullptr;
 }
 
 void ZSetValue::BigInsert(ZElem* e) {
-  big_->dict.Insert(e, Table::Hash(e->member()));
-  big_->tree.Insert(e);
+  big()->dict.Insert(e, Table::Hash(e->member()));
+  big()->tree.Insert(e);
 }
 
 void ZSetValue::LpInsert(std::string_view member, double score) {
   char sbuf[32];
   std::string_view stext(sbuf, FormatScore(score, sbuf));
   char mbuf[24];
+  uint8_t* l = lp();
   // zzlInsert: before the first element with a greater score, or an equal score and a
   // greater member.
-  for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
-    uint8_t* sp = lp::Next(lp_, p);
-    double s = LpScore(sp);
+  uint8_t* at = nullptr;
+  for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
+    double s = LpScore(lp::Next(l, p));
     if (s > score || (s == score && LpMember(p, mbuf) > member)) {
-      uint8_t* np = nullptr;
-      lp_ = lp::Insert(lp_, member, p, lp::Where::kBefore, &np);
-      lp_ = lp::Insert(lp_, stext, np, lp::Where::kAfter);
-      return;
+      at = p;
+      break;
     }
   }
-  lp_ = lp::Append(lp_, member);
-  lp_ = lp::Append(lp_, stext);
+  MutateLp(
+      [&](uint8_t* x, uint8_t* p) {
+        if (!p) {
+          x = lp::Append(x, member);
+          return lp::Append(x, stext);
+        }
+        uint8_t* np = nullptr;
+        x = lp::Insert(x, member, p, lp::Where::kBefore, &np);
+        return lp::Insert(x, stext, np, lp::Where::kAfter);
+      },
+      at);
 }
 
 AddResult ZSetValue::Add(double score, std::string_view member, int flags, const Limits& limits,
@@ -190,15 +281,16 @@ AddResult ZSetValue::Add(double score, std::string_view member, int flags, const
     return std::nullopt;
   };
 
-  if (lp_) {
-    uint8_t* p = lp::Find(lp_, lp::First(lp_), member, 1);
+  if (IsListpack()) {
+    uint8_t* l = lp();
+    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
     if (p) {
-      double cur = LpScore(lp::Next(lp_, p));
+      double cur = LpScore(lp::Next(l, p));
       double ns;
       if (auto r = decide(cur, &ns)) return *r;
       if (new_score) *new_score = ns;
       if (ns != cur) {
-        lp_ = lp::DeleteRangeWithEntry(lp_, &p, 2);
+        MutateLp([](uint8_t* x, uint8_t* q) { return lp::DeleteRangeWithEntry(x, &q, 2); }, p);
         LpInsert(member, ns);
         return AddResult::kUpdated;
       }
@@ -206,7 +298,7 @@ AddResult ZSetValue::Add(double score, std::string_view member, int flags, const
     }
     if (xx) return AddResult::kNop;
     if (Size() + 1 > limits.max_listpack_entries || member.size() > limits.max_listpack_value ||
-        lp::Bytes(lp_) + member.size() > kLpSafetySize) {
+        lp::Bytes(l) + member.size() > kLpSafetySize) {
       ConvertToBig();
     } else {
       LpInsert(member, score);
@@ -221,7 +313,7 @@ AddResult ZSetValue::Add(double score, std::string_view member, int flags, const
     if (auto r = decide(e->score, &ns)) return *r;
     if (new_score) *new_score = ns;
     if (ns != e->score) {
-      big_->tree.Update(e, [&](void* x) { static_cast<ZElem*>(x)->score = ns; });
+      big()->tree.Update(e, [&](void* x) { static_cast<ZElem*>(x)->score = ns; });
       return AddResult::kUpdated;
     }
     return AddResult::kSame;
@@ -233,10 +325,11 @@ AddResult ZSetValue::Add(double score, std::string_view member, int flags, const
 }
 
 std::optional<double> ZSetValue::Score(std::string_view member) const {
-  if (lp_) {
-    uint8_t* p = lp::Find(lp_, lp::First(lp_), member, 1);
+  if (IsListpack()) {
+    uint8_t* l = lp();
+    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
     if (!p) return std::nullopt;
-    return LpScore(lp::Next(lp_, p));
+    return LpScore(lp::Next(l, p));
   }
   ZElem* e = FindElem(member);
   if (!e) return std::nullopt;
@@ -244,44 +337,47 @@ std::optional<double> ZSetValue::Score(std::string_view member) const {
 }
 
 bool ZSetValue::Remove(std::string_view member) {
-  if (lp_) {
-    uint8_t* p = lp::Find(lp_, lp::First(lp_), member, 1);
+  if (IsListpack()) {
+    uint8_t* l = lp();
+    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
     if (!p) return false;
-    lp_ = lp::DeleteRangeWithEntry(lp_, &p, 2);
+    MutateLp([](uint8_t* x, uint8_t* q) { return lp::DeleteRangeWithEntry(x, &q, 2); }, p);
     return true;
   }
-  auto* e = static_cast<ZElem*>(big_->dict.Erase(member, Table::Hash(member)));
+  auto* e = static_cast<ZElem*>(big()->dict.Erase(member, Table::Hash(member)));
   if (!e) return false;
-  big_->tree.Erase(e);
+  big()->tree.Erase(e);
   ZElem::Free(e);
   return true;
 }
 
 std::optional<size_t> ZSetValue::Rank(std::string_view member) const {
-  if (lp_) {
+  if (IsListpack()) {
+    uint8_t* l = lp();
     size_t rank = 0;
     char buf[24];
-    for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p)), rank++) {
+    for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p)), rank++) {
       if (LpMember(p, buf) == member) return rank;
     }
     return std::nullopt;
   }
   ZElem* e = FindElem(member);
   if (!e) return std::nullopt;
-  return big_->tree.CountBelow([&](const void* x) { return ZElemOrder::Less(x, e); });
+  return big()->tree.CountBelow([&](const void* x) { return ZElemOrder::Less(x, e); });
 }
 
 size_t ZSetValue::RankOfScore(double s, bool after) const {
-  if (lp_) {
+  if (IsListpack()) {
+    uint8_t* l = lp();
     size_t n = 0;
-    for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
-      double v = LpScore(lp::Next(lp_, p));
+    for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
+      double v = LpScore(lp::Next(l, p));
       if (after ? v > s : v >= s) break;
       n++;
     }
     return n;
   }
-  return big_->tree.CountBelow([&](const void* x) {
+  return big()->tree.CountBelow([&](const void* x) {
     double v = static_cast<const ZElem*>(x)->score;
     return after ? v <= s : v < s;
   });
@@ -301,16 +397,17 @@ size_t ZSetValue::RankOfLex(const LexBound& b, bool upper) const {
         return b.exclusive ? m <= b.value : m < b.value;
     }
   };
-  if (lp_) {
+  if (IsListpack()) {
+    uint8_t* l = lp();
     size_t n = 0;
     char buf[24];
-    for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
+    for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
       if (!before(LpMember(p, buf))) break;
       n++;
     }
     return n;
   }
-  return big_->tree.CountBelow(
+  return big()->tree.CountBelow(
       [&](const void* x) { return before(static_cast<const ZElem*>(x)->member()); });
 }
 
@@ -330,11 +427,11 @@ std::pair<size_t, size_t> ZSetValue::LexRangeRanks(const LexRange& r) const {
 
 ZSetValue::Cursor ZSetValue::At(size_t rank) const {
   Cursor c;
-  if (lp_) {
-    c.lp_ = lp_;
-    c.p_ = rank < Size() ? lp::Seek(lp_, static_cast<int64_t>(2 * rank)) : nullptr;
+  if (IsListpack()) {
+    c.lp_ = lp();
+    c.p_ = rank < Size() ? lp::Seek(c.lp_, static_cast<int64_t>(2 * rank)) : nullptr;
   } else {
-    c.tc_ = big_->tree.At(rank);
+    c.tc_ = big()->tree.At(rank);
   }
   return c;
 }
@@ -343,56 +440,56 @@ size_t ZSetValue::RemoveRankRange(size_t lo, size_t hi) {
   size_t n = Size();
   if (hi > n) hi = n;
   if (lo >= hi) return 0;
-  if (lp_) {
-    lp_ = lp::DeleteRange(lp_, static_cast<int64_t>(2 * lo), static_cast<uint32_t>(2 * (hi - lo)));
+  if (IsListpack()) {
+    MutateLp([&](uint8_t* x, uint8_t*) {
+      return lp::DeleteRange(x, static_cast<int64_t>(2 * lo), static_cast<uint32_t>(2 * (hi - lo)));
+    });
     return hi - lo;
   }
+  Big* b = big();
   std::vector<ZElem*> doomed;
   doomed.reserve(hi - lo);
-  auto c = big_->tree.At(lo);
+  auto c = b->tree.At(lo);
   for (size_t i = lo; i < hi; i++, c.Next()) doomed.push_back(static_cast<ZElem*>(c.get()));
   for (ZElem* e : doomed) {
-    big_->dict.Erase(e->member(), Table::Hash(e->member()));
-    big_->tree.Erase(e);
+    b->dict.Erase(e->member(), Table::Hash(e->member()));
+    b->tree.Erase(e);
     ZElem::Free(e);
   }
   return doomed.size();
 }
 
 void ZSetValue::ConvertToBig() {
-  if (!lp_) return;
+  if (!IsListpack()) return;
   Big* b = new Big();
   char buf[24];
-  for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
-    ZElem* e = ZElem::New(LpMember(p, buf), LpScore(lp::Next(lp_, p)));
+  uint8_t* l = lp();
+  for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
+    ZElem* e = ZElem::New(LpMember(p, buf), LpScore(lp::Next(l, p)));
     b->dict.Insert(e, Table::Hash(e->member()));
     b->tree.Insert(e);
   }
-  lp::Free(lp_);
-  lp_ = nullptr;
-  big_ = b;
+  FreeRep();
+  SetRep(reinterpret_cast<uintptr_t>(b) | kBigTag);
 }
 
 void ZSetValue::ConvertToListpackIfNeeded(size_t max_member_len, size_t total_len,
                                           const Limits& limits) {
-  if (lp_) return;
-  if (big_->tree.size() > limits.max_listpack_entries ||
-      max_member_len > limits.max_listpack_value || total_len > kLpSafetySize) {
+  if (IsListpack()) return;
+  Big* b = big();
+  if (b->tree.size() > limits.max_listpack_entries || max_member_len > limits.max_listpack_value ||
+      total_len > kLpSafetySize) {
     return;
   }
-  uint8_t* lp = lp::New();
+  uint8_t* l = lp::New();
   char sbuf[32];
-  big_->tree.ForEach([&](void* p) {
+  b->tree.ForEach([&](void* p) {
     auto* e = static_cast<ZElem*>(p);
-    lp = lp::Append(lp, e->member());
-    lp = lp::Append(lp, std::string_view(sbuf, FormatScore(e->score, sbuf)));
-    ZElem::Free(e);
+    l = lp::Append(l, e->member());
+    l = lp::Append(l, std::string_view(sbuf, FormatScore(e->score, sbuf)));
   });
-  big_->tree.Clear();
-  big_->dict.Clear();
-  delete big_;
-  big_ = nullptr;
-  lp_ = lp;
+  FreeRep();
+  SetListpack(l);
 }
 
 void ZSetValue::ForEach(const std::function<void(std::string_view, double)>& fn) const {

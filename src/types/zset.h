@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@
 #include "core/segmented_table.h"
 #include "keyspace/db.h"
 #include "keyspace/entry.h"
+#include "types/listpack.h"
 #include "types/zset_score.h"
 
 namespace duet::zset {
@@ -85,6 +87,9 @@ class ZSetValue : public CompositeValue {
   // longest is `value_len_hint` bytes: listpack when both are within the limits.
   static ZSetValue* Create(size_t size_hint, size_t value_len_hint, const Limits& limits);
   ~ZSetValue() override;
+  // For a value not yet in the keyspace: the same set with its listpack moved inline into an
+  // object of the exact size (this object is freed), or `this` when nothing is gained.
+  ZSetValue* Compacted();
   // A set holding `members`, which are sorted by (score, member) without duplicates (results
   // of ZRANGESTORE, ZUNIONSTORE...): listpack when they fit the limits, as Redis converts
   // such results.
@@ -93,10 +98,13 @@ class ZSetValue : public CompositeValue {
 
   size_t MemoryUsage() const override;
   CompositeValue* Clone() const override;
-  std::string_view EncodingName() const override { return lp_ ? "listpack" : "skiplist"; }
-  size_t FreeEffort() const override { return lp_ ? 1 : Size(); }
+  std::string_view EncodingName() const override {
+    return IsListpack() ? "listpack" : "skiplist";
+  }
+  size_t FreeEffort() const override { return IsListpack() ? 1 : Size(); }
+  static void operator delete(void* p) { free(p); }
 
-  bool IsListpack() const { return lp_ != nullptr; }
+  bool IsListpack() const { return Inline() || (Rep() & kBigTag) == 0; }
   size_t Size() const;
 
   // zsetAdd: adds or updates `member` under ZADD's flags. With kAddIncr `score` is an
@@ -142,7 +150,7 @@ class ZSetValue : public CompositeValue {
   uint64_t ScanBig(uint64_t cursor, size_t count, Fn&& fn) {
     size_t visited = 0;
     do {
-      cursor = big_->dict.Scan(cursor, [&](Table::SlotRef ref) {
+      cursor = big()->dict.Scan(cursor, [&](Table::SlotRef ref) {
         const auto* e = static_cast<const ZElem*>(ref.get());
         fn(e->member(), e->score);
         visited++;
@@ -160,13 +168,53 @@ class ZSetValue : public CompositeValue {
     Table dict;
   };
 
+  // Representation. The object is [vptr][payload]: a small set's listpack lives inline in
+  // the payload (one allocation per key for the value, like Redis's robj + listpack but
+  // without the robj), and its allocation never moves (the Entry points at it). When the
+  // payload's first 4 bytes are 0 (never a listpack's total size), bytes 8..15 hold a
+  // pointer instead: a listpack that outgrew the allocation, or the big encoding
+  // (| kBigTag). The payload is at least 16 bytes.
+  static constexpr uintptr_t kBigTag = 1;
   ZSetValue() = default;
+  // A value object with room for `lp_bytes` of inline listpack, holding the external form
+  // (rep 0) until the caller sets one.
+  static ZSetValue* Allocate(size_t lp_bytes);
+  bool Inline() const;
+  uintptr_t Rep() const;
+  void SetRep(uintptr_t rep);
+  size_t InlineCapacity() const;
+  // The listpack (inline or external). Precondition: IsListpack().
+  uint8_t* lp() const;
+  Big* big() const { return reinterpret_cast<Big*>(Rep() & ~kBigTag); }
+  // Installs a heap listpack: copied inline (and freed) when it fits, kept external else.
+  void SetListpack(uint8_t* heap_lp);
+  // Applies a listpack mutation fn(lp) -> new lp. An inline listpack is copied out first (the
+  // listpack functions realloc), `*p` (an element pointer into the listpack, may be null) is
+  // translated into the copy.
+  template <typename Fn>
+  void MutateLp(Fn&& fn, uint8_t* p = nullptr) {
+    uint8_t* cur = lp();
+    if (!Inline()) {
+      SetRep(0);
+      SetListpack(fn(cur, p));
+      return;
+    }
+    uint8_t* tmp = lp::Dup(cur);
+    uint8_t* np = p ? tmp + (p - cur) : nullptr;
+    SetListpack(fn(tmp, np));
+  }
+  void FreeRep();
   ZElem* FindElem(std::string_view member) const;
   void BigInsert(ZElem* e);
   void LpInsert(std::string_view member, double score);
 
-  uint8_t* lp_ = nullptr;  // listpack encoding when non-null
-  Big* big_ = nullptr;     // skiplist encoding otherwise
+  // The payload through a plain pointer: it extends past payload_'s declared 16 bytes to the
+  // end of the allocation, which the compiler must not assume otherwise.
+  uint8_t* Payload() const {
+    return reinterpret_cast<uint8_t*>(const_cast<ZSetValue*>(this)) + sizeof(void*);
+  }
+
+  alignas(8) uint8_t payload_[16];
 };
 
 // Iterates members in order from a position; valid until the set changes.
