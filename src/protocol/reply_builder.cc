@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "common/strutil.h"
 #include "protocol/errors.h"
@@ -49,6 +50,28 @@ void ReplyBuilder::Integer(int64_t v) {
 
 void ReplyBuilder::Bulk(std::string_view s) {
   if (muted_) return;
+  // Small bulks (list ranges, hash fields...) are assembled on the stack and appended once:
+  // one bounds check and one copy into the output instead of three.
+  constexpr size_t kSmall = 64;
+  if (s.size() <= kSmall) {
+    char buf[kSmall + 8];
+    char* p = buf;
+    *p++ = '$';
+    if (s.size() < 10) {
+      *p++ = static_cast<char>('0' + s.size());
+    } else {
+      *p++ = static_cast<char>('0' + s.size() / 10);
+      *p++ = static_cast<char>('0' + s.size() % 10);
+    }
+    *p++ = '\r';
+    *p++ = '\n';
+    memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '\r';
+    *p++ = '\n';
+    out_->append(buf, static_cast<size_t>(p - buf));
+    return;
+  }
   Header('$', s.size());
   out_->append(s);
   out_->append("\r\n", 2);
