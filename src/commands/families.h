@@ -20,5 +20,6 @@ void RegisterZSetCommands(CommandTable& table);      // ZADD ZRANGE ZUNION ... (
 // SINTER SINTERCARD SUNION SDIFF and their STORE forms.
 void RegisterSetCommands(CommandTable& table);
 void RegisterSetAlgebraCommands(CommandTable& table);
+void RegisterHllCommands(CommandTable& table);       // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
 
 }  // namespace duet

@@ -17,6 +17,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterZSetCommands(table);
   RegisterSetCommands(table);
   RegisterSetAlgebraCommands(table);
+  RegisterHllCommands(table);
 }
 
 }  // namespace duet

@@ -36,6 +36,10 @@ std::string UnknownCommand(std::string_view cmd, const std::string_view* args, s
                   "', with args beginning with: " + list);
 }
 
+std::string UnknownPfdebugSubcommand(std::string_view sub) {
+  return Sanitize("ERR Unknown PFDEBUG subcommand '" + std::string(CString(sub)) + "'");
+}
+
 std::string UnknownSubcommand(std::string_view cmd, std::string_view sub) {
   std::string upper(cmd);
   for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));

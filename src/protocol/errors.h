@@ -103,6 +103,15 @@ inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
 inline constexpr std::string_view kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
 
+// HyperLogLog (PFADD PFCOUNT PFMERGE PFDEBUG).
+inline constexpr std::string_view kHllWrongType =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kHllCorrupt = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr std::string_view kHllNoKey = "ERR The specified key does not exist";
+inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not sparse";
+// "ERR Unknown PFDEBUG subcommand '<sub>'"
+std::string UnknownPfdebugSubcommand(std::string_view sub);
+
 // Generic key commands (EXPIRE, SCAN, COPY, MOVE, SWAPDB, OBJECT).
 inline constexpr std::string_view kExpireNxAndOthers =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
