@@ -21,5 +21,6 @@ void RegisterZSetCommands(CommandTable& table);      // ZADD ZRANGE ZUNION ... (
 void RegisterSetCommands(CommandTable& table);
 void RegisterSetAlgebraCommands(CommandTable& table);
 void RegisterHllCommands(CommandTable& table);       // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
+void RegisterSortCommands(CommandTable& table);  // SORT SORT_RO
 
 }  // namespace duet

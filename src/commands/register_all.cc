@@ -18,6 +18,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterSetCommands(table);
   RegisterSetAlgebraCommands(table);
   RegisterHllCommands(table);
+  RegisterSortCommands(table);
 }
 
 }  // namespace duet

@@ -125,6 +125,8 @@ inline constexpr std::string_view kSrandmemberRange =
 inline constexpr std::string_view kTooManyNumkeys =
     "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+// SORT.
+inline constexpr std::string_view kSortScore = "ERR One or more scores can't be converted into double";
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
