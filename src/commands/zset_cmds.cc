@@ -291,19 +291,21 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, boo
   if (count == 0) return r.ArrayHeader(0);
   bool nested = emit_key || (r.resp3() && count > 0);
   size_t n = std::min<size_t>(count < 0 ? 1 : static_cast<size_t>(count), z->Size());
-  std::vector<zset::Popped> popped;
-  popped.reserve(n);
-  zset::Pop(db, key, max, n, &popped);
   if (emit_key) {
     r.ArrayHeader(2);
     r.Bulk(key);
   }
   r.ArrayHeader(nested ? n : 2 * n);
-  for (const zset::Popped& p : popped) {
+  // Reply straight from the set, then remove the element (no copies).
+  for (size_t i = 0; i < n; i++) {
+    size_t rank = max ? z->Size() - 1 : 0;
+    ZSetValue::Cursor c = z->At(rank);
     if (nested) r.ArrayHeader(2);
-    r.Bulk(p.member);
-    r.Double(p.score);
+    r.Bulk(c.member());
+    r.Double(c.score());
+    z->RemoveRankRange(rank, rank + 1);
   }
+  if (z->Size() == 0) db.Delete(key);
   ctx.KeyModified(key);
   ctx.AddDirty(n - 1);
 }

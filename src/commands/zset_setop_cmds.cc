@@ -9,6 +9,8 @@
 
 #include "commands/zset_reply.h"
 #include "protocol/errors.h"
+#include "types/set_value.h"
+#include "types/typed_lookup.h"
 #include "types/zset.h"
 
 namespace duet::zsetcmd {
@@ -20,11 +22,27 @@ using zset::ZSetValue;
 enum class Op { kUnion, kInter, kDiff };
 enum class Aggr { kSum, kMin, kMax };
 
-// One input: a sorted set (nullptr when the key is missing) and its weight.
+// One input: a sorted set or a set (members of a set score 1), both null when the key is
+// missing, and its weight.
 struct Source {
   ZSetValue* z = nullptr;
+  const SetValue* set = nullptr;
   double weight = 1.0;
-  size_t Size() const { return z ? z->Size() : 0; }
+  size_t Size() const { return z ? z->Size() : set ? set->size() : 0; }
+  std::optional<double> Score(std::string_view m) const {
+    if (z) return z->Score(m);
+    if (set && set->Contains(m)) return 1.0;
+    return std::nullopt;
+  }
+  // fn(member, score) for every member (sorted sets in order).
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    if (z) {
+      for (ZSetValue::Cursor c = z->At(0); c.valid(); c.Next()) fn(c.member(), c.score());
+    } else if (set) {
+      set->ForEach([&](std::string_view m) { fn(m, 1.0); });
+    }
+  }
 };
 
 void Aggregate(Aggr a, double* target, double v) {
@@ -70,9 +88,12 @@ void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* 
   std::vector<Source> src(n);
   size_t j = numkeys_idx + 1;
   for (size_t i = 0; i < n; i++, j++) {
-    Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[j]);
-    if (!z.ok()) return r.Error(z.status());
-    src[i].z = *z;
+    Entry* e = ctx.db().FindRead(args[j]);
+    if (e && e->type() != ValueType::kZSet && e->type() != ValueType::kSet) {
+      return r.Error(errors::kWrongType);
+    }
+    if (e && e->type() == ValueType::kZSet) src[i].z = ValueOf<ZSetValue>(e);
+    if (e && e->type() == ValueType::kSet) src[i].set = ValueOf<SetValue>(e);
   }
   Aggr aggr = Aggr::kSum;
   bool withscores = false;
@@ -120,25 +141,21 @@ void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* 
                      [](const Source& a, const Source& b) { return a.Size() < b.Size(); });
     if (src[0].Size() > 0) {
       size_t card = 0;
-      for (ZSetValue::Cursor c = src[0].z->At(0); c.valid(); c.Next()) {
-        std::string_view m = c.member();
-        double score = Weighted(c.score(), src[0].weight);
-        bool in_all = true;
-        for (size_t i = 1; i < n && in_all; i++) {
-          std::optional<double> s = src[i].z->Score(m);
-          if (!s) {
-            in_all = false;
-          } else {
-            Aggregate(aggr, &score, Weighted(*s, src[i].weight));
-          }
+      bool done = false;
+      src[0].ForEach([&](std::string_view m, double s0) {
+        if (done) return;
+        double score = Weighted(s0, src[0].weight);
+        for (size_t i = 1; i < n; i++) {
+          std::optional<double> s = src[i].Score(m);
+          if (!s) return;
+          Aggregate(aggr, &score, Weighted(*s, src[i].weight));
         }
-        if (!in_all) continue;
         if (card_only) {
-          if (++card == static_cast<size_t>(limit) && limit) break;
-          continue;
+          if (++card == static_cast<size_t>(limit) && limit) done = true;
+          return;
         }
         out.emplace_back(std::string(m), score);
-      }
+      });
       if (card_only) return r.Integer(static_cast<int64_t>(card));
     } else if (card_only) {
       return r.Integer(0);
@@ -147,28 +164,22 @@ void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* 
     std::stable_sort(src.begin(), src.end(),
                      [](const Source& a, const Source& b) { return a.Size() < b.Size(); });
     std::unordered_map<std::string, double> acc;
-    std::vector<std::string_view> order;
     for (const Source& s : src) {
-      if (!s.z) continue;
-      for (ZSetValue::Cursor c = s.z->At(0); c.valid(); c.Next()) {
-        double v = Weighted(c.score(), s.weight);
-        auto [it, fresh] = acc.try_emplace(std::string(c.member()), v);
+      s.ForEach([&](std::string_view m, double score) {
+        double v = Weighted(score, s.weight);
+        auto [it, fresh] = acc.try_emplace(std::string(m), v);
         if (!fresh) Aggregate(aggr, &it->second, v);
-      }
+      });
     }
     out.reserve(acc.size());
     for (auto& [m, s] : acc) out.emplace_back(m, s);
   } else {
-    if (src[0].z) {
-      for (ZSetValue::Cursor c = src[0].z->At(0); c.valid(); c.Next()) {
-        std::string_view m = c.member();
-        bool elsewhere = false;
-        for (size_t i = 1; i < n && !elsewhere; i++) {
-          elsewhere = src[i].z && src[i].z->Score(m).has_value();
-        }
-        if (!elsewhere) out.emplace_back(std::string(m), c.score());
+    src[0].ForEach([&](std::string_view m, double score) {
+      for (size_t i = 1; i < n; i++) {
+        if (src[i].Score(m)) return;
       }
-    }
+      out.emplace_back(std::string(m), score);
+    });
   }
   std::sort(out.begin(), out.end(), ByScoreThenMember);
   if (dst) return StoreResult(ctx, *dst, out);

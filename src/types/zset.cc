@@ -447,6 +447,13 @@ size_t ZSetValue::RemoveRankRange(size_t lo, size_t hi) {
     return hi - lo;
   }
   Big* b = big();
+  if (hi - lo == 1) {  // ZPOPMIN/ZPOPMAX
+    auto* e = static_cast<ZElem*>(b->tree.At(lo).get());
+    b->dict.Erase(e->member(), Table::Hash(e->member()));
+    b->tree.Erase(e);
+    ZElem::Free(e);
+    return 1;
+  }
   std::vector<ZElem*> doomed;
   doomed.reserve(hi - lo);
   auto c = b->tree.At(lo);
