@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "commands/command_table.h"
@@ -43,6 +45,29 @@ class CommandContext {
   // Records that the dataset changed (`n` changes): feeds the dirty counter for persistence,
   // and invalidates WATCHed keys.
   virtual void KeyModified(std::string_view key) { dirty_++; }
+  // Signals a change to `key` of database `db` (MOVE's and COPY ... DB's target) without
+  // counting it as dirty: the command does that itself, as Redis counts such a command once.
+  virtual void KeyModifiedInDb(int db, std::string_view key) {}
+  // FLUSHDB/FLUSHALL (replaced_with = -1) and SWAPDB are about to replace database `db`'s
+  // contents; called before the change so WATCHers of its keys can be told.
+  virtual void DatabaseReplaced(int db, int replaced_with) {}
+
+  // ---- blocking commands (BLPOP, BLMOVE, BZPOPMIN ...) ----
+  // What a blocked client receives when its timeout passes.
+  enum class TimeoutReply { kNullArray, kNullBulk };
+  // A blocking command that finds nothing to serve calls Block: the server parks the client
+  // on `keys` (of the selected database) until one of them is created as a list or sorted
+  // set, then runs the command again with ReadyKey() set (the command then either replies,
+  // which unblocks the client, or calls Block again to keep waiting), or until `deadline_ms`
+  // (absolute unix ms; 0 = forever), when the server replies `on_timeout`. Returns false when
+  // the client may not block (inside MULTI/EXEC): the command then replies as on a timeout.
+  virtual bool Block(std::span<const std::string_view> keys, int64_t deadline_ms,
+                     TimeoutReply on_timeout) {
+    return false;
+  }
+  // The key whose readiness re-runs a blocked command; the command serves from that key
+  // only (as Redis 7.0 does). nullptr on a command's first run.
+  virtual const std::string* ReadyKey() const { return nullptr; }
   void AddDirty(uint64_t n) { dirty_ += n; }
   uint64_t dirty() const { return dirty_; }
 

@@ -126,7 +126,8 @@ void CmdCopy(CommandContext& ctx, ArgReader& args) {
   Result<keyops::CopyOutcome> r = keyops::Copy(ctx.db(), dst, key, new_key, replace);
   if (!r.ok()) return ctx.reply().Error(r.status());
   if (*r != keyops::CopyOutcome::kCopied) return ctx.reply().Integer(0);
-  ctx.KeyModified(new_key);
+  ctx.KeyModifiedInDb(dst_index, new_key);
+  ctx.AddDirty(1);
   ctx.reply().Integer(1);
 }
 
@@ -138,6 +139,7 @@ void CmdMove(CommandContext& ctx, ArgReader& args) {
   if (*id == ctx.db_index()) return ctx.reply().Error(errors::kSameObject);
   if (!keyops::Move(ctx.db(), ctx.keyspace().db(*id), key)) return ctx.reply().Integer(0);
   ctx.KeyModified(key);
+  ctx.KeyModifiedInDb(*id, key);
   ctx.reply().Integer(1);
 }
 
@@ -153,7 +155,11 @@ void CmdSwapDb(CommandContext& ctx, ArgReader& args) {
   if (*a < 0 || *a >= n || *b < 0 || *b >= n) {
     return ctx.reply().Error(errors::kDbIndexOutOfRange);
   }
-  if (*a != *b) ctx.keyspace().db(*a).SwapContents(ctx.keyspace().db(*b));
+  if (*a != *b) {
+    ctx.DatabaseReplaced(*a, *b);
+    ctx.DatabaseReplaced(*b, *a);
+    ctx.keyspace().db(*a).SwapContents(ctx.keyspace().db(*b));
+  }
   ctx.AddDirty(1);
   ctx.reply().Ok();
 }
@@ -184,6 +190,7 @@ void CmdFlushDb(CommandContext& ctx, ArgReader& args) {
   std::optional<bool> async = ParseFlushAsync(ctx, args);
   if (!async) return;
   ctx.AddDirty(ctx.db().size());
+  ctx.DatabaseReplaced(ctx.db_index(), -1);
   ctx.keyspace().FlushDb(ctx.db_index(), *async);
   ctx.reply().Ok();
 }
@@ -193,6 +200,7 @@ void CmdFlushAll(CommandContext& ctx, ArgReader& args) {
   if (!async) return;
   // Redis counts the removed keys plus one for the flush itself.
   ctx.AddDirty(ctx.keyspace().TotalKeys() + 1);
+  for (int i = 0; i < ctx.keyspace().db_count(); i++) ctx.DatabaseReplaced(i, -1);
   ctx.keyspace().FlushAll(*async);
   ctx.reply().Ok();
 }

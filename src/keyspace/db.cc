@@ -63,6 +63,7 @@ void Db::Add(Entry* e) { Add(e, KeyTable::Hash(e->key())); }
 void Db::Add(Entry* e, uint64_t hash) {
   table_.Insert(e, hash, NewMeta());
   if (e->has_expire()) expires_.Insert(e, hash);
+  SignalIfAwaited(e);
 }
 
 void Db::Upsert(Entry* e) {
@@ -76,11 +77,13 @@ void Db::Upsert(Entry* e) {
     table_.Insert(e, h, NewMeta());
     if (e->has_expire()) expires_.Insert(e, h);
   }
+  SignalIfAwaited(e);
 }
 
 void Db::Replace(KeyTable::SlotRef slot, Entry* e) {
   auto* old = static_cast<Entry*>(slot.get());
   if (old == e) return;
+  bool type_changed = old->type() != e->type();
   bool old_expires = old->has_expire();
   slot.Replace(e);
   if (old_expires || e->has_expire()) {
@@ -94,6 +97,7 @@ void Db::Replace(KeyTable::SlotRef slot, Entry* e) {
     }
   }
   Entry::Free(old);
+  if (type_changed) SignalIfAwaited(e);
 }
 
 void Db::Unindex(Entry* e) {
@@ -201,6 +205,7 @@ void Db::ClearAsync(LazyFreer& freer) {
 void Db::SwapContents(Db& other) {
   std::swap(table_, other.table_);
   std::swap(expires_, other.expires_);
+  if (ctx_->blocked_waiters != 0) ctx_->on_dbs_swapped(index_, other.index_);
 }
 
 size_t Db::ActiveExpireStep(size_t samples, size_t* expired) {

@@ -42,6 +42,13 @@ struct KeyspaceContext {
   // lazyfree-lazy-expire: set to the keyspace's LazyFreer to free big expired values in the
   // background.
   LazyFreer* expire_freer = nullptr;
+  // Blocking commands (BLPOP, BZPOPMIN ...): while `blocked_waiters` is non-zero, a key that
+  // comes into existence as a list or sorted set (added, or replacing a value of another
+  // type) is reported through on_key_ready, and SWAPDB through on_dbs_swapped, so the server
+  // can serve the clients waiting for it (Redis's signalKeyAsReady in dbAdd).
+  size_t blocked_waiters = 0;
+  std::function<void(int db_index, std::string_view key)> on_key_ready;
+  std::function<void(int db_a, int db_b)> on_dbs_swapped;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;
@@ -109,6 +116,12 @@ class Db {
   // ticks old (see lru_clock.h), continuing where the previous call stopped. Returns
   // whether the pass over the table completed.
   bool AgeSweepStep(uint16_t oldest_stamp, uint16_t now_stamp);
+  // on_key_ready for `e` when someone may wait for it (see KeyspaceContext).
+  void SignalIfAwaited(const Entry* e) {
+    if (ctx_->blocked_waiters != 0 && (e->type() == ValueType::kList || e->type() == ValueType::kZSet)) {
+      ctx_->on_key_ready(index_, e->key());
+    }
+  }
 
   KeyTable& table() { return table_; }
   KeyTable& expires() { return expires_; }

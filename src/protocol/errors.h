@@ -39,6 +39,12 @@ inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr std::string_view kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view kExecAbortBecause = "EXECABORT Transaction discarded because of: ";
+inline constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view kUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 
 // Server commands (CLIENT, SLOWLOG, MONITOR, DEBUG, SHUTDOWN, FUNCTION) and the dispatcher

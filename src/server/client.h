@@ -6,13 +6,49 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "common/io_buffer.h"
 #include "protocol/reply_builder.h"
 #include "protocol/request_parser.h"
 
 namespace duet {
+
+struct CommandSpec;
+
+// A command queued between MULTI and EXEC (its arguments copied out of the query buffer).
+struct QueuedCommand {
+  const CommandSpec* spec;
+  std::vector<std::string> args;
+};
+
+// MULTI ... EXEC state (server/transaction.h runs it).
+struct MultiState {
+  std::vector<QueuedCommand> commands;
+  bool aborted = false;       // a command was rejected while queueing: EXEC answers EXECABORT
+  bool has_write = false;     // a queued command writes (CLIENT PAUSE WRITE holds the EXEC)
+};
+
+// A key this client WATCHes.
+struct WatchedKey {
+  int db;
+  std::string key;
+  bool expired_at_watch;  // logically expired when WATCHed (Redis's watchedKey.expired)
+};
+
+// A client parked by a blocking command (BLPOP & co) until a key is ready or a deadline.
+struct BlockedState {
+  const CommandSpec* spec = nullptr;
+  std::vector<std::string> args;  // the command, re-run when a key becomes ready
+  std::vector<std::string> keys;  // distinct keys waited on, in the command's order
+  int db = 0;
+  int64_t deadline_ms = 0;  // 0: no timeout
+  bool null_bulk_on_timeout = false;  // BLMOVE/BRPOPLPUSH: $-1; the others: *-1
+  int64_t run_us = 0;         // time spent running the command so far (not waiting)
+  bool still_waiting = false;  // set by a re-run that found nothing to serve
+};
 
 class Client {
  public:
@@ -61,6 +97,15 @@ class Client {
   uint64_t commands_processed = 0;
   size_t out_peak = 0;   // most output bytes held at once since the buffer last shrank (rbp=)
   size_t read_hint = 0;  // bytes still missing from a partially received command, if known
+
+  // MULTI/EXEC and WATCH (server/transaction.h).
+  std::unique_ptr<MultiState> multi;  // non-null between MULTI and EXEC/DISCARD
+  std::vector<WatchedKey> watched;
+  bool watch_dirty = false;  // a WATCHed key changed: EXEC fails (Redis's CLIENT_DIRTY_CAS)
+  bool in_exec = false;      // running EXEC's commands: blocking commands do not block
+  // Blocking commands (server/blocking.h).
+  std::unique_ptr<BlockedState> blocked;
+  const std::string* serving_key = nullptr;  // set while a blocked command is re-run
 
   // Redis's getClientPeerId: "ip:port", "[ipv6]:port", or "<unixsocket>:0" (local_addr holds
   // the socket path for unix clients). CLIENT LIST addr=, CLIENT KILL ADDR, SLOWLOG, logs.

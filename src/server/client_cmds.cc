@@ -264,6 +264,24 @@ void CmdClientNoEvict(CommandContext& ctx, ArgReader& args) {
   ctx.reply().Ok();
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: the reason is checked before the id, as Redis.
+void CmdClientUnblock(CommandContext& ctx, ArgReader& args) {
+  if (args.size() > 3) return ctx.reply().Error(errors::SubcommandSyntax(ctx.name(), args[0]));
+  bool with_error = false;
+  if (args.size() == 3) {
+    if (EqualsIgnoreCase(args[2], "ERROR")) {
+      with_error = true;
+    } else if (!EqualsIgnoreCase(args[2], "TIMEOUT")) {
+      return ctx.reply().Error(errors::kUnblockReason);
+    }
+  }
+  std::optional<int64_t> id = ParseInt64(args[1]);
+  if (!id) return ctx.reply().Error(errors::kNotInteger);
+  ServerContext& sctx = ServerContext::From(ctx);
+  Client* target = *id > 0 ? sctx.server().FindClient(static_cast<uint64_t>(*id)) : nullptr;
+  ctx.reply().Integer(target && sctx.server().UnblockClient(*target, with_error) ? 1 : 0);
+}
+
 void CmdClientHelp(CommandContext& ctx, ArgReader& args) {
   ReplyHelp(ctx.reply(), ctx.name(),
             {"CACHING (YES|NO)",
@@ -379,6 +397,11 @@ void RegisterClientCommands(CommandTable& table) {
                   .arity = 3,
                   .flags = kAdmin,
                   .handler = CmdClientNoEvict,
+                  .acl_categories = kAdminAcl},
+                 {.name = "client|unblock",
+                  .arity = -3,
+                  .flags = kAdmin,
+                  .handler = CmdClientUnblock,
                   .acl_categories = kAdminAcl},
                  {.name = "client|help",
                   .arity = 2,

@@ -28,7 +28,10 @@ void AppendField(std::string& out, std::string_view name, int64_t value) {
 std::string Flags(const Client& c) {
   std::string f;
   if (c.is_monitor) f += 'O';
-  if (c.paused) f += 'b';  // held by CLIENT PAUSE: a "postponed" blocked client to Redis
+  if (c.multi) f += 'x';
+  // Blocked by a command, or held by CLIENT PAUSE (a "postponed" blocked client to Redis).
+  if (c.blocked || c.paused) f += 'b';
+  if (c.watch_dirty) f += 'd';
   if (c.close_after_reply) f += 'c';
   if (c.closing) f += 'A';
   if (c.is_unix) f += 'U';
@@ -39,6 +42,11 @@ std::string Flags(const Client& c) {
 
 size_t ArgvBytes(const Client& c, const ClientInfoContext& ctx) {
   if (&c == ctx.current) return ctx.current_argv_bytes;
+  if (c.blocked) {
+    size_t n = 0;
+    for (const std::string& a : c.blocked->args) n += a.size();
+    return n;
+  }
   if (!c.paused) return 0;
   // A paused client holds the parsed command it could not run yet. Only the lengths are
   // read: the views may point into a query buffer that has since grown.
@@ -93,7 +101,7 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   AppendField(out, "sub", 0);
   AppendField(out, "psub", 0);
   AppendField(out, "ssub", 0);
-  AppendField(out, "multi", -1);
+  AppendField(out, "multi", c.multi ? static_cast<int64_t>(c.multi->commands.size()) : -1);
   AppendField(out, "qbuf", static_cast<int64_t>(qbuf));
   AppendField(out, "qbuf-free", static_cast<int64_t>(qbuf_cap - qbuf));
   AppendField(out, "argv-mem", static_cast<int64_t>(argv));

@@ -144,6 +144,7 @@ void CmdReset(CommandContext& ctx, ArgReader& args) {
     c.is_monitor = false;
     std::erase(sctx.server().monitors(), c.id());
   }
+  sctx.server().DiscardTransaction(c);
   c.authenticated = ctx.config().requirepass.empty();
   ctx.reply().SimpleString("RESET");
 }

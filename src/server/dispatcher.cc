@@ -50,9 +50,20 @@ void Server::CountError(std::string_view error) {
 }
 
 void Server::Reject(Client& c, const CommandSpec* spec, std::string_view error) {
+  if (spec) spec->rejected_calls++;
+  if (spec && spec->name == "exec") {
+    // A rejected EXEC ends any transaction and says why (Redis's execCommandAbort).
+    DiscardTransaction(c);
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
+    std::string abort = std::string(errors::kExecAbortBecause) + std::string(error);
+    c.reply().Error(abort);
+    CountError(abort);
+    return;
+  }
   c.reply().Error(error);
   CountError(error);
-  if (spec) spec->rejected_calls++;
+  // A command rejected while queueing makes the whole transaction fail (flagTransaction).
+  if (c.multi) c.multi->aborted = true;
 }
 
 bool Server::Execute(Client& c, std::span<const std::string_view> args) {
@@ -68,8 +79,20 @@ bool Server::Execute(Client& c, std::span<const std::string_view> args) {
     c.reply_mode = Client::ReplyMode::kOn;
     c.skip_next_reply = true;
   }
+  // Keys this command made ready serve the clients blocked on them (handleClientsBlockedOnKeys
+  // after every top-level command).
+  if (blocking_.HasReady()) ServeReadyKeys();
   return true;
 }
+
+namespace {
+// Commands that act on the transaction itself run at once inside MULTI instead of queueing.
+bool RunsInsideMulti(const CommandSpec& spec) {
+  const std::string& n = spec.name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
+}
+}  // namespace
 
 bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   keyspace_.SetNow(clock_->NowMs());
@@ -127,53 +150,89 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kReplicaKeyspace);
     return true;
   }
+  if (c.multi && HasFlag(spec->flags, CmdFlag::kNoMulti)) {
+    Reject(c, spec, errors::kNotAllowedInMulti);
+    return true;
+  }
   if (IsPausedFor(c, *spec)) return false;
 
-  ServerContext ctx(*this, c, *spec, args[0]);
+  if (c.multi && !RunsInsideMulti(*spec)) {
+    QueuedCommand q{spec, std::vector<std::string>(args.begin(), args.end())};
+    if (HasFlag(spec->flags, CmdFlag::kWrite) || HasFlag(spec->flags, CmdFlag::kMayReplicate)) {
+      c.multi->has_write = true;
+    }
+    c.multi->commands.push_back(std::move(q));
+    c.reply().SimpleString("QUEUED");
+    return true;
+  }
+  Call(c, *spec, args);
+  return true;
+}
+
+void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::string_view> args) {
+  ServerContext ctx(*this, c, spec, args[0], args);
   ArgReader reader(args.subspan(1));
   uint64_t errors_before = c.reply().error_count();
+  Client* outer = current_client_;  // EXEC calls back in here
   current_client_ = &c;
   int64_t start = MonotonicUs();
   try {
-    spec->handler(ctx, reader);
+    spec.handler(ctx, reader);
   } catch (const std::exception& e) {
     // Last resort: a bug must not take the server down or lose the connection.
-    Log(LogLevel::kWarning, "Internal error in command '{}': {}", spec->name, e.what());
+    Log(LogLevel::kWarning, "Internal error in command '{}': {}", spec.name, e.what());
     c.reply().Error("ERR internal error");
   }
   int64_t duration = MonotonicUs() - start;
-  current_client_ = nullptr;
+  current_client_ = outer;
+  stats_.dirty += ctx.dirty();
+  if (c.blocked) {
+    // It waits for a key: accounted for when it is served or times out.
+    c.blocked->run_us += duration;
+    FeedMonitorsIfWanted(c, spec, args);
+    return;
+  }
+  RecordCall(c, spec, args, duration, c.reply().error_count() != errors_before);
+  FeedMonitorsIfWanted(c, spec, args);
+}
 
-  spec->calls++;
-  spec->usec += static_cast<uint64_t>(duration);
+void Server::RecordCall(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
+                        int64_t duration, bool failed) {
+  spec.calls++;
+  spec.usec += static_cast<uint64_t>(duration);
   if (config_->latency_tracking) {  // INFO latencystats, in ns like Redis
-    if (!spec->latency_histogram) spec->latency_histogram = std::make_shared<LatencyHistogram>();
-    spec->latency_histogram->Record(duration * 1000);
+    if (!spec.latency_histogram) spec.latency_histogram = std::make_shared<LatencyHistogram>();
+    spec.latency_histogram->Record(duration * 1000);
   }
   stats_.total_commands_processed++;
-  stats_.dirty += ctx.dirty();
   c.commands_processed++;
-  if (c.reply().error_count() != errors_before) {
-    spec->failed_calls++;
+  if (failed) {
+    spec.failed_calls++;
     CountError(c.reply().last_error());
   }
-  bool to_slowlog = !HasFlag(spec->flags, CmdFlag::kSkipSlowlog) &&
+  bool to_slowlog = !HasFlag(spec.flags, CmdFlag::kSkipSlowlog) &&
                     config_->slowlog_log_slower_than >= 0 &&
                     duration >= config_->slowlog_log_slower_than;
-  bool to_monitors = !monitors_.empty() && !HasFlag(spec->flags, CmdFlag::kSkipMonitor) &&
-                     !HasFlag(spec->flags, CmdFlag::kAdmin);
-  if (to_slowlog || to_monitors) {
+  if (to_slowlog) {
     std::vector<std::string_view> redacted;  // only AUTH and HELLO allocate
     std::span<const std::string_view> shown = args;
-    if (RedactArgs(*spec, args, &redacted)) shown = redacted;
-    if (to_slowlog) {
-      slowlog_.MaybeAdd(config_->slowlog_log_slower_than,
-                        static_cast<size_t>(config_->slowlog_max_len), duration,
-                        keyspace_.ctx().now_ms / 1000, shown, c.PeerId(), c.name);
-    }
-    if (to_monitors) FeedMonitors(c, shown);
+    if (RedactArgs(spec, args, &redacted)) shown = redacted;
+    slowlog_.MaybeAdd(config_->slowlog_log_slower_than,
+                      static_cast<size_t>(config_->slowlog_max_len), duration,
+                      keyspace_.ctx().now_ms / 1000, shown, c.PeerId(), c.name);
   }
-  return true;
+}
+
+void Server::FeedMonitorsIfWanted(const Client& c, const CommandSpec& spec,
+                                  std::span<const std::string_view> args) {
+  if (monitors_.empty() || HasFlag(spec.flags, CmdFlag::kSkipMonitor) ||
+      HasFlag(spec.flags, CmdFlag::kAdmin)) {
+    return;
+  }
+  std::vector<std::string_view> redacted;
+  std::span<const std::string_view> shown = args;
+  if (RedactArgs(spec, args, &redacted)) shown = redacted;
+  FeedMonitors(c, shown);
 }
 
 void Server::FeedMonitors(const Client& from, std::span<const std::string_view> args) {

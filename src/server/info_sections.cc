@@ -181,18 +181,20 @@ void AppendServerSection(Server& s, std::string& out) {
 void AppendClientsSection(Server& s, std::string& out) {
   const FeatureStats& f = s.stats().features;
   size_t max_in = 0, max_out = 0;
+  size_t paused = 0;  // clients held by CLIENT PAUSE count as blocked, as in Redis
   for (const auto& [id, c] : s.clients()) {
     max_in = std::max(max_in, c->query().capacity());
     max_out = std::max(max_out, c->out().capacity());
+    if (c->paused) paused++;
   }
   Add(out, "connected_clients:{}\r\n", s.clients().size());
   out += "cluster_connections:0\r\n";
   Add(out, "maxclients:{}\r\n", s.config().maxclients);
   Add(out, "client_recent_max_input_buffer:{}\r\n", max_in);
   Add(out, "client_recent_max_output_buffer:{}\r\n", max_out);
-  Add(out, "blocked_clients:{}\r\n", f.blocked_clients);
+  Add(out, "blocked_clients:{}\r\n", s.blocking().blocked_clients() + paused);
   Add(out, "tracking_clients:{}\r\n", f.tracking_clients);
-  Add(out, "clients_in_timeout_table:{}\r\n", f.clients_in_timeout_table);
+  Add(out, "clients_in_timeout_table:{}\r\n", s.blocking().timeouts());
 }
 
 void AppendMemorySection(Server& s, std::string& out) {

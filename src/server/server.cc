@@ -61,6 +61,21 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);
   if (config_->lazyfree_lazy_expire) keyspace_.ctx().expire_freer = &keyspace_.lazy_freer();
+  KeyspaceContext& kctx = keyspace_.ctx();
+  kctx.on_key_ready = [this](int db, std::string_view key) { blocking_.MarkReady(db, key); };
+  kctx.on_dbs_swapped = [this](int a, int b) {
+    // Redis's scanDatabaseForReadyKeys: a waited-on key that now exists may serve.
+    for (int db : {a, b}) {
+      for (const std::string& key : blocking_.KeysWaitedIn(db)) {
+        if (Entry* e = keyspace_.db(db).Peek(key)) keyspace_.db(db).SignalIfAwaited(e);
+      }
+    }
+  };
+  auto previous_on_expired = kctx.on_expired;
+  kctx.on_expired = [this, previous_on_expired](int db, std::string_view key) {
+    if (previous_on_expired) previous_on_expired(db, key);
+    SignalModifiedKey(db, key);
+  };
 }
 
 Server::~Server() {
@@ -220,7 +235,7 @@ void Server::ProcessInput(Client& c) {
   limits.proto_max_bulk_len = config_->proto_max_bulk_len;
   c.read_hint = 0;
   while (q.size() > 0 && !c.close_after_reply && !c.closing) {
-    if (c.paused) break;
+    if (c.paused || c.blocked) break;
     limits.auth_required = !c.authenticated && !config_->requirepass.empty();
     RequestParser::Outcome out = c.parser().Parse(q.Readable(), limits);
     if (out.state == RequestParser::State::kIncomplete) {
@@ -309,6 +324,11 @@ void Server::FreeClient(uint64_t id) {
   loop_.RemoveFd(c.fd());
   close(c.fd());
   if (c.is_monitor) std::erase(monitors_, id);
+  if (c.blocked) {
+    blocking_.Remove(id, c.blocked->db, c.blocked->keys, c.blocked->deadline_ms);
+    keyspace_.ctx().blocked_waiters = blocking_.registrations();
+  }
+  if (!c.watched.empty()) watches_.UnwatchAll(c);
   clients_.erase(it);
 }
 
@@ -336,6 +356,20 @@ void Server::BeforeSleep() {
   }
   // An eviction round that ran out of time continues here, between commands.
   if (eviction_running_) PerformEvictions();
+  HandleBlockedTimeouts();
+  if (blocking_.HasReady()) ServeReadyKeys();
+  // Clients whose block ended: run the commands they sent meanwhile.
+  while (!unblocked_.empty()) {
+    std::vector<uint64_t> resume;
+    resume.swap(unblocked_);
+    for (uint64_t id : resume) {
+      Client* c = FindClient(id);
+      if (c && !c->blocked && !c->paused) ProcessInput(*c);
+    }
+  }
+  if (std::optional<int64_t> deadline = blocking_.NextDeadline()) {
+    loop_.RequestWakeWithinMs(std::max<int64_t>(0, *deadline - clock_->NowMs()));
+  }
   // Swap out: writing may queue nothing new, but be safe against re-entrancy.
   std::vector<uint64_t> pending;
   pending.swap(pending_writes_);

@@ -20,10 +20,12 @@
 #include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/memory_stats.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
+#include "server/watch_registry.h"
 
 namespace duet {
 
@@ -99,6 +101,31 @@ class Server {
   void SetUsedMemorySourceForTest(std::function<uint64_t()> fn) {
     used_memory_source_ = std::move(fn);
   }
+  // ---- MULTI/EXEC/WATCH (server/transaction.cc) ----
+  WatchRegistry& watches() { return watches_; }
+  // A key changed: WATCHers' transactions fail (Redis's signalModifiedKey).
+  void SignalModifiedKey(int db, std::string_view key);
+  // FLUSHDB/FLUSHALL/SWAPDB are about to replace `db` (see CommandContext::DatabaseReplaced).
+  void SignalDatabaseReplaced(int db, int replaced_with);
+  // WATCH's view of a key: present in the table, logically expired.
+  WatchRegistry::KeyState ProbeKey(int db, std::string_view key);
+  // EXEC: runs the queued commands (or fails as Redis does) and ends the transaction.
+  void ExecTransaction(Client& client);
+  // DISCARD/RESET/EXEC's end: forgets the queued commands and every WATCHed key.
+  void DiscardTransaction(Client& client);
+
+  // ---- blocking commands (server/server_blocking.cc) ----
+  // CommandContext::Block for `client` running `spec` with `args`; false inside EXEC.
+  bool BlockClient(Client& client, const CommandSpec& spec, std::span<const std::string_view> args,
+                   std::span<const std::string_view> keys, int64_t deadline_ms,
+                   bool null_bulk_on_timeout);
+  // CLIENT UNBLOCK: ends `client`'s wait with its timeout reply, or with the UNBLOCKED error
+  // when `with_error`. Returns false when it is not blocked.
+  bool UnblockClient(Client& client, bool with_error);
+  // Replies to and unblocks every client whose deadline has passed (called before sleeping
+  // and from the cron; public for tests with a manual clock).
+  void HandleBlockedTimeouts();
+  const BlockingRegistry& blocking() const { return blocking_; }
 
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
@@ -110,6 +137,21 @@ class Server {
   void ProcessInput(Client& client);
   // Execute without CLIENT REPLY's muting; false when paused.
   bool Dispatch(Client& client, std::span<const std::string_view> args);
+  // Runs the handler and accounts for it (stats, SLOWLOG, MONITOR); a command that blocks is
+  // accounted when it unblocks. Used by Dispatch and EXEC.
+  void Call(Client& client, const CommandSpec& spec, std::span<const std::string_view> args);
+  // MONITOR's feed for one command, unless its flags hide it (admin, skip-monitor).
+  void FeedMonitorsIfWanted(const Client& client, const CommandSpec& spec,
+                            std::span<const std::string_view> args);
+  // The accounting part of Call.
+  void RecordCall(Client& client, const CommandSpec& spec, std::span<const std::string_view> args,
+                  int64_t duration_us, bool failed);
+  // Re-runs the blocked commands waiting on keys that became ready, until none is left.
+  void ServeReadyKeys();
+  // Re-runs `client`'s blocked command for the ready `key`.
+  void RerunBlocked(Client& client, const std::string& key);
+  // Ends a block: forgets the registration, accounts for the command, resumes input.
+  void FinishBlocked(Client& client);
   bool WriteToClient(Client& client);
   void FreeClient(uint64_t id);
   void BeforeSleep();
@@ -138,6 +180,9 @@ class Server {
   std::vector<uint64_t> more_input_;  // clients whose last read filled the buffer
   std::vector<uint64_t> monitors_;
   std::vector<uint64_t> unpaused_;  // clients to resume in BeforeSleep after a pause ended
+  std::vector<uint64_t> unblocked_;  // clients whose block ended: process their held input
+  WatchRegistry watches_;
+  BlockingRegistry blocking_;
   uint64_t next_client_id_ = 1;
   int64_t start_time_ms_ = 0;
   uint64_t cron_loops_ = 0;

@@ -13,6 +13,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterMonitorCommands(table);
   RegisterTimeCommands(table);
   RegisterMemoryCommands(table);
+  RegisterTransactionCommands(table);
 }
 
 }  // namespace duet

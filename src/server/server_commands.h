@@ -21,6 +21,7 @@ void RegisterSlowlogCommands(CommandTable& table);        // SLOWLOG *
 void RegisterMonitorCommands(CommandTable& table);        // MONITOR
 void RegisterTimeCommands(CommandTable& table);           // TIME
 void RegisterMemoryCommands(CommandTable& table);         // MEMORY * (memory_cmds.cc)
+void RegisterTransactionCommands(CommandTable& table);    // MULTI EXEC DISCARD WATCH UNWATCH
 
 }  // namespace duet
 

@@ -10,11 +10,30 @@ namespace duet {
 
 class ServerContext : public CommandContext {
  public:
-  ServerContext(Server& server, Client& client, const CommandSpec& spec, std::string_view name)
+  ServerContext(Server& server, Client& client, const CommandSpec& spec, std::string_view name,
+                std::span<const std::string_view> args = {})
       : CommandContext(server.keyspace(), client.reply(), server.config(), spec, name,
                        client.db_index_ptr()),
         server_(server),
-        client_(client) {}
+        client_(client),
+        args_(args) {}
+
+  void KeyModified(std::string_view key) override {
+    CommandContext::KeyModified(key);
+    server_.SignalModifiedKey(client_.db_index, key);
+  }
+  void KeyModifiedInDb(int db, std::string_view key) override {
+    server_.SignalModifiedKey(db, key);
+  }
+  void DatabaseReplaced(int db, int replaced_with) override {
+    server_.SignalDatabaseReplaced(db, replaced_with);
+  }
+  bool Block(std::span<const std::string_view> keys, int64_t deadline_ms,
+             TimeoutReply on_timeout) override {
+    return server_.BlockClient(client_, spec(), args_, keys, deadline_ms,
+                               on_timeout == TimeoutReply::kNullBulk);
+  }
+  const std::string* ReadyKey() const override { return client_.serving_key; }
 
   Server& server() { return server_; }
   Client& client() { return client_; }
@@ -26,6 +45,7 @@ class ServerContext : public CommandContext {
  private:
   Server& server_;
   Client& client_;
+  std::span<const std::string_view> args_;  // the command being run, name first
 };
 
 }  // namespace duet

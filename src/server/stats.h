@@ -69,8 +69,6 @@ struct ScriptingStats {
 
 // Gauges of features owned elsewhere (blocking commands, pub/sub, tracking, eviction).
 struct FeatureStats {
-  uint64_t blocked_clients = 0;           // blocking commands
-  uint64_t clients_in_timeout_table = 0;  // blocking commands with a timeout
   uint64_t tracking_clients = 0;          // CLIENT TRACKING
   uint64_t tracking_total_keys = 0;
   uint64_t tracking_total_items = 0;

@@ -1,0 +1,116 @@
+// Blocking commands on the Server: parking a client (CommandContext::Block), serving it when
+// a key it waits on becomes ready, timeouts, CLIENT UNBLOCK and disconnects.
+//
+// Serving re-runs the blocked command with the ready key set (ServerContext::ReadyKey): the
+// command either serves from that key and replies, or finds nothing (the key went away or
+// has another type) and calls Block again, which leaves the client waiting where it was.
+// Clients waiting on one key are served first-come first-served; keys are served in the
+// order they became ready, and a command served this way may make further keys ready
+// (BLMOVE pushes), which are served in the same pass.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "server/server.h"
+#include "server/server_context.h"
+
+namespace duet {
+
+namespace {
+int64_t NowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+}
+}  // namespace
+
+bool Server::BlockClient(Client& c, const CommandSpec& spec,
+                         std::span<const std::string_view> args,
+                         std::span<const std::string_view> keys, int64_t deadline_ms,
+                         bool null_bulk_on_timeout) {
+  if (c.in_exec) return false;  // inside EXEC a blocking command answers as on timeout
+  if (c.blocked) {              // a re-run that found nothing: keep waiting
+    c.blocked->still_waiting = true;
+    return true;
+  }
+  auto st = std::make_unique<BlockedState>();
+  st->spec = &spec;
+  st->args.assign(args.begin(), args.end());
+  for (std::string_view k : keys) {
+    if (std::find(st->keys.begin(), st->keys.end(), k) == st->keys.end()) st->keys.emplace_back(k);
+  }
+  st->db = c.db_index;
+  st->deadline_ms = deadline_ms;
+  st->null_bulk_on_timeout = null_bulk_on_timeout;
+  blocking_.Add(c.id(), st->db, st->keys, deadline_ms);
+  keyspace_.ctx().blocked_waiters = blocking_.registrations();
+  c.blocked = std::move(st);
+  return true;
+}
+
+void Server::FinishBlocked(Client& c) {
+  std::unique_ptr<BlockedState> st = std::move(c.blocked);
+  blocking_.Remove(c.id(), st->db, st->keys, st->deadline_ms);
+  keyspace_.ctx().blocked_waiters = blocking_.registrations();
+  std::vector<std::string_view> args(st->args.begin(), st->args.end());
+  RecordCall(c, *st->spec, args, st->run_us, /*failed=*/false);
+  QueueWrite(c);
+  // Commands that arrived while it waited run now (before the loop sleeps).
+  unblocked_.push_back(c.id());
+  loop_.RequestWakeWithinMs(0);
+}
+
+void Server::RerunBlocked(Client& c, const std::string& key) {
+  BlockedState& st = *c.blocked;
+  st.still_waiting = false;
+  std::vector<std::string_view> args(st.args.begin(), st.args.end());
+  ServerContext ctx(*this, c, *st.spec, args[0], args);
+  ArgReader reader(std::span<const std::string_view>(args).subspan(1));
+  int saved_db = c.db_index;
+  c.db_index = st.db;
+  c.serving_key = &key;
+  Client* outer = current_client_;
+  current_client_ = &c;
+  int64_t start = NowUs();
+  st.spec->handler(ctx, reader);
+  st.run_us += NowUs() - start;
+  current_client_ = outer;
+  c.serving_key = nullptr;
+  c.db_index = saved_db;
+  stats_.dirty += ctx.dirty();
+  if (!st.still_waiting) FinishBlocked(c);
+}
+
+void Server::ServeReadyKeys() {
+  while (blocking_.HasReady()) {
+    for (const DbKey& k : blocking_.TakeReady()) {
+      for (uint64_t id : blocking_.Waiters(k.db, k.key)) {
+        Client* c = FindClient(id);
+        if (c && c->blocked) RerunBlocked(*c, k.key);
+      }
+    }
+  }
+}
+
+bool Server::UnblockClient(Client& c, bool with_error) {
+  if (!c.blocked) return false;
+  if (with_error) {
+    c.reply().Error(errors::kUnblocked);
+  } else if (c.blocked->null_bulk_on_timeout) {
+    c.reply().Null();
+  } else {
+    c.reply().NullArray();
+  }
+  FinishBlocked(c);
+  return true;
+}
+
+void Server::HandleBlockedTimeouts() {
+  if (blocking_.timeouts() == 0) return;
+  for (uint64_t id : blocking_.DueClients(clock_->NowMs())) {
+    if (Client* c = FindClient(id)) UnblockClient(*c, /*with_error=*/false);
+  }
+}
+
+}  // namespace duet

@@ -1,0 +1,66 @@
+// MULTI/EXEC/WATCH on the Server: EXEC's run, DISCARD, and the signals that make WATCHed
+// transactions fail (Redis 7.0's multi.c).
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "server/server.h"
+
+namespace duet {
+
+WatchRegistry::KeyState Server::ProbeKey(int db, std::string_view key) {
+  // A raw table lookup: WATCH must see an expired key without deleting it.
+  KeyTable::SlotRef slot = keyspace_.db(db).table().Find(key);
+  if (!slot) return {};
+  const auto* e = static_cast<const Entry*>(slot.get());
+  bool expired = e->has_expire() && e->expire_ms() <= keyspace_.ctx().now_ms;
+  return {.present = true, .expired = expired};
+}
+
+void Server::SignalModifiedKey(int db, std::string_view key) {
+  if (watches_.empty()) return;
+  watches_.Touch(db, key, [this](int d, std::string_view k) { return ProbeKey(d, k); });
+}
+
+void Server::SignalDatabaseReplaced(int db, int replaced_with) {
+  if (watches_.empty()) return;
+  watches_.TouchDb(db, replaced_with, [this](int d, std::string_view k) { return ProbeKey(d, k); });
+}
+
+void Server::DiscardTransaction(Client& c) {
+  c.multi.reset();
+  c.watch_dirty = false;
+  watches_.UnwatchAll(c);
+}
+
+void Server::ExecTransaction(Client& c) {
+  if (!c.watch_dirty &&
+      WatchRegistry::AnyWatchedKeyExpired(
+          c, [this](int d, std::string_view k) { return ProbeKey(d, k); })) {
+    c.watch_dirty = true;
+  }
+  if (c.multi->aborted || c.watch_dirty) {
+    if (c.multi->aborted) {
+      c.reply().Error(errors::kExecAbort);
+    } else {
+      c.reply().NullArray();
+    }
+    DiscardTransaction(c);
+    return;
+  }
+  watches_.UnwatchAll(c);  // nothing can fail the transaction any more
+  std::vector<QueuedCommand> queued = std::move(c.multi->commands);
+  c.multi.reset();
+  c.reply().ArrayHeader(queued.size());
+  c.in_exec = true;
+  std::vector<std::string_view> args;
+  for (const QueuedCommand& q : queued) {
+    args.assign(q.args.begin(), q.args.end());
+    keyspace_.SetNow(clock_->NowMs());
+    Call(c, *q.spec, args);
+  }
+  c.in_exec = false;
+  DiscardTransaction(c);
+}
+
+}  // namespace duet
