@@ -157,11 +157,14 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   if (IsPausedFor(c, *spec)) return false;
 
   if (c.multi && !RunsInsideMulti(*spec)) {
-    QueuedCommand q{spec, std::vector<std::string>(args.begin(), args.end())};
-    if (HasFlag(spec->flags, CmdFlag::kWrite) || HasFlag(spec->flags, CmdFlag::kMayReplicate)) {
-      c.multi->has_write = true;
+    // A transaction that can only fail keeps nothing (Redis's queueMultiCommand), which
+    // CLIENT LIST's multi= shows.
+    if (!c.multi->aborted && !c.watch_dirty) {
+      if (HasFlag(spec->flags, CmdFlag::kWrite) || HasFlag(spec->flags, CmdFlag::kMayReplicate)) {
+        c.multi->has_write = true;
+      }
+      c.multi->commands.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
     }
-    c.multi->commands.push_back(std::move(q));
     c.reply().SimpleString("QUEUED");
     return true;
   }

@@ -466,6 +466,8 @@ bool Server::IsPausedFor(const Client& client, const CommandSpec& spec) const {
   // MONITOR clients count as replicas, which Redis never pauses.
   if (!pause_until_ms_ || client.is_monitor) return false;
   if (!pause_write_only_) return true;
+  // EXEC writes when a queued command does.
+  if (client.multi && client.multi->has_write && spec.name == "exec") return true;
   return HasFlag(spec.flags, CmdFlag::kWrite) || HasFlag(spec.flags, CmdFlag::kMayReplicate);
 }
 
