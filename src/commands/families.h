@@ -22,5 +22,6 @@ void RegisterSetCommands(CommandTable& table);
 void RegisterSetAlgebraCommands(CommandTable& table);
 void RegisterHllCommands(CommandTable& table);       // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
 void RegisterSortCommands(CommandTable& table);  // SORT SORT_RO
+void RegisterGeoCommands(CommandTable& table);       // GEOADD GEODIST GEOSEARCH GEORADIUS ...
 
 }  // namespace duet

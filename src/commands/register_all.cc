@@ -19,6 +19,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterSetAlgebraCommands(table);
   RegisterHllCommands(table);
   RegisterSortCommands(table);
+  RegisterGeoCommands(table);
 }
 
 }  // namespace duet

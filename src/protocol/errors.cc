@@ -1,5 +1,7 @@
 #include "protocol/errors.h"
 
+#include <cstdio>
+
 #include "common/strutil.h"
 
 namespace duet::errors {
@@ -38,6 +40,22 @@ std::string UnknownCommand(std::string_view cmd, const std::string_view* args, s
 
 std::string UnknownPfdebugSubcommand(std::string_view sub) {
   return Sanitize("ERR Unknown PFDEBUG subcommand '" + std::string(CString(sub)) + "'");
+}
+
+std::string GeoInvalidLonLat(double lon, double lat) {
+  char buf[700];
+  snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", lon, lat);
+  return buf;
+}
+
+std::string GeoNeedFrom(std::string_view cmd) {
+  return Sanitize("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " +
+                  std::string(CString(cmd)));
+}
+
+std::string GeoNeedBy(std::string_view cmd) {
+  return Sanitize("ERR exactly one of BYRADIUS and BYBOX can be specified for " +
+                  std::string(CString(cmd)));
 }
 
 std::string UnknownSubcommand(std::string_view cmd, std::string_view sub) {

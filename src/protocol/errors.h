@@ -118,6 +118,30 @@ inline constexpr std::string_view kHllNotSparse = "ERR HLL encoding is not spars
 // "ERR Unknown PFDEBUG subcommand '<sub>'"
 std::string UnknownPfdebugSubcommand(std::string_view sub);
 
+// Geo (GEOADD GEODIST GEOSEARCH GEORADIUS ...).
+inline constexpr std::string_view kGeoUnit =
+    "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoNeedWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoRadiusNegative = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoNoMember = "ERR could not decode requested zset member";
+inline constexpr std::string_view kGeoCountPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyNeedsCount =
+    "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoStoreWith =
+    "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD "
+    "options";
+inline constexpr std::string_view kGeoSearchStoreWith =
+    "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+// "ERR invalid longitude,latitude pair <lon>,<lat>" (printf %f)
+std::string GeoInvalidLonLat(double lon, double lat);
+// "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for <cmd>"
+std::string GeoNeedFrom(std::string_view cmd);
+// "ERR exactly one of BYRADIUS and BYBOX can be specified for <cmd>"
+std::string GeoNeedBy(std::string_view cmd);
+
 // Generic key commands (EXPIRE, SCAN, COPY, MOVE, SWAPDB, OBJECT).
 inline constexpr std::string_view kExpireNxAndOthers =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
