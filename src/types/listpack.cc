@@ -115,6 +115,11 @@ inline uint64_t DecodeBacklen(const uint8_t* p, const uint8_t* lo) {
 }
 
 inline uint8_t* Skip(uint8_t* p) {
+  // Fast paths for the common small entries, whose backlen is one byte.
+  uint8_t b = p[0];
+  if (b < 0x80) return p + 2;                           // 7-bit uint
+  if ((b & 0xC0) == k6BitStr) return p + 2 + (b & 0x3F);  // short string
+  if ((b & 0xE0) == k13BitInt) return p + 3;             // 13-bit int
   uint64_t n = EncodedSize(p);
   return p + n + BacklenSize(n);
 }
@@ -498,25 +503,31 @@ bool Equals(const uint8_t* p, std::string_view s) {
 }
 
 uint8_t* Find(uint8_t* lp, uint8_t* p, std::string_view s, uint32_t skip) {
-  // Parse `s` once; an integer entry can only equal a canonical integer string.
-  std::optional<int64_t> as_int;
-  bool parsed = false;
+  // `s` is encoded once: a string element equals it exactly when its encoding header and
+  // bytes are the same (Redis writes the shortest length encoding), so each candidate costs
+  // one header compare and, on a header match, one memcmp. An integer element can only equal
+  // a canonical integer string (the same rule as lpFind's).
+  Encoded want;
+  std::optional<int64_t> as_int = ParseInt64(s);
+  if (!as_int) EncodeString(s, &want);
   uint32_t skipcnt = 0;
   while (p && p[0] != kEof) {
     if (skipcnt == 0) {
       uint8_t b = p[0];
       bool is_str = (b & 0xC0) == k6BitStr || (b & 0xF0) == k12BitStr || b == k32BitStr;
       if (is_str) {
-        Value v = Get(p);
-        if (v.sval.size() == s.size() && memcmp(v.sval.data(), s.data(), s.size()) == 0) {
-          return p;
+        if (!as_int) {
+          if (b == want.hdr[0] && memcmp(p, want.hdr, want.hdr_len) == 0 &&
+              memcmp(p + want.hdr_len, s.data(), s.size()) == 0) {
+            return p;
+          }
+        } else {
+          // A listpack from elsewhere may hold an integer as a string: compare bytes.
+          Value v = Get(p);
+          if (v.sval == s) return p;
         }
-      } else {
-        if (!parsed) {
-          as_int = ParseInt64(s);
-          parsed = true;
-        }
-        if (as_int && Get(p).ival == *as_int) return p;
+      } else if (as_int && Get(p).ival == *as_int) {
+        return p;
       }
       skipcnt = skip;
     } else {

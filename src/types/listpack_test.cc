@@ -398,6 +398,21 @@ TEST(ListpackTest, FindWithSkip) {
   EXPECT_EQ(Find(l.p, nullptr, "a", 0), nullptr);
 }
 
+TEST(ListpackTest, FindIntegerTextStoredAsString) {
+  // A listpack written elsewhere may keep "12" as a string entry; it still matches "12".
+  std::string raw = FromHex("0d0000000200" "823132" "03" "0c01" "ff");
+  std::vector<uint8_t> buf(raw.begin(), raw.end());
+  ASSERT_TRUE(Validate(buf.data(), buf.size(), true));
+  uint8_t* l = buf.data();
+  EXPECT_EQ(Find(l, First(l), "12", 0), First(l));
+  EXPECT_EQ(Find(l, First(l), "12", 1), First(l));
+  EXPECT_EQ(Find(l, First(l), "12a", 0), nullptr);
+  EXPECT_EQ(Find(l, First(l), "0", 0), nullptr);
+  EXPECT_TRUE(Equals(First(l), "12"));
+  EXPECT_EQ(Get(Last(l)).ival, 12);
+  EXPECT_EQ(Find(l, Next(l, First(l)), "12", 0), Last(l));
+}
+
 TEST(ListpackTest, EqualsOnIntegerAndStringElements) {
   Lp l;
   l.p = Append(l.p, "123");
