@@ -12,7 +12,7 @@ namespace duet {
 
 namespace {
 
-using hashes::HashValue;
+using hashes::HashWriter;
 
 hashes::Limits LimitsOf(const CommandContext& ctx) {
   return {.max_listpack_entries = static_cast<size_t>(ctx.config().hash_max_listpack_entries),
@@ -25,15 +25,18 @@ void SetPairs(CommandContext& ctx, ArgReader& args, bool hmset) {
     return ctx.reply().Error(errors::WrongArity(hmset ? "hmset" : "hset"));
   }
   std::string_view key = args[0];
-  Result<HashValue*> h = hashes::FindOrCreate(ctx.db(), key);
-  if (!h.ok()) return ctx.reply().Error(h.status());
+  HashWriter h;
+  if (OpStatus st = h.Open(ctx.db(), key, /*create=*/true); st != OpStatus::kOk) {
+    return ctx.reply().Error(st);
+  }
   hashes::Limits limits = LimitsOf(ctx);
   std::span<const std::string_view> pairs = args.All().subspan(1);
-  (*h)->TryConversion(pairs, limits);
+  h.TryConversion(pairs, limits);
   int64_t created = 0;
   for (size_t i = 0; i < pairs.size(); i += 2) {
-    created += (*h)->Set(pairs[i], pairs[i + 1], limits) ? 1 : 0;
+    created += h.Set(pairs[i], pairs[i + 1], limits) ? 1 : 0;
   }
+  h.Commit();
   ctx.KeyModified(key);
   ctx.AddDirty(pairs.size() / 2 - 1);
   if (hmset) return ctx.reply().Ok();
@@ -45,31 +48,33 @@ void CmdHmset(CommandContext& ctx, ArgReader& args) { SetPairs(ctx, args, true);
 
 void CmdHsetnx(CommandContext& ctx, ArgReader& args) {
   std::string_view key = args[0];
-  Result<HashValue*> h = hashes::FindOrCreate(ctx.db(), key);
-  if (!h.ok()) return ctx.reply().Error(h.status());
-  if ((*h)->Exists(args[1])) return ctx.reply().Integer(0);
+  HashWriter h;
+  if (OpStatus st = h.Open(ctx.db(), key, /*create=*/true); st != OpStatus::kOk) {
+    return ctx.reply().Error(st);
+  }
+  if (h.Exists(args[1])) return ctx.reply().Integer(0);
   hashes::Limits limits = LimitsOf(ctx);
-  (*h)->TryConversion(args.All().subspan(1, 2), limits);
-  (*h)->Set(args[1], args[2], limits);
+  h.TryConversion(args.All().subspan(1, 2), limits);
+  h.Set(args[1], args[2], limits);
+  h.Commit();
   ctx.KeyModified(key);
   ctx.reply().Integer(1);
 }
 
 void CmdHdel(CommandContext& ctx, ArgReader& args) {
   std::string_view key = args[0];
-  Result<HashValue*> h = hashes::FindForWrite(ctx.db(), key);
-  if (!h.ok()) return ctx.reply().Error(h.status());
-  if (*h == nullptr) return ctx.reply().Integer(0);
+  HashWriter h;
+  OpStatus st = h.Open(ctx.db(), key, /*create=*/false);
+  if (st == OpStatus::kKeyNotFound) return ctx.reply().Integer(0);
+  if (st != OpStatus::kOk) return ctx.reply().Error(st);
   int64_t deleted = 0;
   for (size_t i = 1; i < args.size(); i++) {
-    if (!(*h)->Delete(args[i])) continue;
+    if (!h.Delete(args[i])) continue;
     deleted++;
-    if ((*h)->Length() == 0) {
-      ctx.db().Delete(key);
-      break;
-    }
+    if (h.Length() == 0) break;
   }
   if (deleted > 0) {
+    h.Commit();
     ctx.KeyModified(key);
     ctx.AddDirty(deleted - 1);
   }
@@ -79,13 +84,16 @@ void CmdHdel(CommandContext& ctx, ArgReader& args) {
 void CmdHincrby(CommandContext& ctx, ArgReader& args) {
   std::optional<int64_t> delta = ParseInt64(args[2]);
   if (!delta) return ctx.reply().Error(errors::kNotInteger);
-  Result<HashValue*> h = hashes::FindOrCreate(ctx.db(), args[0]);
-  if (!h.ok()) return ctx.reply().Error(h.status());
-  Result<int64_t> v = hashes::IncrBy(**h, args[1], *delta, LimitsOf(ctx));
+  HashWriter h;
+  if (OpStatus st = h.Open(ctx.db(), args[0], /*create=*/true); st != OpStatus::kOk) {
+    return ctx.reply().Error(st);
+  }
+  Result<int64_t> v = hashes::IncrBy(h, args[1], *delta, LimitsOf(ctx));
   if (!v.ok()) {
     return ctx.reply().Error(v.status() == OpStatus::kNotInteger ? errors::kHashValueNotInteger
                                                                  : errors::kOverflow);
   }
+  h.Commit();
   ctx.KeyModified(args[0]);
   ctx.reply().Integer(*v);
 }
@@ -94,12 +102,15 @@ void CmdHincrbyfloat(CommandContext& ctx, ArgReader& args) {
   std::optional<long double> incr = ParseLongDouble(args[2]);
   if (!incr) return ctx.reply().Error(errors::kNotFloat);
   if (std::isnan(*incr) || std::isinf(*incr)) return ctx.reply().Error(errors::kValueNanOrInf);
-  Result<HashValue*> h = hashes::FindOrCreate(ctx.db(), args[0]);
-  if (!h.ok()) return ctx.reply().Error(h.status());
+  HashWriter h;
+  if (OpStatus st = h.Open(ctx.db(), args[0], /*create=*/true); st != OpStatus::kOk) {
+    return ctx.reply().Error(st);
+  }
   std::string text;
-  OpStatus st = hashes::IncrByFloat(**h, args[1], *incr, LimitsOf(ctx), &text);
+  OpStatus st = hashes::IncrByFloat(h, args[1], *incr, LimitsOf(ctx), &text);
   if (st == OpStatus::kNotFloat) return ctx.reply().Error(errors::kHashValueNotFloat);
   if (st != OpStatus::kOk) return ctx.reply().Error(st);
+  h.Commit();
   ctx.KeyModified(args[0]);
   ctx.reply().Bulk(text);
 }

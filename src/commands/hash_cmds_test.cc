@@ -16,11 +16,7 @@ class HashCmdsTest : public ::testing::Test {
  protected:
   Db& db() { return t_.server().keyspace().db(0); }
   std::string Run(std::initializer_list<std::string_view> args) { return t_.Run(args); }
-  hashes::HashValue* Hash(std::string_view key) {
-    Entry* e = db().Peek(key);
-    return e && e->type() == ValueType::kHash ? static_cast<hashes::HashValue*>(e->object())
-                                              : nullptr;
-  }
+  Entry* Peek(std::string_view key) { return db().Peek(key); }
   // Parses a flat array of bulk strings (HSCAN's inner array, HKEYS...) into its items.
   static std::vector<std::string> Bulks(const std::string& reply, size_t* pos) {
     std::vector<std::string> out;
@@ -71,9 +67,10 @@ TEST_F(HashCmdsTest, EncodingConversionsFollowConfig) {
   EXPECT_EQ(Run({"CONFIG", "SET", "hash-max-listpack-entries", "3"}), "+OK\r\n");
   Run({"HSET", "h", "a", "1", "b", "2", "c", "3"});
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "h"}), "$8\r\nlistpack\r\n");
+  EXPECT_TRUE(Peek("h")->is_packed());
   Run({"HSET", "h", "d", "4"});
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "h"}), "$9\r\nhashtable\r\n");
-  EXPECT_EQ(Hash("h")->FreeEffort(), 4u);
+  EXPECT_EQ(Peek("h")->object()->FreeEffort(), 4u);
   EXPECT_EQ(Run({"CONFIG", "SET", "hash-max-ziplist-value", "2"}), "+OK\r\n");
   Run({"HSET", "v", "ab", "cd"});
   EXPECT_EQ(Run({"OBJECT", "ENCODING", "v"}), "$8\r\nlistpack\r\n");

@@ -12,7 +12,7 @@ namespace duet::hash_cmds {
 
 namespace {
 
-using hashes::HashValue;
+using hashes::HashView;
 using hashes::NumBuf;
 
 void BulkValue(ReplyBuilder& reply, const lp::Value& v) {
@@ -23,23 +23,23 @@ void BulkValue(ReplyBuilder& reply, const lp::Value& v) {
 }  // namespace
 
 void CmdHget(CommandContext& ctx, ArgReader& args) {
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return ctx.reply().Error(h.status());
   NumBuf num;
   std::optional<std::string_view> v;
-  if (*h != nullptr) v = (*h)->Get(args[1], num);
+  if (h->has_value()) v = (*h)->Get(args[1], num);
   if (!v) return ctx.reply().Null();
   ctx.reply().Bulk(*v);
 }
 
 void CmdHmget(CommandContext& ctx, ArgReader& args) {
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return ctx.reply().Error(h.status());
   ctx.reply().ArrayHeader(args.size() - 1);
   NumBuf num;
   for (size_t i = 1; i < args.size(); i++) {
     std::optional<std::string_view> v;
-    if (*h != nullptr) v = (*h)->Get(args[i], num);
+    if (h->has_value()) v = (*h)->Get(args[i], num);
     if (v) {
       ctx.reply().Bulk(*v);
     } else {
@@ -49,23 +49,23 @@ void CmdHmget(CommandContext& ctx, ArgReader& args) {
 }
 
 void CmdHexists(CommandContext& ctx, ArgReader& args) {
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return ctx.reply().Error(h.status());
-  ctx.reply().Integer(*h != nullptr && (*h)->Exists(args[1]) ? 1 : 0);
+  ctx.reply().Integer(h->has_value() && (*h)->Exists(args[1]) ? 1 : 0);
 }
 
 void CmdHlen(CommandContext& ctx, ArgReader& args) {
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return ctx.reply().Error(h.status());
-  ctx.reply().Integer(*h != nullptr ? static_cast<int64_t>((*h)->Length()) : 0);
+  ctx.reply().Integer(h->has_value() ? static_cast<int64_t>((*h)->Length()) : 0);
 }
 
 void CmdHstrlen(CommandContext& ctx, ArgReader& args) {
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return ctx.reply().Error(h.status());
   NumBuf num;
   std::optional<std::string_view> v;
-  if (*h != nullptr) v = (*h)->Get(args[1], num);
+  if (h->has_value()) v = (*h)->Get(args[1], num);
   ctx.reply().Integer(v ? static_cast<int64_t>(v->size()) : 0);
 }
 
@@ -74,10 +74,10 @@ namespace {
 enum class Part { kKeys, kValues, kBoth };
 
 void GetAll(CommandContext& ctx, ArgReader& args, Part part) {
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return ctx.reply().Error(h.status());
   ReplyBuilder& reply = ctx.reply();
-  size_t n = *h != nullptr ? (*h)->Length() : 0;
+  size_t n = h->has_value() ? (*h)->Length() : 0;
   if (part == Part::kBoth) {
     reply.MapHeader(n);
   } else {
@@ -102,9 +102,9 @@ void CmdHrandfield(CommandContext& ctx, ArgReader& args) {
   ReplyBuilder& reply = ctx.reply();
   hashes::RandomSource rnd = [&ctx] { return ctx.keyspace().NextRandom(); };
   if (args.size() == 1) {
-    Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+    Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
     if (!h.ok()) return reply.Error(h.status());
-    if (*h == nullptr) return reply.Null();
+    if (!h->has_value()) return reply.Null();
     BulkValue(reply, hashes::RandomField(**h, rnd).field);
     return;
   }
@@ -121,9 +121,9 @@ void CmdHrandfield(CommandContext& ctx, ArgReader& args) {
       return reply.Error(errors::kValueOutOfRange);
     }
   }
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return reply.Error(h.status());
-  if (*h == nullptr || *count == 0) return reply.ArrayHeader(0);
+  if (!h->has_value() || *count == 0) return reply.ArrayHeader(0);
   uint64_t picks = *count < 0 ? static_cast<uint64_t>(-*count)
                               : std::min<uint64_t>(*count, (*h)->Length());
   bool nested = with_values && reply.resp3();
@@ -141,9 +141,9 @@ void CmdHscan(CommandContext& ctx, ArgReader& args) {
   ReplyBuilder& reply = ctx.reply();
   std::optional<uint64_t> cursor = ParseScanCursor(args[1]);
   if (!cursor) return reply.Error(errors::kInvalidCursor);
-  Result<HashValue*> h = hashes::FindForRead(ctx.db(), args[0]);
+  Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return reply.Error(h.status());
-  if (*h == nullptr) {
+  if (!h->has_value()) {
     reply.ArrayHeader(2);
     reply.Bulk("0");
     reply.ArrayHeader(0);

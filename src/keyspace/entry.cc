@@ -30,6 +30,7 @@ std::string_view TypeName(ValueType type) {
 }
 
 std::string_view EncodingName(const Entry& e) {
+  if (e.is_packed()) return "listpack";
   if (e.type() != ValueType::kString) return e.object()->EncodingName();
   static constexpr std::string_view kNames[] = {"embstr", "raw", "int"};  // StringEncoding
   return kNames[static_cast<size_t>(e.encoding())];
@@ -92,7 +93,7 @@ CompositeValue* Entry::object() const {
 
 size_t Entry::MemoryUsage() const {
   size_t n = malloc_usable_size(const_cast<uint8_t*>(bytes_));
-  if (type() != ValueType::kString) n += object()->MemoryUsage();
+  if (type() != ValueType::kString && !is_packed()) n += object()->MemoryUsage();
   return n;
 }
 
@@ -147,6 +148,14 @@ Entry* Entry::NewObject(std::string_view key, ValueType type, CompositeValue* va
   return e;
 }
 
+Entry* Entry::NewPacked(std::string_view key, ValueType type, std::string_view bytes,
+                        int64_t expire_ms) {
+  Entry* e = Allocate(key, bytes.size(), bytes.size(), type, expire_ms);
+  e->bytes_[0] |= kPacked;
+  if (!bytes.empty()) memcpy(e->mutable_str(), bytes.data(), bytes.size());
+  return e;
+}
+
 Entry* Entry::WithExpire(Entry* e, int64_t expire_ms) {
   bool want = expire_ms != kNoExpire;
   if (want == e->has_expire()) {
@@ -154,7 +163,9 @@ Entry* Entry::WithExpire(Entry* e, int64_t expire_ms) {
     return e;
   }
   Entry* n;
-  if (e->type() == ValueType::kString) {
+  if (e->is_packed()) {
+    n = NewPacked(e->key(), e->type(), e->packed(), expire_ms);
+  } else if (e->type() == ValueType::kString) {
     n = Allocate(e->key(), e->ValLen(), e->ValLen(), ValueType::kString, expire_ms);
     memcpy(n->mutable_str(), e->str().data(), e->ValLen());
     n->set_encoding(e->encoding());
@@ -166,6 +177,7 @@ Entry* Entry::WithExpire(Entry* e, int64_t expire_ms) {
 }
 
 Entry* Entry::Clone(const Entry* e, std::string_view key, int64_t expire_ms) {
+  if (e->is_packed()) return NewPacked(key, e->type(), e->packed(), expire_ms);
   if (e->type() != ValueType::kString) {
     return NewObject(key, e->type(), e->object()->Clone(), expire_ms);
   }
@@ -178,7 +190,7 @@ Entry* Entry::Clone(const Entry* e, std::string_view key, int64_t expire_ms) {
 
 Entry* Entry::WithKey(Entry* e, std::string_view key) {
   Entry* n;
-  if (e->type() == ValueType::kString) {
+  if (e->type() == ValueType::kString || e->is_packed()) {
     n = Clone(e, key, e->expire_ms());
   } else {
     n = NewObject(key, e->type(), e->object(), e->expire_ms());
@@ -189,7 +201,7 @@ Entry* Entry::WithKey(Entry* e, std::string_view key) {
 
 void Entry::Free(Entry* e) {
   if (!e) return;
-  if (e->type() != ValueType::kString) delete e->object();
+  if (e->type() != ValueType::kString && !e->is_packed()) delete e->object();
   free(e);
 }
 

@@ -1,11 +1,14 @@
 // Entry: one key and its value in a single allocation.
 //
 // Layout (bytes):
-//   [0]      flags: bits 0-2 ValueType, bits 3-4 StringEncoding, bit 5 has-expire, bit 6 wide
+//   [0]      flags: bits 0-2 ValueType, bits 3-4 StringEncoding (strings) or bit 3 packed
+//            (other types), bit 5 has-expire, bit 6 wide
 //   compact: [1] key length (u8), [2..3] value length (u16)            -> 4-byte header
 //   wide:    [1..4] key length (u32), [5..8] value length (u32)         -> 9-byte header
 //   then the expire time (int64 ms, unaligned) if has-expire, then the key bytes, then the
-//   value: the string bytes for strings, a CompositeValue* for other types.
+//   value: the string bytes for strings, a CompositeValue* for other types, or, for a
+//   "packed" non-string value, its packed bytes inline (a small hash's listpack: no
+//   CompositeValue and no second allocation, see types/hash_type.h).
 // A 12-byte key with a 16-byte value is exactly 32 bytes: one jemalloc size-class-32 block
 // with no padding. The LRU clock lives in the hash-table slot, not here.
 //
@@ -53,6 +56,12 @@ class Entry {
                                       int64_t expire_ms);
   static Entry* NewObject(std::string_view key, ValueType type, CompositeValue* value,
                           int64_t expire_ms);
+  // New entry of a non-string `type` whose value is `bytes` stored inline ("packed": a
+  // listpack; OBJECT ENCODING reports "listpack"). The type's code reads and rewrites the
+  // bytes through packed()/mutable_packed()/set_packed_len() and replaces the entry when
+  // they outgrow PackedCapacity().
+  static Entry* NewPacked(std::string_view key, ValueType type, std::string_view bytes,
+                          int64_t expire_ms);
   // Same key and value with a different expire (kNoExpire removes it). Frees `e` if it
   // returns a different pointer.
   static Entry* WithExpire(Entry* e, int64_t expire_ms);
@@ -89,12 +98,23 @@ class Entry {
   // (SET on an existing key without a malloc/free). Precondition: type() == kString and
   // value.size() <= StrCapacity().
   void AssignString(std::string_view value);
+  // Precondition: type() != kString and !is_packed().
   CompositeValue* object() const;
+
+  // Whether a non-string value is stored inline as packed bytes (see NewPacked).
+  bool is_packed() const { return type() != ValueType::kString && (flags() & kPacked); }
+  // The packed bytes. Precondition: is_packed().
+  std::string_view packed() const { return str(); }
+  uint8_t* mutable_packed() { return reinterpret_cast<uint8_t*>(mutable_str()); }
+  // How many packed bytes fit without reallocating, and setting their length within that.
+  size_t PackedCapacity() const { return StrCapacity(); }
+  void set_packed_len(size_t len) { set_str_len(len); }
 
   // Bytes of this allocation (MEMORY USAGE), including any CompositeValue.
   size_t MemoryUsage() const;
 
  private:
+  static constexpr uint8_t kPacked = 1 << 3;  // shares bit 3 with strings' encoding tag
   static constexpr uint8_t kHasExpire = 1 << 5;
   static constexpr uint8_t kWide = 1 << 6;
   Entry() = delete;

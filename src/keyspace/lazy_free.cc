@@ -21,7 +21,8 @@ void LazyFreer::FreeTables(KeyTable&& table, KeyTable&& expires) {
 
 void FreeEntryMaybeLazy(Entry* e, LazyFreer* freer) {
   constexpr size_t kLazyFreeThreshold = 64;  // Redis's LAZYFREE_THRESHOLD
-  if (freer && e->type() != ValueType::kString && e->object()->FreeEffort() > kLazyFreeThreshold) {
+  if (freer && e->type() != ValueType::kString && !e->is_packed() &&
+      e->object()->FreeEffort() > kLazyFreeThreshold) {
     freer->FreeEntry(e);
   } else {
     Entry::Free(e);

@@ -82,12 +82,12 @@ uint8_t* FieldBlock::New(std::string_view field, std::string_view value) {
 
 void FieldBlock::Free(uint8_t* block) { free(block); }
 
-std::string_view FieldBlock::Field(const void* block) {
+std::string_view FieldBlock::SlowField(const void* block) {
   Layout l = Decode(block);
   return {reinterpret_cast<const char*>(l.data), l.field_len};
 }
 
-std::string_view FieldBlock::Value(const void* block) {
+std::string_view FieldBlock::SlowValue(const void* block) {
   Layout l = Decode(block);
   return {reinterpret_cast<const char*>(l.data) + l.field_len, l.value_len};
 }

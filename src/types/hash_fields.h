@@ -25,8 +25,18 @@ struct FieldBlock {
   static uint8_t* New(std::string_view field, std::string_view value);
   static void Free(uint8_t* block);
 
-  static std::string_view Field(const void* block);
-  static std::string_view Value(const void* block);
+  static std::string_view Field(const void* block) {
+    const auto* p = static_cast<const uint8_t*>(block);
+    // Fast path (inline: every table probe that matches a tag calls this): both lengths
+    // below 128, a 2-byte header.
+    if (!((p[0] | p[1]) & 0x80)) return {reinterpret_cast<const char*>(p) + 2, p[0]};
+    return SlowField(block);
+  }
+  static std::string_view Value(const void* block) {
+    const auto* p = static_cast<const uint8_t*>(block);
+    if (!((p[0] | p[1]) & 0x80)) return {reinterpret_cast<const char*>(p) + 2 + p[0], p[1]};
+    return SlowValue(block);
+  }
 
   // Sets the value. Rewrites the block in place when the new layout fits its allocation;
   // otherwise returns a new block (and frees the old one). The caller repoints its slot when
@@ -35,6 +45,10 @@ struct FieldBlock {
 
   // Bytes allocated for the block (malloc_usable_size).
   static size_t AllocSize(const void* block);
+
+ private:
+  static std::string_view SlowField(const void* block);
+  static std::string_view SlowValue(const void* block);
 };
 
 struct FieldTraits {

@@ -3,6 +3,8 @@
 #include <malloc.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #include "common/strutil.h"
 #include "types/typed_lookup.h"
@@ -20,273 +22,214 @@ uint8_t* FindField(uint8_t* lp, std::string_view field) {
   return lp::Find(lp, first, field, 1);
 }
 
+void InsertBlock(FieldTable& t, std::string_view field, std::string_view value) {
+  t.Insert(FieldBlock::New(field, value), FieldTable::Hash(field));
+}
+
 }  // namespace
 
-HashValue::HashValue() : rep_(reinterpret_cast<uintptr_t>(lp::New())) {}
+// ---- HashValue ---------------------------------------------------------------------------
 
-HashValue::~HashValue() { FreeRep(); }
-
-void HashValue::FreeRep() {
-  if (IsListpack()) {
-    lp::Free(listpack());
-    return;
-  }
-  FieldTable* t = table();
-  t->ForEach([](FieldTable::SlotRef s) { FieldBlock::Free(static_cast<uint8_t*>(s.get())); });
-  delete t;
+HashValue::~HashValue() {
+  table_.ForEach([](FieldTable::SlotRef s) { FieldBlock::Free(static_cast<uint8_t*>(s.get())); });
 }
 
 size_t HashValue::MemoryUsage() const {
-  size_t n = sizeof(*this);
-  if (IsListpack()) return n + malloc_usable_size(listpack());
-  FieldTable* t = table();
-  n += sizeof(FieldTable) + t->bytes_used();
-  t->ForEach([&](FieldTable::SlotRef s) { n += FieldBlock::AllocSize(s.get()); });
+  size_t n = sizeof(*this) + table_.bytes_used();
+  table_.ForEach([&](FieldTable::SlotRef s) { n += FieldBlock::AllocSize(s.get()); });
   return n;
 }
 
 CompositeValue* HashValue::Clone() const {
   auto* copy = new HashValue();
-  if (IsListpack()) {
-    lp::Free(copy->listpack());
-    copy->rep_ = reinterpret_cast<uintptr_t>(lp::Dup(listpack()));
-    return copy;
-  }
-  copy->ConvertToTable();
-  FieldTable* dst = copy->table();
-  table()->ForEach([&](FieldTable::SlotRef s) {
-    std::string_view f = FieldBlock::Field(s.get());
-    dst->Insert(FieldBlock::New(f, FieldBlock::Value(s.get())), FieldTable::Hash(f));
+  table_.ForEach([&](FieldTable::SlotRef s) {
+    InsertBlock(copy->table_, FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
   });
   return copy;
 }
 
-std::string_view HashValue::EncodingName() const {
-  return IsListpack() ? "listpack" : "hashtable";
-}
+// ---- HashView ----------------------------------------------------------------------------
 
-size_t HashValue::FreeEffort() const { return IsListpack() ? 1 : table()->size(); }
-
-size_t HashValue::Length() const {
-  return IsListpack() ? lp::Length(listpack()) / 2 : table()->size();
-}
-
-std::optional<std::string_view> HashValue::Get(std::string_view field, NumBuf& num) const {
-  if (IsListpack()) {
-    uint8_t* lp = listpack();
-    uint8_t* p = FindField(lp, field);
-    if (p == nullptr) return std::nullopt;
-    return lp::Get(lp::Next(lp, p)).View(num.buf);
+HashView::HashView(Entry* e) {
+  if (e->is_packed()) {
+    lp_ = e->mutable_packed();
+  } else {
+    hv_ = static_cast<HashValue*>(e->object());
   }
-  FieldTable::SlotRef s = table()->Find(field);
+}
+
+size_t HashView::Length() const {
+  return IsListpack() ? lp::Length(lp_) / 2 : hv_->table().size();
+}
+
+std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& num) const {
+  if (IsListpack()) {
+    uint8_t* p = FindField(lp_, field);
+    if (p == nullptr) return std::nullopt;
+    return lp::Get(lp::Next(lp_, p)).View(num.buf);
+  }
+  FieldTable::SlotRef s = hv_->table().Find(field);
   if (!s) return std::nullopt;
   return FieldBlock::Value(s.get());
 }
 
-bool HashValue::Exists(std::string_view field) const {
-  if (IsListpack()) return FindField(listpack(), field) != nullptr;
-  return static_cast<bool>(table()->Find(field));
+bool HashView::Exists(std::string_view field) const {
+  if (IsListpack()) return FindField(lp_, field) != nullptr;
+  return static_cast<bool>(hv_->table().Find(field));
 }
 
-void HashValue::TryConversion(std::span<const std::string_view> args, const Limits& limits) {
-  if (!IsListpack()) return;
+Result<std::optional<HashView>> FindForRead(Db& db, std::string_view key) {
+  Result<Entry*> e = FindTypedForRead(db, key, ValueType::kHash);
+  if (!e.ok()) return e.status();
+  if (*e == nullptr) return std::optional<HashView>();
+  return std::optional<HashView>(HashView(*e));
+}
+
+// ---- HashWriter --------------------------------------------------------------------------
+
+HashWriter::~HashWriter() {
+  if (owns_lp_) lp::Free(lp_);
+  if (converted_) delete hv_;
+}
+
+OpStatus HashWriter::Open(Db& db, std::string_view key, bool create) {
+  db_ = &db;
+  key_ = key;
+  key_hash_ = KeyTable::Hash(key);
+  slot_ = db.Find(key, key_hash_);
+  if (slot_) {
+    entry_ = static_cast<Entry*>(slot_.get());
+    if (entry_->type() != ValueType::kHash) return OpStatus::kWrongType;
+    HashView v(entry_);
+    lp_ = v.listpack();
+    hv_ = v.value();
+    return OpStatus::kOk;
+  }
+  if (!create) return OpStatus::kKeyNotFound;
+  lp_ = lp::New();
+  owns_lp_ = true;
+  return OpStatus::kOk;
+}
+
+void HashWriter::OwnListpack() {
+  if (owns_lp_) return;
+  lp_ = lp::Dup(lp_);
+  owns_lp_ = true;
+}
+
+void HashWriter::TryConversion(std::span<const std::string_view> args, const Limits& limits) {
+  if (lp_ == nullptr) return;
   size_t sum = 0;
   for (std::string_view a : args) {
     if (a.size() > limits.max_listpack_value) return ConvertToTable();
     sum += a.size();
   }
-  if (lp::Bytes(listpack()) + sum > kListpackSafetySize) ConvertToTable();
+  if (lp::Bytes(lp_) + sum > kListpackSafetySize) ConvertToTable();
 }
 
-bool HashValue::Set(std::string_view field, std::string_view value, const Limits& limits) {
-  if (IsListpack() &&
+bool HashWriter::Set(std::string_view field, std::string_view value, const Limits& limits) {
+  if (lp_ != nullptr &&
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
     ConvertToTable();
   }
-  if (IsListpack()) {
-    uint8_t* lp = listpack();
-    uint8_t* p = FindField(lp, field);
+  if (lp_ != nullptr) {
+    OwnListpack();
+    uint8_t* p = FindField(lp_, field);
     bool created = p == nullptr;
     if (created) {
-      lp = lp::Append(lp, field);
-      lp = lp::Append(lp, value);
+      lp_ = lp::Append(lp_, field);
+      lp_ = lp::Append(lp_, value);
     } else {
-      uint8_t* v = lp::Next(lp, p);
-      lp = lp::Replace(lp, &v, value);
+      uint8_t* v = lp::Next(lp_, p);
+      lp_ = lp::Replace(lp_, &v, value);
     }
-    rep_ = reinterpret_cast<uintptr_t>(lp);
     if (created && Length() > limits.max_listpack_entries) ConvertToTable();
     return created;
   }
-  FieldTable* t = table();
+  FieldTable& t = hv_->table();
   uint64_t hash = FieldTable::Hash(field);
-  FieldTable::SlotRef s = t->Find(field, hash);
+  FieldTable::SlotRef s = t.Find(field, hash);
   if (s) {
     auto* old = static_cast<uint8_t*>(s.get());
     uint8_t* block = FieldBlock::WithValue(old, value);
     if (block != old) s.Replace(block);
     return false;
   }
-  t->Insert(FieldBlock::New(field, value), hash);
+  t.Insert(FieldBlock::New(field, value), hash);
   return true;
 }
 
-bool HashValue::Delete(std::string_view field) {
-  if (IsListpack()) {
-    uint8_t* lp = listpack();
-    uint8_t* p = FindField(lp, field);
-    if (p == nullptr) return false;
-    rep_ = reinterpret_cast<uintptr_t>(lp::DeleteRangeWithEntry(lp, &p, 2));
+bool HashWriter::Delete(std::string_view field) {
+  if (lp_ != nullptr) {
+    if (!Exists(field)) return false;
+    OwnListpack();
+    uint8_t* p = FindField(lp_, field);
+    lp_ = lp::DeleteRangeWithEntry(lp_, &p, 2);
     return true;
   }
-  void* block = table()->Erase(field, FieldTable::Hash(field));
+  void* block = hv_->table().Erase(field, FieldTable::Hash(field));
   if (block == nullptr) return false;
   FieldBlock::Free(static_cast<uint8_t*>(block));
   return true;
 }
 
-void HashValue::ConvertToTable() {
-  if (!IsListpack()) return;
-  uint8_t* lp = listpack();
-  auto* t = new FieldTable();
-  ForEach([&](std::string_view f, std::string_view v) {
-    t->Insert(FieldBlock::New(f, v), FieldTable::Hash(f));
+void HashWriter::ConvertToTable() {
+  if (lp_ == nullptr) return;
+  auto* hv = new HashValue();
+  ForEachListpackPair(lp_, [&](std::string_view f, std::string_view v) {
+    InsertBlock(hv->table(), f, v);
   });
-  lp::Free(lp);
-  rep_ = reinterpret_cast<uintptr_t>(t) | kTableTag;
+  if (owns_lp_) lp::Free(lp_);
+  lp_ = nullptr;
+  owns_lp_ = false;
+  hv_ = hv;
+  converted_ = true;
 }
 
-// ---- HRANDFIELD --------------------------------------------------------------------------
-
-namespace {
-
-PickedField FromBlock(const void* block) {
-  PickedField p;
-  p.field.sval = FieldBlock::Field(block);
-  p.value.sval = FieldBlock::Value(block);
-  return p;
-}
-
-PickedField FromListpack(uint8_t* lp, uint8_t* p) {
-  return PickedField{lp::Get(p), lp::Get(lp::Next(lp, p))};
-}
-
-// The field positions of a listpack hash, for O(1) random access.
-std::vector<uint8_t*> FieldPositions(uint8_t* lp) {
-  std::vector<uint8_t*> out;
-  for (uint8_t* p = lp::First(lp); p != nullptr; p = lp::Next(lp, lp::Next(lp, p))) {
-    out.push_back(p);
-  }
-  return out;
-}
-
-}  // namespace
-
-PickedField RandomField(const HashValue& h, const RandomSource& rnd) {
-  if (h.IsListpack()) {
-    uint8_t* lp = h.listpack();
-    uint8_t* p = lp::Seek(lp, static_cast<int64_t>(rnd() % h.Length()) * 2);
-    return FromListpack(lp, p);
-  }
-  return FromBlock(h.table()->Random(rnd()).get());
-}
-
-void RandomFields(const HashValue& h, int64_t count, const RandomSource& rnd,
-                  const std::function<void(const PickedField&)>& emit) {
-  size_t size = h.Length();
-  // Case 1: negative count (repeats allowed), or a single pick.
-  if (count < 0 || count == 1) {
-    uint64_t n = count < 0 ? static_cast<uint64_t>(-count) : 1;
-    if (h.IsListpack()) {
-      uint8_t* lp = h.listpack();
-      std::vector<uint8_t*> pos = FieldPositions(lp);
-      for (uint64_t i = 0; i < n; i++) emit(FromListpack(lp, pos[rnd() % pos.size()]));
+bool HashWriter::Commit() {
+  bool empty = Length() == 0;
+  if (empty) {
+    if (entry_ != nullptr) db_->Delete(key_);
+  } else if (converted_) {
+    int64_t expire = entry_ != nullptr ? entry_->expire_ms() : Entry::kNoExpire;
+    Entry* e = Entry::NewObject(key_, ValueType::kHash, hv_, expire);
+    converted_ = false;  // the entry owns it now
+    if (entry_ != nullptr) {
+      db_->Replace(slot_, e);
     } else {
-      for (uint64_t i = 0; i < n; i++) emit(FromBlock(h.table()->Random(rnd()).get()));
+      db_->Add(e, key_hash_);
     }
-    return;
-  }
-  // Case 2: at least as many as there are: the whole hash.
-  if (static_cast<uint64_t>(count) >= size) {
-    if (h.IsListpack()) {
-      uint8_t* lp = h.listpack();
-      for (uint8_t* p = lp::First(lp); p != nullptr; p = lp::Next(lp, lp::Next(lp, p))) {
-        emit(FromListpack(lp, p));
-      }
+  } else if (owns_lp_) {
+    size_t n = lp::Bytes(lp_);
+    if (entry_ != nullptr && n <= entry_->PackedCapacity() &&
+        n + 64 >= entry_->PackedCapacity()) {
+      // Fits the allocation (and wastes little of it): rewrite in place.
+      memcpy(entry_->mutable_packed(), lp_, n);
+      entry_->set_packed_len(n);
     } else {
-      h.table()->ForEach([&](FieldTable::SlotRef s) { emit(FromBlock(s.get())); });
-    }
-    return;
-  }
-  auto want = static_cast<size_t>(count);
-  if (h.IsListpack()) {
-    // Distinct picks in listpack order (selection sampling, as lpRandomPairsUnique).
-    uint8_t* lp = h.listpack();
-    size_t left = want;
-    size_t i = 0;
-    for (uint8_t* p = lp::First(lp); p != nullptr && left > 0;
-         p = lp::Next(lp, lp::Next(lp, p)), i++) {
-      if (rnd() % (size - i) < left) {
-        emit(FromListpack(lp, p));
-        left--;
+      int64_t expire = entry_ != nullptr ? entry_->expire_ms() : Entry::kNoExpire;
+      Entry* e = Entry::NewPacked(key_, ValueType::kHash,
+                                  std::string_view(reinterpret_cast<char*>(lp_), n), expire);
+      if (entry_ != nullptr) {
+        db_->Replace(slot_, e);
+      } else {
+        db_->Add(e, key_hash_);
       }
     }
-    return;
   }
-  FieldTable* t = h.table();
-  if (want * 3 > size) {
-    // Case 3: most of the hash: pick `want` of all fields by a partial shuffle.
-    std::vector<void*> all;
-    all.reserve(size);
-    t->ForEach([&](FieldTable::SlotRef s) { all.push_back(s.get()); });
-    for (size_t k = 0; k < want; k++) {
-      size_t j = k + rnd() % (all.size() - k);
-      std::swap(all[k], all[j]);
-      emit(FromBlock(all[k]));
-    }
-    return;
-  }
-  // Case 4: a few of many: random picks, skipping repeats.
-  std::vector<void*> seen;
-  seen.reserve(want);
-  while (seen.size() < want) {
-    void* b = t->Random(rnd()).get();
-    bool dup = false;
-    for (void* s : seen) dup = dup || s == b;
-    if (dup) continue;
-    seen.push_back(b);
-    emit(FromBlock(b));
-  }
+  if (owns_lp_) lp::Free(lp_);
+  if (converted_) delete hv_;
+  owns_lp_ = converted_ = false;
+  lp_ = nullptr;
+  hv_ = nullptr;
+  entry_ = nullptr;
+  return empty;
 }
 
-// ---- lookups and counters ----------------------------------------------------------------
+// ---- counters ----------------------------------------------------------------------------
 
-Result<HashValue*> FindForRead(Db& db, std::string_view key) {
-  Result<Entry*> e = FindTypedForRead(db, key, ValueType::kHash);
-  if (!e.ok()) return e.status();
-  return *e ? ValueOf<HashValue>(*e) : nullptr;
-}
-
-Result<HashValue*> FindForWrite(Db& db, std::string_view key) {
-  Result<Entry*> e = FindTypedForWrite(db, key, ValueType::kHash);
-  if (!e.ok()) return e.status();
-  return *e ? ValueOf<HashValue>(*e) : nullptr;
-}
-
-Result<HashValue*> FindOrCreate(Db& db, std::string_view key) {
-  uint64_t hash = KeyTable::Hash(key);
-  KeyTable::SlotRef slot = db.Find(key, hash);
-  if (slot) {
-    auto* e = static_cast<Entry*>(slot.get());
-    if (e->type() != ValueType::kHash) return OpStatus::kWrongType;
-    return ValueOf<HashValue>(e);
-  }
-  auto* h = new HashValue();
-  db.Add(Entry::NewObject(key, ValueType::kHash, h, Entry::kNoExpire), hash);
-  return h;
-}
-
-Result<int64_t> IncrBy(HashValue& h, std::string_view field, int64_t delta, const Limits& limits) {
+Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta,
+                       const Limits& limits) {
   int64_t old = 0;
   NumBuf num;
   if (std::optional<std::string_view> v = h.Get(field, num)) {
@@ -304,8 +247,8 @@ Result<int64_t> IncrBy(HashValue& h, std::string_view field, int64_t delta, cons
   return result;
 }
 
-OpStatus IncrByFloat(HashValue& h, std::string_view field, long double incr, const Limits& limits,
-                     std::string* out) {
+OpStatus IncrByFloat(HashWriter& h, std::string_view field, long double incr,
+                     const Limits& limits, std::string* out) {
   long double value = 0;
   NumBuf num;
   if (std::optional<std::string_view> v = h.Get(field, num)) {

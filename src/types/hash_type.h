@@ -1,17 +1,23 @@
 // Hash values: Redis 7.0's hash type with its two encodings. No RESP here: commands/
-// hash_cmds.cc and hash_read_cmds.cc parse and reply; SORT's BY/GET `->field` patterns use
-// Lookup + HashValue::Get.
+// hash_cmds.cc and hash_read_cmds.cc parse and reply. Other families (SORT's BY/GET
+// `->field` patterns, persistence) read hashes only through HashView / FindForRead.
 //
 // Encodings (OBJECT ENCODING names):
 //   "listpack"  — field,value,field,value... in one Redis listpack (types/listpack.h) while
 //                 the hash has at most hash-max-listpack-entries fields and every field and
-//                 value is at most hash-max-listpack-value bytes.
-//   "hashtable" — a FieldTable (types/hash_fields.h): one allocation per field+value.
+//                 value is at most hash-max-listpack-value bytes. The listpack is stored
+//                 INSIDE the key's Entry (Entry::NewPacked): a small hash costs one
+//                 allocation (key + listpack) and its table slot, no CompositeValue.
+//   "hashtable" — a HashValue (CompositeValue) holding a FieldTable (types/hash_fields.h):
+//                 one allocation per field+value.
 // A new hash is always a listpack; it converts once, as Redis's hashTypeTryConversion /
 // hashTypeSet decide, and never converts back.
 //
-// HashValue is 16 bytes (vtable + one tagged pointer): the per-key cost of a small hash is
-// the Entry, this object and the listpack.
+// Reading: HashView over the key's Entry. Writing: HashWriter, which works on a private
+// copy of a packed listpack (the listpack functions reallocate) and writes it back to the
+// keyspace in Commit(): in place when it fits the entry's allocation, else as a new entry
+// (same TTL and LRU stamp); a conversion installs the HashValue; an empty hash deletes the
+// key (Redis never keeps an empty hash).
 #pragma once
 
 #include <cstddef>
@@ -20,7 +26,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <vector>
 
 #include "common/status.h"
 #include "keyspace/db.h"
@@ -41,59 +46,63 @@ struct NumBuf {
   char buf[24];
 };
 
+// The hashtable encoding's value object.
 class HashValue final : public CompositeValue {
  public:
-  HashValue();  // an empty listpack hash
+  HashValue() = default;
   ~HashValue() override;
   HashValue(const HashValue&) = delete;
   HashValue& operator=(const HashValue&) = delete;
 
   size_t MemoryUsage() const override;
   CompositeValue* Clone() const override;
-  std::string_view EncodingName() const override;
-  // Field count for the hashtable encoding (one free per field), 1 for a listpack.
-  size_t FreeEffort() const override;
+  std::string_view EncodingName() const override { return "hashtable"; }
+  // One free per field (Redis's lazyfreeGetFreeEffort for a dict).
+  size_t FreeEffort() const override { return table_.size(); }
 
-  bool IsListpack() const { return (rep_ & kTableTag) == 0; }
+  // Mutable even through a const HashValue: iteration (Scan/ForEach) is non-const in
+  // SegmentedTable but changes nothing.
+  FieldTable& table() const { return table_; }
+
+ private:
+  mutable FieldTable table_;
+};
+
+// Iterates a field/value listpack: fn(field, value) with integer elements formatted.
+template <typename Fn>
+void ForEachListpackPair(uint8_t* lp, Fn&& fn) {
+  NumBuf fb, vb;
+  for (uint8_t* p = lp::First(lp); p != nullptr;) {
+    uint8_t* v = lp::Next(lp, p);
+    fn(lp::Get(p).View(fb.buf), lp::Get(v).View(vb.buf));
+    p = lp::Next(lp, v);
+  }
+}
+
+// Read access to a hash in either encoding. Valid until the key is modified.
+class HashView {
+ public:
+  // Precondition: e->type() == ValueType::kHash.
+  explicit HashView(Entry* e);
+  HashView(uint8_t* lp, HashValue* hv) : lp_(lp), hv_(hv) {}
+
+  bool IsListpack() const { return lp_ != nullptr; }
+  std::string_view EncodingName() const { return IsListpack() ? "listpack" : "hashtable"; }
   size_t Length() const;
 
   // The value of `field`, or nullopt. A value stored as an integer in a listpack is written
-  // into `num`; otherwise the view points into the hash. Valid until the hash changes.
+  // into `num`; otherwise the view points into the hash.
   std::optional<std::string_view> Get(std::string_view field, NumBuf& num) const;
   bool Exists(std::string_view field) const;
 
-  // Redis's hashTypeTryConversion, called with the arguments about to be inserted: converts
-  // a listpack to a hashtable when one of `args` is longer than max_listpack_value, or when
-  // their total would take the listpack past its 1 GB safety limit.
-  void TryConversion(std::span<const std::string_view> args, const Limits& limits);
-  // Redis's hashTypeSet: sets `field` to `value`; returns true when the field is new.
-  // Converts first when the field or value is longer than max_listpack_value (the HINCRBY*
-  // path, which does not call TryConversion), and afterwards when the listpack has more than
-  // max_listpack_entries fields.
-  bool Set(std::string_view field, std::string_view value, const Limits& limits);
-  // Removes `field`; returns whether it existed. The caller deletes the key when the hash is
-  // empty (Redis never keeps an empty hash).
-  bool Delete(std::string_view field);
-  // Converts a listpack to the hashtable encoding (no-op if already one).
-  void ConvertToTable();
-
-  // Calls fn(field, value) for every field, in the encoding's order. fn must not modify
-  // the hash.
+  // Calls fn(field, value) for every field, in the encoding's order (views valid during the
+  // call only: listpack integers are formatted into scratch space).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    if (IsListpack()) {
-      NumBuf fb, vb;
-      uint8_t* lp = listpack();
-      for (uint8_t* p = lp::First(lp); p != nullptr;) {
-        uint8_t* v = lp::Next(lp, p);
-        fn(lp::Get(p).View(fb.buf), lp::Get(v).View(vb.buf));
-        p = lp::Next(lp, v);
-      }
-    } else {
-      table()->ForEach([&](FieldTable::SlotRef s) {
-        fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
-      });
-    }
+    if (IsListpack()) return ForEachListpackPair(lp_, fn);
+    hv_->table().ForEach([&](FieldTable::SlotRef s) {
+      fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
+    });
   }
 
   // One HSCAN step: calls fn(field, value) for the fields of the step and returns the next
@@ -109,7 +118,7 @@ class HashValue final : public CompositeValue {
     }
     size_t seen = 0;
     do {
-      cursor = table()->Scan(cursor, [&](FieldTable::SlotRef s) {
+      cursor = hv_->table().Scan(cursor, [&](FieldTable::SlotRef s) {
         fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
         seen++;
       });
@@ -117,16 +126,73 @@ class HashValue final : public CompositeValue {
     return cursor;
   }
 
-  // Direct access to the representations (tests, RDB later).
-  uint8_t* listpack() const { return reinterpret_cast<uint8_t*>(rep_); }
-  FieldTable* table() const { return reinterpret_cast<FieldTable*>(rep_ & ~kTableTag); }
+  uint8_t* listpack() const { return lp_; }
+  HashValue* value() const { return hv_; }
 
  private:
-  static constexpr uintptr_t kTableTag = 1;
-  void FreeRep();
-
-  uintptr_t rep_;  // listpack pointer, or FieldTable pointer | kTableTag
+  uint8_t* lp_ = nullptr;   // listpack encoding (inside the Entry, or a writer's copy)
+  HashValue* hv_ = nullptr;  // hashtable encoding
 };
+
+// Changes one hash key. Usage: Open, any number of reads and changes, Commit. Destroying a
+// writer without Commit discards listpack changes (a hashtable is changed in place, so
+// callers Commit whenever they changed something). The key must not be touched by anything
+// else between Open and Commit.
+class HashWriter {
+ public:
+  HashWriter() = default;
+  ~HashWriter();
+  HashWriter(const HashWriter&) = delete;
+  HashWriter& operator=(const HashWriter&) = delete;
+
+  // Looks `key` up for writing (no hit/miss count). kWrongType when it holds another type.
+  // A missing key is kKeyNotFound unless `create` (Redis's hashTypeLookupWriteOrCreate):
+  // then the writer starts an empty listpack hash, added to the db by Commit if non-empty.
+  OpStatus Open(Db& db, std::string_view key, bool create);
+  bool existed() const { return entry_ != nullptr; }
+
+  HashView view() const { return HashView(lp_, hv_); }
+  size_t Length() const { return view().Length(); }
+  std::optional<std::string_view> Get(std::string_view field, NumBuf& num) const {
+    return view().Get(field, num);
+  }
+  bool Exists(std::string_view field) const { return view().Exists(field); }
+
+  // Redis's hashTypeTryConversion, called with the arguments about to be inserted: converts
+  // a listpack to a hashtable when one of `args` is longer than max_listpack_value, or when
+  // their total would take the listpack past its 1 GB safety limit.
+  void TryConversion(std::span<const std::string_view> args, const Limits& limits);
+  // Redis's hashTypeSet: sets `field` to `value`; returns true when the field is new.
+  // Converts first when the field or value is longer than max_listpack_value (the HINCRBY*
+  // path, which does not call TryConversion), and afterwards when the listpack has more than
+  // max_listpack_entries fields.
+  bool Set(std::string_view field, std::string_view value, const Limits& limits);
+  // Removes `field`; returns whether it existed.
+  bool Delete(std::string_view field);
+  // Converts a listpack to the hashtable encoding (no-op if already one).
+  void ConvertToTable();
+
+  // Makes the changes visible in the keyspace (see the file comment). Returns whether the
+  // key was deleted because the hash became empty.
+  bool Commit();
+
+ private:
+  void OwnListpack();  // copies the entry's packed listpack before the first change
+
+  Db* db_ = nullptr;
+  std::string_view key_;
+  uint64_t key_hash_ = 0;
+  KeyTable::SlotRef slot_;
+  Entry* entry_ = nullptr;   // the key's entry (nullptr when created by this writer)
+  uint8_t* lp_ = nullptr;    // listpack encoding: the entry's bytes, or our copy
+  bool owns_lp_ = false;     // lp_ is a malloc'd copy (changed, written back by Commit)
+  HashValue* hv_ = nullptr;  // hashtable encoding
+  bool converted_ = false;   // hv_ is new (not yet in the keyspace)
+};
+
+// The hash stored at `key` for reading (counts a keyspace hit/miss): nullopt when missing,
+// kWrongType when the key holds another type.
+Result<std::optional<HashView>> FindForRead(Db& db, std::string_view key);
 
 // One field/value picked by HRANDFIELD: listpack elements (a string view or an integer),
 // or strings of a table block. Valid until the hash changes.
@@ -144,29 +210,22 @@ struct PickedField {
 // random values; `emit` is called once per picked field (picks are streamed, so a huge
 // negative count needs no memory here).
 using RandomSource = std::function<uint64_t()>;
-void RandomFields(const HashValue& h, int64_t count, const RandomSource& rnd,
+void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
                   const std::function<void(const PickedField&)>& emit);
 
 // HRANDFIELD key (no count): one random field. Precondition: the hash is not empty.
-PickedField RandomField(const HashValue& h, const RandomSource& rnd);
-
-// The hash stored at `key` for reading (counts a keyspace hit/miss): nullptr when missing,
-// kWrongType when the key holds another type.
-Result<HashValue*> FindForRead(Db& db, std::string_view key);
-// The same for a write (no hit/miss count).
-Result<HashValue*> FindForWrite(Db& db, std::string_view key);
-// Redis's hashTypeLookupWriteOrCreate: the hash at `key`, created empty (a listpack) and
-// added to `db` when missing. The caller must leave it non-empty. kWrongType as above.
-Result<HashValue*> FindOrCreate(Db& db, std::string_view key);
+PickedField RandomField(const HashView& h, const RandomSource& rnd);
 
 // HINCRBY's arithmetic on `field`'s current value (0 when absent). Errors:
 // kNotInteger ("hash value is not an integer" at the command layer) when the value is not a
-// strict 64-bit integer, kOutOfRange when the sum overflows. Stores the result.
-Result<int64_t> IncrBy(HashValue& h, std::string_view field, int64_t delta, const Limits& limits);
+// strict 64-bit integer, kOutOfRange when the sum overflows. Stores the result (the caller
+// commits).
+Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta,
+                       const Limits& limits);
 // HINCRBYFLOAT: long double arithmetic, stored formatted as Redis's ld2string(LD_STR_HUMAN)
 // (`out` receives the text). Errors: kNotFloat when the stored value is not a number,
 // kIncrNanOrInf when the result is NaN or infinite. `incr` is finite (checked by the caller).
-OpStatus IncrByFloat(HashValue& h, std::string_view field, long double incr, const Limits& limits,
-                     std::string* out);
+OpStatus IncrByFloat(HashWriter& h, std::string_view field, long double incr,
+                     const Limits& limits, std::string* out);
 
 }  // namespace duet::hashes

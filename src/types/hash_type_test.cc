@@ -15,13 +15,61 @@ namespace {
 
 std::string Str(std::string_view s) { return std::string(s); }
 
-std::map<std::string, std::string> Contents(const HashValue& h) {
+// A hash key "h" in its own database, changed through one writer per operation (as the
+// commands do) so the packed listpack is written back to the entry every time.
+class TestHash {
+ public:
+  TestHash() : db_(0, &ctx_) {}
+  template <typename Fn>
+  auto With(Fn&& fn) -> decltype(fn(std::declval<HashWriter&>())) {
+    HashWriter w;
+    EXPECT_EQ(w.Open(db_, "h", true), OpStatus::kOk);
+    auto r = fn(w);
+    w.Commit();
+    return r;
+  }
+  bool Set(std::string_view f, std::string_view v, const Limits& lim) {
+    return With([&](HashWriter& w) { return w.Set(f, v, lim); });
+  }
+  bool Delete(std::string_view f) {
+    return With([&](HashWriter& w) { return w.Delete(f); });
+  }
+  void TryConversion(std::span<const std::string_view> args, const Limits& lim) {
+    With([&](HashWriter& w) {
+      w.TryConversion(args, lim);
+      return true;
+    });
+  }
+  void ConvertToTable() {
+    With([&](HashWriter& w) {
+      w.ConvertToTable();
+      return true;
+    });
+  }
+  // The current hash (an empty listpack view when the key is gone).
+  HashView View() {
+    Entry* e = db_.Peek("h");
+    return e ? HashView(e) : HashView(empty_, nullptr);
+  }
+  bool IsListpack() { return View().IsListpack(); }
+  size_t Length() { return View().Length(); }
+  bool Exists(std::string_view f) { return View().Exists(f); }
+  Entry* entry() { return db_.Peek("h"); }
+  Db& db() { return db_; }
+
+ private:
+  KeyspaceContext ctx_;
+  Db db_;
+  uint8_t empty_[7] = {7, 0, 0, 0, 0, 0, 0xFF};
+};
+
+std::map<std::string, std::string> Contents(const HashView& h) {
   std::map<std::string, std::string> m;
   h.ForEach([&](std::string_view f, std::string_view v) { m[Str(f)] = Str(v); });
   return m;
 }
 
-std::string GetOr(const HashValue& h, std::string_view f, std::string_view dflt = "<none>") {
+std::string GetOr(const HashView& h, std::string_view f, std::string_view dflt = "<none>") {
   NumBuf num;
   std::optional<std::string_view> v = h.Get(f, num);
   return v ? Str(*v) : Str(dflt);
@@ -58,55 +106,56 @@ TEST(FieldBlockTest, LongFieldsAndEmptyStrings) {
 }
 
 TEST(HashValueTest, ListpackBasics) {
-  HashValue h;
+  TestHash h;
   Limits lim;
   EXPECT_TRUE(h.IsListpack());
-  EXPECT_EQ(h.EncodingName(), "listpack");
+  EXPECT_EQ(h.View().EncodingName(), "listpack");
   EXPECT_TRUE(h.Set("a", "1", lim));
   EXPECT_TRUE(h.Set("b", "x", lim));
   EXPECT_FALSE(h.Set("a", "2", lim));
   EXPECT_EQ(h.Length(), 2u);
-  EXPECT_EQ(GetOr(h, "a"), "2");
-  EXPECT_EQ(GetOr(h, "b"), "x");
-  EXPECT_EQ(GetOr(h, "c"), "<none>");
+  EXPECT_EQ(GetOr(h.View(), "a"), "2");
+  EXPECT_EQ(GetOr(h.View(), "b"), "x");
+  EXPECT_EQ(GetOr(h.View(), "c"), "<none>");
   EXPECT_TRUE(h.Exists("b"));
   EXPECT_FALSE(h.Exists("2"));  // values are not fields
   EXPECT_TRUE(h.Delete("a"));
   EXPECT_FALSE(h.Delete("a"));
   EXPECT_EQ(h.Length(), 1u);
-  EXPECT_EQ(h.FreeEffort(), 1u);
+  EXPECT_TRUE(h.entry()->is_packed());
 }
 
 TEST(HashValueTest, ConvertsPastEntryLimit) {
   Limits lim{.max_listpack_entries = 8, .max_listpack_value = 64};
-  HashValue h;
+  TestHash h;
   for (int i = 0; i < 8; i++) h.Set("f" + std::to_string(i), std::to_string(i), lim);
   EXPECT_TRUE(h.IsListpack());
   h.Set("f3", "updated", lim);  // an update does not add a field
   EXPECT_TRUE(h.IsListpack());
   h.Set("f8", "8", lim);
   EXPECT_FALSE(h.IsListpack());
-  EXPECT_EQ(h.EncodingName(), "hashtable");
+  EXPECT_EQ(h.View().EncodingName(), "hashtable");
   EXPECT_EQ(h.Length(), 9u);
-  EXPECT_EQ(h.FreeEffort(), 9u);
-  EXPECT_EQ(GetOr(h, "f3"), "updated");
-  EXPECT_EQ(GetOr(h, "f8"), "8");
-  // Never back.
-  for (int i = 0; i < 9; i++) h.Delete("f" + std::to_string(i));
+  EXPECT_EQ(h.View().value()->FreeEffort(), 9u);
+  EXPECT_EQ(GetOr(h.View(), "f3"), "updated");
+  EXPECT_EQ(GetOr(h.View(), "f8"), "8");
+  // Never back (down to one field; the last one deletes the key).
+  for (int i = 0; i < 8; i++) h.Delete("f" + std::to_string(i));
   EXPECT_FALSE(h.IsListpack());
-  EXPECT_EQ(h.Length(), 0u);
+  EXPECT_EQ(h.Length(), 1u);
 }
 
 TEST(HashValueTest, ZeroEntryLimitConvertsOnFirstField) {
   Limits lim{.max_listpack_entries = 0, .max_listpack_value = 64};
-  HashValue h;
+  TestHash h;
   h.Set("a", "1", lim);
   EXPECT_FALSE(h.IsListpack());
 }
 
 TEST(HashValueTest, ValueLengthThreshold) {
   Limits lim{.max_listpack_entries = 512, .max_listpack_value = 4};
-  HashValue h;
+  TestHash h;
+  h.Set("x", "1", lim);
   std::string_view ok[] = {"abcd", "1234"};
   h.TryConversion(ok, lim);
   EXPECT_TRUE(h.IsListpack());
@@ -115,64 +164,80 @@ TEST(HashValueTest, ValueLengthThreshold) {
   EXPECT_FALSE(h.IsListpack());
 
   // Set's own check (the HINCRBY* path): a long field or value converts before insertion.
-  HashValue g;
+  TestHash g;
   g.Set("abcd", "abcd", lim);
   EXPECT_TRUE(g.IsListpack());
   g.Set("abcd", "12345", lim);
   EXPECT_FALSE(g.IsListpack());
-  EXPECT_EQ(GetOr(g, "abcd"), "12345");
-  HashValue k;
+  EXPECT_EQ(GetOr(g.View(), "abcd"), "12345");
+  TestHash k;
   k.Set("abcde", "1", lim);
   EXPECT_FALSE(k.IsListpack());
 }
 
 TEST(HashValueTest, IntegersInListpackReadAsText) {
-  HashValue h;
+  TestHash h;
   Limits lim;
   h.Set("n", "-9223372036854775808", lim);
   h.Set("z", "0", lim);
   h.Set("lead", "007", lim);
-  EXPECT_EQ(GetOr(h, "n"), "-9223372036854775808");
-  EXPECT_EQ(GetOr(h, "z"), "0");
-  EXPECT_EQ(GetOr(h, "lead"), "007");
+  EXPECT_EQ(GetOr(h.View(), "n"), "-9223372036854775808");
+  EXPECT_EQ(GetOr(h.View(), "z"), "0");
+  EXPECT_EQ(GetOr(h.View(), "lead"), "007");
   h.Set("123", "v", lim);
-  EXPECT_EQ(GetOr(h, "123"), "v");
-  auto m = Contents(h);
+  EXPECT_EQ(GetOr(h.View(), "123"), "v");
+  auto m = Contents(h.View());
   EXPECT_EQ(m["n"], "-9223372036854775808");
 }
 
 TEST(HashValueTest, ConversionKeepsEveryField) {
   Limits lim{.max_listpack_entries = 1000, .max_listpack_value = 64};
-  HashValue h;
+  TestHash h;
   for (int i = 0; i < 300; i++) h.Set("field:" + std::to_string(i), std::to_string(i * 7), lim);
-  auto before = Contents(h);
+  auto before = Contents(h.View());
   h.ConvertToTable();
   EXPECT_FALSE(h.IsListpack());
-  EXPECT_EQ(Contents(h), before);
-  std::unique_ptr<CompositeValue> copy(h.Clone());
-  auto* c = static_cast<HashValue*>(copy.get());
-  EXPECT_FALSE(c->IsListpack());
-  EXPECT_EQ(Contents(*c), before);
-  c->Set("field:0", "changed", lim);
-  EXPECT_EQ(GetOr(h, "field:0"), "0");
-  EXPECT_GT(h.MemoryUsage(), 300u * 8);
+  EXPECT_FALSE(h.entry()->is_packed());
+  EXPECT_EQ(EncodingName(*h.entry()), "hashtable");
+  EXPECT_EQ(Contents(h.View()), before);
+  Entry* copy = Entry::Clone(h.entry(), "c", Entry::kNoExpire);
+  EXPECT_EQ(Contents(HashView(copy)), before);
+  static_cast<HashValue*>(copy->object())->table().Erase("field:0", FieldTable::Hash("field:0"));
+  EXPECT_EQ(GetOr(h.View(), "field:0"), "0");
+  EXPECT_GT(h.entry()->MemoryUsage(), 300u * 8);
+  // The erased block is owned by the test now.
+  EXPECT_EQ(HashView(copy).Length(), 299u);
+  Entry::Free(copy);
 }
 
-TEST(HashValueTest, ListpackClone) {
-  HashValue h;
+TEST(HashValueTest, PackedEntryCopiesAndTtl) {
+  TestHash h;
   Limits lim;
   h.Set("a", "1", lim);
-  std::unique_ptr<CompositeValue> copy(h.Clone());
-  auto* c = static_cast<HashValue*>(copy.get());
-  EXPECT_TRUE(c->IsListpack());
-  c->Set("a", "2", lim);
-  EXPECT_EQ(GetOr(h, "a"), "1");
-  EXPECT_EQ(GetOr(*c, "a"), "2");
+  ASSERT_TRUE(h.entry()->is_packed());
+  EXPECT_EQ(EncodingName(*h.entry()), "listpack");
+  Entry* copy = Entry::Clone(h.entry(), "c", 12345);
+  EXPECT_TRUE(copy->is_packed());
+  EXPECT_EQ(copy->expire_ms(), 12345);
+  EXPECT_EQ(GetOr(HashView(copy), "a"), "1");
+  Entry::Free(copy);
+  // A TTL survives rewrites of the packed listpack, in place and by reallocation.
+  h.db().SetExpire(h.db().Find("h"), 1LL << 50);
+  h.Set("a", "2", lim);
+  for (int i = 0; i < 100; i++) h.Set("f" + std::to_string(i), "value", lim);
+  EXPECT_EQ(h.entry()->expire_ms(), 1LL << 50);
+  EXPECT_EQ(h.db().expires_size(), 1u);
+  EXPECT_EQ(GetOr(h.View(), "a"), "2");
+  for (int i = 0; i < 100; i++) h.Delete("f" + std::to_string(i));
+  EXPECT_EQ(h.entry()->expire_ms(), 1LL << 50);
+  h.Delete("a");
+  EXPECT_EQ(h.entry(), nullptr);
+  EXPECT_EQ(h.db().expires_size(), 0u);
 }
 
 TEST(HashValueTest, TableUpdatesInPlaceAndGrows) {
   Limits lim{.max_listpack_entries = 0, .max_listpack_value = 64};
-  HashValue h;
+  TestHash h;
   std::map<std::string, std::string> model;
   std::mt19937_64 rng(7);
   for (int i = 0; i < 20000; i++) {
@@ -185,33 +250,33 @@ TEST(HashValueTest, TableUpdatesInPlaceAndGrows) {
       model[f] = v;
     }
   }
-  EXPECT_EQ(Contents(h), model);
+  EXPECT_EQ(Contents(h.View()), model);
   EXPECT_EQ(h.Length(), model.size());
 }
 
 TEST(HashIncrTest, IncrByRules) {
-  HashValue h;
+  TestHash h;
   Limits lim;
-  EXPECT_EQ(*IncrBy(h, "a", 5, lim), 5);
-  EXPECT_EQ(*IncrBy(h, "a", -7, lim), -2);
+  EXPECT_EQ(*h.With([&](HashWriter& w) { return IncrBy(w, "a", 5, lim); }), 5);
+  EXPECT_EQ(*h.With([&](HashWriter& w) { return IncrBy(w, "a", -7, lim); }), -2);
   h.Set("max", "9223372036854775807", lim);
-  EXPECT_EQ(IncrBy(h, "max", 1, lim).status(), OpStatus::kOutOfRange);
-  EXPECT_EQ(*IncrBy(h, "max", 0, lim), INT64_MAX);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "max", 1, lim); }).status(), OpStatus::kOutOfRange);
+  EXPECT_EQ(*h.With([&](HashWriter& w) { return IncrBy(w, "max", 0, lim); }), INT64_MAX);
   h.Set("min", "-9223372036854775808", lim);
-  EXPECT_EQ(IncrBy(h, "min", -1, lim).status(), OpStatus::kOutOfRange);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "min", -1, lim); }).status(), OpStatus::kOutOfRange);
   h.Set("s", "1.5", lim);
-  EXPECT_EQ(IncrBy(h, "s", 1, lim).status(), OpStatus::kNotInteger);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "s", 1, lim); }).status(), OpStatus::kNotInteger);
   h.Set("lz", "01", lim);
-  EXPECT_EQ(IncrBy(h, "lz", 1, lim).status(), OpStatus::kNotInteger);
-  EXPECT_EQ(GetOr(h, "lz"), "01");
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "lz", 1, lim); }).status(), OpStatus::kNotInteger);
+  EXPECT_EQ(GetOr(h.View(), "lz"), "01");
 }
 
 TEST(HashIncrTest, IncrByFloatFormatting) {
-  HashValue h;
+  TestHash h;
   Limits lim;
   std::string out;
   auto incr = [&](std::string_view f, long double d) {
-    EXPECT_EQ(IncrByFloat(h, f, d, lim, &out), OpStatus::kOk);
+    EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, f, d, lim, &out); }), OpStatus::kOk);
     return out;
   };
   EXPECT_EQ(incr("a", 10.5L), "10.5");
@@ -222,9 +287,9 @@ TEST(HashIncrTest, IncrByFloatFormatting) {
   h.Set("int", "10", lim);
   EXPECT_EQ(incr("int", 0.5L), "10.5");
   h.Set("bad", "abc", lim);
-  EXPECT_EQ(IncrByFloat(h, "bad", 1, lim, &out), OpStatus::kNotFloat);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, "bad", 1, lim, &out); }), OpStatus::kNotFloat);
   h.Set("huge", "1e4932", lim);
-  EXPECT_EQ(IncrByFloat(h, "huge", 1e4932L, lim, &out), OpStatus::kIncrNanOrInf);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, "huge", 1e4932L, lim, &out); }), OpStatus::kIncrNanOrInf);
   // A result longer than hash-max-listpack-value converts the hash.
   EXPECT_TRUE(h.IsListpack());
   incr("e", 1e70L);
@@ -238,7 +303,7 @@ struct Picks {
   std::vector<std::string> values;
 };
 
-Picks Pick(const HashValue& h, int64_t count, uint64_t seed) {
+Picks Pick(const HashView& h, int64_t count, uint64_t seed) {
   std::mt19937_64 rng(seed);
   Picks p;
   RandomFields(h, count, [&] { return rng(); }, [&](const PickedField& f) {
@@ -249,7 +314,7 @@ Picks Pick(const HashValue& h, int64_t count, uint64_t seed) {
   return p;
 }
 
-void CheckRandomRules(const HashValue& h) {
+void CheckRandomRules(const HashView& h) {
   size_t size = h.Length();
   auto contents = Contents(h);
   for (uint64_t seed = 1; seed <= 5; seed++) {
@@ -288,35 +353,35 @@ void CheckRandomRules(const HashValue& h) {
 }
 
 TEST(HashRandomTest, ListpackCases) {
-  HashValue h;
+  TestHash h;
   Limits lim;
   for (int i = 0; i < 40; i++) h.Set("f" + std::to_string(i), std::to_string(i), lim);
   ASSERT_TRUE(h.IsListpack());
-  CheckRandomRules(h);
+  CheckRandomRules(h.View());
   // Distinct listpack picks keep listpack order (lpRandomPairsUnique).
-  Picks p = Pick(h, 10, 3);
+  Picks p = Pick(h.View(), 10, 3);
   std::vector<int> idx;
   for (const auto& f : p.fields) idx.push_back(std::stoi(f.substr(1)));
   EXPECT_TRUE(std::is_sorted(idx.begin(), idx.end()));
 }
 
 TEST(HashRandomTest, TableCases) {
-  HashValue h;
+  TestHash h;
   Limits lim{.max_listpack_entries = 0, .max_listpack_value = 64};
   for (int i = 0; i < 300; i++) h.Set("f" + std::to_string(i), std::to_string(i), lim);
   ASSERT_FALSE(h.IsListpack());
-  CheckRandomRules(h);
+  CheckRandomRules(h.View());
 }
 
 // ---- HSCAN -------------------------------------------------------------------------------
 
 TEST(HashScanTest, ListpackReturnsAllWithCursorZero) {
-  HashValue h;
+  TestHash h;
   Limits lim;
   h.Set("a", "1", lim);
   h.Set("b", "2", lim);
   size_t n = 0;
-  EXPECT_EQ(h.Scan(12345, 1, [&](std::string_view, std::string_view) { n++; }), 0u);
+  EXPECT_EQ(h.View().Scan(12345, 1, [&](std::string_view, std::string_view) { n++; }), 0u);
   EXPECT_EQ(n, 2u);
 }
 
@@ -325,14 +390,14 @@ TEST(HashScanTest, ListpackReturnsAllWithCursorZero) {
 TEST(HashScanTest, GuaranteeWhileGrowingAndShrinking) {
   Limits lim{.max_listpack_entries = 0, .max_listpack_value = 64};
   for (int mode = 0; mode < 2; mode++) {
-    HashValue h;
+    TestHash h;
     for (int i = 0; i < 2000; i++) h.Set("stable:" + std::to_string(i), "v", lim);
     for (int i = 0; i < 2000; i++) h.Set("churn:" + std::to_string(i), "v", lim);
     std::set<std::string> seen;
     uint64_t cursor = 0;
     int step = 0;
     do {
-      cursor = h.Scan(cursor, 10, [&](std::string_view f, std::string_view) { seen.insert(Str(f)); });
+      cursor = h.View().Scan(cursor, 10, [&](std::string_view f, std::string_view) { seen.insert(Str(f)); });
       for (int k = 0; k < 200; k++) {
         std::string f = "churn:" + std::to_string(step * 200 + k + (mode == 0 ? 2000 : 0));
         if (mode == 0) {

@@ -133,7 +133,7 @@ std::optional<std::string> LookupByPattern(Db& db, std::string_view pattern,
   if (has_field) {
     if (e->type() != ValueType::kHash) return std::nullopt;
     hashes::NumBuf num;
-    std::optional<std::string_view> v = ValueOf<hashes::HashValue>(e)->Get(field, num);
+    std::optional<std::string_view> v = hashes::HashView(e).Get(field, num);
     if (!v) return std::nullopt;
     return std::string(*v);
   }
