@@ -9,11 +9,6 @@ namespace duet {
 
 namespace {
 
-// Option words compare as C strings in Redis (strcasecmp): the argument ends at a NUL byte.
-bool IsWord(std::string_view arg, std::string_view word) {
-  return EqualsIgnoreCase(arg.substr(0, arg.find('\0')), word);
-}
-
 void CmdLcs(CommandContext& ctx, ArgReader& args) {
   Db& db = ctx.db();
   // Both keys are looked up (and counted as hits/misses) before either is type-checked.
@@ -29,13 +24,13 @@ void CmdLcs(CommandContext& ctx, ArgReader& args) {
   int64_t min_match_len = 0;
   std::span<const std::string_view> opts = args.All().subspan(2);
   for (size_t j = 0; j < opts.size(); j++) {
-    if (IsWord(opts[j], "IDX")) {
+    if (EqualsWord(opts[j], "IDX")) {
       idx = true;
-    } else if (IsWord(opts[j], "LEN")) {
+    } else if (EqualsWord(opts[j], "LEN")) {
       len = true;
-    } else if (IsWord(opts[j], "WITHMATCHLEN")) {
+    } else if (EqualsWord(opts[j], "WITHMATCHLEN")) {
       with_match_len = true;
-    } else if (IsWord(opts[j], "MINMATCHLEN") && j + 1 < opts.size()) {
+    } else if (EqualsWord(opts[j], "MINMATCHLEN") && j + 1 < opts.size()) {
       std::optional<int64_t> v = ParseInt64(opts[++j]);
       if (!v) return ctx.reply().Error(errors::kNotInteger);
       min_match_len = *v < 0 ? 0 : *v;

@@ -18,9 +18,9 @@ using lists::End;
 
 // LEFT / RIGHT (Redis's getListPositionFromObjectOrReply); false after a syntax error reply.
 bool ParseEnd(CommandContext& ctx, std::string_view arg, End* end) {
-  if (EqualsIgnoreCase(arg, "left")) {
+  if (EqualsWord(arg, "left")) {
     *end = End::kHead;
-  } else if (EqualsIgnoreCase(arg, "right")) {
+  } else if (EqualsWord(arg, "right")) {
     *end = End::kTail;
   } else {
     ctx.reply().Error(errors::kSyntax);
@@ -123,9 +123,9 @@ void CmdLSet(CommandContext& ctx, ArgReader& args) {
 
 void CmdLInsert(CommandContext& ctx, ArgReader& args) {
   bool after;
-  if (EqualsIgnoreCase(args[1], "after")) {
+  if (EqualsWord(args[1], "after")) {
     after = true;
-  } else if (EqualsIgnoreCase(args[1], "before")) {
+  } else if (EqualsWord(args[1], "before")) {
     after = false;
   } else {
     return ctx.reply().Error(errors::kSyntax);
@@ -162,16 +162,16 @@ void CmdLPos(CommandContext& ctx, ArgReader& args) {
   for (size_t j = 2; j < args.size(); j++) {
     std::string_view opt = args[j];
     bool more = j + 1 < args.size();
-    if (EqualsIgnoreCase(opt, "rank") && more) {
+    if (EqualsWord(opt, "rank") && more) {
       std::optional<int64_t> v = ParseInt64(args[++j]);
       if (!v) return r.Error(errors::kNotInteger);
       if (*v == 0) return r.Error(errors::kLposRankZero);
       params.rank = *v;
-    } else if (EqualsIgnoreCase(opt, "count") && more) {
+    } else if (EqualsWord(opt, "count") && more) {
       std::optional<int64_t> v = ParseInt64(args[++j]);
       if (!v || *v < 0) return r.Error(errors::kLposCountNegative);
       params.count = *v;
-    } else if (EqualsIgnoreCase(opt, "maxlen") && more) {
+    } else if (EqualsWord(opt, "maxlen") && more) {
       std::optional<int64_t> v = ParseInt64(args[++j]);
       if (!v || *v < 0) return r.Error(errors::kLposMaxlenNegative);
       params.maxlen = *v;
@@ -224,7 +224,7 @@ void CmdLMPop(CommandContext& ctx, ArgReader& args) {
   if (!ParseEnd(ctx, args[where_idx], &end)) return;
   int64_t count = -1;
   for (size_t j = where_idx + 1; j < args.size(); j++) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+    if (count == -1 && EqualsWord(args[j], "count") && j + 1 < args.size()) {
       std::optional<int64_t> v = ParseInt64(args[++j]);
       if (!v || *v < 1) return r.Error(errors::kCountNotPositive);
       count = *v;

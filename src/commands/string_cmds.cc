@@ -17,12 +17,6 @@ namespace {
 using strings::ExpireUnit;
 using strings::SetCondition;
 
-// Redis compares option words with strcasecmp (or char by char up to a '\0'), so an argument
-// ends at its first NUL byte: "NX\0junk" is NX.
-bool IsWord(std::string_view arg, std::string_view word) {
-  return EqualsIgnoreCase(arg.substr(0, arg.find('\0')), word);
-}
-
 // Options of SET and GETEX, as Redis's parseExtendedStringArgumentsOrReply accepts them.
 enum OptFlag : uint32_t {
   kOptNx = 1 << 0,
@@ -51,23 +45,23 @@ bool ParseExtended(std::span<const std::string_view> opts, bool for_set, Extende
     std::string_view opt = opts[j];
     bool has_next = j + 1 < opts.size();
     uint32_t expire_kind = 0;
-    if (for_set && IsWord(opt, "NX") && !(f & kOptXx)) {
+    if (for_set && EqualsWord(opt, "NX") && !(f & kOptXx)) {
       f |= kOptNx;
-    } else if (for_set && IsWord(opt, "XX") && !(f & kOptNx)) {
+    } else if (for_set && EqualsWord(opt, "XX") && !(f & kOptNx)) {
       f |= kOptXx;
-    } else if (for_set && IsWord(opt, "GET")) {
+    } else if (for_set && EqualsWord(opt, "GET")) {
       f |= kOptGet;
-    } else if (for_set && IsWord(opt, "KEEPTTL") && !(f & (kOptPersist | kAnyExpire))) {
+    } else if (for_set && EqualsWord(opt, "KEEPTTL") && !(f & (kOptPersist | kAnyExpire))) {
       f |= kOptKeepTtl;
-    } else if (!for_set && IsWord(opt, "PERSIST") && !(f & (kOptKeepTtl | kAnyExpire))) {
+    } else if (!for_set && EqualsWord(opt, "PERSIST") && !(f & (kOptKeepTtl | kAnyExpire))) {
       f |= kOptPersist;
-    } else if (IsWord(opt, "EX")) {
+    } else if (EqualsWord(opt, "EX")) {
       expire_kind = kOptEx;
-    } else if (IsWord(opt, "PX")) {
+    } else if (EqualsWord(opt, "PX")) {
       expire_kind = kOptPx;
-    } else if (IsWord(opt, "EXAT")) {
+    } else if (EqualsWord(opt, "EXAT")) {
       expire_kind = kOptExAt;
-    } else if (IsWord(opt, "PXAT")) {
+    } else if (EqualsWord(opt, "PXAT")) {
       expire_kind = kOptPxAt;
     } else {
       return false;

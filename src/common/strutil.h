@@ -37,6 +37,11 @@ bool SplitArgs(std::string_view line, std::vector<std::string>* out);
 
 // ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Redis matches option words with strcasecmp on C strings, so an argument ends at its first
+// NUL byte: EqualsWord("NX\0junk", "nx") is true.
+inline bool EqualsWord(std::string_view arg, std::string_view word) {
+  return EqualsIgnoreCase(arg.substr(0, arg.find('\0')), word);
+}
 void ToLowerInPlace(std::string& s);
 std::string ToLower(std::string_view s);
 

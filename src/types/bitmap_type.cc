@@ -16,11 +16,6 @@ using i128 = __int128;
 
 const uint8_t* Bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
-// Redis matches keywords with strcasecmp on a C string, so anything after a NUL is ignored.
-bool KeywordIs(std::string_view arg, std::string_view word) {
-  return EqualsIgnoreCase(arg.substr(0, arg.find('\0')), word);
-}
-
 uint64_t Load64(const uint8_t* p) {
   uint64_t w;
   memcpy(&w, p, 8);
@@ -174,8 +169,8 @@ std::optional<uint64_t> ParseBitOffset(std::string_view arg, int hash_bits, int6
 }
 
 std::optional<RangeUnit> ParseRangeUnit(std::string_view arg) {
-  if (KeywordIs(arg, "bit")) return RangeUnit::kBit;
-  if (KeywordIs(arg, "byte")) return RangeUnit::kByte;
+  if (EqualsWord(arg, "bit")) return RangeUnit::kBit;
+  if (EqualsWord(arg, "byte")) return RangeUnit::kByte;
   return std::nullopt;
 }
 
@@ -212,10 +207,10 @@ int64_t FindBit(std::string_view s, bool bit, int64_t start, std::optional<int64
 }
 
 std::optional<BitOpKind> ParseBitOp(std::string_view name) {
-  if (KeywordIs(name, "and")) return BitOpKind::kAnd;
-  if (KeywordIs(name, "or")) return BitOpKind::kOr;
-  if (KeywordIs(name, "xor")) return BitOpKind::kXor;
-  if (KeywordIs(name, "not")) return BitOpKind::kNot;
+  if (EqualsWord(name, "and")) return BitOpKind::kAnd;
+  if (EqualsWord(name, "or")) return BitOpKind::kOr;
+  if (EqualsWord(name, "xor")) return BitOpKind::kXor;
+  if (EqualsWord(name, "not")) return BitOpKind::kNot;
   return std::nullopt;
 }
 
@@ -256,10 +251,10 @@ void BitOp(BitOpKind op, std::span<const std::string_view> srcs, std::span<char>
 }
 
 std::optional<FieldOp> ParseFieldOp(std::string_view arg) {
-  if (KeywordIs(arg, "get")) return FieldOp::kGet;
-  if (KeywordIs(arg, "set")) return FieldOp::kSet;
-  if (KeywordIs(arg, "incrby")) return FieldOp::kIncrBy;
-  if (KeywordIs(arg, "overflow")) return FieldOp::kOverflow;
+  if (EqualsWord(arg, "get")) return FieldOp::kGet;
+  if (EqualsWord(arg, "set")) return FieldOp::kSet;
+  if (EqualsWord(arg, "incrby")) return FieldOp::kIncrBy;
+  if (EqualsWord(arg, "overflow")) return FieldOp::kOverflow;
   return std::nullopt;
 }
 
@@ -274,9 +269,9 @@ std::optional<FieldType> ParseFieldType(std::string_view arg) {
 }
 
 std::optional<Overflow> ParseOverflow(std::string_view arg) {
-  if (KeywordIs(arg, "wrap")) return Overflow::kWrap;
-  if (KeywordIs(arg, "sat")) return Overflow::kSat;
-  if (KeywordIs(arg, "fail")) return Overflow::kFail;
+  if (EqualsWord(arg, "wrap")) return Overflow::kWrap;
+  if (EqualsWord(arg, "sat")) return Overflow::kSat;
+  if (EqualsWord(arg, "fail")) return Overflow::kFail;
   return std::nullopt;
 }
 
