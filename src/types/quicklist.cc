@@ -477,6 +477,14 @@ size_t Quicklist::RemoveEqual(std::string_view ele, size_t limit, bool forward) 
   return removed;
 }
 
+void Quicklist::AppendListpack(uint8_t* lp) {
+  Node& n = InsertNode(len_);
+  n = Node{lp, 0, static_cast<uint16_t>(lp::Length(lp)), 0, 0};
+  SetSize(n);
+  count_ += n.count;
+  SettleEnds();
+}
+
 // ---- introspection -----------------------------------------------------------------------
 
 size_t Quicklist::MemoryUsage() const {

@@ -85,6 +85,10 @@ class Quicklist {
   size_t uncompressed_bytes() const;  // sum of the nodes' listpack sizes
   size_t max_node_bytes() const;
 
+  // Adopts `lp` (a valid listpack of 1..65535 elements, e.g. one node of an RDB quicklist) as the
+  // new tail node, as it is: RDB/RESTORE loading keeps Redis's node boundaries. Takes ownership.
+  void AppendListpack(uint8_t* lp);
+
   // Calls fn(listpack) for each node from head to tail, decompressing compressed nodes
   // for the call (for serialization and tests).
   void ForEachNode(FunctionRef<void(const uint8_t* lp, bool was_compressed)> fn);

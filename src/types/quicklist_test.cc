@@ -207,6 +207,20 @@ TEST(Quicklist, IncompressibleNodesStayPlain) {
   EXPECT_EQ(ql.size(), 40u);
 }
 
+TEST(Quicklist, AdoptsListpacksAsNodes) {
+  Quicklist src(3, 1);
+  for (int i = 0; i < 10; i++) src.PushTail(std::to_string(i));
+  Quicklist dst(3, 1);
+  src.ForEachNode([&](const uint8_t* lp, bool) { dst.AppendListpack(lp::Dup(lp)); });
+  EXPECT_EQ(dst.node_count(), src.node_count());
+  EXPECT_EQ(dst.size(), 10u);
+  EXPECT_EQ(All(dst), All(src));
+  dst.PushTail("x");
+  std::string v;
+  ASSERT_TRUE(dst.Get(-1, &v));
+  EXPECT_EQ(v, "x");
+}
+
 // Random operations against a deque model, for every combination of fill and depth.
 TEST(Quicklist, MatchesModelUnderRandomOperations) {
   const int fills[] = {-5, -2, -1, 0, 1, 3, 16};
