@@ -74,12 +74,10 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
     scores_heap.resize(elements);
     scores = scores_heap.data();
   }
-  size_t maxlen = 0;
   for (size_t j = 0; j < elements; j++) {
     std::optional<double> s = zset::ParseScore(args[idx + 2 * j]);
     if (!s) return ctx.reply().Error(errors::kNotFloat);
     scores[j] = *s;
-    maxlen = std::max(maxlen, args[idx + 2 * j + 1].size());
   }
 
   Db& db = ctx.db();
@@ -93,7 +91,10 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
   // exact-size allocation (the common "ZADD key s1 m1 s2 m2 ..." on a fresh key).
   bool created = false;
   if (!z && !xx) {
-    z = ZSetValue::Create(elements, maxlen, limits);
+    // Redis 7.0's zaddGenericCommand picks the encoding from the first member alone
+    // (entries limit 0 or a first member over the value limit: skiplist), then converts as
+    // members are added; 130 copies of one member stay a listpack.
+    z = ZSetValue::Create(1, args[idx + 1].size(), limits);
     created = true;
   }
   if (z) {
