@@ -86,7 +86,8 @@ class SegmentedTable {
   size_t bytes_used() const {
     size_t n = dir_.size() * sizeof(void*);
     const Segment* prev = nullptr;
-    for (const Segment* seg : dir_) {
+    for (uintptr_t d : dir_) {
+      const Segment* seg = SegOf(d);
       if (seg != prev) n += sizeof(Segment) + seg->capacity * sizeof(uint64_t);
       prev = seg;
     }
@@ -95,8 +96,9 @@ class SegmentedTable {
 
   SlotRef Find(std::string_view key, uint64_t hash) const {
     uint64_t tag = Tag(hash);
-    Segment* seg = SegmentFor(hash);
-    uint32_t cap = seg->capacity;
+    uintptr_t d = dir_[DirIndex(hash)];
+    Segment* seg = SegOf(d);
+    uint32_t cap = CapOf(d);  // from the directory: no read of the segment header
     uint32_t i = Home(hash, cap);
     for (uint32_t n = 0; n < cap; n++) {
       uint64_t s = seg->slots[i];
@@ -131,8 +133,9 @@ class SegmentedTable {
   // Removes the element with `key`; returns it, or nullptr if absent.
   void* Erase(std::string_view key, uint64_t hash) {
     uint64_t tag = Tag(hash);
-    Segment* seg = SegmentFor(hash);
-    uint32_t cap = seg->capacity;
+    uintptr_t d = dir_[DirIndex(hash)];
+    Segment* seg = SegOf(d);
+    uint32_t cap = CapOf(d);
     uint32_t i = Home(hash, cap);
     for (uint32_t n = 0; n < cap; n++) {
       uint64_t s = seg->slots[i];
@@ -153,7 +156,7 @@ class SegmentedTable {
   uint64_t Scan(uint64_t cursor, Fn&& fn) {
     uint64_t prefix = cursor & 0xffffffffULL;
     size_t dir_index = static_cast<size_t>(prefix >> (32 - global_depth_));
-    Segment* seg = dir_[dir_index];
+    Segment* seg = SegOf(dir_[dir_index]);
     for (uint32_t i = 0; i < seg->capacity; i++) {
       if (seg->slots[i]) fn(SlotRef(&seg->slots[i]));
     }
@@ -169,7 +172,7 @@ class SegmentedTable {
     if (size_ == 0) return SlotRef();
     size_t d = dir_.size();
     for (size_t attempt = 0;; attempt++) {
-      Segment* seg = dir_[(rnd + attempt * 0x9E3779B97F4A7C15ULL) % d];
+      Segment* seg = SegOf(dir_[(rnd + attempt * 0x9E3779B97F4A7C15ULL) % d]);
       if (seg->count == 0) continue;
       uint32_t i = static_cast<uint32_t>((rnd >> 32) % seg->capacity);
       for (uint32_t n = 0; n < seg->capacity; n++, i = Next(i, seg->capacity)) {
@@ -184,7 +187,7 @@ class SegmentedTable {
   // fn must not insert or erase.
   template <typename Fn>
   void SampleSegment(uint64_t rnd, Fn&& fn) const {
-    const Segment* seg = dir_[static_cast<size_t>(rnd % dir_.size())];
+    const Segment* seg = SegOf(dir_[static_cast<size_t>(rnd % dir_.size())]);
     for (uint32_t i = 0; i < seg->capacity; i++) {
       if (seg->slots[i]) fn(SlotRef(const_cast<uint64_t*>(&seg->slots[i])));
     }
@@ -234,11 +237,23 @@ class SegmentedTable {
   size_t DirIndex(uint64_t hash) const {
     return global_depth_ == 0 ? 0 : static_cast<size_t>(hash >> (64 - global_depth_));
   }
-  Segment* SegmentFor(uint64_t hash) const { return dir_[DirIndex(hash)]; }
+  Segment* SegmentFor(uint64_t hash) const { return SegOf(dir_[DirIndex(hash)]); }
+
+  // Directory entries are segment pointers (16-byte aligned by malloc) with the index of the
+  // segment's size class in the low bits, so a lookup knows the slot count before it touches
+  // the segment: one cache miss fewer per Find/Erase.
+  static constexpr uintptr_t kClassMask = 15;
+  static Segment* SegOf(uintptr_t d) { return reinterpret_cast<Segment*>(d & ~kClassMask); }
+  static uint32_t CapOf(uintptr_t d) { return kClassSlots[d & kClassMask]; }
+  static uintptr_t DirValue(Segment* seg) {
+    uintptr_t c = 0;
+    while (kClassSlots[c] != seg->capacity) c++;
+    return reinterpret_cast<uintptr_t>(seg) | c;
+  }
 
   static Segment* NewSegment(uint8_t depth, uint32_t capacity) {
     auto* seg = static_cast<Segment*>(calloc(1, sizeof(Segment) + capacity * sizeof(uint64_t)));
-    if (!seg) abort();
+    if (!seg || (reinterpret_cast<uintptr_t>(seg) & kClassMask)) abort();
     seg->local_depth = depth;
     seg->capacity = capacity;
     return seg;
@@ -283,7 +298,9 @@ class SegmentedTable {
   void Repoint(uint64_t hash, uint8_t local_depth, Segment* first, Segment* second) {
     size_t span = size_t{1} << (global_depth_ - local_depth);
     size_t start = DirIndex(hash) & ~(span - 1);
-    for (size_t i = 0; i < span; i++) dir_[start + i] = (i < span / 2 || !second) ? first : second;
+    uintptr_t a = DirValue(first);
+    uintptr_t b = second ? DirValue(second) : a;
+    for (size_t i = 0; i < span; i++) dir_[start + i] = i < span / 2 ? a : b;
   }
 
   // Moves a segment's elements into a larger size class.
@@ -310,7 +327,7 @@ class SegmentedTable {
     Segment* old = SegmentFor(hash);
     if (old->local_depth == global_depth_) {
       // Double the directory: each pointer appears twice.
-      std::vector<Segment*> bigger(dir_.size() * 2);
+      std::vector<uintptr_t> bigger(dir_.size() * 2);
       for (size_t i = 0; i < dir_.size(); i++) bigger[2 * i] = bigger[2 * i + 1] = dir_[i];
       dir_.swap(bigger);
       global_depth_++;
@@ -338,20 +355,21 @@ class SegmentedTable {
   void Reset() {
     global_depth_ = 0;
     size_ = 0;
-    dir_.assign(1, NewSegment(0, kMinSlots));
+    dir_.assign(1, DirValue(NewSegment(0, kMinSlots)));
     segments_ = 1;
   }
 
   void FreeSegments() {
     Segment* prev = nullptr;
-    for (Segment* s : dir_) {
+    for (uintptr_t d : dir_) {
+      Segment* s = SegOf(d);
       if (s != prev) free(s);
       prev = s;
     }
     dir_.clear();
   }
 
-  std::vector<Segment*> dir_;
+  std::vector<uintptr_t> dir_;  // tagged segment pointers (see SegOf/CapOf)
   uint8_t global_depth_ = 0;
   size_t size_ = 0;
   size_t segments_ = 0;
