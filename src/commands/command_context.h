@@ -53,16 +53,14 @@ class CommandContext {
   virtual void DatabaseReplaced(int db, int replaced_with) {}
 
   // ---- blocking commands (BLPOP, BLMOVE, BZPOPMIN ...) ----
-  // What a blocked client receives when its timeout passes.
-  enum class TimeoutReply { kNullArray, kNullBulk };
   // A blocking command that finds nothing to serve calls Block: the server parks the client
   // on `keys` (of the selected database) until one of them is created as a list or sorted
   // set, then runs the command again with ReadyKey() set (the command then either replies,
   // which unblocks the client, or calls Block again to keep waiting), or until `deadline_ms`
-  // (absolute unix ms; 0 = forever), when the server replies `on_timeout`. Returns false when
-  // the client may not block (inside MULTI/EXEC): the command then replies as on a timeout.
-  virtual bool Block(std::span<const std::string_view> keys, int64_t deadline_ms,
-                     TimeoutReply on_timeout) {
+  // (absolute unix ms; 0 = forever), when the server replies a null array (Redis 7.0 does
+  // so for every list and sorted-set command, BLMOVE included). Returns false when the
+  // client may not block (inside MULTI/EXEC): the command then replies its own empty answer.
+  virtual bool Block(std::span<const std::string_view> keys, int64_t deadline_ms) {
     return false;
   }
   // The key whose readiness re-runs a blocked command; the command serves from that key

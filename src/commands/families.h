@@ -23,5 +23,7 @@ void RegisterSetAlgebraCommands(CommandTable& table);
 void RegisterHllCommands(CommandTable& table);       // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
 void RegisterSortCommands(CommandTable& table);  // SORT SORT_RO
 void RegisterGeoCommands(CommandTable& table);       // GEOADD GEODIST GEOSEARCH GEORADIUS ...
+void RegisterBlockingListCommands(CommandTable& table);  // BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
+void RegisterBlockingZSetCommands(CommandTable& table);  // BZPOPMIN BZPOPMAX BZMPOP
 
 }  // namespace duet

@@ -20,6 +20,8 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterHllCommands(table);
   RegisterSortCommands(table);
   RegisterGeoCommands(table);
+  RegisterBlockingListCommands(table);
+  RegisterBlockingZSetCommands(table);
 }
 
 }  // namespace duet

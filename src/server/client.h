@@ -45,7 +45,6 @@ struct BlockedState {
   std::vector<std::string> keys;  // distinct keys waited on, in the command's order
   int db = 0;
   int64_t deadline_ms = 0;  // 0: no timeout
-  bool null_bulk_on_timeout = false;  // BLMOVE/BRPOPLPUSH: $-1; the others: *-1
   int64_t run_us = 0;         // time spent running the command so far (not waiting)
   bool still_waiting = false;  // set by a re-run that found nothing to serve
 };

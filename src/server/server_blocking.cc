@@ -27,8 +27,7 @@ int64_t NowUs() {
 
 bool Server::BlockClient(Client& c, const CommandSpec& spec,
                          std::span<const std::string_view> args,
-                         std::span<const std::string_view> keys, int64_t deadline_ms,
-                         bool null_bulk_on_timeout) {
+                         std::span<const std::string_view> keys, int64_t deadline_ms) {
   if (c.in_exec) return false;  // inside EXEC a blocking command answers as on timeout
   if (c.blocked) {              // a re-run that found nothing: keep waiting
     c.blocked->still_waiting = true;
@@ -42,7 +41,6 @@ bool Server::BlockClient(Client& c, const CommandSpec& spec,
   }
   st->db = c.db_index;
   st->deadline_ms = deadline_ms;
-  st->null_bulk_on_timeout = null_bulk_on_timeout;
   blocking_.Add(c.id(), st->db, st->keys, deadline_ms);
   keyspace_.ctx().blocked_waiters = blocking_.registrations();
   c.blocked = std::move(st);
@@ -97,8 +95,6 @@ bool Server::UnblockClient(Client& c, bool with_error) {
   if (!c.blocked) return false;
   if (with_error) {
     c.reply().Error(errors::kUnblocked);
-  } else if (c.blocked->null_bulk_on_timeout) {
-    c.reply().Null();
   } else {
     c.reply().NullArray();
   }

@@ -28,10 +28,8 @@ class ServerContext : public CommandContext {
   void DatabaseReplaced(int db, int replaced_with) override {
     server_.SignalDatabaseReplaced(db, replaced_with);
   }
-  bool Block(std::span<const std::string_view> keys, int64_t deadline_ms,
-             TimeoutReply on_timeout) override {
-    return server_.BlockClient(client_, spec(), args_, keys, deadline_ms,
-                               on_timeout == TimeoutReply::kNullBulk);
+  bool Block(std::span<const std::string_view> keys, int64_t deadline_ms) override {
+    return server_.BlockClient(client_, spec(), args_, keys, deadline_ms);
   }
   const std::string* ReadyKey() const override { return client_.serving_key; }
 

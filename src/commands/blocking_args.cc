@@ -1,0 +1,77 @@
+#include "commands/blocking_args.h"
+
+#include <cmath>
+#include <limits>
+
+#include "common/strutil.h"
+#include "protocol/errors.h"
+
+namespace duet {
+
+std::optional<int64_t> ParseBlockTimeoutOrReply(CommandContext& ctx, std::string_view arg) {
+  std::optional<long double> secs = ParseLongDouble(arg);
+  if (!secs) {
+    ctx.reply().Error(errors::kTimeoutNotFloat);
+    return std::nullopt;
+  }
+  long double ms = *secs * 1000.0L;
+  // Redis casts with (long long); on x86-64 an out-of-range value (and inf) becomes
+  // LLONG_MIN, which it then reports as negative. Reproduce that without the UB.
+  int64_t tval;
+  if (std::isnan(ms) || ms >= 9223372036854775808.0L || ms < -9223372036854775808.0L) {
+    tval = std::numeric_limits<int64_t>::min();
+  } else {
+    tval = static_cast<int64_t>(ms);
+  }
+  if (tval < 0) {
+    ctx.reply().Error(errors::kTimeoutNegative);
+    return std::nullopt;
+  }
+  if (tval == 0) return 0;
+  int64_t now = ctx.now_ms();
+  if (tval > std::numeric_limits<int64_t>::max() - now) return 0;  // beyond any clock
+  return tval + now;
+}
+
+std::optional<MpopArgs> ParseMpopArgsOrReply(CommandContext& ctx,
+                                             std::span<const std::string_view> args, size_t first,
+                                             std::string_view first_word,
+                                             std::string_view second_word) {
+  ReplyBuilder& r = ctx.reply();
+  std::optional<int64_t> numkeys = ParseInt64(args[first]);
+  if (!numkeys || *numkeys < 1) {
+    r.Error(errors::kNumkeysNotPositive);
+    return std::nullopt;
+  }
+  if (static_cast<uint64_t>(*numkeys) >= args.size() - first - 1) {  // no room for <where>
+    r.Error(errors::kSyntax);
+    return std::nullopt;
+  }
+  size_t where_idx = first + 1 + static_cast<size_t>(*numkeys);
+  MpopArgs out;
+  if (EqualsIgnoreCase(args[where_idx], second_word)) {
+    out.second_word = true;
+  } else if (!EqualsIgnoreCase(args[where_idx], first_word)) {
+    r.Error(errors::kSyntax);
+    return std::nullopt;
+  }
+  bool have_count = false;
+  for (size_t j = where_idx + 1; j < args.size(); j++) {
+    if (!have_count && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+      std::optional<int64_t> c = ParseInt64(args[++j]);
+      if (!c || *c < 1) {
+        r.Error(errors::kCountNotPositive);
+        return std::nullopt;
+      }
+      out.count = static_cast<size_t>(*c);
+      have_count = true;
+    } else {
+      r.Error(errors::kSyntax);
+      return std::nullopt;
+    }
+  }
+  out.keys = args.subspan(first + 1, static_cast<size_t>(*numkeys));
+  return out;
+}
+
+}  // namespace duet

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Blocking commands with several clients, side by side on redis-server 7.0.15 and duet:
+first-come first-served per key, fractional timeouts, pushes inside MULTI serving after EXEC,
+disconnects while blocked, CLIENT UNBLOCK, BLMOVE chains, blocked clients in INFO and CLIENT
+LIST, and a waiter served promptly. Waiting uses polling of observable state (CLIENT LIST /
+INFO), never a fixed sleep before an assertion."""
+import os
+import sys
+import time
+import unittest
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from test_clients import KINDS, Conn, servers, stop_all, wait_for  # noqa: E402
+from lib.resp import encode  # noqa: E402
+
+
+def info_field(conn, name):
+    text = conn.cmd("INFO", "clients").split(b"\r\n", 1)[1].decode()
+    for line in text.split("\r\n"):
+        if line.startswith(name + ":"):
+            return int(line.split(":")[1])
+    raise KeyError(name)
+
+
+class BlockingTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.procs = servers()
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_all(cls.procs)
+
+    def each(self, scenario):
+        results = {}
+        for kind in KINDS:
+            port = self.procs[kind].port
+            Conn(port).cmd("FLUSHALL")
+            results[kind] = scenario(port)
+        self.assertEqual(results["redis"], results["duet"])
+        return results["duet"]
+
+    @staticmethod
+    def block(port, *args):
+        """Sends a blocking command on a new connection and waits until the server shows it
+        blocked; returns the connection (its reply is read later)."""
+        c = Conn(port)
+        admin = Conn(port)
+        before = info_field(admin, "blocked_clients")
+        c.send(encode([str(a) for a in args]))
+        assert wait_for(lambda: info_field(admin, "blocked_clients") == before + 1)
+        return c
+
+    def test_fifo_per_key(self):
+        def run(port):
+            w1 = self.block(port, "BLPOP", "q", "0")
+            w2 = self.block(port, "BLPOP", "q", "0")
+            p = Conn(port)
+            out = [p.cmd("RPUSH", "q", "a", "b", "c")]
+            out += [w1.read_reply(), w2.read_reply(), p.cmd("LRANGE", "q", "0", "-1")]
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[1], b"*2\r\n$1\r\nq\r\n$1\r\na\r\n")
+        self.assertEqual(out[2], b"*2\r\n$1\r\nq\r\n$1\r\nb\r\n")
+
+    def test_push_inside_multi_serves_after_exec(self):
+        def run(port):
+            w = self.block(port, "BRPOP", "q", "0")
+            p = Conn(port)
+            out = [p.cmd("MULTI"), p.cmd("LPUSH", "q", "x"), p.cmd("LPUSH", "q", "y")]
+            out.append(p.cmd("EXEC"))
+            out.append(w.read_reply())
+            out.append(p.cmd("LRANGE", "q", "0", "-1"))
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[4], b"*2\r\n$1\r\nq\r\n$1\r\nx\r\n")
+        self.assertEqual(out[5], b"*1\r\n$1\r\ny\r\n")
+
+    def test_fractional_timeout(self):
+        def run(port):
+            c = Conn(port)
+            start = time.time()
+            r = c.cmd("BLPOP", "nothing", "0.05")
+            return r, time.time() - start < 2.0
+
+        self.assertEqual(self.each(run), (b"*-1\r\n", True))
+
+    def test_disconnected_waiter_is_forgotten(self):
+        def run(port):
+            w1 = self.block(port, "BLPOP", "q", "0")
+            w2 = self.block(port, "BLPOP", "q", "0")
+            admin = Conn(port)
+            w1.close()
+            assert wait_for(lambda: info_field(admin, "blocked_clients") == 1)
+            admin.cmd("RPUSH", "q", "v")
+            return w2.read_reply(), admin.cmd("EXISTS", "q")
+
+        self.assertEqual(self.each(run), (b"*2\r\n$1\r\nq\r\n$1\r\nv\r\n", b":0\r\n"))
+
+    def test_client_unblock(self):
+        def run(port):
+            w = self.block(port, "BZPOPMIN", "z", "0")
+            admin = Conn(port)
+            ids = [l for l in admin.cmd("CLIENT", "LIST").decode().split("\n") if "cmd=bzpopmin" in l]
+            target = ids[0].split(" ")[0].split("=")[1]
+            flags = [kv for kv in ids[0].split(" ") if kv.startswith("flags=")][0]
+            out = [flags, admin.cmd("CLIENT", "UNBLOCK", target), w.read_reply()]
+            w2 = self.block(port, "BLMOVE", "s", "d", "LEFT", "RIGHT", "0")
+            ids = [l for l in admin.cmd("CLIENT", "LIST").decode().split("\n") if "cmd=blmove" in l]
+            target = ids[0].split(" ")[0].split("=")[1]
+            out += [admin.cmd("CLIENT", "UNBLOCK", target, "ERROR"), w2.read_reply()]
+            out.append(admin.cmd("CLIENT", "UNBLOCK", target))
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[0], "flags=b")
+        self.assertEqual(out[2], b"*-1\r\n")
+        self.assertEqual(out[4], b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n")
+        self.assertEqual(out[5], b":0\r\n")
+
+    def test_blmove_chain_and_wrongtype_destination(self):
+        def run(port):
+            w1 = self.block(port, "BLMOVE", "a", "b", "LEFT", "RIGHT", "0")
+            w2 = self.block(port, "BLPOP", "b", "0")
+            p = Conn(port)
+            out = [p.cmd("RPUSH", "a", "v1"), w1.read_reply(), w2.read_reply()]
+            w3 = self.block(port, "BRPOPLPUSH", "src", "str", "0")
+            out.append(p.cmd("SET", "str", "x"))
+            out.append(p.cmd("RPUSH", "src", "e"))
+            out.append(w3.read_reply())
+            out.append(p.cmd("LRANGE", "src", "0", "-1"))
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[1], b"$2\r\nv1\r\n")
+        self.assertEqual(out[2], b"*2\r\n$1\r\nb\r\n$2\r\nv1\r\n")
+        self.assertTrue(out[5].startswith(b"-WRONGTYPE"))
+        self.assertEqual(out[6], b"*1\r\n$1\r\ne\r\n")
+
+    def test_key_of_other_type_keeps_waiting(self):
+        def run(port):
+            w = self.block(port, "BLPOP", "k", "0")
+            p = Conn(port)
+            out = [p.cmd("ZADD", "k", "1", "m"), info_field(p, "blocked_clients")]
+            out += [p.cmd("DEL", "k"), p.cmd("RPUSH", "k", "v"), w.read_reply()]
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[1], 1)
+        self.assertEqual(out[4], b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n")
+
+    def test_bzpopmin_and_bzmpop_served(self):
+        def run(port):
+            w1 = self.block(port, "BZPOPMIN", "z1", "z2", "0")
+            w2 = self.block(port, "BZMPOP", "0", "2", "z1", "z2", "MAX", "COUNT", "2")
+            p = Conn(port)
+            out = [p.cmd("ZADD", "z2", "1", "a", "2", "b", "3", "c")]
+            out += [w1.read_reply(), w2.read_reply(), p.cmd("ZRANGE", "z2", "0", "-1")]
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[1], b"*3\r\n$2\r\nz2\r\n$1\r\na\r\n$1\r\n1\r\n")
+
+    def test_pipelined_commands_after_a_blocking_one_wait_for_it(self):
+        def run(port):
+            c = Conn(port)
+            admin = Conn(port)
+            c.send(encode(["BLPOP", "q", "0"]) + encode(["SET", "after", "1"]))
+            assert wait_for(lambda: info_field(admin, "blocked_clients") == 1)
+            out = [admin.cmd("EXISTS", "after"), admin.cmd("RPUSH", "q", "z")]
+            out += [c.read_reply(), c.read_reply(), admin.cmd("EXISTS", "after")]
+            return out
+
+        out = self.each(run)
+        self.assertEqual(out[0], b":0\r\n")
+        self.assertEqual(out[4], b":1\r\n")
+
+    def test_timeout_reply_and_blocked_gauges(self):
+        def run(port):
+            w = self.block(port, "BRPOPLPUSH", "none", "dst", "0.2")
+            admin = Conn(port)
+            out = [info_field(admin, "clients_in_timeout_table"), w.read_reply()]
+            out.append(info_field(admin, "blocked_clients"))
+            return out
+
+        self.assertEqual(self.each(run), [1, b"*-1\r\n", 0])  # a null array even for BRPOPLPUSH
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore", ResourceWarning)  # connections are left to the GC
+    unittest.main()
