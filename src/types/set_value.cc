@@ -1,5 +1,6 @@
 #include "types/set_value.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -30,14 +31,16 @@ void Free(void* m) { free(m); }
 
 }  // namespace set_member
 
+SetValue::Small* SetValue::NewSmall(uint32_t cap) {
+  auto* sm = static_cast<Small*>(malloc(sizeof(Small) + cap * sizeof(void*)));
+  if (!sm) abort();
+  sm->n = 0;
+  sm->cap = cap;
+  return sm;
+}
+
 SetValue* SetValue::Create(std::string_view first) {
-  auto* s = new SetValue();
-  if (ParseInt64(first)) {
-    s->intset_ = new Intset();
-  } else {
-    s->table_ = new Table();
-  }
-  return s;
+  return ParseInt64(first) ? CreateIntset() : CreateHashtable();
 }
 
 SetValue* SetValue::CreateIntset() {
@@ -48,12 +51,13 @@ SetValue* SetValue::CreateIntset() {
 
 SetValue* SetValue::CreateHashtable() {
   auto* s = new SetValue();
-  s->table_ = new Table();
+  s->small_ = NewSmall(4);
   return s;
 }
 
 void SetValue::SwapContents(SetValue& other) {
   std::swap(intset_, other.intset_);
+  std::swap(small_, other.small_);
   std::swap(table_, other.table_);
   std::swap(member_bytes_, other.member_bytes_);
 }
@@ -63,6 +67,10 @@ SetValue::~SetValue() {
     table_->ForEach([](Table::SlotRef s) { set_member::Free(s.get()); });
     delete table_;
   }
+  if (small_) {
+    for (uint32_t i = 0; i < small_->n; i++) set_member::Free(small_->m[i]);
+    free(small_);
+  }
   delete intset_;
 }
 
@@ -71,26 +79,78 @@ void SetValue::InsertNew(std::string_view member, uint64_t hash) {
   member_bytes_ += set_member::AllocSize(member.size());
 }
 
-void SetValue::ConvertToHashtable() {
-  if (table_) return;
+void SetValue::SmallAppend(std::string_view member) {
+  if (small_->n == small_->cap) {
+    uint32_t cap = std::min<uint32_t>(small_->cap * 2, kSmallMax);
+    auto* grown = static_cast<Small*>(realloc(small_, sizeof(Small) + cap * sizeof(void*)));
+    if (!grown) abort();
+    grown->cap = cap;
+    small_ = grown;
+  }
+  small_->m[small_->n++] = set_member::New(member);
+  member_bytes_ += set_member::AllocSize(member.size());
+}
+
+int SetValue::SmallFind(std::string_view member) const {
+  for (uint32_t i = 0; i < small_->n; i++) {
+    if (set_member::View(small_->m[i]) == member) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void SetValue::SmallRemoveAt(uint32_t i) {
+  member_bytes_ -= set_member::AllocSize(set_member::View(small_->m[i]).size());
+  set_member::Free(small_->m[i]);
+  small_->m[i] = small_->m[--small_->n];
+}
+
+void SetValue::SmallToTable() {
   table_ = new Table();
+  for (uint32_t i = 0; i < small_->n; i++) {
+    void* m = small_->m[i];
+    table_->Insert(m, Table::Hash(set_member::View(m)));
+  }
+  free(small_);
+  small_ = nullptr;
+}
+
+void SetValue::ConvertToHashtable() {
+  if (!intset_) return;
+  size_t n = intset_->size();
+  if (n < kSmallMax) {
+    small_ = NewSmall(static_cast<uint32_t>(std::max<size_t>(n + 1, 4)));
+  } else {
+    table_ = new Table();
+  }
   char buf[kIntBufSize];
-  for (size_t i = 0, n = intset_->size(); i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     std::string_view m(buf, FormatInt64(intset_->Get(i), buf));
-    InsertNew(m, Table::Hash(m));
+    if (small_) {
+      SmallAppend(m);
+    } else {
+      InsertNew(m, Table::Hash(m));
+    }
   }
   delete intset_;
   intset_ = nullptr;
 }
 
 bool SetValue::Add(std::string_view member, size_t max_intset_entries) {
-  if (!table_) {
+  if (intset_) {
     if (std::optional<int64_t> v = ParseInt64(member)) {
       if (!intset_->Add(*v)) return false;
       if (intset_->size() > max_intset_entries) ConvertToHashtable();
       return true;
     }
     ConvertToHashtable();
+  }
+  if (small_) {
+    if (SmallFind(member) >= 0) return false;
+    if (small_->n < kSmallMax) {
+      SmallAppend(member);
+      return true;
+    }
+    SmallToTable();
   }
   uint64_t hash = Table::Hash(member);
   if (table_->Find(member, hash)) return false;
@@ -99,9 +159,15 @@ bool SetValue::Add(std::string_view member, size_t max_intset_entries) {
 }
 
 bool SetValue::Remove(std::string_view member) {
-  if (!table_) {
+  if (intset_) {
     std::optional<int64_t> v = ParseInt64(member);
     return v && intset_->Remove(*v);
+  }
+  if (small_) {
+    int i = SmallFind(member);
+    if (i < 0) return false;
+    SmallRemoveAt(static_cast<uint32_t>(i));
+    return true;
   }
   void* m = table_->Erase(member, Table::Hash(member));
   if (!m) return false;
@@ -111,23 +177,31 @@ bool SetValue::Remove(std::string_view member) {
 }
 
 bool SetValue::Contains(std::string_view member) const {
-  if (!table_) {
+  if (intset_) {
     std::optional<int64_t> v = ParseInt64(member);
     return v && intset_->Contains(*v);
   }
+  if (small_) return SmallFind(member) >= 0;
   return static_cast<bool>(table_->Find(member));
 }
 
 std::string_view SetValue::Random(uint64_t rnd, char* buf) const {
   if (table_) return set_member::View(table_->Random(rnd).get());
+  if (small_) return set_member::View(small_->m[rnd % small_->n]);
   return {buf, FormatInt64(intset_->Get(rnd % intset_->size()), buf)};
 }
 
 std::string SetValue::PopRandom(uint64_t rnd) {
-  if (!table_) {
+  if (intset_) {
     size_t i = rnd % intset_->size();
     std::string out = Int64ToString(intset_->Get(i));
     intset_->RemoveAt(i);
+    return out;
+  }
+  if (small_) {
+    uint32_t i = static_cast<uint32_t>(rnd % small_->n);
+    std::string out(set_member::View(small_->m[i]));
+    SmallRemoveAt(i);
     return out;
   }
   std::string out(set_member::View(table_->Random(rnd).get()));
@@ -138,13 +212,19 @@ std::string SetValue::PopRandom(uint64_t rnd) {
 size_t SetValue::MemoryUsage() const {
   size_t n = sizeof(SetValue);
   if (table_) return n + sizeof(Table) + table_->bytes_used() + member_bytes_;
+  if (small_) return n + sizeof(Small) + small_->cap * sizeof(void*) + member_bytes_;
   return n + sizeof(Intset) + intset_->bytes();
 }
 
 CompositeValue* SetValue::Clone() const {
   auto* s = new SetValue();
-  if (!table_) {
+  if (intset_) {
     s->intset_ = new Intset(*intset_);
+    return s;
+  }
+  if (small_) {
+    s->small_ = NewSmall(small_->cap);
+    for (uint32_t i = 0; i < small_->n; i++) s->SmallAppend(set_member::View(small_->m[i]));
     return s;
   }
   s->table_ = new Table();
@@ -155,6 +235,6 @@ CompositeValue* SetValue::Clone() const {
   return s;
 }
 
-std::string_view SetValue::EncodingName() const { return table_ ? "hashtable" : "intset"; }
+std::string_view SetValue::EncodingName() const { return intset_ ? "intset" : "hashtable"; }
 
 }  // namespace duet

@@ -8,7 +8,9 @@
 // The hashtable is a SegmentedTable (core/segmented_table.h) whose elements are members:
 // one malloc'd block each, a length prefix (1 byte below 128, else 4) followed by the bytes.
 // A 15-byte member is one 16-byte jemalloc block plus its 8-byte slot (at 64-80% fill):
-// ~27 bytes where Redis spends ~80 (dictEntry + sds + bucket).
+// ~27 bytes where Redis spends ~80 (dictEntry + sds + bucket). Up to kSmallMax members the
+// "hashtable" is a plain array of the same member blocks searched linearly (a table's first
+// segment alone is 512 bytes); it becomes a SegmentedTable past that and never goes back.
 //
 // Members are read as string_views. For the intset encoding the decimal text is written into
 // a caller buffer (kIntBufSize); views into the hashtable are valid until the set changes.
@@ -49,6 +51,7 @@ class SetValue final : public CompositeValue {
   using Table = SegmentedTable<SetMemberTraits>;
   enum class Encoding : uint8_t { kIntset, kHashtable };
   static constexpr size_t kIntBufSize = 24;
+  static constexpr uint32_t kSmallMax = 16;
 
   // Redis's setTypeCreate: an empty intset when `first` (the member about to be added) is an
   // integer, else an empty hashtable.
@@ -58,8 +61,10 @@ class SetValue final : public CompositeValue {
   static SetValue* CreateHashtable();
   ~SetValue() override;
 
-  Encoding encoding() const { return table_ ? Encoding::kHashtable : Encoding::kIntset; }
-  size_t size() const { return table_ ? table_->size() : intset_->size(); }
+  Encoding encoding() const { return intset_ ? Encoding::kIntset : Encoding::kHashtable; }
+  size_t size() const {
+    return intset_ ? intset_->size() : (table_ ? table_->size() : small_->n);
+  }
 
   // Adds `member`; returns false if it was present. An intset converts to the hashtable when
   // `member` is not an integer, or when the add makes it exceed `max_intset_entries`.
@@ -79,6 +84,10 @@ class SetValue final : public CompositeValue {
       table_->ForEach([&](Table::SlotRef s) { fn(set_member::View(s.get())); });
       return;
     }
+    if (small_) {
+      for (uint32_t i = 0; i < small_->n; i++) fn(set_member::View(small_->m[i]));
+      return;
+    }
     char buf[kIntBufSize];
     for (size_t i = 0, n = intset_->size(); i < n; i++) {
       fn(std::string_view(buf, FormatInt64(intset_->Get(i), buf)));
@@ -92,7 +101,8 @@ class SetValue final : public CompositeValue {
   std::string PopRandom(uint64_t rnd);
 
   // One SSCAN step: calls fn(std::string_view) for the members of the next part of the set
-  // and returns the next cursor (0 when done). An intset returns everything at once. Members
+  // and returns the next cursor (0 when done). An intset or a small array returns
+  // everything at once. Members
   // present for the whole scan are returned at least once (SegmentedTable::Scan); at least
   // `count` members are visited when the set has them, unless the scan ends first.
   template <typename Fn>
@@ -115,18 +125,32 @@ class SetValue final : public CompositeValue {
   CompositeValue* Clone() const override;
   std::string_view EncodingName() const override;
   // One allocation per member in the hashtable encoding (UNLINK frees big sets lazily).
-  size_t FreeEffort() const override { return table_ ? table_->size() : 1; }
+  size_t FreeEffort() const override { return intset_ ? 1 : size(); }
 
   // For tests and diagnostics.
   const Intset* intset() const { return intset_; }
 
  private:
   SetValue() = default;
+  // The small form of the hashtable encoding: `n` member blocks, room for `cap`.
+  struct Small {
+    uint32_t n;
+    uint32_t cap;
+    void* m[];
+  };
+  static Small* NewSmall(uint32_t cap);
   // Hashtable insert of a member known to be absent.
   void InsertNew(std::string_view member, uint64_t hash);
+  void SmallAppend(std::string_view member);
+  // Index of `member` in small_, or -1.
+  int SmallFind(std::string_view member) const;
+  void SmallRemoveAt(uint32_t i);
+  void SmallToTable();
 
-  Intset* intset_ = nullptr;  // set in the intset encoding
-  Table* table_ = nullptr;    // set in the hashtable encoding
+  // Exactly one of these is set.
+  Intset* intset_ = nullptr;  // intset encoding
+  Small* small_ = nullptr;    // hashtable encoding, up to kSmallMax members
+  Table* table_ = nullptr;    // hashtable encoding
   size_t member_bytes_ = 0;   // malloc'd member bytes (hashtable), for MemoryUsage
 };
 

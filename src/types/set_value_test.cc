@@ -179,6 +179,36 @@ TEST(SetOpsTest, AlgebraAndLimits) {
   EXPECT_EQ(Members(*i), (std::vector<std::string>{"3", "4"}));
 }
 
+// Small hashtable sets are an array of member blocks up to kSmallMax members, then a
+// SegmentedTable; either way OBJECT ENCODING says "hashtable" and every operation agrees.
+TEST(SetValueTest, SmallArrayGrowsIntoTable) {
+  std::unique_ptr<SetValue> s(SetValue::CreateHashtable());
+  size_t small_bytes = 0;
+  for (uint32_t i = 0; i <= SetValue::kSmallMax; i++) {
+    EXPECT_TRUE(s->Add("m" + std::to_string(i), 512));
+    EXPECT_FALSE(s->Add("m" + std::to_string(i), 512));
+    if (i + 1 == SetValue::kSmallMax) small_bytes = s->MemoryUsage();
+  }
+  EXPECT_LT(small_bytes, 512u);  // below one table segment
+  EXPECT_EQ(s->EncodingName(), "hashtable");
+  EXPECT_EQ(s->size(), SetValue::kSmallMax + 1);
+  for (uint32_t i = 0; i <= SetValue::kSmallMax; i++) {
+    EXPECT_TRUE(s->Contains("m" + std::to_string(i)));
+  }
+  EXPECT_FALSE(s->Contains("m999"));
+  // An intset converting with few members goes to the small array, keeping its members.
+  std::unique_ptr<SetValue> t(SetValue::CreateIntset());
+  t->Add("1", 512);
+  t->Add("2", 512);
+  EXPECT_TRUE(t->Add("x", 512));
+  EXPECT_EQ(Sorted(Members(*t)), (std::vector<std::string>{"1", "2", "x"}));
+  EXPECT_TRUE(t->Remove("1"));
+  EXPECT_FALSE(t->Remove("1"));
+  EXPECT_EQ(t->FreeEffort(), 2u);
+  std::unique_ptr<CompositeValue> c(t->Clone());
+  EXPECT_EQ(Sorted(Members(*static_cast<SetValue*>(c.get()))), Sorted(Members(*t)));
+}
+
 TEST(SetValueTest, MemoryUsageCountsMembers) {
   std::unique_ptr<SetValue> s(SetValue::CreateHashtable());
   size_t empty = s->MemoryUsage();
