@@ -49,15 +49,15 @@ std::optional<MpopArgs> ParseMpopArgsOrReply(CommandContext& ctx,
   }
   size_t where_idx = first + 1 + static_cast<size_t>(*numkeys);
   MpopArgs out;
-  if (EqualsIgnoreCase(args[where_idx], second_word)) {
+  if (EqualsWord(args[where_idx], second_word)) {
     out.second_word = true;
-  } else if (!EqualsIgnoreCase(args[where_idx], first_word)) {
+  } else if (!EqualsWord(args[where_idx], first_word)) {
     r.Error(errors::kSyntax);
     return std::nullopt;
   }
   bool have_count = false;
   for (size_t j = where_idx + 1; j < args.size(); j++) {
-    if (!have_count && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+    if (!have_count && EqualsWord(args[j], "count") && j + 1 < args.size()) {
       std::optional<int64_t> c = ParseInt64(args[++j]);
       if (!c || *c < 1) {
         r.Error(errors::kCountNotPositive);

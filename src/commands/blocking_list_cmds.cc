@@ -9,6 +9,7 @@
 #include "commands/blocking_args.h"
 #include "commands/command_context.h"
 #include "commands/families.h"
+#include "commands/list_args.h"
 #include "protocol/errors.h"
 #include "types/list_type.h"
 
@@ -17,17 +18,6 @@ namespace duet {
 namespace {
 
 using lists::End;
-
-bool ParseEnd(std::string_view arg, End* end) {
-  if (EqualsIgnoreCase(arg, "left")) {
-    *end = End::kHead;
-  } else if (EqualsIgnoreCase(arg, "right")) {
-    *end = End::kTail;
-  } else {
-    return false;
-  }
-  return true;
-}
 
 // Whether the ready key holds a list now (a re-run serves only from it).
 bool ReadyKeyIsList(CommandContext& ctx) {
@@ -113,8 +103,8 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
 
 void CmdBLMove(CommandContext& ctx, ArgReader& args) {
   End from, to;
-  if (!ParseEnd(args[2], &from) || !ParseEnd(args[3], &to)) {
-    return ctx.reply().Error(errors::kSyntax);
+  if (!ParseListEndOrReply(ctx, args[2], &from) || !ParseListEndOrReply(ctx, args[3], &to)) {
+    return;
   }
   BlockingMove(ctx, args[0], args[1], from, to, args[4]);
 }

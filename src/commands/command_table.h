@@ -89,6 +89,18 @@ class CommandTable {
  public:
   // Adds a command. A duplicate name replaces the earlier entry.
   void Add(CommandSpec spec);
+  // Add() for a plain command, in the one-line form of the families' registration tables.
+  void Add(const char* name, int arity, CmdFlag flags, int first_key, int last_key, int step,
+           CommandHandler handler, const char* acl_categories) {
+    Add(CommandSpec{.name = name,
+                    .arity = arity,
+                    .flags = flags,
+                    .first_key = first_key,
+                    .last_key = last_key,
+                    .step = step,
+                    .handler = handler,
+                    .acl_categories = acl_categories});
+  }
   // Case-insensitive lookup of a top-level command; nullptr if unknown.
   const CommandSpec* Find(std::string_view name) const;
   // Case-insensitive lookup of a subcommand of a container command; nullptr if unknown.

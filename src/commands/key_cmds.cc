@@ -295,17 +295,7 @@ CommandSpec ObjectSub(const char* name, int arity, CommandHandler handler, int k
 
 void RegisterKeyCommands(CommandTable& table) {
   // name, arity, flags, first key, last key, step, handler, ACL categories.
-  auto add = [&table](const char* name, int arity, CmdFlag flags, int first, int last, int step,
-                      CommandHandler handler, const char* categories) {
-    table.Add({.name = name,
-               .arity = arity,
-               .flags = flags,
-               .first_key = first,
-               .last_key = last,
-               .step = step,
-               .handler = handler,
-               .acl_categories = categories});
-  };
+  auto add = [&table](auto&&... spec) { table.Add(spec...); };
   constexpr CmdFlag kWrite = F::kWrite;
   constexpr CmdFlag kRead = F::kReadOnly;
   constexpr CmdFlag kFast = F::kFast;

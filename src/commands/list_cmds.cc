@@ -5,8 +5,10 @@
 // accordingly. The blocking variants are the lead's (they share the types/ core).
 #include <vector>
 
+#include "commands/blocking_args.h"
 #include "commands/command_context.h"
 #include "commands/families.h"
+#include "commands/list_args.h"
 #include "protocol/errors.h"
 #include "types/list_type.h"
 
@@ -15,19 +17,6 @@ namespace duet {
 namespace {
 
 using lists::End;
-
-// LEFT / RIGHT (Redis's getListPositionFromObjectOrReply); false after a syntax error reply.
-bool ParseEnd(CommandContext& ctx, std::string_view arg, End* end) {
-  if (EqualsWord(arg, "left")) {
-    *end = End::kHead;
-  } else if (EqualsWord(arg, "right")) {
-    *end = End::kTail;
-  } else {
-    ctx.reply().Error(errors::kSyntax);
-    return false;
-  }
-  return true;
-}
 
 // Redis adds one to the dirty counter per element changed; KeyModified adds the first.
 void Modified(CommandContext& ctx, std::string_view key, size_t changes) {
@@ -205,7 +194,7 @@ void MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst
 
 void CmdLMove(CommandContext& ctx, ArgReader& args) {
   End from, to;
-  if (!ParseEnd(ctx, args[2], &from) || !ParseEnd(ctx, args[3], &to)) return;
+  if (!ParseListEndOrReply(ctx, args[2], &from) || !ParseListEndOrReply(ctx, args[3], &to)) return;
   MoveGeneric(ctx, args[0], args[1], from, to);
 }
 
@@ -215,25 +204,11 @@ void CmdRPopLPush(CommandContext& ctx, ArgReader& args) {
 
 void CmdLMPop(CommandContext& ctx, ArgReader& args) {
   ReplyBuilder& r = ctx.reply();
-  std::optional<int64_t> numkeys = ParseInt64(args[0]);
-  if (!numkeys || *numkeys < 1) return r.Error(errors::kNumkeysNotPositive);
-  // The direction follows the keys.
-  if (static_cast<uint64_t>(*numkeys) >= args.size() - 1) return r.Error(errors::kSyntax);
-  size_t where_idx = static_cast<size_t>(*numkeys) + 1;
-  End end;
-  if (!ParseEnd(ctx, args[where_idx], &end)) return;
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < args.size(); j++) {
-    if (count == -1 && EqualsWord(args[j], "count") && j + 1 < args.size()) {
-      std::optional<int64_t> v = ParseInt64(args[++j]);
-      if (!v || *v < 1) return r.Error(errors::kCountNotPositive);
-      count = *v;
-    } else {
-      return r.Error(errors::kSyntax);
-    }
-  }
-  if (count == -1) count = 1;
-  std::span<const std::string_view> keys = args.All().subspan(1, static_cast<size_t>(*numkeys));
+  std::optional<MpopArgs> m = ParseMpopArgsOrReply(ctx, args.All(), 0, "left", "right");
+  if (!m) return;
+  End end = m->second_word ? End::kTail : End::kHead;
+  size_t count = m->count;
+  std::span<const std::string_view> keys = m->keys;
   Result<std::optional<size_t>> which = lists::FirstNonEmpty(ctx.db(), keys);
   if (!which.ok()) return r.Error(which.status());
   if (!*which) return r.NullArray();
@@ -257,17 +232,7 @@ constexpr CmdFlag kFast = CmdFlag::kFast;
 }  // namespace
 
 void RegisterListCommands(CommandTable& table) {
-  auto add = [&](const char* name, int arity, CmdFlag flags, int first, int last, int step,
-                 CommandHandler handler, const char* acl) {
-    table.Add({.name = name,
-               .arity = arity,
-               .flags = flags,
-               .first_key = first,
-               .last_key = last,
-               .step = step,
-               .handler = handler,
-               .acl_categories = acl});
-  };
+  auto add = [&table](auto&&... spec) { table.Add(spec...); };
   add("lpush", -3, kWrite | kDenyOom | kFast, 1, 1, 1, CmdLPush, "@write @list @fast");
   add("rpush", -3, kWrite | kDenyOom | kFast, 1, 1, 1, CmdRPush, "@write @list @fast");
   add("lpushx", -3, kWrite | kDenyOom | kFast, 1, 1, 1, CmdLPushX, "@write @list @fast");

@@ -299,17 +299,7 @@ constexpr CmdFlag kFast = CmdFlag::kFast;
 }  // namespace
 
 void RegisterStringCommands(CommandTable& table) {
-  auto add = [&](const char* name, int arity, CmdFlag flags, int first, int last, int step,
-                 CommandHandler handler, const char* acl) {
-    table.Add({.name = name,
-               .arity = arity,
-               .flags = flags,
-               .first_key = first,
-               .last_key = last,
-               .step = step,
-               .handler = handler,
-               .acl_categories = acl});
-  };
+  auto add = [&table](auto&&... spec) { table.Add(spec...); };
   add("get", 2, kReadOnly | kFast, 1, 1, 1, CmdGet, "@read @string @fast");
   add("set", -3, kWrite | kDenyOom, 1, 1, 1, CmdSet, "@write @string @slow");
   add("setnx", 3, kWrite | kDenyOom | kFast, 1, 1, 1, CmdSetNx, "@write @string @fast");

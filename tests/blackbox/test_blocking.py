@@ -12,7 +12,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from test_clients import KINDS, Conn, servers, stop_all, wait_for  # noqa: E402
+from test_clients import SideBySide, Conn, wait_for  # noqa: E402
 from lib.resp import encode  # noqa: E402
 
 
@@ -24,23 +24,7 @@ def info_field(conn, name):
     raise KeyError(name)
 
 
-class BlockingTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.procs = servers()
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_all(cls.procs)
-
-    def each(self, scenario):
-        results = {}
-        for kind in KINDS:
-            port = self.procs[kind].port
-            Conn(port).cmd("FLUSHALL")
-            results[kind] = scenario(port)
-        self.assertEqual(results["redis"], results["duet"])
-        return results["duet"]
+class BlockingTest(SideBySide):
 
     @staticmethod
     def block(port, *args):

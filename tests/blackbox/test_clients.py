@@ -101,6 +101,29 @@ def stop_all(procs):
         p.stop()
 
 
+class SideBySide(unittest.TestCase):
+    """Base for scenario tests run on both servers: one redis-server and one duet for the
+    class; each(scenario) runs scenario(port) on both (after FLUSHALL) and requires equal
+    results."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.procs = servers()
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_all(cls.procs)
+
+    def each(self, scenario):
+        results = {}
+        for kind in KINDS:
+            port = self.procs[kind].port
+            Conn(port).cmd("FLUSHALL")
+            results[kind] = scenario(port)
+        self.assertEqual(results["redis"], results["duet"])
+        return results["duet"]
+
+
 def non_loopback_ipv4():
     try:
         out = subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout

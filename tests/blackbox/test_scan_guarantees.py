@@ -9,17 +9,11 @@ import unittest
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_clients import KINDS, Conn, servers, stop_all  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from lib.resp import RawConnection  # noqa: E402
+from test_clients import KINDS, Conn, SideBySide  # noqa: E402
 
 
 def parse(reply):
     """Decodes a RESP2 reply into Python values (bytes, int, None, lists)."""
-    c = RawConnection.__new__(RawConnection)
-    c.buf = reply
-
     def one(pos):
         t = reply[pos:pos + 1]
         end = reply.index(b"\r\n", pos)
@@ -58,15 +52,7 @@ SCANS = {
 }
 
 
-class ScanGuaranteeTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.procs = servers()
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_all(cls.procs)
-
+class ScanGuaranteeTest(SideBySide):
     def check(self, kind, initial, seed):
         add, scan, members = SCANS[kind]
         for server in KINDS:

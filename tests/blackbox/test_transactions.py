@@ -8,27 +8,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_clients import KINDS, Conn, client_fields, servers, stop_all  # noqa: E402
+from test_clients import SideBySide, Conn, client_fields  # noqa: E402
 
 
-class TransactionTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.procs = servers()
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_all(cls.procs)
-
-    def each(self, scenario):
-        """Runs scenario(port) on both servers; returns {kind: result} after checking equality."""
-        results = {}
-        for kind in KINDS:
-            port = self.procs[kind].port
-            Conn(port).cmd("FLUSHALL")
-            results[kind] = scenario(port)
-        self.assertEqual(results["redis"], results["duet"])
-        return results["duet"]
+class TransactionTest(SideBySide):
 
     def test_other_clients_write_fails_watch(self):
         def run(port):

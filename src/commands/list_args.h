@@ -1,0 +1,28 @@
+// LEFT / RIGHT arguments of the list commands (Redis's getListPositionFromObjectOrReply),
+// shared by commands/list_cmds.cc and commands/blocking_list_cmds.cc.
+#pragma once
+
+#include <string_view>
+
+#include "commands/command_context.h"
+#include "common/strutil.h"
+#include "protocol/errors.h"
+#include "types/list_type.h"
+
+namespace duet {
+
+// Sets *end from LEFT (head) or RIGHT (tail), case-insensitive; otherwise replies a syntax
+// error and returns false.
+inline bool ParseListEndOrReply(CommandContext& ctx, std::string_view arg, lists::End* end) {
+  if (EqualsWord(arg, "left")) {
+    *end = lists::End::kHead;
+  } else if (EqualsWord(arg, "right")) {
+    *end = lists::End::kTail;
+  } else {
+    ctx.reply().Error(errors::kSyntax);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace duet
