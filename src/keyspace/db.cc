@@ -96,7 +96,7 @@ void Db::Replace(KeyTable::SlotRef slot, Entry* e) {
       expires_.Insert(e, h);
     }
   }
-  Entry::Free(old);
+  FreeEntryMaybeLazy(old, ctx_->server_del_freer);
   if (type_changed) SignalIfAwaited(e);
 }
 

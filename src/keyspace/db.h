@@ -49,6 +49,9 @@ struct KeyspaceContext {
   size_t blocked_waiters = 0;
   std::function<void(int db_index, std::string_view key)> on_key_ready;
   std::function<void(int db_a, int db_b)> on_dbs_swapped;
+  // lazyfree-lazy-server-del: the same for values the server replaces (SET over a big
+  // value, RENAME/MOVE/COPY onto an existing key).
+  LazyFreer* server_del_freer = nullptr;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;

@@ -13,6 +13,19 @@ namespace {
 
 constexpr uint64_t kBytesPerKey = 100;
 
+// A composite value whose freeing counts as `effort` allocations (lazy-free candidates).
+class BigValue : public CompositeValue {
+ public:
+  explicit BigValue(size_t effort) : effort_(effort) {}
+  size_t MemoryUsage() const override { return sizeof(*this); }
+  CompositeValue* Clone() const override { return new BigValue(effort_); }
+  std::string_view EncodingName() const override { return "quicklist"; }
+  size_t FreeEffort() const override { return effort_; }
+
+ private:
+  size_t effort_;
+};
+
 class EvictionTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -160,6 +173,38 @@ TEST_F(EvictionTest, TenacityZeroEvictsInRoundsOfSixteen) {
   // One round (0 us budget) stops after 16 keys; the event loop carries on (not here).
   EXPECT_EQ(Keys(), 84u);
   EXPECT_EQ(Set("x"), "+OK\r\n");  // "running" is not a failure: writes are not refused
+}
+
+TEST_F(EvictionTest, LazyfreeLazyEvictionFreesBigValuesInTheBackground) {
+  Limit(2, "allkeys-random");
+  ASSERT_EQ(t_.Run({"CONFIG", "SET", "lazyfree-lazy-eviction", "yes"}), "+OK\r\n");
+  Keyspace& ks = t_.server().keyspace();
+  ks.db(0).Add(Entry::NewObject("big", ValueType::kList, new BigValue(1000), Entry::kNoExpire));
+  ks.db(0).Add(Entry::NewObject("small", ValueType::kList, new BigValue(3), Entry::kNoExpire));
+  ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "1"}), "+OK\r\n");  // evicts both
+  EXPECT_EQ(Keys(), 0u);
+  ks.lazy_freer().Drain();
+  EXPECT_EQ(ks.lazy_freer().freed_objects(), 1u);  // only the big one went to the thread
+}
+
+TEST_F(EvictionTest, LazyfreeLazyServerDelFreesOverwrittenBigValuesInTheBackground) {
+  ASSERT_EQ(t_.Run({"CONFIG", "SET", "lazyfree-lazy-server-del", "yes"}), "+OK\r\n");
+  Keyspace& ks = t_.server().keyspace();
+  ks.db(0).Add(Entry::NewObject("big", ValueType::kList, new BigValue(1000), Entry::kNoExpire));
+  EXPECT_EQ(t_.Run({"SET", "big", "v"}), "+OK\r\n");
+  ks.lazy_freer().Drain();
+  EXPECT_EQ(ks.lazy_freer().freed_objects(), 1u);
+}
+
+TEST_F(EvictionTest, LazyfreeLazyExpireFreesExpiredBigValuesInTheBackground) {
+  ASSERT_EQ(t_.Run({"CONFIG", "SET", "lazyfree-lazy-expire", "yes"}), "+OK\r\n");
+  Keyspace& ks = t_.server().keyspace();
+  int64_t at = t_.clock().NowMs() + 100;
+  ks.db(0).Add(Entry::NewObject("big", ValueType::kList, new BigValue(1000), at));
+  t_.clock().AdvanceMs(200);
+  EXPECT_EQ(t_.Run({"EXISTS", "big"}), ":0\r\n");
+  ks.lazy_freer().Drain();
+  EXPECT_EQ(ks.lazy_freer().freed_objects(), 1u);
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   config_table_->SetApplyHook([this](const std::string& name) { return ApplyConfigChange(name); });
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);
-  if (config_->lazyfree_lazy_expire) keyspace_.ctx().expire_freer = &keyspace_.lazy_freer();
+  ApplyLazyFreeConfig();
   KeyspaceContext& kctx = keyspace_.ctx();
   kctx.on_key_ready = [this](int db, std::string_view key) { blocking_.MarkReady(db, key); };
   kctx.on_dbs_swapped = [this](int a, int b) {
@@ -76,6 +76,12 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
     if (previous_on_expired) previous_on_expired(db, key);
     SignalModifiedKey(db, key);
   };
+}
+
+void Server::ApplyLazyFreeConfig() {
+  LazyFreer* freer = &keyspace_.lazy_freer();
+  keyspace_.ctx().expire_freer = config_->lazyfree_lazy_expire ? freer : nullptr;
+  keyspace_.ctx().server_del_freer = config_->lazyfree_lazy_server_del ? freer : nullptr;
 }
 
 Server::~Server() {
@@ -488,8 +494,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
           config_->maxmemory, UsedMemoryForEviction());
       PerformEvictions();
     }
-  } else if (name == "lazyfree-lazy-expire") {
-    keyspace_.ctx().expire_freer = config_->lazyfree_lazy_expire ? &keyspace_.lazy_freer() : nullptr;
+  } else if (name == "lazyfree-lazy-expire" || name == "lazyfree-lazy-server-del") {
+    ApplyLazyFreeConfig();
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                               config_->lfu_decay_time);
