@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from duetbench.latency import Pinger, _ping_stats  # noqa: E402
 from duetbench.procs import BenchError, Server, stop_all  # noqa: E402
 from duetbench.stats import median  # noqa: E402
-from hit_ratio import Conn, info_field, parse_memory  # noqa: E402
+from hit_ratio import connect_with_limit, info_field, parse_memory  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -62,10 +62,7 @@ def peak_rss(server):
 def one_run(server, maxmemory, warmup, requests):
     server.start()
     try:
-        c = Conn(server.port)
-        for k, v in (("maxmemory-policy", "allkeys-lru"), ("maxmemory", maxmemory)):
-            if c.command("CONFIG", "SET", k, v) != b"+OK":
-                raise BenchError(f"{server.side}: CONFIG SET {k} failed")
+        c = connect_with_limit(server, "allkeys-lru", maxmemory)
         benchmark(server, warmup)
         if int(info_field(c, "stats", "evicted_keys")) == 0:
             raise BenchError(f"{server.side}: the warm-up did not reach maxmemory")

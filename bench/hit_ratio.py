@@ -148,13 +148,19 @@ def info_field(conn, section, name):
     return None
 
 
+def connect_with_limit(server, policy, maxmemory):
+    """A connection to the started server, after CONFIG SET of the policy and maxmemory."""
+    c = Conn(server.port)
+    for k, v in (("maxmemory-policy", policy), ("maxmemory", maxmemory)):
+        if c.command("CONFIG", "SET", k, v) != b"+OK":
+            raise BenchError(f"{server.side}: CONFIG SET {k} failed")
+    return c
+
+
 def run_server(server, policy, maxmemory, trace, warmup, value, batch):
     server.start()
     try:
-        c = Conn(server.port)
-        for k, v in (("maxmemory-policy", policy), ("maxmemory", maxmemory)):
-            if c.command("CONFIG", "SET", k, v) != b"+OK":
-                raise BenchError(f"{server.side}: CONFIG SET {k} failed")
+        c = connect_with_limit(server, policy, maxmemory)
         get_cmd = {}
         val = b"$%d\r\n%s\r\n" % (len(value), value)
         hits = lookups = 0

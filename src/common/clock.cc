@@ -12,6 +12,8 @@ int64_t ReadUs(clockid_t id) {
 }
 }  // namespace
 
+int64_t MonotonicNowUs() { return ReadUs(CLOCK_MONOTONIC); }
+
 int64_t SystemClock::NowMs() const { return ReadUs(CLOCK_REALTIME) / 1000; }
 int64_t SystemClock::NowUs() const { return ReadUs(CLOCK_REALTIME); }
 int64_t SystemClock::MonotonicUs() const { return ReadUs(CLOCK_MONOTONIC); }

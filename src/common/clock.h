@@ -7,6 +7,10 @@
 
 namespace duet {
 
+// The real monotonic clock in microseconds, for CPU-time budgets that must hold whatever
+// Clock the server runs with (eviction and active-expiry rounds).
+int64_t MonotonicNowUs();
+
 class Clock {
  public:
   virtual ~Clock() = default;

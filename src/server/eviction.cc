@@ -1,7 +1,5 @@
 // maxmemory: Server::PerformEvictions (Redis's performEvictions in evict.c) and the figures
 // it works from. The key choice is the Evictor's (keyspace/evictor.h).
-#include <time.h>
-
 #include <cmath>
 
 #include "server/server.h"
@@ -9,12 +7,6 @@
 namespace duet {
 
 namespace {
-int64_t MonotonicUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
-}
-
 // Redis's evictionTimeLimitUs: 50 us per step of tenacity up to 10 (500 us by default),
 // then a 15% geometric progression, and no limit at 100.
 int64_t EvictionTimeLimitUs(int tenacity) {
@@ -41,7 +33,7 @@ uint64_t Server::UsedMemoryForEviction() {
 
 uint64_t Server::CurrentEvictionExceededUs() const {
   int64_t start = stats_.eviction_exceeded_start_us;
-  return start ? static_cast<uint64_t>(MonotonicUs() - start) : 0;
+  return start ? static_cast<uint64_t>(MonotonicNowUs() - start) : 0;
 }
 
 Server::EvictResult Server::PerformEvictions() {
@@ -51,7 +43,7 @@ Server::EvictResult Server::PerformEvictions() {
     result = EvictResult::kFail;
     EvictionPolicy policy = ParseEvictionPolicy(config_->maxmemory_policy);
     LazyFreer* freer = config_->lazyfree_lazy_eviction ? &keyspace_.lazy_freer() : nullptr;
-    int64_t start = MonotonicUs();
+    int64_t start = MonotonicNowUs();
     int64_t budget = EvictionTimeLimitUs(config_->maxmemory_eviction_tenacity);
     for (uint64_t n = 1;; n++) {
       if (!evictor_.EvictOne(policy, config_->maxmemory_samples, freer)) break;
@@ -61,7 +53,7 @@ Server::EvictResult Server::PerformEvictions() {
         break;
       }
       // The clock is read every 16 keys, as Redis does.
-      if ((n & 15) == 0 && MonotonicUs() - start > budget) {
+      if ((n & 15) == 0 && MonotonicNowUs() - start >= budget) {
         result = EvictResult::kRunning;
         break;
       }
@@ -81,7 +73,7 @@ Server::EvictResult Server::PerformEvictions() {
       stats_.eviction_exceeded_start_us = 0;
     }
   } else if (!stats_.eviction_exceeded_start_us) {
-    stats_.eviction_exceeded_start_us = MonotonicUs();
+    stats_.eviction_exceeded_start_us = MonotonicNowUs();
   }
   return result;
 }

@@ -41,11 +41,6 @@ std::string RandomHex(size_t n) {
   return out;
 }
 
-int64_t MonotonicUsNow() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
-}
 }  // namespace
 
 Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
@@ -446,7 +441,7 @@ void Server::Cron() {
     int hz = config_->hz > 0 ? config_->hz : 1;
     int64_t budget = 250'000 / hz;
     if (budget > 5000) budget = 5000;
-    keyspace_.ActiveExpireCycle(budget, MonotonicUsNow);
+    keyspace_.ActiveExpireCycle(budget, MonotonicNowUs);
   }
 }
 
