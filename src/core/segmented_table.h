@@ -110,6 +110,23 @@ class SegmentedTable {
   }
   SlotRef Find(std::string_view key) const { return Find(key, Hash(key)); }
 
+  // The slot holding exactly `element`, searched along the probe sequence of `hash`
+  // without dereferencing any element (so `element` may be a stale pointer: a match means
+  // it is in the table now). Empty SlotRef when absent.
+  SlotRef FindPointer(const void* element, uint64_t hash) const {
+    Segment* seg = SegmentFor(hash);
+    uint32_t cap = seg->capacity;
+    uint32_t i = Home(hash, cap);
+    uint64_t want = reinterpret_cast<uint64_t>(element);
+    for (uint32_t n = 0; n < cap; n++) {
+      uint64_t s = seg->slots[i];
+      if (s == 0) return SlotRef();
+      if ((s & kPtrMask) == want) return SlotRef(&seg->slots[i]);
+      i = Next(i, cap);
+    }
+    return SlotRef();
+  }
+
   // Inserts an element whose key is not present. Returns its slot.
   SlotRef Insert(void* element, uint64_t hash, uint16_t meta = 0) {
     Segment* seg = SegmentFor(hash);

@@ -1,6 +1,8 @@
 #include "keyspace/evictor.h"
 
+#include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "keyspace/lfu.h"
 
@@ -20,6 +22,73 @@ EvictionPolicy ParseEvictionPolicy(std::string_view name) {
 uint64_t Evictor::LfuScore(uint16_t meta) const {
   const KeyspaceContext& c = keyspace_->ctx();
   return 255 - lfu::DecayedCounter(meta, c.now_ms, c.lfu_decay_time);
+}
+
+uint64_t Evictor::Rank(uint16_t meta, bool lfu) const {
+  if (lfu) return LfuScore(meta);
+  const LruClock& c = keyspace_->lru_clock();
+  return std::numeric_limits<uint64_t>::max() - (c.ticks() - c.Age(meta));
+}
+
+void Evictor::AddToPool(const PoolEntry& c) {
+  auto it = std::lower_bound(pool_.begin(), pool_.end(), c.rank,
+                             [](const PoolEntry& p, uint64_t r) { return p.rank < r; });
+  pool_.insert(it, c);
+  if (pool_.size() > kPoolSize) pool_.erase(pool_.begin());  // drop the worst
+}
+
+void Evictor::RefillPool(bool lfu, int segments) {
+  for (int i = 0; i < keyspace_->db_count(); i++) {
+    Db& d = keyspace_->db(i);
+    if (d.size() == 0) continue;
+    for (int n = 0, tries = 0; n < segments && tries < segments + 32; tries++) {
+      // The segment's best kPerSegment slots (rank, element), worst first.
+      std::pair<uint64_t, Entry*> top[kPerSegment];
+      size_t found = 0;
+      d.table().SampleSegment(keyspace_->NextRandom(), [&](KeyTable::SlotRef s) {
+        uint64_t r = Rank(s.meta(), lfu);
+        if (found < kPerSegment) {
+          top[found++] = {r, static_cast<Entry*>(s.get())};
+          std::sort(top, top + found);
+        } else if (r > top[0].first) {
+          top[0] = {r, static_cast<Entry*>(s.get())};
+          std::sort(top, top + found);
+        }
+      });
+      if (found == 0) continue;
+      n++;
+      for (size_t k = 0; k < found; k++) {
+        // Hashing dereferences the entry: skip the ones the full pool would drop anyway.
+        if (pool_.size() >= kPoolSize && top[k].first <= pool_.front().rank) continue;
+        Entry* e = top[k].second;
+        AddToPool({top[k].first, KeyTable::Hash(e->key()), e, i});
+      }
+    }
+  }
+}
+
+bool Evictor::EvictFromPool(bool lfu, int segments, LazyFreer* freer, int* db_index,
+                            std::string* key) {
+  for (int attempt = 0; attempt < 64; attempt++) {
+    if (pool_.size() <= kRefillBelow) RefillPool(lfu, segments);
+    if (pool_.empty()) return false;
+    PoolEntry c = pool_.back();
+    pool_.pop_back();
+    Db& d = keyspace_->db(c.db);
+    KeyTable::SlotRef s = d.table().FindPointer(c.entry, c.hash);
+    if (!s) continue;                          // deleted (or moved) since it was sampled
+    // Touched since it was sampled: no longer a candidate. (An LRU age that saturated at
+    // kMaxAge only looks newer as time passes; such a key was not touched.)
+    bool saturated = !lfu && keyspace_->lru_clock().Age(s.meta()) == LruClock::kMaxAge;
+    if (!saturated && Rank(s.meta(), lfu) < c.rank) continue;
+    auto* e = static_cast<Entry*>(s.get());
+    if (db_index) *db_index = c.db;
+    if (key) key->assign(e->key());
+    Entry* detached = d.Detach(e->key());
+    if (detached) FreeEntryMaybeLazy(detached, freer);
+    return true;
+  }
+  return false;
 }
 
 void Evictor::SampleAllKeys(Db& db, bool lfu, int segments, Candidate* best) {
@@ -77,6 +146,16 @@ bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int
                        policy == EvictionPolicy::kVolatileRandom ||
                        policy == EvictionPolicy::kVolatileTtl;
   int dbs = keyspace_->db_count();
+  if (policy != pool_policy_) {  // the pool's ranks mean something else now
+    pool_.clear();
+    pool_policy_ = policy;
+  }
+  int segments = samples < 5 ? 1 : (samples + 4) / 5;
+  if (policy == EvictionPolicy::kAllKeysLru || policy == EvictionPolicy::kAllKeysLfu) {
+    bool lfu = policy == EvictionPolicy::kAllKeysLfu;
+    if (EvictFromPool(lfu, segments, freer, db_index, key)) return true;
+    // 64 stale pool entries in a row (a burst of deletions): sample directly below.
+  }
   Candidate best;
   if (policy == EvictionPolicy::kAllKeysRandom || policy == EvictionPolicy::kVolatileRandom) {
     for (int i = 0; i < dbs && !best.entry; i++) {
@@ -92,7 +171,6 @@ bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int
       }
     }
   } else {
-    int segments = samples < 5 ? 1 : (samples + 4) / 5;
     for (int i = 0; i < dbs; i++) {
       Db& d = keyspace_->db(i);
       if (volatile_only) {

@@ -31,6 +31,8 @@ class LruClock {
   LruClock() : tick_seconds_(65536, 0) {}
 
   uint16_t now() const { return now_; }
+  // Ticks since startup, not wrapped (for ordering stamps read at different times).
+  uint64_t ticks() const { return ticks_; }
   // Ticks when a second has passed since the last tick or `accesses` (a running count of
   // key accesses) moved by max(64, keys / 1024) since then. Returns whether it ticked.
   bool Update(int64_t now_ms, uint64_t accesses, size_t keys) {
@@ -45,6 +47,7 @@ class LruClock {
     uint64_t every = keys / 1024 > 64 ? keys / 1024 : 64;
     if (now_ms - last_tick_ms_ < 1000 && accesses - tick_accesses_ < every) return false;
     now_++;
+    ticks_++;
     last_tick_ms_ = now_ms;
     tick_accesses_ = accesses;
     tick_seconds_[now_] = static_cast<uint32_t>(now_ms / 1000);
@@ -67,6 +70,7 @@ class LruClock {
 
  private:
   uint16_t now_ = 0;
+  uint64_t ticks_ = uint64_t{1} << 20;  // starts high: ticks() - kMaxAge never underflows
   int64_t last_tick_ms_ = -1;
   uint64_t tick_accesses_ = 0;
   std::vector<uint32_t> tick_seconds_;  // wall-clock second of each tick, by tick & 0xffff
