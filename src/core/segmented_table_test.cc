@@ -43,6 +43,34 @@ TEST(SegmentedTableTest, InsertFindEraseAcrossSplits) {
   }
 }
 
+TEST(SegmentedTableTest, FindPointerAndSampleSegment) {
+  Table t;
+  std::vector<Item> items(5000);
+  for (size_t i = 0; i < items.size(); i++) {
+    items[i].key = "k" + std::to_string(i);
+    t.Insert(&items[i], Table::Hash(items[i].key));
+  }
+  for (size_t i = 0; i < items.size(); i += 7) {
+    uint64_t h = Table::Hash(items[i].key);
+    EXPECT_EQ(t.FindPointer(&items[i], h).get(), &items[i]);
+    Item outsider{items[i].key};  // same key, but not the element in the table
+    EXPECT_FALSE(t.FindPointer(&outsider, h));
+  }
+  uint64_t h0 = Table::Hash(items[0].key);
+  t.Erase(items[0].key, h0);
+  EXPECT_FALSE(t.FindPointer(&items[0], h0));
+  // A sampled segment is one segment's occupied slots: 1..127 of them, all distinct.
+  std::set<const void*> seen;
+  size_t visited = 0;
+  t.SampleSegment(12345, [&](Table::SlotRef s) {
+    seen.insert(s.get());
+    visited++;
+  });
+  EXPECT_EQ(seen.size(), visited);
+  EXPECT_GT(visited, 0u);
+  EXPECT_LE(visited, 127u);
+}
+
 TEST(SegmentedTableTest, MetadataSurvivesAndReplaceKeepsIt) {
   Table t;
   Item a{"a"}, a2{"a"};

@@ -67,6 +67,30 @@ TEST_F(EvictionTest, AllKeysLruEvictsTheLeastRecentlyUsed) {
   EXPECT_EQ(Evicted(), 1u);
 }
 
+TEST_F(EvictionTest, PoolSkipsCandidatesDeletedOrTouchedSinceSampled) {
+  Limit(10, "allkeys-lru");
+  for (int i = 0; i < 10; i++) {
+    Set("k" + std::to_string(i));
+    t_.clock().AdvanceMs(2000);
+  }
+  Set("k10");
+  t_.Run({"PING"});  // evicts k0; the pool now holds k1, k2, k3
+  EXPECT_FALSE(Exists("k0"));
+  t_.Run({"DEL", "k1"});
+  Set("n1");          // replaces k1: no eviction needed
+  t_.Run({"GET", "k2"});
+  t_.clock().AdvanceMs(2000);
+  Set("n2");
+  t_.Run({"PING"});  // k1 is gone and k2 was touched: k3 goes
+  EXPECT_TRUE(Exists("k2"));
+  EXPECT_FALSE(Exists("k3"));
+  EXPECT_EQ(Keys(), 10u);
+  t_.Run({"FLUSHALL"});  // every pooled pointer is now stale
+  for (int i = 0; i < 12; i++) Set("f" + std::to_string(i));
+  t_.Run({"PING"});
+  EXPECT_EQ(Keys(), 10u);
+}
+
 TEST_F(EvictionTest, LruTellsApartKeysTouchedWithinOneSecond) {
   // No clock movement at all: the LRU clock ticks on accesses, so recency still counts.
   Limit(1000, "allkeys-lru");
