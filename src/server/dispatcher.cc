@@ -66,6 +66,18 @@ void Server::Reject(Client& c, const CommandSpec* spec, std::string_view error) 
   if (c.multi) c.multi->aborted = true;
 }
 
+bool Server::DeniedWhenOom(const Client& c, const CommandSpec& spec) const {
+  if (!c.multi) return HasFlag(spec.flags, CmdFlag::kDenyOom);
+  const std::string& n = spec.name;
+  if (n == "exec") {
+    for (const QueuedCommand& q : c.multi->commands) {
+      if (HasFlag(q.spec->flags, CmdFlag::kDenyOom)) return true;
+    }
+    return false;
+  }
+  return n != "discard" && n != "quit" && n != "reset";
+}
+
 bool Server::Execute(Client& c, std::span<const std::string_view> args) {
   // CLIENT REPLY OFF / SKIP drop everything the command writes, rejections included.
   c.reply().SetMuted(c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply);
@@ -137,8 +149,10 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   // maxmemory, as Redis's processCommand: evict before every command while over the limit;
   // when nothing can be evicted, refuse the commands that may grow memory (reads, DEL,
   // EXPIRE... still run, so a full instance can be drained).
+  // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queueing costs
+  // memory), and EXEC when a queued command is denyoom, as Redis does.
   if (config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail &&
-      HasFlag(spec->flags, CmdFlag::kDenyOom)) {
+      DeniedWhenOom(c, *spec)) {
     Reject(c, spec, errors::kOom);
     return true;
   }

@@ -173,6 +173,32 @@ TEST_F(EvictionTest, NoevictionRefusesWritesUntilSomethingIsDeleted) {
   EXPECT_NE(info.find("errorstat_OOM:count=2"), std::string::npos);
 }
 
+TEST_F(EvictionTest, OomInsideMultiAndAtExec) {
+  Limit(3, "noeviction");
+  for (int i = 0; i < 4; i++) Set("k" + std::to_string(i));
+  // Over the limit, queueing anything fails the transaction, reads included.
+  EXPECT_EQ(t_.Run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(t_.Run({"GET", "k0"}), kOom);
+  EXPECT_EQ(t_.Run({"EXEC"}),
+            "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(t_.Run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(t_.Run({"DISCARD"}), "+OK\r\n");
+  // Queued under the limit: EXEC is refused only if a queued command is denyoom.
+  t_.config().maxmemory = 0;
+  EXPECT_EQ(t_.Run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(t_.Run({"GET", "k0"}), "+QUEUED\r\n");
+  t_.config().maxmemory = 300;
+  EXPECT_EQ(t_.Run({"EXEC"}), "*1\r\n$1\r\nv\r\n");
+  t_.config().maxmemory = 0;
+  EXPECT_EQ(t_.Run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(t_.Run({"SET", "x", "1"}), "+QUEUED\r\n");
+  t_.config().maxmemory = 300;
+  EXPECT_EQ(t_.Run({"EXEC"}),
+            "-EXECABORT Transaction discarded because of: OOM command not allowed when used "
+            "memory > 'maxmemory'.\r\n");
+  EXPECT_FALSE(Exists("x"));
+}
+
 TEST_F(EvictionTest, LoweringMaxmemoryEvictsDownAndInfoCountsIt) {
   Limit(100, "allkeys-lru");
   for (int i = 0; i < 100; i++) Set("k" + std::to_string(i));

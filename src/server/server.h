@@ -92,6 +92,9 @@ class Server {
   // limit; kRunning: still over, eviction goes on from the event loop between commands;
   // kFail: over and nothing can be evicted (noeviction, or volatile-* without TTL keys).
   EvictResult PerformEvictions();
+  // Whether `spec` is refused with -OOM when nothing can be evicted (Redis's denyoom rule,
+  // with its MULTI/EXEC extension).
+  bool DeniedWhenOom(const Client& c, const CommandSpec& spec) const;
   // used_memory as the maxmemory check sees it.
   uint64_t UsedMemoryForEviction();
   // How long used memory has been over maxmemory right now, in us (0 when it is not).
