@@ -202,10 +202,10 @@ TEST(HashValueTest, ConversionKeepsEveryField) {
   EXPECT_EQ(Contents(h.View()), before);
   Entry* copy = Entry::Clone(h.entry(), "c", Entry::kNoExpire);
   EXPECT_EQ(Contents(HashView(copy)), before);
-  static_cast<HashValue*>(copy->object())->table().Erase("field:0", FieldTable::Hash("field:0"));
+  FieldBlock::Free(static_cast<uint8_t*>(
+      static_cast<HashValue*>(copy->object())->table().Erase("field:0", FieldTable::Hash("field:0"))));
   EXPECT_EQ(GetOr(h.View(), "field:0"), "0");
   EXPECT_GT(h.entry()->MemoryUsage(), 300u * 8);
-  // The erased block is owned by the test now.
   EXPECT_EQ(HashView(copy).Length(), 299u);
   Entry::Free(copy);
 }
