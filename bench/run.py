@@ -25,7 +25,8 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 
-from duetbench import latency, memory, procs, report, throughput  # noqa: E402
+from duetbench import (latency, memory, procs, report, throughput,  # noqa: E402
+                       types_memory, types_throughput)
 
 BENCHMARKS = {
     "throughput": (throughput.run, "redis-benchmark SET/GET at -P 16 and -P 1: req/s, p99, "
@@ -33,6 +34,10 @@ BENCHMARKS = {
     "memory": (memory.run, "RSS growth per key after loading 1M keys with redis-cli --pipe"),
     "latency-under-load": (latency.run, "PING every 1 ms while loading 10M keys: max and "
                                         "p99.9 round trip"),
+    "types-throughput": (types_throughput.run, "redis-benchmark on lists, hashes, sets, sorted "
+                                               "sets at -P 16: req/s, server CPU per request"),
+    "types-memory": (types_memory.run, "RSS growth per element of hashes, sets, sorted sets, "
+                                       "lists loaded with redis-cli --pipe"),
 }
 
 

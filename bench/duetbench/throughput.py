@@ -15,7 +15,7 @@ import time
 from .procs import BenchError, Unavailable
 from .report import BenchResult, Row, Target
 from .resp import probe
-from .stats import median, ratio
+from .stats import median
 
 CLIENTS, DATASIZE, KEYSPACE = 50, 16, 100_000
 TESTS = [(16, "set"), (16, "get"), (1, "set"), (1, "get")]
@@ -29,19 +29,22 @@ def _label(pipeline, test):
     return f"{test.upper()} P{pipeline}"
 
 
-def run_benchmark(server, test, requests, pipeline, timeout=600):
-    """One redis-benchmark run against `server`; returns a dict of measurements."""
+def redis_benchmark(server, label, test_args, requests, pipeline, row_name, timeout=600):
+    """One redis-benchmark run against `server`; returns a dict of measurements.
+
+    `test_args` select the test: ["-t", name] for a built-in one, or a command line
+    (redis-benchmark substitutes __rand_int__); `row_name` is that test's CSV row ("SET", or
+    the command line joined by spaces for a custom command)."""
     args = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port),
             "-c", str(CLIENTS), "-d", str(DATASIZE), "-r", str(KEYSPACE),
-            "-t", test, "-n", str(requests), "-P", str(pipeline), "--csv"]
+            "-n", str(requests), "-P", str(pipeline), "--csv"] + list(test_args)
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu0 = server.cpu_seconds()
     t0 = time.monotonic()
     try:
         proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise BenchError(f"{server.side}: redis-benchmark {_label(pipeline, test)} "
-                         f"timed out after {timeout}s")
+        raise BenchError(f"{server.side}: redis-benchmark {label} timed out after {timeout}s")
     wall = time.monotonic() - t0
     server.check_alive()
     cpu = server.cpu_seconds() - cpu0
@@ -52,11 +55,11 @@ def run_benchmark(server, test, requests, pipeline, timeout=600):
     errors = [l.strip() for l in text.splitlines() if "error" in l.lower()]
     if proc.returncode != 0 or errors:
         detail = errors[0] if errors else f"exit status {proc.returncode}: {text.strip()[:300]}"
-        raise BenchError(f"{server.side}: redis-benchmark {_label(pipeline, test)}: {detail}")
+        raise BenchError(f"{server.side}: redis-benchmark {label}: {detail}")
     rows = [r for r in csv.DictReader(l for l in proc.stdout.splitlines() if l.startswith('"'))
-            if r.get("test") == test.upper()]
+            if r.get("test") == row_name]
     if not rows:
-        raise BenchError(f"{server.side}: no CSV result for {test.upper()} in "
+        raise BenchError(f"{server.side}: no CSV result for {row_name} in "
                          f"redis-benchmark output: {text.strip()[:300]}")
     row = rows[0]
     return {
@@ -72,6 +75,86 @@ def run_benchmark(server, test, requests, pipeline, timeout=600):
     }
 
 
+def run_benchmark(server, test, requests, pipeline, timeout=600):
+    """A built-in redis-benchmark test (`-t test`) at `pipeline`."""
+    return redis_benchmark(server, _label(pipeline, test), ["-t", test], requests, pipeline,
+                           test.upper(), timeout)
+
+
+def side_by_side_rounds(ctx, res, tests, probe_cmds, prepare=None):
+    """Runs every test on both servers for ctx.rounds rounds, appending to res.rounds.
+
+    `tests` is a list of (label, fn(server) -> measurement dict). Per round both servers are
+    started fresh, probed with `probe_cmds` (a missing command marks the side UNAVAILABLE),
+    passed to `prepare(server)` (e.g. a preload; not measured), then each test runs on one
+    server and then on the other, the order flipping every round so machine drift hits both
+    sides alike. A side whose run fails is dropped for the rest of the benchmark."""
+    sides = [ctx.duet, ctx.redis]
+    usable = {s.side: True for s in sides}
+    warnings = set()
+    for rnd in range(ctx.rounds):
+        order = sides if rnd % 2 == 0 else sides[::-1]
+        live = []
+        try:
+            for s in order:
+                if not usable[s.side]:
+                    continue
+                s.start()
+                try:
+                    probe(s.port, s.side, probe_cmds)
+                    if prepare:
+                        prepare(s)
+                except Unavailable as e:
+                    usable[s.side] = False
+                    res.unavailable.append(str(e))
+                    s.stop()
+                    continue
+                except BenchError as e:
+                    usable[s.side] = False
+                    res.errors.append(f"round {rnd + 1}: {e}")
+                    s.stop()
+                    continue
+                live.append(s)
+            for label, fn in tests:
+                for s in live:
+                    if not usable[s.side]:
+                        continue
+                    try:
+                        m = fn(s)
+                    except BenchError as e:
+                        usable[s.side] = False
+                        res.errors.append(f"round {rnd + 1}: {e}")
+                        continue
+                    warnings.update(f"{s.side}: {w}" for w in m.pop("warnings", []))
+                    ctx.log(f"  round {rnd + 1} {s.side:5} {label:13} "
+                            f"{m['rps']:>12,.0f} req/s  p99 {m['p99_ms']:.3f} ms  "
+                            f"{m['cpu_us_per_op']:.3f} us/op")
+                    res.rounds.append({"round": rnd + 1, "side": s.side, "test": label, **m})
+        finally:
+            for s in live:
+                s.stop()
+    res.notes.extend(sorted(warnings))
+
+
+def add_summary_rows(res, label, tput_target, cpu_target, p99=True):
+    """Median rows for one test: throughput, (p99,) server CPU per request, client-bound note."""
+    def med(side, key):
+        return median([r[key] for r in res.rounds if r["side"] == side and r["test"] == label])
+
+    res.rows.append(Row(f"{label} throughput", "req/s", med("duet", "rps"), med("redis", "rps"),
+                        0, Target("ratio", ">=", tput_target), "higher"))
+    if p99:
+        res.rows.append(Row(f"{label} p99 latency", "ms", med("duet", "p99_ms"),
+                            med("redis", "p99_ms"), 3, None, "lower"))
+    res.rows.append(Row(f"{label} server CPU per request", "µs", med("duet", "cpu_us_per_op"),
+                        med("redis", "cpu_us_per_op"), 3, Target("ratio", "<=", cpu_target),
+                        "lower"))
+    client = med("duet", "client_cpu_pct")
+    if client is not None and client >= 90:
+        res.notes.append(f"{label}: redis-benchmark used {client:.0f}% of a core during duet "
+                         f"runs (client-bound): the throughput ratio is a lower bound")
+
+
 def _calibrate(ctx, server):
     """Requests per pipeline so one run lasts about TARGET_SECONDS on `server`."""
     n = {}
@@ -85,7 +168,6 @@ def _calibrate(ctx, server):
 
 def run(ctx):
     args = ctx.args
-    sides = [ctx.duet, ctx.redis]
     requests = {16: args.requests_p16, 1: args.requests_p1}
     if ctx.quick:
         requests = {p: requests[p] or QUICK_REQUESTS[p] for p in requests}
@@ -100,65 +182,12 @@ def run(ctx):
     res = BenchResult("throughput", {
         "clients": CLIENTS, "datasize": DATASIZE, "keyspace": KEYSPACE,
         "requests_p16": requests[16], "requests_p1": requests[1], "rounds": ctx.rounds})
-    usable = {s.side: True for s in sides}
-    warnings = set()
-    for rnd in range(ctx.rounds):
-        order = sides if rnd % 2 == 0 else sides[::-1]
-        live = []
-        try:
-            for s in order:
-                if not usable[s.side]:
-                    continue
-                s.start()
-                try:
-                    probe(s.port, s.side, [("SET", "bench:probe", "x"), ("GET", "bench:probe")])
-                except Unavailable as e:
-                    usable[s.side] = False
-                    res.unavailable.append(str(e))
-                    s.stop()
-                    continue
-                live.append(s)
-            for pipeline, test in TESTS:
-                for s in live:
-                    if not usable[s.side]:
-                        continue
-                    try:
-                        m = run_benchmark(s, test, requests[pipeline], pipeline)
-                    except BenchError as e:
-                        usable[s.side] = False
-                        res.errors.append(f"round {rnd + 1}: {e}")
-                        continue
-                    warnings.update(f"{s.side}: {w}" for w in m.pop("warnings"))
-                    ctx.log(f"  round {rnd + 1} {s.side:5} {_label(pipeline, test):7} "
-                            f"{m['rps']:>12,.0f} req/s  p99 {m['p99_ms']:.3f} ms  "
-                            f"{m['cpu_us_per_op']:.3f} us/op")
-                    res.rounds.append({"round": rnd + 1, "side": s.side,
-                                       "test": _label(pipeline, test), **m})
-        finally:
-            for s in live:
-                s.stop()
-
-    def med(side, label, key):
-        return median([r[key] for r in res.rounds if r["side"] == side and r["test"] == label])
-
+    tests = [(_label(p, t), lambda s, p=p, t=t: run_benchmark(s, t, requests[p], p))
+             for p, t in TESTS]
+    side_by_side_rounds(ctx, res, tests,
+                        [("SET", "bench:probe", "x"), ("GET", "bench:probe")])
     for pipeline, test in TESTS:
-        label = _label(pipeline, test)
-        tput_target, cpu_target = TARGETS[pipeline]
-        res.rows.append(Row(f"{label} throughput", "req/s", med("duet", label, "rps"),
-                            med("redis", label, "rps"), 0, Target("ratio", ">=", tput_target),
-                            "higher"))
-        res.rows.append(Row(f"{label} p99 latency", "ms", med("duet", label, "p99_ms"),
-                            med("redis", label, "p99_ms"), 3, None, "lower"))
-        res.rows.append(Row(f"{label} server CPU per request", "µs",
-                            med("duet", label, "cpu_us_per_op"),
-                            med("redis", label, "cpu_us_per_op"), 3,
-                            Target("ratio", "<=", cpu_target), "lower"))
-        client = med("duet", label, "client_cpu_pct")
-        if client is not None and client >= 90:
-            res.notes.append(f"{label}: redis-benchmark used {client:.0f}% of a core during duet "
-                             f"runs (client-bound): the throughput ratio is a lower bound")
-    for w in sorted(warnings):
-        res.notes.append(w)
+        add_summary_rows(res, _label(pipeline, test), *TARGETS[pipeline])
     if ctx.quick:
         res.notes.append("quick mode: runs are too short for meaningful numbers")
     return res
