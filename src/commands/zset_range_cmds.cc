@@ -111,12 +111,16 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
   }
 
   if (store) {
-    std::vector<std::pair<std::string, double>> out;
-    out.reserve(n);
+    // As Redis's zrangestore handler: a set created for n members of unknown length (a
+    // score/lex range hints 0), filled in emission order with zsetAdd's conversions, so the
+    // first members of an oversized result go through the listpack (where -0 becomes 0).
+    zset::Limits limits = zset::LimitsFrom(ctx.config());
+    ZSetValue* dst = nullptr;
     if (n) {
+      dst = ZSetValue::Create(kind == Kind::kRank ? n : 0, 0, limits);
       ZSetValue::Cursor c = z->At(first);
       for (size_t i = 0; i < n; i++) {
-        out.emplace_back(std::string(c.member()), c.score());
+        dst->Add(c.score(), c.member(), zset::kAddNone, limits, nullptr);
         if (rev) {
           c.Prev();
         } else {
@@ -124,8 +128,7 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
         }
       }
     }
-    if (rev) std::reverse(out.begin(), out.end());
-    return StoreResult(ctx, args[0], out);
+    return StoreValue(ctx, args[0], dst);
   }
   ScoredHeader(r, n, withscores);
   if (!n) return;
@@ -142,17 +145,24 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
 
 }  // namespace
 
-void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>>& members) {
+void StoreValue(CommandContext& ctx, std::string_view dst, ZSetValue* z) {
   Db& db = ctx.db();
-  if (members.empty()) {
+  if (!z || z->Size() == 0) {
+    delete z;
     if (db.Delete(dst)) ctx.KeyModified(dst);
     return ctx.reply().Integer(0);
   }
-  ZSetValue* z = ZSetValue::FromSorted(members, zset::LimitsFrom(ctx.config()));
-  db.Upsert(Entry::NewObject(dst, ValueType::kZSet, z, Entry::kNoExpire));
+  size_t n = z->Size();
+  db.Upsert(Entry::NewObject(dst, ValueType::kZSet, z->Compacted(), Entry::kNoExpire));
   ctx.KeyModified(dst);
-  ctx.reply().Integer(static_cast<int64_t>(members.size()));
+  ctx.reply().Integer(static_cast<int64_t>(n));
+}
+
+void StoreResult(CommandContext& ctx, std::string_view dst,
+                 std::vector<std::pair<std::string, double>>& members) {
+  StoreValue(ctx, dst,
+             members.empty() ? nullptr
+                             : ZSetValue::FromSorted(members, zset::LimitsFrom(ctx.config())));
 }
 
 void CmdZRange(CommandContext& ctx, ArgReader& args) {

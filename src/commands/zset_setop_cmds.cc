@@ -148,7 +148,9 @@ void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* 
         for (size_t i = 1; i < n; i++) {
           std::optional<double> s = src[i].Score(m);
           if (!s) return;
-          Aggregate(aggr, &score, Weighted(*s, src[i].weight));
+          // Only the first input's product is NaN-fixed (0 * inf); Redis aggregates the
+          // others' raw products (MIN/MAX then ignore a NaN, SUM turns it into 0).
+          Aggregate(aggr, &score, *s * src[i].weight);
         }
         if (card_only) {
           if (++card == static_cast<size_t>(limit) && limit) done = true;
