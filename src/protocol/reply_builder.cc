@@ -65,7 +65,7 @@ void ReplyBuilder::Bulk(std::string_view s) {
     }
     *p++ = '\r';
     *p++ = '\n';
-    memcpy(p, s.data(), s.size());
+    if (!s.empty()) memcpy(p, s.data(), s.size());  // an empty view may have a null data()
     p += s.size();
     *p++ = '\r';
     *p++ = '\n';
