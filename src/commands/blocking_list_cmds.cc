@@ -44,8 +44,8 @@ void PopAndReply(CommandContext& ctx, std::string_view key, End end, size_t coun
 }
 
 // The shared body of BLPOP/BRPOP/BLMPOP once the arguments are parsed.
-void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, End end,
-                 size_t count, bool nested, int64_t deadline) {
+void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, End end, size_t count,
+                 bool nested, int64_t deadline) {
   if (ctx.ReadyKey()) {
     if (!ReadyKeyIsList(ctx)) {
       ctx.Block(keys, deadline);
@@ -80,8 +80,8 @@ void CmdBLMPop(CommandContext& ctx, ArgReader& args) {
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout, BRPOPLPUSH source destination
 // timeout.
-void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view dst, End from,
-                  End to, std::string_view timeout_arg) {
+void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view dst, End from, End to,
+                  std::string_view timeout_arg) {
   std::optional<int64_t> deadline = ParseBlockTimeoutOrReply(ctx, timeout_arg);
   if (!deadline) return;
   std::string_view keys[] = {src};

@@ -18,8 +18,7 @@ using zset::ZSetValue;
 
 // Pops from `key` (a non-empty sorted set) and replies BZPOPMIN's [key, member, score] or,
 // when `nested` (BZMPOP), [key, [[member, score], ...]].
-void PopAndReply(CommandContext& ctx, std::string_view key, bool max, size_t count,
-                 bool nested) {
+void PopAndReply(CommandContext& ctx, std::string_view key, bool max, size_t count, bool nested) {
   std::vector<zset::Popped> popped;
   zset::Pop(ctx.db(), key, max, count, &popped);
   ReplyBuilder& r = ctx.reply();

@@ -60,9 +60,7 @@ class CommandContext {
   // (absolute unix ms; 0 = forever), when the server replies a null array (Redis 7.0 does
   // so for every list and sorted-set command, BLMOVE included). Returns false when the
   // client may not block (inside MULTI/EXEC): the command then replies its own empty answer.
-  virtual bool Block(std::span<const std::string_view> keys, int64_t deadline_ms) {
-    return false;
-  }
+  virtual bool Block(std::span<const std::string_view> keys, int64_t deadline_ms) { return false; }
   // The key whose readiness re-runs a blocked command; the command serves from that key
   // only (as Redis 7.0 does). nullptr on a command's first run.
   virtual const std::string* ReadyKey() const { return nullptr; }

@@ -20,9 +20,9 @@ void RegisterZSetCommands(CommandTable& table);      // ZADD ZRANGE ZUNION ... (
 // SINTER SINTERCARD SUNION SDIFF and their STORE forms.
 void RegisterSetCommands(CommandTable& table);
 void RegisterSetAlgebraCommands(CommandTable& table);
-void RegisterHllCommands(CommandTable& table);       // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
-void RegisterSortCommands(CommandTable& table);  // SORT SORT_RO
-void RegisterGeoCommands(CommandTable& table);       // GEOADD GEODIST GEOSEARCH GEORADIUS ...
+void RegisterHllCommands(CommandTable& table);           // PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST
+void RegisterSortCommands(CommandTable& table);          // SORT SORT_RO
+void RegisterGeoCommands(CommandTable& table);           // GEOADD GEODIST GEOSEARCH GEORADIUS ...
 void RegisterBlockingListCommands(CommandTable& table);  // BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
 void RegisterBlockingZSetCommands(CommandTable& table);  // BZPOPMIN BZPOPMAX BZMPOP
 

@@ -323,8 +323,7 @@ void GeoSearchGeneric(CommandContext& ctx, ArgReader& args, size_t src_index, in
       storekey = next(1);
       storedist = true;
       i++;
-    } else if (EqualsIgnoreCase(arg, "storedist") && (flags & kSearch) &&
-               (flags & kSearchStore)) {
+    } else if (EqualsIgnoreCase(arg, "storedist") && (flags & kSearch) && (flags & kSearchStore)) {
       storedist = true;
     } else if (EqualsIgnoreCase(arg, "frommember") && i + 1 < remaining && (flags & kSearch) &&
                !fromloc) {
@@ -430,8 +429,8 @@ void CmdGeoSearchStore(CommandContext& ctx, ArgReader& args) {
 
 void RegisterGeoCommands(CommandTable& table) {
   using enum CmdFlag;
-  auto add = [&](const char* name, int arity, CmdFlag flags, int first, int last,
-                 CommandHandler h, const char* acl) {
+  auto add = [&](const char* name, int arity, CmdFlag flags, int first, int last, CommandHandler h,
+                 const char* acl) {
     table.Add({.name = name,
                .arity = arity,
                .flags = flags,

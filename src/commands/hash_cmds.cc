@@ -1,10 +1,11 @@
 // HSET HMSET HSETNX HDEL HINCRBY HINCRBYFLOAT: parse, call types/hash_type.h, reply.
 // The read commands are in hash_read_cmds.cc; registration of the whole family is here.
+#include "commands/hash_cmds.h"
+
 #include <cmath>
 
 #include "commands/command_context.h"
 #include "commands/families.h"
-#include "commands/hash_cmds.h"
 #include "protocol/errors.h"
 #include "types/hash_type.h"
 

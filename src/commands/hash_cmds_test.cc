@@ -43,7 +43,8 @@ TEST_F(HashCmdsTest, SetGetReplies) {
   EXPECT_EQ(Run({"HGET", "h", "x"}), "$-1\r\n");
   EXPECT_EQ(Run({"HMGET", "h", "a", "x"}), "*2\r\n$1\r\n3\r\n$-1\r\n");
   EXPECT_EQ(Run({"HGETALL", "h"}),
-            "*8\r\n$1\r\na\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n4\r\n$1\r\nd\r\n$1\r\n5\r\n");
+            "*8\r\n$1\r\na\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n4\r\n$1\r\nd\r\n$"
+            "1\r\n5\r\n");
   EXPECT_EQ(Run({"HSET", "h", "a"}), "-ERR wrong number of arguments for 'hset' command\r\n");
   EXPECT_EQ(Run({"HMSET", "h", "a", "1", "b"}),
             "-ERR wrong number of arguments for 'hmset' command\r\n");

@@ -124,8 +124,8 @@ void CmdHrandfield(CommandContext& ctx, ArgReader& args) {
   Result<std::optional<HashView>> h = hashes::FindForRead(ctx.db(), args[0]);
   if (!h.ok()) return reply.Error(h.status());
   if (!h->has_value() || *count == 0) return reply.ArrayHeader(0);
-  uint64_t picks = *count < 0 ? static_cast<uint64_t>(-*count)
-                              : std::min<uint64_t>(*count, (*h)->Length());
+  uint64_t picks =
+      *count < 0 ? static_cast<uint64_t>(-*count) : std::min<uint64_t>(*count, (*h)->Length());
   bool nested = with_values && reply.resp3();
   reply.ArrayHeader(with_values && !nested ? picks * 2 : picks);
   hashes::RandomFields(**h, *count, rnd, [&](const hashes::PickedField& p) {

@@ -58,8 +58,7 @@ void ReplyOp(CommandContext& ctx, ArgReader& args, SetOp op) {
 // SINTERSTORE/SUNIONSTORE/SDIFFSTORE destination key [key ...]
 void StoreOp(CommandContext& ctx, ArgReader& args, SetOp op) {
   std::string_view dst = args[0];
-  Result<std::vector<const SetValue*>> sets =
-      sets::FindAllForRead(ctx.db(), args.All().subspan(1));
+  Result<std::vector<const SetValue*>> sets = sets::FindAllForRead(ctx.db(), args.All().subspan(1));
   if (!sets.ok()) return ctx.reply().Error(sets.status());
   bool changed = false;
   size_t n = sets::Store(ctx.db(), dst, Compute(op, *sets, MaxIntset(ctx)), &changed);

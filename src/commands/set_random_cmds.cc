@@ -1,11 +1,12 @@
 // SPOP and SRANDMEMBER, with Redis 7.0's strategies (t_set.c), which decide how much work a
 // call does; the members picked are random either way.
+#include "commands/set_random_cmds.h"
+
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "commands/command_context.h"
-#include "commands/set_random_cmds.h"
 #include "protocol/errors.h"
 #include "types/set_ops.h"
 

@@ -23,9 +23,9 @@ TEST_F(SortTest, PatternSubstitution) {
   EXPECT_EQ(sorting::LookupByPattern(db(), "h_*->f", "a", false), "7");
   EXPECT_EQ(sorting::LookupByPattern(db(), "h_*->g->h", "a", false), "8");  // field after first ->
   EXPECT_EQ(sorting::LookupByPattern(db(), "h_*->nope", "a", false), std::nullopt);
-  EXPECT_EQ(sorting::LookupByPattern(db(), "h_*", "a", false), std::nullopt);  // not a string
+  EXPECT_EQ(sorting::LookupByPattern(db(), "h_*", "a", false), std::nullopt);     // not a string
   EXPECT_EQ(sorting::LookupByPattern(db(), "w_*->f", "a", false), std::nullopt);  // not a hash
-  EXPECT_EQ(sorting::LookupByPattern(db(), "w_a", "a", false), std::nullopt);  // no '*'
+  EXPECT_EQ(sorting::LookupByPattern(db(), "w_a", "a", false), std::nullopt);     // no '*'
   EXPECT_EQ(sorting::LookupByPattern(db(), "missing_*", "a", true), std::nullopt);
 }
 

@@ -468,7 +468,8 @@ void CmdZScan(CommandContext& ctx, ArgReader& args) {
   bool lp = z->IsListpack();
   for (const auto& [m, s] : out) {
     r.Bulk(m);
-    r.Bulk(std::string_view(sbuf, lp ? zset::FormatScore(s, sbuf) : zset::FormatScoreReply(s, sbuf)));
+    r.Bulk(
+        std::string_view(sbuf, lp ? zset::FormatScore(s, sbuf) : zset::FormatScoreReply(s, sbuf)));
   }
 }
 

@@ -160,9 +160,9 @@ void StoreValue(CommandContext& ctx, std::string_view dst, ZSetValue* z) {
 
 void StoreResult(CommandContext& ctx, std::string_view dst,
                  std::vector<std::pair<std::string, double>>& members) {
-  StoreValue(ctx, dst,
-             members.empty() ? nullptr
-                             : ZSetValue::FromSorted(members, zset::LimitsFrom(ctx.config())));
+  StoreValue(
+      ctx, dst,
+      members.empty() ? nullptr : ZSetValue::FromSorted(members, zset::LimitsFrom(ctx.config())));
 }
 
 void CmdZRange(CommandContext& ctx, ArgReader& args) {

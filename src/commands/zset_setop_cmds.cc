@@ -73,8 +73,7 @@ bool ByScoreThenMember(const std::pair<std::string, double>& a,
 
 // dst: the STORE destination (nullptr for the reply forms). card_only: ZINTERCARD.
 void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* dst,
-                  size_t numkeys_idx,
-                  Op op, bool card_only) {
+                  size_t numkeys_idx, Op op, bool card_only) {
   ReplyBuilder& r = ctx.reply();
   std::optional<int64_t> setnum = ParseInt64(args[numkeys_idx]);
   if (!setnum) return r.Error(errors::kNotInteger);

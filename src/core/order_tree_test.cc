@@ -29,8 +29,7 @@ void CheckAgainst(const Tree& t, const std::vector<Item*>& ref) {
   for (size_t r = 0; r < ref.size(); r += 1 + ref.size() / 50) {
     ASSERT_EQ(t.At(r).get(), ref[r]);
     int64_t k = ref[r]->key;
-    ASSERT_EQ(t.CountBelow([&](const void* x) { return static_cast<const Item*>(x)->key < k; }),
-              r);
+    ASSERT_EQ(t.CountBelow([&](const void* x) { return static_cast<const Item*>(x)->key < k; }), r);
   }
   ASSERT_FALSE(t.At(ref.size()).valid());
 }

@@ -121,7 +121,8 @@ class Db {
   bool AgeSweepStep(uint16_t oldest_stamp, uint16_t now_stamp);
   // on_key_ready for `e` when someone may wait for it (see KeyspaceContext).
   void SignalIfAwaited(const Entry* e) {
-    if (ctx_->blocked_waiters != 0 && (e->type() == ValueType::kList || e->type() == ValueType::kZSet)) {
+    if (ctx_->blocked_waiters != 0 &&
+        (e->type() == ValueType::kList || e->type() == ValueType::kZSet)) {
       ctx_->on_key_ready(index_, e->key());
     }
   }

@@ -76,7 +76,7 @@ bool Evictor::EvictFromPool(bool lfu, int segments, LazyFreer* freer, int* db_in
     pool_.pop_back();
     Db& d = keyspace_->db(c.db);
     KeyTable::SlotRef s = d.table().FindPointer(c.entry, c.hash);
-    if (!s) continue;                          // deleted (or moved) since it was sampled
+    if (!s) continue;  // deleted (or moved) since it was sampled
     // Touched since it was sampled: no longer a candidate. (An LRU age that saturated at
     // kMaxAge only looks newer as time passes; such a key was not touched.)
     bool saturated = !lfu && keyspace_->lru_clock().Age(s.meta()) == LruClock::kMaxAge;
@@ -141,10 +141,9 @@ void Evictor::SampleVolatile(Db& db, EvictionPolicy policy, int keys, Candidate*
 bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int* db_index,
                        std::string* key) {
   if (policy == EvictionPolicy::kNoEviction) return false;
-  bool volatile_only = policy == EvictionPolicy::kVolatileLru ||
-                       policy == EvictionPolicy::kVolatileLfu ||
-                       policy == EvictionPolicy::kVolatileRandom ||
-                       policy == EvictionPolicy::kVolatileTtl;
+  bool volatile_only =
+      policy == EvictionPolicy::kVolatileLru || policy == EvictionPolicy::kVolatileLfu ||
+      policy == EvictionPolicy::kVolatileRandom || policy == EvictionPolicy::kVolatileTtl;
   int dbs = keyspace_->db_count();
   if (policy != pool_policy_) {  // the pool's ranks mean something else now
     pool_.clear();

@@ -84,7 +84,7 @@ class Evictor {
   uint64_t LfuScore(uint16_t meta) const;
 
   Keyspace* keyspace_;
-  int next_random_db_ = 0;  // Redis's static next_db for the random policies
+  int next_random_db_ = 0;       // Redis's static next_db for the random policies
   std::vector<PoolEntry> pool_;  // ascending rank: the best candidate is at the back
   EvictionPolicy pool_policy_ = EvictionPolicy::kNoEviction;
 };

@@ -39,8 +39,10 @@ inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr std::string_view kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
-inline constexpr std::string_view kExecAbortBecause = "EXECABORT Transaction discarded because of: ";
-inline constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kExecAbortBecause =
+    "EXECABORT Transaction discarded because of: ";
+inline constexpr std::string_view kNotAllowedInMulti =
+    "ERR Command not allowed inside a transaction";
 inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
 inline constexpr std::string_view kUnblockReason =
     "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
@@ -156,7 +158,8 @@ inline constexpr std::string_view kTooManyNumkeys =
     "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 // SORT.
-inline constexpr std::string_view kSortScore = "ERR One or more scores can't be converted into double";
+inline constexpr std::string_view kSortScore =
+    "ERR One or more scores can't be converted into double";
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";

@@ -20,7 +20,6 @@
 
 namespace duet {
 
-
 class BlockingRegistry {
  public:
   // Parks `client` on `keys` of `db` (distinct keys) until `deadline_ms` (0: none).

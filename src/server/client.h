@@ -27,8 +27,8 @@ struct QueuedCommand {
 // MULTI ... EXEC state (server/transaction.h runs it).
 struct MultiState {
   std::vector<QueuedCommand> commands;
-  bool aborted = false;       // a command was rejected while queueing: EXEC answers EXECABORT
-  bool has_write = false;     // a queued command writes (CLIENT PAUSE WRITE holds the EXEC)
+  bool aborted = false;    // a command was rejected while queueing: EXEC answers EXECABORT
+  bool has_write = false;  // a queued command writes (CLIENT PAUSE WRITE holds the EXEC)
 };
 
 // A key this client WATCHes.
@@ -44,8 +44,8 @@ struct BlockedState {
   std::vector<std::string> args;  // the command, re-run when a key becomes ready
   std::vector<std::string> keys;  // distinct keys waited on, in the command's order
   int db = 0;
-  int64_t deadline_ms = 0;  // 0: no timeout
-  int64_t run_us = 0;         // time spent running the command so far (not waiting)
+  int64_t deadline_ms = 0;     // 0: no timeout
+  int64_t run_us = 0;          // time spent running the command so far (not waiting)
   bool still_waiting = false;  // set by a re-run that found nothing to serve
 };
 

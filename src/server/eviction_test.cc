@@ -62,7 +62,7 @@ TEST_F(EvictionTest, AllKeysLruEvictsTheLeastRecentlyUsed) {
   }
   t_.Run({"GET", "k0"});  // k0 is now the most recent; k1 the oldest
   t_.clock().AdvanceMs(2000);
-  Set("k10");                // 11 keys: the next command evicts one
+  Set("k10");  // 11 keys: the next command evicts one
   t_.Run({"PING"});
   EXPECT_EQ(Keys(), 10u);
   EXPECT_FALSE(Exists("k1"));
@@ -80,7 +80,7 @@ TEST_F(EvictionTest, PoolSkipsCandidatesDeletedOrTouchedSinceSampled) {
   t_.Run({"PING"});  // evicts k0; the pool now holds k1, k2, k3
   EXPECT_FALSE(Exists("k0"));
   t_.Run({"DEL", "k1"});
-  Set("n1");          // replaces k1: no eviction needed
+  Set("n1");  // replaces k1: no eviction needed
   t_.Run({"GET", "k2"});
   t_.clock().AdvanceMs(2000);
   Set("n2");
@@ -182,8 +182,7 @@ TEST_F(EvictionTest, OomInsideMultiAndAtExec) {
   // Over the limit, queueing anything fails the transaction, reads included.
   EXPECT_EQ(t_.Run({"MULTI"}), "+OK\r\n");
   EXPECT_EQ(t_.Run({"GET", "k0"}), kOom);
-  EXPECT_EQ(t_.Run({"EXEC"}),
-            "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(t_.Run({"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.\r\n");
   EXPECT_EQ(t_.Run({"MULTI"}), "+OK\r\n");
   EXPECT_EQ(t_.Run({"DISCARD"}), "+OK\r\n");
   // Queued under the limit: EXEC is refused only if a queued command is denyoom.

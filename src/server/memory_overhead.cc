@@ -21,8 +21,8 @@ MemoryOverhead ComputeMemoryOverhead(Server& s) {
   m.aof_buffer = st.persistence.aof_buffer_length;
   m.lua_caches = st.scripting.scripts_eval_bytes;
   m.functions_caches = st.scripting.functions_bytes;
-  uint64_t total = m.startup_allocated + m.clients_normal + m.aof_buffer + m.lua_caches +
-                   m.functions_caches;
+  uint64_t total =
+      m.startup_allocated + m.clients_normal + m.aof_buffer + m.lua_caches + m.functions_caches;
   Keyspace& ks = s.keyspace();
   for (int i = 0; i < ks.db_count(); i++) {
     Db& d = ks.db(i);

@@ -36,8 +36,7 @@ void CmdWatch(CommandContext& ctx, ArgReader& args) {
   if (!c.watch_dirty) {
     while (args.HasNext()) {
       std::string_view key = args.Next();
-      sctx.server().watches().Watch(c, c.db_index, key,
-                                    sctx.server().ProbeKey(c.db_index, key));
+      sctx.server().watches().Watch(c, c.db_index, key, sctx.server().ProbeKey(c.db_index, key));
     }
   }
   ctx.reply().Ok();

@@ -407,7 +407,7 @@ void Server::Cron() {
     stats_.last_sample_ops = stats_.total_commands_processed;
     stats_.last_sample_in = stats_.net_input_bytes;
     stats_.last_sample_out = stats_.net_output_bytes;
-    memory_gauge_.Refresh();  // the epoch refresh for the maxmemory gauge
+    memory_gauge_.Refresh();              // the epoch refresh for the maxmemory gauge
     uint64_t used = memory_gauge_.Get();  // INFO used_memory_peak
     if (used > stats_.used_memory_peak) stats_.used_memory_peak = used;
   }

@@ -183,7 +183,7 @@ class Server {
   std::vector<uint64_t> pending_close_;
   std::vector<uint64_t> more_input_;  // clients whose last read filled the buffer
   std::vector<uint64_t> monitors_;
-  std::vector<uint64_t> unpaused_;  // clients to resume in BeforeSleep after a pause ended
+  std::vector<uint64_t> unpaused_;   // clients to resume in BeforeSleep after a pause ended
   std::vector<uint64_t> unblocked_;  // clients whose block ended: process their held input
   WatchRegistry watches_;
   BlockingRegistry blocking_;
@@ -199,7 +199,7 @@ class Server {
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;
   std::function<uint64_t()> used_memory_source_;
-  bool eviction_running_ = false;     // over the limit after a time-limited round
+  bool eviction_running_ = false;      // over the limit after a time-limited round
   uint64_t gauge_lazyfreed_seen_ = 0;  // LazyFreer::freed_objects() at the last refresh
 };
 

@@ -25,8 +25,7 @@ int64_t NowUs() {
 }
 }  // namespace
 
-bool Server::BlockClient(Client& c, const CommandSpec& spec,
-                         std::span<const std::string_view> args,
+bool Server::BlockClient(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
                          std::span<const std::string_view> keys, int64_t deadline_ms) {
   if (c.in_exec) return false;  // inside EXEC a blocking command answers as on timeout
   if (c.blocked) {              // a re-run that found nothing: keep waiting

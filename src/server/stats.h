@@ -69,7 +69,7 @@ struct ScriptingStats {
 
 // Gauges of features owned elsewhere (blocking commands, pub/sub, tracking, eviction).
 struct FeatureStats {
-  uint64_t tracking_clients = 0;          // CLIENT TRACKING
+  uint64_t tracking_clients = 0;  // CLIENT TRACKING
   uint64_t tracking_total_keys = 0;
   uint64_t tracking_total_items = 0;
   uint64_t tracking_total_prefixes = 0;
@@ -93,7 +93,7 @@ struct ServerStats {
   uint64_t evicted_keys = 0;
   uint64_t evicted_clients = 0;
   uint64_t total_eviction_exceeded_us = 0;  // finished periods over maxmemory
-  int64_t eviction_exceeded_start_us = 0;    // monotonic start of the current one, or 0
+  int64_t eviction_exceeded_start_us = 0;   // monotonic start of the current one, or 0
   uint64_t expired_time_cap_reached_count = 0;
   uint64_t expire_cycle_cpu_milliseconds = 0;
   uint64_t dump_payload_sanitizations = 0;

@@ -34,9 +34,8 @@ void Server::DiscardTransaction(Client& c) {
 }
 
 void Server::ExecTransaction(Client& c) {
-  if (!c.watch_dirty &&
-      WatchRegistry::AnyWatchedKeyExpired(
-          c, [this](int d, std::string_view k) { return ProbeKey(d, k); })) {
+  if (!c.watch_dirty && WatchRegistry::AnyWatchedKeyExpired(
+                            c, [this](int d, std::string_view k) { return ProbeKey(d, k); })) {
     c.watch_dirty = true;
   }
   if (c.multi->aborted || c.watch_dirty) {

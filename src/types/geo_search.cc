@@ -30,7 +30,7 @@ void MembersInShape(const zset::ZSetValue& z, const Shape& shape, size_t limit,
                     std::vector<Point>* out) {
   CoverArea area = AreasByShape(shape);
   const Neighbors& n = area.neighbors;
-  const HashBits cells[9] = {area.hash,     n.north,      n.south,      n.east,      n.west,
+  const HashBits cells[9] = {area.hash,    n.north,      n.south,      n.east,      n.west,
                              n.north_east, n.north_west, n.south_east, n.south_west};
   size_t last_processed = 0;
   for (size_t i = 0; i < 9; i++) {

@@ -15,9 +15,8 @@ inline double RadDeg(double ang) { return ang / kDegToRad; }
 inline bool RangeIsZero(const Range& r) { return r.max == 0 && r.min == 0; }
 
 uint64_t Interleave64(uint32_t xlo, uint32_t ylo) {
-  static const uint64_t B[] = {0x5555555555555555ULL, 0x3333333333333333ULL,
-                               0x0F0F0F0F0F0F0F0FULL, 0x00FF00FF00FF00FFULL,
-                               0x0000FFFF0000FFFFULL};
+  static const uint64_t B[] = {0x5555555555555555ULL, 0x3333333333333333ULL, 0x0F0F0F0F0F0F0F0FULL,
+                               0x00FF00FF00FF00FFULL, 0x0000FFFF0000FFFFULL};
   static const unsigned S[] = {1, 2, 4, 8, 16};
   uint64_t x = xlo;
   uint64_t y = ylo;
@@ -29,9 +28,8 @@ uint64_t Interleave64(uint32_t xlo, uint32_t ylo) {
 }
 
 uint64_t Deinterleave64(uint64_t interleaved) {
-  static const uint64_t B[] = {0x5555555555555555ULL, 0x3333333333333333ULL,
-                               0x0F0F0F0F0F0F0F0FULL, 0x00FF00FF00FF00FFULL,
-                               0x0000FFFF0000FFFFULL, 0x00000000FFFFFFFFULL};
+  static const uint64_t B[] = {0x5555555555555555ULL, 0x3333333333333333ULL, 0x0F0F0F0F0F0F0F0FULL,
+                               0x00FF00FF00FF00FFULL, 0x0000FFFF0000FFFFULL, 0x00000000FFFFFFFFULL};
   static const unsigned S[] = {0, 1, 2, 4, 8, 16};
   uint64_t x = interleaved;
   uint64_t y = interleaved >> 1;
@@ -85,10 +83,12 @@ constexpr Range kLatRange{kLatMin, kLatMax};
 void BoundingBox(const Shape& shape, double* bounds) {
   double longitude = shape.xy[0];
   double latitude = shape.xy[1];
-  double height = shape.conversion * (shape.type == Shape::kCircle ? shape.radius : shape.height / 2);
+  double height =
+      shape.conversion * (shape.type == Shape::kCircle ? shape.radius : shape.height / 2);
   double width = shape.conversion * (shape.type == Shape::kCircle ? shape.radius : shape.width / 2);
   const double lat_delta = RadDeg(height / kEarthRadiusMeters);
-  const double long_delta_top = RadDeg(width / kEarthRadiusMeters / std::cos(DegRad(latitude + lat_delta)));
+  const double long_delta_top =
+      RadDeg(width / kEarthRadiusMeters / std::cos(DegRad(latitude + lat_delta)));
   const double long_delta_bottom =
       RadDeg(width / kEarthRadiusMeters / std::cos(DegRad(latitude - lat_delta)));
   bool southern = latitude < 0;
@@ -233,10 +233,10 @@ CoverArea AreasByShape(const Shape& shape) {
   double longitude = shape.xy[0];
   double latitude = shape.xy[1];
   // A box is covered as the circle through its corners.
-  double radius_meters =
-      shape.type == Shape::kCircle
-          ? shape.radius
-          : std::sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2));
+  double radius_meters = shape.type == Shape::kCircle
+                             ? shape.radius
+                             : std::sqrt((shape.width / 2) * (shape.width / 2) +
+                                         (shape.height / 2) * (shape.height / 2));
   radius_meters *= shape.conversion;
 
   int steps = EstimateStepsByRadius(radius_meters, latitude);

@@ -58,9 +58,7 @@ HashView::HashView(Entry* e) {
   }
 }
 
-size_t HashView::Length() const {
-  return IsListpack() ? lp::Length(lp_) / 2 : hv_->table().size();
-}
+size_t HashView::Length() const { return IsListpack() ? lp::Length(lp_) / 2 : hv_->table().size(); }
 
 std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& num) const {
   if (IsListpack()) {
@@ -176,9 +174,8 @@ bool HashWriter::Delete(std::string_view field) {
 void HashWriter::ConvertToTable() {
   if (lp_ == nullptr) return;
   auto* hv = new HashValue();
-  ForEachListpackPair(lp_, [&](std::string_view f, std::string_view v) {
-    InsertBlock(hv->table(), f, v);
-  });
+  ForEachListpackPair(
+      lp_, [&](std::string_view f, std::string_view v) { InsertBlock(hv->table(), f, v); });
   if (owns_lp_) lp::Free(lp_);
   lp_ = nullptr;
   owns_lp_ = false;
@@ -201,8 +198,7 @@ bool HashWriter::Commit() {
     }
   } else if (owns_lp_) {
     size_t n = lp::Bytes(lp_);
-    if (entry_ != nullptr && n <= entry_->PackedCapacity() &&
-        n + 64 >= entry_->PackedCapacity()) {
+    if (entry_ != nullptr && n <= entry_->PackedCapacity() && n + 64 >= entry_->PackedCapacity()) {
       // Fits the allocation (and wastes little of it): rewrite in place.
       memcpy(entry_->mutable_packed(), lp_, n);
       entry_->set_packed_len(n);
@@ -228,8 +224,7 @@ bool HashWriter::Commit() {
 
 // ---- counters ----------------------------------------------------------------------------
 
-Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta,
-                       const Limits& limits) {
+Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta, const Limits& limits) {
   int64_t old = 0;
   NumBuf num;
   if (std::optional<std::string_view> v = h.Get(field, num)) {
@@ -247,8 +242,8 @@ Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta,
   return result;
 }
 
-OpStatus IncrByFloat(HashWriter& h, std::string_view field, long double incr,
-                     const Limits& limits, std::string* out) {
+OpStatus IncrByFloat(HashWriter& h, std::string_view field, long double incr, const Limits& limits,
+                     std::string* out) {
   long double value = 0;
   NumBuf num;
   if (std::optional<std::string_view> v = h.Get(field, num)) {

@@ -100,9 +100,8 @@ class HashView {
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     if (IsListpack()) return ForEachListpackPair(lp_, fn);
-    hv_->table().ForEach([&](FieldTable::SlotRef s) {
-      fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
-    });
+    hv_->table().ForEach(
+        [&](FieldTable::SlotRef s) { fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get())); });
   }
 
   // One HSCAN step: calls fn(field, value) for the fields of the step and returns the next
@@ -130,7 +129,7 @@ class HashView {
   HashValue* value() const { return hv_; }
 
  private:
-  uint8_t* lp_ = nullptr;   // listpack encoding (inside the Entry, or a writer's copy)
+  uint8_t* lp_ = nullptr;    // listpack encoding (inside the Entry, or a writer's copy)
   HashValue* hv_ = nullptr;  // hashtable encoding
 };
 
@@ -220,12 +219,11 @@ PickedField RandomField(const HashView& h, const RandomSource& rnd);
 // kNotInteger ("hash value is not an integer" at the command layer) when the value is not a
 // strict 64-bit integer, kOutOfRange when the sum overflows. Stores the result (the caller
 // commits).
-Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta,
-                       const Limits& limits);
+Result<int64_t> IncrBy(HashWriter& h, std::string_view field, int64_t delta, const Limits& limits);
 // HINCRBYFLOAT: long double arithmetic, stored formatted as Redis's ld2string(LD_STR_HUMAN)
 // (`out` receives the text). Errors: kNotFloat when the stored value is not a number,
 // kIncrNanOrInf when the result is NaN or infinite. `incr` is finite (checked by the caller).
-OpStatus IncrByFloat(HashWriter& h, std::string_view field, long double incr,
-                     const Limits& limits, std::string* out);
+OpStatus IncrByFloat(HashWriter& h, std::string_view field, long double incr, const Limits& limits,
+                     std::string* out);
 
 }  // namespace duet::hashes

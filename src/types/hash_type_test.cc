@@ -202,8 +202,9 @@ TEST(HashValueTest, ConversionKeepsEveryField) {
   EXPECT_EQ(Contents(h.View()), before);
   Entry* copy = Entry::Clone(h.entry(), "c", Entry::kNoExpire);
   EXPECT_EQ(Contents(HashView(copy)), before);
-  FieldBlock::Free(static_cast<uint8_t*>(
-      static_cast<HashValue*>(copy->object())->table().Erase("field:0", FieldTable::Hash("field:0"))));
+  FieldBlock::Free(static_cast<uint8_t*>(static_cast<HashValue*>(copy->object())
+                                             ->table()
+                                             .Erase("field:0", FieldTable::Hash("field:0"))));
   EXPECT_EQ(GetOr(h.View(), "field:0"), "0");
   EXPECT_GT(h.entry()->MemoryUsage(), 300u * 8);
   EXPECT_EQ(HashView(copy).Length(), 299u);
@@ -260,14 +261,18 @@ TEST(HashIncrTest, IncrByRules) {
   EXPECT_EQ(*h.With([&](HashWriter& w) { return IncrBy(w, "a", 5, lim); }), 5);
   EXPECT_EQ(*h.With([&](HashWriter& w) { return IncrBy(w, "a", -7, lim); }), -2);
   h.Set("max", "9223372036854775807", lim);
-  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "max", 1, lim); }).status(), OpStatus::kOutOfRange);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "max", 1, lim); }).status(),
+            OpStatus::kOutOfRange);
   EXPECT_EQ(*h.With([&](HashWriter& w) { return IncrBy(w, "max", 0, lim); }), INT64_MAX);
   h.Set("min", "-9223372036854775808", lim);
-  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "min", -1, lim); }).status(), OpStatus::kOutOfRange);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "min", -1, lim); }).status(),
+            OpStatus::kOutOfRange);
   h.Set("s", "1.5", lim);
-  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "s", 1, lim); }).status(), OpStatus::kNotInteger);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "s", 1, lim); }).status(),
+            OpStatus::kNotInteger);
   h.Set("lz", "01", lim);
-  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "lz", 1, lim); }).status(), OpStatus::kNotInteger);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrBy(w, "lz", 1, lim); }).status(),
+            OpStatus::kNotInteger);
   EXPECT_EQ(GetOr(h.View(), "lz"), "01");
 }
 
@@ -276,7 +281,8 @@ TEST(HashIncrTest, IncrByFloatFormatting) {
   Limits lim;
   std::string out;
   auto incr = [&](std::string_view f, long double d) {
-    EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, f, d, lim, &out); }), OpStatus::kOk);
+    EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, f, d, lim, &out); }),
+              OpStatus::kOk);
     return out;
   };
   EXPECT_EQ(incr("a", 10.5L), "10.5");
@@ -287,9 +293,11 @@ TEST(HashIncrTest, IncrByFloatFormatting) {
   h.Set("int", "10", lim);
   EXPECT_EQ(incr("int", 0.5L), "10.5");
   h.Set("bad", "abc", lim);
-  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, "bad", 1, lim, &out); }), OpStatus::kNotFloat);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, "bad", 1, lim, &out); }),
+            OpStatus::kNotFloat);
   h.Set("huge", "1e4932", lim);
-  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, "huge", 1e4932L, lim, &out); }), OpStatus::kIncrNanOrInf);
+  EXPECT_EQ(h.With([&](HashWriter& w) { return IncrByFloat(w, "huge", 1e4932L, lim, &out); }),
+            OpStatus::kIncrNanOrInf);
   // A result longer than hash-max-listpack-value converts the hash.
   EXPECT_TRUE(h.IsListpack());
   incr("e", 1e70L);
@@ -306,11 +314,13 @@ struct Picks {
 Picks Pick(const HashView& h, int64_t count, uint64_t seed) {
   std::mt19937_64 rng(seed);
   Picks p;
-  RandomFields(h, count, [&] { return rng(); }, [&](const PickedField& f) {
-    char b1[24], b2[24];
-    p.fields.emplace_back(f.field.View(b1));
-    p.values.emplace_back(f.value.View(b2));
-  });
+  RandomFields(
+      h, count, [&] { return rng(); },
+      [&](const PickedField& f) {
+        char b1[24], b2[24];
+        p.fields.emplace_back(f.field.View(b1));
+        p.values.emplace_back(f.value.View(b2));
+      });
   return p;
 }
 
@@ -397,7 +407,8 @@ TEST(HashScanTest, GuaranteeWhileGrowingAndShrinking) {
     uint64_t cursor = 0;
     int step = 0;
     do {
-      cursor = h.View().Scan(cursor, 10, [&](std::string_view f, std::string_view) { seen.insert(Str(f)); });
+      cursor = h.View().Scan(cursor, 10,
+                             [&](std::string_view f, std::string_view) { seen.insert(Str(f)); });
       for (int k = 0; k < 200; k++) {
         std::string f = "churn:" + std::to_string(step * 200 + k + (mode == 0 ? 2000 : 0));
         if (mode == 0) {

@@ -1,10 +1,10 @@
 #include "types/hyperloglog.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstring>
 #include <random>
-
-#include <fmt/format.h>
 
 namespace duet::hll {
 
@@ -172,12 +172,24 @@ uint64_t MurmurHash64A(const void* key, size_t len, uint32_t seed) {
     data += 8;
   }
   switch (ilen & 7) {
-    case 7: h ^= static_cast<uint64_t>(data[6]) << 48; [[fallthrough]];
-    case 6: h ^= static_cast<uint64_t>(data[5]) << 40; [[fallthrough]];
-    case 5: h ^= static_cast<uint64_t>(data[4]) << 32; [[fallthrough]];
-    case 4: h ^= static_cast<uint64_t>(data[3]) << 24; [[fallthrough]];
-    case 3: h ^= static_cast<uint64_t>(data[2]) << 16; [[fallthrough]];
-    case 2: h ^= static_cast<uint64_t>(data[1]) << 8; [[fallthrough]];
+    case 7:
+      h ^= static_cast<uint64_t>(data[6]) << 48;
+      [[fallthrough]];
+    case 6:
+      h ^= static_cast<uint64_t>(data[5]) << 40;
+      [[fallthrough]];
+    case 5:
+      h ^= static_cast<uint64_t>(data[4]) << 32;
+      [[fallthrough]];
+    case 4:
+      h ^= static_cast<uint64_t>(data[3]) << 24;
+      [[fallthrough]];
+    case 3:
+      h ^= static_cast<uint64_t>(data[2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint64_t>(data[1]) << 8;
+      [[fallthrough]];
     case 1:
       h ^= static_cast<uint64_t>(data[0]);
       h *= m;

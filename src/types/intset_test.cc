@@ -99,9 +99,15 @@ TEST(IntsetTest, MatchesStdSetUnderRandomOps) {
   for (int i = 0; i < 20000; i++) {
     int64_t v;
     switch (rng() % 3) {
-      case 0: v = static_cast<int16_t>(rng() % 200); break;
-      case 1: v = static_cast<int32_t>(rng() % 100000) - 50000; break;
-      default: v = static_cast<int64_t>(rng() % 1000) * 10000000000LL; break;
+      case 0:
+        v = static_cast<int16_t>(rng() % 200);
+        break;
+      case 1:
+        v = static_cast<int32_t>(rng() % 100000) - 50000;
+        break;
+      default:
+        v = static_cast<int64_t>(rng() % 1000) * 10000000000LL;
+        break;
     }
     if (rng() % 3 == 0) {
       EXPECT_EQ(s.Remove(v), ref.erase(v) == 1);

@@ -55,13 +55,20 @@ inline uint64_t EncodedSize(const uint8_t* p) {
   if ((b & 0xE0) == k13BitInt) return 2;
   if ((b & 0xF0) == k12BitStr) return 2 + ((static_cast<uint64_t>(b & 0x0F) << 8) | p[1]);
   switch (b) {
-    case k16BitInt: return 3;
-    case k24BitInt: return 4;
-    case k32BitInt: return 5;
-    case k64BitInt: return 9;
-    case k32BitStr: return uint64_t{5} + ReadU32(p + 1);
-    case kEof: return 1;
-    default: return 0;
+    case k16BitInt:
+      return 3;
+    case k24BitInt:
+      return 4;
+    case k32BitInt:
+      return 5;
+    case k64BitInt:
+      return 9;
+    case k32BitStr:
+      return uint64_t{5} + ReadU32(p + 1);
+    case kEof:
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -117,9 +124,9 @@ inline uint64_t DecodeBacklen(const uint8_t* p, const uint8_t* lo) {
 inline uint8_t* Skip(uint8_t* p) {
   // Fast paths for the common small entries, whose backlen is one byte.
   uint8_t b = p[0];
-  if (b < 0x80) return p + 2;                           // 7-bit uint
+  if (b < 0x80) return p + 2;                             // 7-bit uint
   if ((b & 0xC0) == k6BitStr) return p + 2 + (b & 0x3F);  // short string
-  if ((b & 0xE0) == k13BitInt) return p + 3;             // 13-bit int
+  if ((b & 0xE0) == k13BitInt) return p + 3;              // 13-bit int
   uint64_t n = EncodedSize(p);
   return p + n + BacklenSize(n);
 }

@@ -49,7 +49,7 @@ struct Value {
 uint8_t* New(size_t capacity = 0);  // an empty listpack (capacity: bytes to reserve)
 void Free(uint8_t* lp);
 uint8_t* Dup(const uint8_t* lp);
-size_t Bytes(const uint8_t* lp);     // total size including header and end marker
+size_t Bytes(const uint8_t* lp);  // total size including header and end marker
 // Number of elements. When the header says 65535 it walks, and writes the count back into the
 // header if it fits again (lpLength), so DUMP bytes match Redis's.
 uint32_t Length(const uint8_t* lp);

@@ -54,7 +54,10 @@ std::string IntEntryHex(int64_t v) {
 
 TEST(ListpackTest, EmptyListpack) {
   Lp l;
-  EXPECT_EQ(l.Hex(), "07000000" "0000" "ff");
+  EXPECT_EQ(l.Hex(),
+            "07000000"
+            "0000"
+            "ff");
   EXPECT_EQ(Bytes(l.p), 7u);
   EXPECT_EQ(Length(l.p), 0u);
   EXPECT_EQ(First(l.p), nullptr);
@@ -79,27 +82,51 @@ TEST(ListpackTest, IntegerEncodingBoundaries) {
   EXPECT_EQ(IntEntryHex(32767), "f1ff7f03");
   EXPECT_EQ(IntEntryHex(-32768), "f1008003");
   // 24-bit.
-  EXPECT_EQ(IntEntryHex(32768), "f2008000" "04");
-  EXPECT_EQ(IntEntryHex(-32769), "f2ff7fff" "04");
-  EXPECT_EQ(IntEntryHex(8388607), "f2ffff7f" "04");
-  EXPECT_EQ(IntEntryHex(-8388608), "f2000080" "04");
+  EXPECT_EQ(IntEntryHex(32768),
+            "f2008000"
+            "04");
+  EXPECT_EQ(IntEntryHex(-32769),
+            "f2ff7fff"
+            "04");
+  EXPECT_EQ(IntEntryHex(8388607),
+            "f2ffff7f"
+            "04");
+  EXPECT_EQ(IntEntryHex(-8388608),
+            "f2000080"
+            "04");
   // 32-bit.
-  EXPECT_EQ(IntEntryHex(8388608), "f300008000" "05");
-  EXPECT_EQ(IntEntryHex(-8388609), "f3ffff7fff" "05");
-  EXPECT_EQ(IntEntryHex(INT32_MAX), "f3ffffff7f" "05");
-  EXPECT_EQ(IntEntryHex(INT32_MIN), "f300000080" "05");
+  EXPECT_EQ(IntEntryHex(8388608),
+            "f300008000"
+            "05");
+  EXPECT_EQ(IntEntryHex(-8388609),
+            "f3ffff7fff"
+            "05");
+  EXPECT_EQ(IntEntryHex(INT32_MAX),
+            "f3ffffff7f"
+            "05");
+  EXPECT_EQ(IntEntryHex(INT32_MIN),
+            "f300000080"
+            "05");
   // 64-bit.
-  EXPECT_EQ(IntEntryHex(int64_t{INT32_MAX} + 1), "f40000008000000000" "09");
-  EXPECT_EQ(IntEntryHex(int64_t{INT32_MIN} - 1), "f4ffffff7fffffffff" "09");
-  EXPECT_EQ(IntEntryHex(INT64_MAX), "f4ffffffffffffff7f" "09");
-  EXPECT_EQ(IntEntryHex(INT64_MIN), "f40000000000000080" "09");
+  EXPECT_EQ(IntEntryHex(int64_t{INT32_MAX} + 1),
+            "f40000008000000000"
+            "09");
+  EXPECT_EQ(IntEntryHex(int64_t{INT32_MIN} - 1),
+            "f4ffffff7fffffffff"
+            "09");
+  EXPECT_EQ(IntEntryHex(INT64_MAX),
+            "f4ffffffffffffff7f"
+            "09");
+  EXPECT_EQ(IntEntryHex(INT64_MIN),
+            "f40000000000000080"
+            "09");
 }
 
 TEST(ListpackTest, IntegersRoundTripAcrossEveryBoundary) {
   std::vector<int64_t> values;
-  for (int64_t edge : {int64_t{0}, int64_t{127}, int64_t{4095}, int64_t{4096}, int64_t{32767},
-                       int64_t{32768}, int64_t{8388607}, int64_t{8388608}, int64_t{INT32_MAX},
-                       int64_t{INT32_MAX} + 1}) {
+  for (int64_t edge :
+       {int64_t{0}, int64_t{127}, int64_t{4095}, int64_t{4096}, int64_t{32767}, int64_t{32768},
+        int64_t{8388607}, int64_t{8388608}, int64_t{INT32_MAX}, int64_t{INT32_MAX} + 1}) {
     for (int64_t d = -2; d <= 2; d++) {
       values.push_back(edge + d);
       values.push_back(-(edge + d));
@@ -143,9 +170,9 @@ TEST(ListpackTest, CanonicalIntegerStringsBecomeIntegers) {
 TEST(ListpackTest, StringLengthEncodings) {
   EXPECT_EQ(EntryHex(""), "8001");
   EXPECT_EQ(EntryHex("a"), "816102");
-  for (size_t len : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{126}, size_t{127},
-                     size_t{4095}, size_t{4096}, size_t{16380}, size_t{16381}, size_t{16382},
-                     size_t{70000}}) {
+  for (size_t len :
+       {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{126}, size_t{127}, size_t{4095},
+        size_t{4096}, size_t{16380}, size_t{16381}, size_t{16382}, size_t{70000}}) {
     std::string s(len, 'x');
     Lp l;
     l.p = Append(l.p, s);
@@ -257,8 +284,15 @@ TEST(ListpackTest, ByteIdenticalToRedis) {
   std::string c4095, d4096;
   for (int i = 0; i < 4095; i++) c4095 += "63";
   for (int i = 0; i < 4096; i++) d4096 += "64";
-  EXPECT_EQ(big.Hex(), "24200000060085733430393506" "efff" + c4095 + "2081" +
-                           "85733430393606" "f000100000" + d4096 + "208581" "78020101ff");
+  EXPECT_EQ(big.Hex(),
+            "24200000060085733430393506"
+            "efff" +
+                c4095 + "2081" +
+                "85733430393606"
+                "f000100000" +
+                d4096 +
+                "208581"
+                "78020101ff");
 }
 
 TEST(ListpackTest, InsertBeforeAfterReplaceInTheMiddle) {
@@ -339,9 +373,16 @@ TEST(ListpackTest, DeleteAndDeleteRange) {
 
 TEST(ListpackTest, PrevWalksOverEveryEntryKind) {
   Lp l;
-  std::vector<std::string> want = {"1",     "200",   "-5000",       "300000",
-                                   "5000000000", "",   std::string(63, 'a'),
-                                   std::string(64, 'b'), std::string(5000, 'c'), "-1"};
+  std::vector<std::string> want = {"1",
+                                   "200",
+                                   "-5000",
+                                   "300000",
+                                   "5000000000",
+                                   "",
+                                   std::string(63, 'a'),
+                                   std::string(64, 'b'),
+                                   std::string(5000, 'c'),
+                                   "-1"};
   for (const std::string& s : want) l.p = Append(l.p, s);
   std::vector<std::string> back;
   for (uint8_t* e = Last(l.p); e; e = Prev(l.p, e)) back.insert(back.begin(), Get(e).ToString());
@@ -400,7 +441,12 @@ TEST(ListpackTest, FindWithSkip) {
 
 TEST(ListpackTest, FindIntegerTextStoredAsString) {
   // A listpack written elsewhere may keep "12" as a string entry; it still matches "12".
-  std::string raw = FromHex("0d0000000200" "823132" "03" "0c01" "ff");
+  std::string raw = FromHex(
+      "0d0000000200"
+      "823132"
+      "03"
+      "0c01"
+      "ff");
   std::vector<uint8_t> buf(raw.begin(), raw.end());
   ASSERT_TRUE(Validate(buf.data(), buf.size(), true));
   uint8_t* l = buf.data();
@@ -528,11 +574,16 @@ TEST(ListpackTest, RandomOperationsMatchAVector) {
   std::vector<std::string> model;
   auto rand_ele = [&]() -> std::string {
     switch (rng() % 5) {
-      case 0: return std::to_string(static_cast<int64_t>(rng()) - 2147483648LL);
-      case 1: return std::to_string(rng() % 300);
-      case 2: return std::string(rng() % 80, static_cast<char>('a' + rng() % 26));
-      case 3: return std::to_string(static_cast<int64_t>(rng()) * 100000007LL);
-      default: return std::string(rng() % 5000, 'w');
+      case 0:
+        return std::to_string(static_cast<int64_t>(rng()) - 2147483648LL);
+      case 1:
+        return std::to_string(rng() % 300);
+      case 2:
+        return std::string(rng() % 80, static_cast<char>('a' + rng() % 26));
+      case 3:
+        return std::to_string(static_cast<int64_t>(rng()) * 100000007LL);
+      default:
+        return std::string(rng() % 5000, 'w');
     }
   };
   for (int step = 0; step < 3000; step++) {

@@ -62,9 +62,7 @@ class SetValue final : public CompositeValue {
   ~SetValue() override;
 
   Encoding encoding() const { return intset_ ? Encoding::kIntset : Encoding::kHashtable; }
-  size_t size() const {
-    return intset_ ? intset_->size() : (table_ ? table_->size() : small_->n);
-  }
+  size_t size() const { return intset_ ? intset_->size() : (table_ ? table_->size() : small_->n); }
 
   // Adds `member`; returns false if it was present. An intset converts to the hashtable when
   // `member` is not an integer, or when the add makes it exceed `max_intset_entries`.

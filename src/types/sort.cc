@@ -76,7 +76,8 @@ void Load(Entry* e, bool dontsort, bool desc, int64_t* start, int64_t* end, int6
       if (dontsort) {
         int64_t len = static_cast<int64_t>(z->Size());
         if (vectorlen > 0) {
-          int64_t rank = desc ? len - 1 - std::max<int64_t>(*start, 0) : std::max<int64_t>(*start, 0);
+          int64_t rank =
+              desc ? len - 1 - std::max<int64_t>(*start, 0) : std::max<int64_t>(*start, 0);
           zset::ZSetValue::Cursor c = z->At(static_cast<size_t>(rank));
           for (int64_t i = 0; i < vectorlen && c.valid(); i++) {
             add(c.member());

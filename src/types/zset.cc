@@ -1,12 +1,13 @@
 #include "types/zset.h"
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
-#include <cstddef>
-#include <malloc.h>
 #include <new>
-#include <algorithm>
 
 #include "types/listpack.h"
 #include "types/typed_lookup.h"

@@ -98,9 +98,7 @@ class ZSetValue : public CompositeValue {
 
   size_t MemoryUsage() const override;
   CompositeValue* Clone() const override;
-  std::string_view EncodingName() const override {
-    return IsListpack() ? "listpack" : "skiplist";
-  }
+  std::string_view EncodingName() const override { return IsListpack() ? "listpack" : "skiplist"; }
   size_t FreeEffort() const override { return IsListpack() ? 1 : Size(); }
   static void operator delete(void* p) { free(p); }
 

@@ -209,7 +209,8 @@ TEST(ZSetValueTest, ScanReturnsStableMembersUnderChurn) {
   uint64_t cursor = 0;
   int step = 0, added = 0;
   do {
-    cursor = z->ScanBig(cursor, 10, [&](std::string_view m, double) { seen.insert(std::string(m)); });
+    cursor =
+        z->ScanBig(cursor, 10, [&](std::string_view m, double) { seen.insert(std::string(m)); });
     // Grow (forcing segment splits) and shrink between steps.
     for (int k = 0; k < 40; k++) z->Add(1, "new" + std::to_string(added++), kAddNone, lim, &ns);
     if (step < 3000) z->Remove("temp" + std::to_string(step));
