@@ -14,7 +14,7 @@ namespace duet {
 
 namespace {
 
-using zset::ZSetValue;
+using zset::ZSet;
 
 // Pops from `key` (a non-empty sorted set) and replies BZPOPMIN's [key, member, score] or,
 // when `nested` (BZMPOP), [key, [[member, score], ...]].
@@ -42,7 +42,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, bool max, size_t cou
 void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, bool max,
                  size_t count, bool nested, int64_t deadline) {
   if (const std::string* ready = ctx.ReadyKey()) {
-    Result<ZSetValue*> z = zset::FindForWrite(ctx.db(), *ready);
+    Result<ZSet> z = zset::FindForWrite(ctx.db(), *ready);
     if (!z.ok() || !*z) {
       ctx.Block(keys, deadline);
       return;
@@ -51,7 +51,7 @@ void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, bo
   }
   // Keys are checked in order: a missing one is skipped, another type is an error.
   for (std::string_view k : keys) {
-    Result<ZSetValue*> z = zset::FindForWrite(ctx.db(), k);
+    Result<ZSet> z = zset::FindForWrite(ctx.db(), k);
     if (!z.ok()) return ctx.reply().Error(z.status());
     if (*z) return PopAndReply(ctx, k, max, count, nested);
   }

@@ -19,7 +19,7 @@ namespace duet {
 
 namespace {
 
-using zset::ZSetValue;
+using zset::ZSet;
 
 // extractLongLatOrReply: two floats within Redis's limits.
 bool ParseLonLat(CommandContext& ctx, std::string_view lon, std::string_view lat, double* xy) {
@@ -114,8 +114,8 @@ void ReplyDistance(ReplyBuilder& r, double d) {
 }
 
 // The position of a member (longLatFromMember).
-bool MemberPosition(const ZSetValue* z, std::string_view member, double* xy) {
-  std::optional<double> score = z->Score(member);
+bool MemberPosition(const ZSet& z, std::string_view member, double* xy) {
+  std::optional<double> score = z.Score(member);
   return score && geo::DecodeScore(*score, xy);
 }
 
@@ -152,24 +152,24 @@ void CmdGeoAdd(CommandContext& ctx, ArgReader& args) {
 
   Db& db = ctx.db();
   zset::Limits limits = zset::LimitsFrom(ctx.config());
-  Result<ZSetValue*> found = zset::FindForWrite(db, key);
+  Result<ZSet> found = zset::FindForWrite(db, key);
   if (!found.ok()) return ctx.reply().Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
   bool created = false;
   if (!z) {
     if (xx) return ctx.reply().Integer(0);
-    z = ZSetValue::Create(elements, maxlen, limits);
+    z = ZSet::Create(elements, maxlen, limits);
     created = true;
   }
   int flags = (nx ? zset::kAddNx : 0) | (xx ? zset::kAddXx : 0);
   size_t added = 0, updated = 0;
   for (size_t j = 0; j < elements; j++) {
     double ns = 0;
-    zset::AddResult r = z->Add(scores[j], args[idx + 3 * j + 2], flags, limits, &ns);
+    zset::AddResult r = z.Add(scores[j], args[idx + 3 * j + 2], flags, limits, &ns);
     if (r == zset::AddResult::kAdded) added++;
     if (r == zset::AddResult::kUpdated) updated++;
   }
-  if (created) db.Add(Entry::NewObject(key, ValueType::kZSet, z->Compacted(), Entry::kNoExpire));
+  if (created) db.Add(z.Release(key));
   if (added || updated) {
     ctx.KeyModified(key);
     ctx.AddDirty(added + updated - 1);
@@ -185,11 +185,11 @@ void CmdGeoDist(CommandContext& ctx, ArgReader& args) {
   } else if (args.size() > 4) {
     return ctx.reply().Error(errors::kSyntax);
   }
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
   if (!*z) return ctx.reply().Null();
-  std::optional<double> s1 = (*z)->Score(args[1]);
-  std::optional<double> s2 = s1 ? (*z)->Score(args[2]) : std::nullopt;
+  std::optional<double> s1 = z->Score(args[1]);
+  std::optional<double> s2 = s1 ? z->Score(args[2]) : std::nullopt;
   double xyxy[4];
   if (!s1 || !s2 || !geo::DecodeScore(*s1, xyxy) || !geo::DecodeScore(*s2, xyxy + 2)) {
     return ctx.reply().Null();
@@ -198,11 +198,11 @@ void CmdGeoDist(CommandContext& ctx, ArgReader& args) {
 }
 
 void CmdGeoHash(CommandContext& ctx, ArgReader& args) {
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
   ctx.reply().ArrayHeader(args.size() - 1);
   for (size_t j = 1; j < args.size(); j++) {
-    std::optional<double> score = *z ? (*z)->Score(args[j]) : std::nullopt;
+    std::optional<double> score = *z ? z->Score(args[j]) : std::nullopt;
     if (!score) {
       ctx.reply().Null();
       continue;
@@ -214,7 +214,7 @@ void CmdGeoHash(CommandContext& ctx, ArgReader& args) {
 }
 
 void CmdGeoPos(CommandContext& ctx, ArgReader& args) {
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
   ctx.reply().ArrayHeader(args.size() - 1);
   for (size_t j = 1; j < args.size(); j++) {
@@ -258,9 +258,9 @@ void GeoSearchGeneric(CommandContext& ctx, ArgReader& args, size_t src_index, in
   Db& db = ctx.db();
   std::optional<std::string_view> storekey;
   bool storedist = false;
-  Result<ZSetValue*> found = zset::FindForRead(db, args[src_index]);
+  Result<ZSet> found = zset::FindForRead(db, args[src_index]);
   if (!found.ok()) return ctx.reply().Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
 
   // Positions of the fixed arguments (args excludes the command name).
   size_t base = 0;
@@ -379,7 +379,7 @@ void GeoSearchGeneric(CommandContext& ctx, ArgReader& args, size_t src_index, in
   if (count != 0 && sort == kNone && !any) sort = kAsc;
 
   std::vector<geo::Point> points;
-  geo::MembersInShape(*z, shape, any ? static_cast<size_t>(count) : 0, &points);
+  geo::MembersInShape(z, shape, any ? static_cast<size_t>(count) : 0, &points);
   if (points.empty() && !storekey) return ctx.reply().ArrayHeader(0);
 
   size_t returned = points.size();

@@ -21,7 +21,7 @@ namespace duet {
 namespace {
 
 using zset::AddResult;
-using zset::ZSetValue;
+using zset::ZSet;
 using namespace zsetcmd;
 
 constexpr std::string_view kNanResult = "ERR resulting score is not a number (NaN)";
@@ -82,9 +82,9 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
 
   Db& db = ctx.db();
   zset::Limits limits = zset::LimitsFrom(ctx.config());
-  Result<ZSetValue*> found = zset::FindForWrite(db, key);
+  Result<ZSet> found = zset::FindForWrite(db, key);
   if (!found.ok()) return ctx.reply().Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
   size_t added = 0, updated = 0, processed = 0;
   double score = 0;
   // A new key's set is built before it enters the keyspace, so it can be compacted to one
@@ -94,13 +94,13 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
     // Redis 7.0's zaddGenericCommand picks the encoding from the first member alone
     // (entries limit 0 or a first member over the value limit: skiplist), then converts as
     // members are added; 130 copies of one member stay a listpack.
-    z = ZSetValue::Create(1, args[idx + 1].size(), limits);
+    z = ZSet::Create(1, args[idx + 1].size(), limits);
     created = true;
   }
   if (z) {
     for (size_t j = 0; j < elements; j++) {
       double ns = 0;
-      AddResult r = z->Add(scores[j], args[idx + 2 * j + 1], flags, limits, &ns);
+      AddResult r = z.Add(scores[j], args[idx + 2 * j + 1], flags, limits, &ns);
       if (r == AddResult::kNaN) {
         // Only an increment on an existing member gives NaN, so the key existed.
         if (added || updated) {
@@ -114,13 +114,7 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
       if (r != AddResult::kNop) processed++;
       score = ns;
     }
-    if (created) {
-      if (z->Size() == 0) {
-        delete z;
-      } else {
-        db.Add(Entry::NewObject(key, ValueType::kZSet, z->Compacted(), Entry::kNoExpire));
-      }
-    }
+    if (created && z.Size() != 0) db.Add(z.Release(key));
   }
   if (added || updated) {
     ctx.KeyModified(key);
@@ -138,13 +132,13 @@ void CmdZIncrBy(CommandContext& ctx, ArgReader& args) { ZAddGeneric(ctx, args, z
 
 void CmdZRem(CommandContext& ctx, ArgReader& args) {
   std::string_view key = args[0];
-  Result<ZSetValue*> z = zset::FindForWrite(ctx.db(), key);
+  Result<ZSet> z = zset::FindForWrite(ctx.db(), key);
   if (!z.ok()) return ctx.reply().Error(z.status());
   if (!*z) return ctx.reply().Integer(0);
   int64_t deleted = 0;
   for (size_t j = 1; j < args.size(); j++) {
-    if ((*z)->Remove(args[j])) deleted++;
-    if ((*z)->Size() == 0) {
+    if (z->Remove(args[j])) deleted++;
+    if (z->Size() == 0) {
       ctx.db().Delete(key);
       break;
     }
@@ -157,25 +151,25 @@ void CmdZRem(CommandContext& ctx, ArgReader& args) {
 }
 
 void CmdZCard(CommandContext& ctx, ArgReader& args) {
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
-  ctx.reply().Integer(*z ? static_cast<int64_t>((*z)->Size()) : 0);
+  ctx.reply().Integer(*z ? static_cast<int64_t>(z->Size()) : 0);
 }
 
 void CmdZScore(CommandContext& ctx, ArgReader& args) {
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
-  std::optional<double> s = *z ? (*z)->Score(args[1]) : std::nullopt;
+  std::optional<double> s = *z ? z->Score(args[1]) : std::nullopt;
   if (!s) return ctx.reply().Null();
   ctx.reply().Double(*s);
 }
 
 void CmdZMScore(CommandContext& ctx, ArgReader& args) {
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
   ctx.reply().ArrayHeader(args.size() - 1);
   for (size_t j = 1; j < args.size(); j++) {
-    std::optional<double> s = *z ? (*z)->Score(args[j]) : std::nullopt;
+    std::optional<double> s = *z ? z->Score(args[j]) : std::nullopt;
     if (s) {
       ctx.reply().Double(*s);
     } else {
@@ -185,11 +179,11 @@ void CmdZMScore(CommandContext& ctx, ArgReader& args) {
 }
 
 void RankGeneric(CommandContext& ctx, ArgReader& args, bool reverse) {
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
-  std::optional<size_t> r = *z ? (*z)->Rank(args[1]) : std::nullopt;
+  std::optional<size_t> r = *z ? z->Rank(args[1]) : std::nullopt;
   if (!r) return ctx.reply().Null();
-  ctx.reply().Integer(static_cast<int64_t>(reverse ? (*z)->Size() - 1 - *r : *r));
+  ctx.reply().Integer(static_cast<int64_t>(reverse ? z->Size() - 1 - *r : *r));
 }
 void CmdZRank(CommandContext& ctx, ArgReader& args) { RankGeneric(ctx, args, false); }
 void CmdZRevRank(CommandContext& ctx, ArgReader& args) { RankGeneric(ctx, args, true); }
@@ -197,20 +191,20 @@ void CmdZRevRank(CommandContext& ctx, ArgReader& args) { RankGeneric(ctx, args, 
 void CmdZCount(CommandContext& ctx, ArgReader& args) {
   zset::ScoreRange range;
   if (!zset::ParseScoreRange(args[1], args[2], &range)) return ctx.reply().Error(kMinMaxNotFloat);
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
   if (!*z) return ctx.reply().Integer(0);
-  auto [lo, hi] = (*z)->ScoreRangeRanks(range);
+  auto [lo, hi] = z->ScoreRangeRanks(range);
   ctx.reply().Integer(static_cast<int64_t>(hi - lo));
 }
 
 void CmdZLexCount(CommandContext& ctx, ArgReader& args) {
   zset::LexRange range;
   if (!zset::ParseLexRange(args[1], args[2], &range)) return ctx.reply().Error(kMinMaxNotLex);
-  Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
   if (!z.ok()) return ctx.reply().Error(z.status());
   if (!*z) return ctx.reply().Integer(0);
-  auto [lo, hi] = (*z)->LexRangeRanks(range);
+  auto [lo, hi] = z->LexRangeRanks(range);
   ctx.reply().Integer(static_cast<int64_t>(hi - lo));
 }
 
@@ -234,13 +228,13 @@ void RemRangeGeneric(CommandContext& ctx, ArgReader& args, RemKind kind) {
   } else if (!zset::ParseLexRange(args[1], args[2], &lrange)) {
     return ctx.reply().Error(kMinMaxNotLex);
   }
-  Result<ZSetValue*> found = zset::FindForWrite(ctx.db(), key);
+  Result<ZSet> found = zset::FindForWrite(ctx.db(), key);
   if (!found.ok()) return ctx.reply().Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
   if (!z) return ctx.reply().Integer(0);
   size_t lo, hi;
   if (kind == RemKind::kRank) {
-    int64_t llen = static_cast<int64_t>(z->Size());
+    int64_t llen = static_cast<int64_t>(z.Size());
     if (start < 0) start += llen;
     if (end < 0) end += llen;
     if (start < 0) start = 0;
@@ -249,12 +243,12 @@ void RemRangeGeneric(CommandContext& ctx, ArgReader& args, RemKind kind) {
     lo = static_cast<size_t>(start);
     hi = static_cast<size_t>(end) + 1;
   } else if (kind == RemKind::kScore) {
-    std::tie(lo, hi) = z->ScoreRangeRanks(srange);
+    std::tie(lo, hi) = z.ScoreRangeRanks(srange);
   } else {
-    std::tie(lo, hi) = z->LexRangeRanks(lrange);
+    std::tie(lo, hi) = z.LexRangeRanks(lrange);
   }
-  size_t deleted = z->RemoveRankRange(lo, hi);
-  if (z->Size() == 0) ctx.db().Delete(key);
+  size_t deleted = z.RemoveRankRange(lo, hi);
+  if (z.Size() == 0) ctx.db().Delete(key);
   if (deleted) {
     ctx.KeyModified(key);
     ctx.AddDirty(deleted - 1);
@@ -276,13 +270,13 @@ void CmdZRemRangeByLex(CommandContext& ctx, ArgReader& args) {
 void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, bool max,
                 int64_t count, bool emit_key) {
   Db& db = ctx.db();
-  ZSetValue* z = nullptr;
+  ZSet z;
   std::string_view key;
   for (std::string_view k : keys) {
-    Result<ZSetValue*> f = zset::FindForWrite(db, k);
+    Result<ZSet> f = zset::FindForWrite(db, k);
     if (!f.ok()) return ctx.reply().Error(f.status());
     if (*f) {
-      z = *f;
+      z = std::move(*f);
       key = k;
       break;
     }
@@ -291,7 +285,7 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, boo
   if (!z) return emit_key ? r.NullArray() : r.ArrayHeader(0);
   if (count == 0) return r.ArrayHeader(0);
   bool nested = emit_key || (r.resp3() && count > 0);
-  size_t n = std::min<size_t>(count < 0 ? 1 : static_cast<size_t>(count), z->Size());
+  size_t n = std::min<size_t>(count < 0 ? 1 : static_cast<size_t>(count), z.Size());
   if (emit_key) {
     r.ArrayHeader(2);
     r.Bulk(key);
@@ -299,14 +293,14 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, boo
   r.ArrayHeader(nested ? n : 2 * n);
   // Reply straight from the set, then remove the element (no copies).
   for (size_t i = 0; i < n; i++) {
-    size_t rank = max ? z->Size() - 1 : 0;
-    ZSetValue::Cursor c = z->At(rank);
+    size_t rank = max ? z.Size() - 1 : 0;
+    ZSet::Cursor c = z.At(rank);
     if (nested) r.ArrayHeader(2);
     r.Bulk(c.member());
     r.Double(c.score());
-    z->RemoveRankRange(rank, rank + 1);
+    z.RemoveRankRange(rank, rank + 1);
   }
-  if (z->Size() == 0) db.Delete(key);
+  if (z.Size() == 0) db.Delete(key);
   ctx.KeyModified(key);
   ctx.AddDirty(n - 1);
 }
@@ -359,11 +353,11 @@ void CmdZMPop(CommandContext& ctx, ArgReader& args) {
 void CmdZRandMember(CommandContext& ctx, ArgReader& args) {
   ReplyBuilder& r = ctx.reply();
   if (args.size() == 1) {
-    Result<ZSetValue*> z = zset::FindForRead(ctx.db(), args[0]);
+    Result<ZSet> z = zset::FindForRead(ctx.db(), args[0]);
     if (!z.ok()) return r.Error(z.status());
     if (!*z) return r.Null();
-    size_t rank = ctx.keyspace().NextRandom() % (*z)->Size();
-    return r.Bulk((*z)->At(rank).member());
+    size_t rank = ctx.keyspace().NextRandom() % z->Size();
+    return r.Bulk(z->At(rank).member());
   }
   std::optional<int64_t> l = ParseInt64(args[1]);
   if (!l) return r.Error(errors::kNotInteger);
@@ -380,18 +374,18 @@ void CmdZRandMember(CommandContext& ctx, ArgReader& args) {
     withscores = true;
     if (*l < -INT64_MAX / 2 || *l > INT64_MAX / 2) return r.Error("ERR value is out of range");
   }
-  Result<ZSetValue*> found = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> found = zset::FindForRead(ctx.db(), args[0]);
   if (!found.ok()) return r.Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
   if (!z || *l == 0) return r.ArrayHeader(0);
-  size_t size = z->Size();
+  size_t size = z.Size();
   auto& ks = ctx.keyspace();
   if (*l < 0 || *l == 1) {
     // Repeats allowed: `count` independent draws.
     size_t count = static_cast<size_t>(*l < 0 ? -*l : *l);
     ScoredHeader(r, count, withscores);
     for (size_t i = 0; i < count; i++) {
-      ZSetValue::Cursor c = z->At(ks.NextRandom() % size);
+      ZSet::Cursor c = z.At(ks.NextRandom() % size);
       Scored(r, c.member(), c.score(), withscores);
     }
     return;
@@ -399,7 +393,7 @@ void CmdZRandMember(CommandContext& ctx, ArgReader& args) {
   size_t count = static_cast<size_t>(*l);
   if (count >= size) {  // the whole set, in descending order as Redis replies it
     ScoredHeader(r, size, withscores);
-    for (ZSetValue::Cursor c = z->At(size - 1); c.valid(); c.Prev()) {
+    for (ZSet::Cursor c = z.At(size - 1); c.valid(); c.Prev()) {
       Scored(r, c.member(), c.score(), withscores);
     }
     return;
@@ -425,7 +419,7 @@ void CmdZRandMember(CommandContext& ctx, ArgReader& args) {
   }
   ScoredHeader(r, count, withscores);
   for (size_t k : ranks) {
-    ZSetValue::Cursor c = z->At(k);
+    ZSet::Cursor c = z.At(k);
     Scored(r, c.member(), c.score(), withscores);
   }
 }
@@ -435,9 +429,9 @@ void CmdZScan(CommandContext& ctx, ArgReader& args) {
   std::optional<uint64_t> cursor = ParseScanCursor(args[1]);
   if (!cursor) return ctx.reply().Error(errors::kInvalidCursor);
   ReplyBuilder& r = ctx.reply();
-  Result<ZSetValue*> found = zset::FindForRead(ctx.db(), args[0]);
+  Result<ZSet> found = zset::FindForRead(ctx.db(), args[0]);
   if (!found.ok()) return r.Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
   char cbuf[24];
   if (!z) {
     r.ArrayHeader(2);
@@ -454,18 +448,18 @@ void CmdZScan(CommandContext& ctx, ArgReader& args) {
   auto take = [&](std::string_view m, double s) {
     if (all || GlobMatch(opts.pattern, m)) out.emplace_back(std::string(m), s);
   };
-  if (z->IsListpack()) {
+  if (z.IsListpack()) {
     // A listpack is returned whole in one call, as Redis does.
-    for (ZSetValue::Cursor c = z->At(0); c.valid(); c.Next()) take(c.member(), c.score());
+    for (ZSet::Cursor c = z.At(0); c.valid(); c.Next()) take(c.member(), c.score());
   } else {
-    next = z->ScanBig(*cursor, opts.count, take);
+    next = z.big()->ScanBig(*cursor, opts.count, take);
   }
   r.ArrayHeader(2);
   r.Bulk(FormatScanCursor(next, cbuf));
   r.ArrayHeader(out.size() * 2);
   // A listpack replies its stored score text (d2string), the big encoding "%.17g".
   char sbuf[32];
-  bool lp = z->IsListpack();
+  bool lp = z.IsListpack();
   for (const auto& [m, s] : out) {
     r.Bulk(m);
     r.Bulk(

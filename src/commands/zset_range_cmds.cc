@@ -13,7 +13,7 @@ namespace duet::zsetcmd {
 
 namespace {
 
-using zset::ZSetValue;
+using zset::ZSet;
 
 enum class Kind { kAuto, kRank, kScore, kLex };
 enum class Dir { kAuto, kForward, kReverse };
@@ -79,14 +79,14 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
     return r.Error("ERR min or max not valid string range item");
   }
 
-  Result<ZSetValue*> found = zset::FindForRead(ctx.db(), args[src_idx]);
+  Result<ZSet> found = zset::FindForRead(ctx.db(), args[src_idx]);
   if (!found.ok()) return r.Error(found.status());
-  ZSetValue* z = *found;
+  ZSet& z = *found;
 
   // The ranks to emit: [first, first + n) ascending, or descending from `first` when rev.
   size_t n = 0, first = 0;
   if (z) {
-    size_t size = z->Size();
+    size_t size = z.Size();
     if (kind == Kind::kRank) {
       int64_t llen = static_cast<int64_t>(size);
       if (start < 0) start += llen;
@@ -98,7 +98,7 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
         first = rev ? size - 1 - static_cast<size_t>(start) : static_cast<size_t>(start);
       }
     } else {
-      auto [lo, hi] = kind == Kind::kScore ? z->ScoreRangeRanks(srange) : z->LexRangeRanks(lrange);
+      auto [lo, hi] = kind == Kind::kScore ? z.ScoreRangeRanks(srange) : z.LexRangeRanks(lrange);
       size_t avail = hi - lo;
       // A negative offset skips everything (Redis's `while (offset--)`); a negative limit
       // means no limit.
@@ -115,12 +115,12 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
     // score/lex range hints 0), filled in emission order with zsetAdd's conversions, so the
     // first members of an oversized result go through the listpack (where -0 becomes 0).
     zset::Limits limits = zset::LimitsFrom(ctx.config());
-    ZSetValue* dst = nullptr;
+    ZSet dst;
     if (n) {
-      dst = ZSetValue::Create(kind == Kind::kRank ? n : 0, 0, limits);
-      ZSetValue::Cursor c = z->At(first);
+      dst = ZSet::Create(kind == Kind::kRank ? n : 0, 0, limits);
+      ZSet::Cursor c = z.At(first);
       for (size_t i = 0; i < n; i++) {
-        dst->Add(c.score(), c.member(), zset::kAddNone, limits, nullptr);
+        dst.Add(c.score(), c.member(), zset::kAddNone, limits, nullptr);
         if (rev) {
           c.Prev();
         } else {
@@ -128,11 +128,11 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
         }
       }
     }
-    return StoreValue(ctx, args[0], dst);
+    return StoreValue(ctx, args[0], std::move(dst));
   }
   ScoredHeader(r, n, withscores);
   if (!n) return;
-  ZSetValue::Cursor c = z->At(first);
+  ZSet::Cursor c = z.At(first);
   for (size_t i = 0; i < n; i++) {
     Scored(r, c.member(), c.score(), withscores);
     if (rev) {
@@ -145,24 +145,22 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
 
 }  // namespace
 
-void StoreValue(CommandContext& ctx, std::string_view dst, ZSetValue* z) {
+void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSet z) {
   Db& db = ctx.db();
-  if (!z || z->Size() == 0) {
-    delete z;
+  if (!z || z.Size() == 0) {
     if (db.Delete(dst)) ctx.KeyModified(dst);
     return ctx.reply().Integer(0);
   }
-  size_t n = z->Size();
-  db.Upsert(Entry::NewObject(dst, ValueType::kZSet, z->Compacted(), Entry::kNoExpire));
+  size_t n = z.Size();
+  db.Upsert(z.Release(dst));
   ctx.KeyModified(dst);
   ctx.reply().Integer(static_cast<int64_t>(n));
 }
 
 void StoreResult(CommandContext& ctx, std::string_view dst,
                  std::vector<std::pair<std::string, double>>& members) {
-  StoreValue(
-      ctx, dst,
-      members.empty() ? nullptr : ZSetValue::FromSorted(members, zset::LimitsFrom(ctx.config())));
+  StoreValue(ctx, dst,
+             members.empty() ? ZSet() : ZSet::FromSorted(members, zset::LimitsFrom(ctx.config())));
 }
 
 void CmdZRange(CommandContext& ctx, ArgReader& args) {

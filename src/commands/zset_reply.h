@@ -39,9 +39,9 @@ void CmdZInterStore(CommandContext& ctx, ArgReader& args);
 void CmdZDiffStore(CommandContext& ctx, ArgReader& args);
 void CmdZInterCard(CommandContext& ctx, ArgReader& args);
 
-// Stores `z` (owned; nullptr or empty: nothing) at `dst`, replacing whatever was there (TTL
+// Stores `z` (a detached set; none or empty: nothing) at `dst`, replacing whatever was there (TTL
 // dropped), or deletes `dst` when empty; replies the count.
-void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSetValue* z);
+void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSet z);
 // Stores `members` (sorted by (score, member)) at `dst` as a new sorted set, replacing
 // whatever was there (TTL dropped), or deletes `dst` when empty; replies the count. The
 // encoding is listpack when the result fits the limits (Redis converts STORE results).

@@ -17,7 +17,7 @@ namespace duet::zsetcmd {
 
 namespace {
 
-using zset::ZSetValue;
+using zset::ZSet;
 
 enum class Op { kUnion, kInter, kDiff };
 enum class Aggr { kSum, kMin, kMax };
@@ -25,12 +25,12 @@ enum class Aggr { kSum, kMin, kMax };
 // One input: a sorted set or a set (members of a set score 1), both null when the key is
 // missing, and its weight.
 struct Source {
-  ZSetValue* z = nullptr;
+  ZSet z;
   const SetValue* set = nullptr;
   double weight = 1.0;
-  size_t Size() const { return z ? z->Size() : set ? set->size() : 0; }
+  size_t Size() const { return z ? z.Size() : set ? set->size() : 0; }
   std::optional<double> Score(std::string_view m) const {
-    if (z) return z->Score(m);
+    if (z) return z.Score(m);
     if (set && set->Contains(m)) return 1.0;
     return std::nullopt;
   }
@@ -38,7 +38,7 @@ struct Source {
   template <typename Fn>
   void ForEach(Fn&& fn) const {
     if (z) {
-      for (ZSetValue::Cursor c = z->At(0); c.valid(); c.Next()) fn(c.member(), c.score());
+      for (ZSet::Cursor c = z.At(0); c.valid(); c.Next()) fn(c.member(), c.score());
     } else if (set) {
       set->ForEach([&](std::string_view m) { fn(m, 1.0); });
     }
@@ -91,7 +91,7 @@ void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* 
     if (e && e->type() != ValueType::kZSet && e->type() != ValueType::kSet) {
       return r.Error(errors::kWrongType);
     }
-    if (e && e->type() == ValueType::kZSet) src[i].z = ValueOf<ZSetValue>(e);
+    if (e && e->type() == ValueType::kZSet) src[i].z = ZSet::Of(e);
     if (e && e->type() == ValueType::kSet) src[i].set = ValueOf<SetValue>(e);
   }
   Aggr aggr = Aggr::kSum;

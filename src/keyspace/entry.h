@@ -7,8 +7,9 @@
 //   wide:    [1..4] key length (u32), [5..8] value length (u32)         -> 9-byte header
 //   then the expire time (int64 ms, unaligned) if has-expire, then the key bytes, then the
 //   value: the string bytes for strings, a CompositeValue* for other types, or, for a
-//   "packed" non-string value, its packed bytes inline (a small hash's listpack: no
-//   CompositeValue and no second allocation, see types/hash_type.h).
+//   "packed" non-string value, its packed bytes inline (a small hash's or sorted set's
+//   listpack: no CompositeValue and no second allocation, see types/hash_type.h and
+//   types/zset.h).
 // A 12-byte key with a 16-byte value is exactly 32 bytes: one jemalloc size-class-32 block
 // with no padding. The LRU clock lives in the hash-table slot, not here.
 //

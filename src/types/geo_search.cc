@@ -7,12 +7,12 @@ namespace duet::geo {
 namespace {
 
 // geoGetPointsInRange: members with min <= score < max, in order.
-void PointsInRange(const zset::ZSetValue& z, double min, double max, const Shape& shape,
-                   size_t limit, std::vector<Point>* out) {
+void PointsInRange(const zset::ZSet& z, double min, double max, const Shape& shape, size_t limit,
+                   std::vector<Point>* out) {
   zset::ScoreRange range{min, max, false, true};
   auto [lo, hi] = z.ScoreRangeRanks(range);
   if (lo >= hi) return;
-  zset::ZSetValue::Cursor c = z.At(lo);
+  zset::ZSet::Cursor c = z.At(lo);
   for (size_t rank = lo; rank < hi && c.valid(); rank++, c.Next()) {
     double score = c.score();
     double xy[2];
@@ -26,7 +26,7 @@ void PointsInRange(const zset::ZSetValue& z, double min, double max, const Shape
 
 }  // namespace
 
-void MembersInShape(const zset::ZSetValue& z, const Shape& shape, size_t limit,
+void MembersInShape(const zset::ZSet& z, const Shape& shape, size_t limit,
                     std::vector<Point>* out) {
   CoverArea area = AreasByShape(shape);
   const Neighbors& n = area.neighbors;

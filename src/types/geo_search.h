@@ -22,8 +22,7 @@ struct Point {
 // east, west, north-east, north-west, south-east, south-west (skipping zeroed cells and a
 // cell equal to the one processed before it), each cell's score range in sorted-set order.
 // With `limit` > 0 (ANY) it stops once *out holds `limit` points.
-void MembersInShape(const zset::ZSetValue& z, const Shape& shape, size_t limit,
-                    std::vector<Point>* out);
+void MembersInShape(const zset::ZSet& z, const Shape& shape, size_t limit, std::vector<Point>* out);
 
 // Redis's sort of the results by distance (ties keep their order: glibc's qsort is a merge
 // sort); with `count` < size only the first `count` are guaranteed sorted.

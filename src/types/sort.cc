@@ -72,13 +72,13 @@ void Load(Entry* e, bool dontsort, bool desc, int64_t* start, int64_t* end, int6
       ValueOf<SetValue>(e)->ForEach(add);
       return;
     case ValueType::kZSet: {
-      auto* z = ValueOf<zset::ZSetValue>(e);
+      zset::ZSet z = zset::ZSet::Of(e);
       if (dontsort) {
-        int64_t len = static_cast<int64_t>(z->Size());
+        int64_t len = static_cast<int64_t>(z.Size());
         if (vectorlen > 0) {
           int64_t rank =
               desc ? len - 1 - std::max<int64_t>(*start, 0) : std::max<int64_t>(*start, 0);
-          zset::ZSetValue::Cursor c = z->At(static_cast<size_t>(rank));
+          zset::ZSet::Cursor c = z.At(static_cast<size_t>(rank));
           for (int64_t i = 0; i < vectorlen && c.valid(); i++) {
             add(c.member());
             desc ? c.Prev() : c.Next();
@@ -87,7 +87,7 @@ void Load(Entry* e, bool dontsort, bool desc, int64_t* start, int64_t* end, int6
         *end -= *start;
         *start = 0;
       } else {
-        z->ForEach([&](std::string_view m, double) { add(m); });
+        z.ForEach([&](std::string_view m, double) { add(m); });
       }
       return;
     }
@@ -170,9 +170,9 @@ Result<SortResult> Sort(Db& db, std::string_view key, const SortParams& params) 
         vectorlen = static_cast<int64_t>(ValueOf<SetValue>(e)->size());
         break;
       default: {
-        auto* z = ValueOf<zset::ZSetValue>(e);
-        z->ConvertToBig();  // destructive, as Redis 7.0's zsetConvert before sorting
-        vectorlen = static_cast<int64_t>(z->Size());
+        // Destructive, as Redis 7.0's zsetConvert before sorting.
+        e = zset::ConvertToBigAt(db, key);
+        vectorlen = static_cast<int64_t>(ValueOf<zset::ZSetValue>(e)->Size());
       }
     }
   }

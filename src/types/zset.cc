@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include "types/listpack.h"
 #include "types/typed_lookup.h"
@@ -75,132 +76,15 @@ constexpr size_t kLpSafetySize = 1ull << 30;
 
 }  // namespace
 
-// ---- ZSetValue: representation ----
+// ---- ZSetValue (big encoding) ----
 
-// The payload follows the vptr.
-constexpr size_t kPayloadOffset = sizeof(void*);
-
-static_assert(sizeof(ZSetValue) == kPayloadOffset + 16);
-
-ZSetValue* ZSetValue::Allocate(size_t lp_bytes) {
-  size_t payload = std::max<size_t>(lp_bytes, 16);
-  void* mem = malloc(kPayloadOffset + payload);
-  if (!mem) abort();
-  auto* z = new (mem) ZSetValue();
-  memset(z->Payload(), 0, 16);
-  return z;
+ZSetValue::~ZSetValue() {
+  big()->tree.ForEach([](void* e) { ZElem::Free(static_cast<ZElem*>(e)); });
 }
-
-bool ZSetValue::Inline() const {
-  uint32_t total;
-  memcpy(&total, Payload(), 4);
-  return total != 0;
-}
-
-uintptr_t ZSetValue::Rep() const {
-  uintptr_t r;
-  memcpy(&r, Payload() + 8, sizeof(r));
-  return r;
-}
-
-void ZSetValue::SetRep(uintptr_t rep) {
-  memset(Payload(), 0, 8);
-  memcpy(Payload() + 8, &rep, sizeof(rep));
-}
-
-size_t ZSetValue::InlineCapacity() const {
-  return malloc_usable_size(const_cast<ZSetValue*>(this)) - kPayloadOffset;
-}
-
-uint8_t* ZSetValue::lp() const {
-  if (Inline()) return Payload();
-  return reinterpret_cast<uint8_t*>(Rep());
-}
-
-void ZSetValue::SetListpack(uint8_t* heap_lp) {
-  size_t bytes = lp::Bytes(heap_lp);
-  if (bytes <= InlineCapacity()) {
-    memcpy(Payload(), heap_lp, bytes);
-    lp::Free(heap_lp);
-  } else {
-    SetRep(reinterpret_cast<uintptr_t>(heap_lp));
-  }
-}
-
-void ZSetValue::FreeRep() {
-  if (Inline()) return;
-  uintptr_t r = Rep();
-  if (r & kBigTag) {
-    Big* b = big();
-    b->tree.ForEach([](void* e) { ZElem::Free(static_cast<ZElem*>(e)); });
-    delete b;
-  } else if (r) {
-    lp::Free(reinterpret_cast<uint8_t*>(r));
-  }
-  SetRep(0);
-}
-
-// ---- ZSetValue ----
-
-ZSetValue* ZSetValue::Create(size_t size_hint, size_t value_len_hint, const Limits& limits) {
-  if (size_hint <= limits.max_listpack_entries && value_len_hint <= limits.max_listpack_value) {
-    // The smallest object; a set that grows moves its listpack out (Compacted() brings a
-    // freshly built one back inline).
-    ZSetValue* z = Allocate(0);
-    z->SetListpack(lp::New());
-    return z;
-  }
-  ZSetValue* z = Allocate(0);
-  z->SetRep(reinterpret_cast<uintptr_t>(new Big()) | kBigTag);
-  return z;
-}
-
-ZSetValue* ZSetValue::FromSorted(const std::vector<std::pair<std::string, double>>& members,
-                                 const Limits& limits) {
-  size_t maxlen = 0, total = 0;
-  for (const auto& [m, s] : members) {
-    maxlen = std::max(maxlen, m.size());
-    total += m.size();
-  }
-  if (members.size() <= limits.max_listpack_entries && maxlen <= limits.max_listpack_value &&
-      total <= kLpSafetySize) {
-    uint8_t* l = lp::New();
-    char sbuf[32];
-    for (const auto& [m, s] : members) {
-      l = lp::Append(l, m);
-      l = lp::Append(l, std::string_view(sbuf, FormatScore(s, sbuf)));
-    }
-    ZSetValue* z = Allocate(lp::Bytes(l));
-    z->SetListpack(l);
-    return z;
-  }
-  ZSetValue* z = Allocate(0);
-  Big* b = new Big();
-  z->SetRep(reinterpret_cast<uintptr_t>(b) | kBigTag);
-  for (const auto& [m, s] : members) z->BigInsert(ZElem::New(m, s));
-  return z;
-}
-
-ZSetValue::~ZSetValue() { FreeRep(); }
-
-ZSetValue* ZSetValue::Compacted() {
-  if (!IsListpack() || Inline()) return this;
-  uint8_t* l = lp();
-  if (lp::Bytes(l) > 4096) return this;
-  ZSetValue* z = Allocate(lp::Bytes(l));
-  z->SetListpack(l);
-  SetRep(0);
-  delete this;
-  return z;
-}
-
-size_t ZSetValue::Size() const { return IsListpack() ? lp::Length(lp()) / 2 : big()->tree.size(); }
 
 size_t ZSetValue::MemoryUsage() const {
-  size_t n = malloc_usable_size(const_cast<ZSetValue*>(this));
-  if (IsListpack()) return Inline() ? n : n + lp::Bytes(lp());
   const Big* b = big();
-  n += sizeof(Big) + b->tree.bytes_used() + b->dict.bytes_used();
+  size_t n = sizeof(*this) + b->tree.bytes_used() + b->dict.bytes_used();
   // Elements: sample the first few for an average, as Redis's MEMORY USAGE samples.
   size_t sampled = 0, bytes = 0;
   for (auto c = b->tree.First(); c.valid() && sampled < 5; c.Next(), sampled++) {
@@ -211,14 +95,7 @@ size_t ZSetValue::MemoryUsage() const {
 }
 
 CompositeValue* ZSetValue::Clone() const {
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    ZSetValue* z = Allocate(lp::Bytes(l));
-    z->SetListpack(lp::Dup(l));
-    return z;
-  }
-  ZSetValue* z = Allocate(0);
-  z->SetRep(reinterpret_cast<uintptr_t>(new Big()) | kBigTag);
+  auto* z = new ZSetValue();
   big()->tree.ForEach([&](void* p) {
     const auto* e = static_cast<const ZElem*>(p);
     z->BigInsert(ZElem::New(e->member(), e->score));
@@ -236,82 +113,26 @@ void ZSetValue::BigInsert(ZElem* e) {
   big()->tree.Insert(e);
 }
 
-void ZSetValue::LpInsert(std::string_view member, double score) {
-  char sbuf[32];
-  std::string_view stext(sbuf, FormatScore(score, sbuf));
-  char mbuf[24];
-  uint8_t* l = lp();
-  // zzlInsert: before the first element with a greater score, or an equal score and a
-  // greater member.
-  uint8_t* at = nullptr;
-  for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
-    double s = LpScore(lp::Next(l, p));
-    if (s > score || (s == score && LpMember(p, mbuf) > member)) {
-      at = p;
-      break;
-    }
+// The existing score `cur` of a member and ZADD's flags: a result when nothing is to be
+// changed, else the new score in *out.
+static std::optional<AddResult> DecideUpdate(double cur, double score, int flags, double* out) {
+  if (flags & kAddNx) return AddResult::kNop;
+  if (flags & kAddIncr) {
+    score += cur;
+    if (std::isnan(score)) return AddResult::kNaN;
   }
-  MutateLp(
-      [&](uint8_t* x, uint8_t* p) {
-        if (!p) {
-          x = lp::Append(x, member);
-          return lp::Append(x, stext);
-        }
-        uint8_t* np = nullptr;
-        x = lp::Insert(x, member, p, lp::Where::kBefore, &np);
-        return lp::Insert(x, stext, np, lp::Where::kAfter);
-      },
-      at);
+  if (((flags & kAddLt) && score >= cur) || ((flags & kAddGt) && score <= cur)) {
+    return AddResult::kNop;
+  }
+  *out = score;
+  return std::nullopt;
 }
 
-AddResult ZSetValue::Add(double score, std::string_view member, int flags, const Limits& limits,
-                         double* new_score) {
-  const bool incr = flags & kAddIncr, nx = flags & kAddNx, xx = flags & kAddXx;
-  const bool gt = flags & kAddGt, lt = flags & kAddLt;
-  if (std::isnan(score)) return AddResult::kNaN;
-
-  // The existing score, if any, and how it changes.
-  auto decide = [&](double cur, double* out) -> std::optional<AddResult> {
-    if (nx) return AddResult::kNop;
-    if (incr) {
-      score += cur;
-      if (std::isnan(score)) return AddResult::kNaN;
-    }
-    if ((lt && score >= cur) || (gt && score <= cur)) return AddResult::kNop;
-    *out = score;
-    return std::nullopt;
-  };
-
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
-    if (p) {
-      double cur = LpScore(lp::Next(l, p));
-      double ns;
-      if (auto r = decide(cur, &ns)) return *r;
-      if (new_score) *new_score = ns;
-      if (ns != cur) {
-        MutateLp([](uint8_t* x, uint8_t* q) { return lp::DeleteRangeWithEntry(x, &q, 2); }, p);
-        LpInsert(member, ns);
-        return AddResult::kUpdated;
-      }
-      return AddResult::kSame;
-    }
-    if (xx) return AddResult::kNop;
-    if (Size() + 1 > limits.max_listpack_entries || member.size() > limits.max_listpack_value ||
-        lp::Bytes(l) + member.size() > kLpSafetySize) {
-      ConvertToBig();
-    } else {
-      LpInsert(member, score);
-      if (new_score) *new_score = score;
-      return AddResult::kAdded;
-    }
-  }
-
+AddResult ZSetValue::Add(double score, std::string_view member, int flags, double* new_score) {
   ZElem* e = FindElem(member);
   if (e) {
     double ns;
-    if (auto r = decide(e->score, &ns)) return *r;
+    if (auto r = DecideUpdate(e->score, score, flags, &ns)) return *r;
     if (new_score) *new_score = ns;
     if (ns != e->score) {
       big()->tree.Update(e, [&](void* x) { static_cast<ZElem*>(x)->score = ns; });
@@ -319,32 +140,19 @@ AddResult ZSetValue::Add(double score, std::string_view member, int flags, const
     }
     return AddResult::kSame;
   }
-  if (xx) return AddResult::kNop;
+  if (flags & kAddXx) return AddResult::kNop;
   BigInsert(ZElem::New(member, score));
   if (new_score) *new_score = score;
   return AddResult::kAdded;
 }
 
 std::optional<double> ZSetValue::Score(std::string_view member) const {
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
-    if (!p) return std::nullopt;
-    return LpScore(lp::Next(l, p));
-  }
   ZElem* e = FindElem(member);
   if (!e) return std::nullopt;
   return e->score;
 }
 
 bool ZSetValue::Remove(std::string_view member) {
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
-    if (!p) return false;
-    MutateLp([](uint8_t* x, uint8_t* q) { return lp::DeleteRangeWithEntry(x, &q, 2); }, p);
-    return true;
-  }
   auto* e = static_cast<ZElem*>(big()->dict.Erase(member, Table::Hash(member)));
   if (!e) return false;
   big()->tree.Erase(e);
@@ -353,87 +161,21 @@ bool ZSetValue::Remove(std::string_view member) {
 }
 
 std::optional<size_t> ZSetValue::Rank(std::string_view member) const {
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    size_t rank = 0;
-    char buf[24];
-    for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p)), rank++) {
-      if (LpMember(p, buf) == member) return rank;
-    }
-    return std::nullopt;
-  }
   ZElem* e = FindElem(member);
   if (!e) return std::nullopt;
   return big()->tree.CountBelow([&](const void* x) { return ZElemOrder::Less(x, e); });
 }
 
 size_t ZSetValue::RankOfScore(double s, bool after) const {
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    size_t n = 0;
-    for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
-      double v = LpScore(lp::Next(l, p));
-      if (after ? v > s : v >= s) break;
-      n++;
-    }
-    return n;
-  }
   return big()->tree.CountBelow([&](const void* x) {
     double v = static_cast<const ZElem*>(x)->score;
     return after ? v <= s : v < s;
   });
 }
 
-size_t ZSetValue::RankOfLex(const LexBound& b, bool upper) const {
-  // Members "before" the bound: for a lower bound those failing it, for an upper bound
-  // those satisfying it.
-  auto before = [&](std::string_view m) {
-    switch (b.kind) {
-      case LexBound::kMinusInf:
-        return false;
-      case LexBound::kPlusInf:
-        return true;
-      default:
-        if (upper) return b.exclusive ? m < b.value : m <= b.value;
-        return b.exclusive ? m <= b.value : m < b.value;
-    }
-  };
-  if (IsListpack()) {
-    uint8_t* l = lp();
-    size_t n = 0;
-    char buf[24];
-    for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
-      if (!before(LpMember(p, buf))) break;
-      n++;
-    }
-    return n;
-  }
-  return big()->tree.CountBelow(
-      [&](const void* x) { return before(static_cast<const ZElem*>(x)->member()); });
-}
-
-std::pair<size_t, size_t> ZSetValue::ScoreRangeRanks(const ScoreRange& r) const {
-  if (r.Empty()) return {0, 0};
-  size_t lo = RankOfScore(r.min, r.minex);
-  size_t hi = RankOfScore(r.max, !r.maxex);
-  return {lo, hi > lo ? hi : lo};
-}
-
-std::pair<size_t, size_t> ZSetValue::LexRangeRanks(const LexRange& r) const {
-  if (r.Empty()) return {0, 0};
-  size_t lo = RankOfLex(r.min, false);
-  size_t hi = RankOfLex(r.max, true);
-  return {lo, hi > lo ? hi : lo};
-}
-
 ZSetValue::Cursor ZSetValue::At(size_t rank) const {
   Cursor c;
-  if (IsListpack()) {
-    c.lp_ = lp();
-    c.p_ = rank < Size() ? lp::Seek(c.lp_, static_cast<int64_t>(2 * rank)) : nullptr;
-  } else {
-    c.tc_ = big()->tree.At(rank);
-  }
+  c.tc_ = big()->tree.At(rank);
   return c;
 }
 
@@ -441,12 +183,6 @@ size_t ZSetValue::RemoveRankRange(size_t lo, size_t hi) {
   size_t n = Size();
   if (hi > n) hi = n;
   if (lo >= hi) return 0;
-  if (IsListpack()) {
-    MutateLp([&](uint8_t* x, uint8_t*) {
-      return lp::DeleteRange(x, static_cast<int64_t>(2 * lo), static_cast<uint32_t>(2 * (hi - lo)));
-    });
-    return hi - lo;
-  }
   Big* b = big();
   if (hi - lo == 1) {  // ZPOPMIN/ZPOPMAX
     auto* e = static_cast<ZElem*>(b->tree.At(lo).get());
@@ -465,43 +201,6 @@ size_t ZSetValue::RemoveRankRange(size_t lo, size_t hi) {
     ZElem::Free(e);
   }
   return doomed.size();
-}
-
-void ZSetValue::ConvertToBig() {
-  if (!IsListpack()) return;
-  Big* b = new Big();
-  char buf[24];
-  uint8_t* l = lp();
-  for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
-    ZElem* e = ZElem::New(LpMember(p, buf), LpScore(lp::Next(l, p)));
-    b->dict.Insert(e, Table::Hash(e->member()));
-    b->tree.Insert(e);
-  }
-  FreeRep();
-  SetRep(reinterpret_cast<uintptr_t>(b) | kBigTag);
-}
-
-void ZSetValue::ConvertToListpackIfNeeded(size_t max_member_len, size_t total_len,
-                                          const Limits& limits) {
-  if (IsListpack()) return;
-  Big* b = big();
-  if (b->tree.size() > limits.max_listpack_entries || max_member_len > limits.max_listpack_value ||
-      total_len > kLpSafetySize) {
-    return;
-  }
-  uint8_t* l = lp::New();
-  char sbuf[32];
-  b->tree.ForEach([&](void* p) {
-    auto* e = static_cast<ZElem*>(p);
-    l = lp::Append(l, e->member());
-    l = lp::Append(l, std::string_view(sbuf, FormatScore(e->score, sbuf)));
-  });
-  FreeRep();
-  SetListpack(l);
-}
-
-void ZSetValue::ForEach(const std::function<void(std::string_view, double)>& fn) const {
-  for (Cursor c = At(0); c.valid(); c.Next()) fn(c.member(), c.score());
 }
 
 // ---- Cursor ----
@@ -527,43 +226,364 @@ void ZSetValue::Cursor::Prev() {
   p_ = q ? lp::Prev(lp_, q) : nullptr;
 }
 
+// ---- ZSet: handle and representation ----
+
+ZSet& ZSet::operator=(ZSet&& o) noexcept {
+  if (this != &o) {
+    FreeOwned();
+    lp_ = std::exchange(o.lp_, nullptr);
+    big_ = std::exchange(o.big_, nullptr);
+    entry_ = std::exchange(o.entry_, nullptr);
+    db_ = std::exchange(o.db_, nullptr);
+    slot_ = o.slot_;
+  }
+  return *this;
+}
+
+void ZSet::FreeOwned() {
+  if (entry_ != nullptr) return;  // the keyspace owns the storage
+  if (lp_) lp::Free(lp_);
+  delete big_;
+  lp_ = nullptr;
+  big_ = nullptr;
+}
+
+ZSet ZSet::Of(Entry* e) {
+  ZSet z;
+  z.entry_ = e;
+  if (e->is_packed()) {
+    z.lp_ = e->mutable_packed();
+  } else {
+    z.big_ = ValueOf<ZSetValue>(e);
+  }
+  return z;
+}
+
+ZSet ZSet::OfSlot(Db& db, KeyTable::SlotRef slot) {
+  ZSet z = Of(static_cast<Entry*>(slot.get()));
+  z.db_ = &db;
+  z.slot_ = slot;
+  return z;
+}
+
+Entry* ZSet::Release(std::string_view key) {
+  Entry* e;
+  if (lp_) {
+    e = Entry::NewPacked(key, ValueType::kZSet,
+                         std::string_view(reinterpret_cast<char*>(lp_), lp::Bytes(lp_)),
+                         Entry::kNoExpire);
+    lp::Free(lp_);
+  } else {
+    e = Entry::NewObject(key, ValueType::kZSet, big_, Entry::kNoExpire);
+  }
+  lp_ = nullptr;
+  big_ = nullptr;
+  return e;
+}
+
+void ZSet::SetListpack(uint8_t* heap_lp) {
+  if (entry_ == nullptr) {
+    if (lp_ != heap_lp && lp_) lp::Free(lp_);
+    delete big_;
+    big_ = nullptr;
+    lp_ = heap_lp;
+    return;
+  }
+  size_t n = lp::Bytes(heap_lp);
+  if (entry_->is_packed() && n <= entry_->PackedCapacity() && n + 64 >= entry_->PackedCapacity()) {
+    // Fits the allocation (and wastes little of it): rewrite in place.
+    memcpy(entry_->mutable_packed(), heap_lp, n);
+    entry_->set_packed_len(n);
+  } else {
+    Entry* e = Entry::NewPacked(entry_->key(), ValueType::kZSet,
+                                std::string_view(reinterpret_cast<char*>(heap_lp), n),
+                                entry_->expire_ms());
+    db_->Replace(slot_, e);  // frees the old entry (and its big object, if any)
+    entry_ = e;
+  }
+  lp::Free(heap_lp);
+  lp_ = entry_->mutable_packed();
+  big_ = nullptr;
+}
+
+void ZSet::SetBig(ZSetValue* big) {
+  if (entry_ == nullptr) {
+    if (lp_) lp::Free(lp_);
+    lp_ = nullptr;
+    big_ = big;
+    return;
+  }
+  Entry* e = Entry::NewObject(entry_->key(), ValueType::kZSet, big, entry_->expire_ms());
+  db_->Replace(slot_, e);
+  entry_ = e;
+  lp_ = nullptr;
+  big_ = big;
+}
+
+// ---- ZSet ----
+
+ZSet ZSet::Create(size_t size_hint, size_t value_len_hint, const Limits& limits) {
+  ZSet z;
+  if (size_hint <= limits.max_listpack_entries && value_len_hint <= limits.max_listpack_value) {
+    z.lp_ = lp::New();
+  } else {
+    z.big_ = new ZSetValue();
+  }
+  return z;
+}
+
+ZSet ZSet::FromSorted(const std::vector<std::pair<std::string, double>>& members,
+                      const Limits& limits) {
+  size_t maxlen = 0, total = 0;
+  for (const auto& [m, s] : members) {
+    maxlen = std::max(maxlen, m.size());
+    total += m.size();
+  }
+  ZSet z;
+  if (members.size() <= limits.max_listpack_entries && maxlen <= limits.max_listpack_value &&
+      total <= kLpSafetySize) {
+    uint8_t* l = lp::New();
+    char sbuf[32];
+    for (const auto& [m, s] : members) {
+      l = lp::Append(l, m);
+      l = lp::Append(l, std::string_view(sbuf, FormatScore(s, sbuf)));
+    }
+    z.lp_ = l;
+    return z;
+  }
+  z.big_ = new ZSetValue();
+  for (const auto& [m, s] : members) z.big_->Insert(m, s);
+  return z;
+}
+
+size_t ZSet::Size() const { return lp_ ? lp::Length(lp_) / 2 : big_->Size(); }
+
+void ZSet::LpInsert(std::string_view member, double score) {
+  char sbuf[32];
+  std::string_view stext(sbuf, FormatScore(score, sbuf));
+  char mbuf[24];
+  uint8_t* l = lp_;
+  // zzlInsert: before the first element with a greater score, or an equal score and a
+  // greater member.
+  uint8_t* at = nullptr;
+  for (uint8_t* p = lp::First(l); p; p = lp::Next(l, lp::Next(l, p))) {
+    double s = LpScore(lp::Next(l, p));
+    if (s > score || (s == score && LpMember(p, mbuf) > member)) {
+      at = p;
+      break;
+    }
+  }
+  MutateLp(
+      [&](uint8_t* x, uint8_t* p) {
+        if (!p) {
+          x = lp::Append(x, member);
+          return lp::Append(x, stext);
+        }
+        uint8_t* np = nullptr;
+        x = lp::Insert(x, member, p, lp::Where::kBefore, &np);
+        return lp::Insert(x, stext, np, lp::Where::kAfter);
+      },
+      at);
+}
+
+AddResult ZSet::Add(double score, std::string_view member, int flags, const Limits& limits,
+                    double* new_score) {
+  if (std::isnan(score)) return AddResult::kNaN;
+  if (lp_) {
+    uint8_t* l = lp_;
+    uint8_t* p = lp::Find(l, lp::First(l), member, 1);
+    if (p) {
+      double cur = LpScore(lp::Next(l, p));
+      double ns;
+      if (auto r = DecideUpdate(cur, score, flags, &ns)) return *r;
+      if (new_score) *new_score = ns;
+      if (ns != cur) {
+        if (entry_ == nullptr) {
+          lp_ = lp::DeleteRangeWithEntry(lp_, &p, 2);
+          LpInsert(member, ns);
+        } else {
+          // Delete and insert on one private copy, written back once.
+          ZSet scratch;
+          scratch.lp_ = lp::Dup(lp_);
+          uint8_t* q = scratch.lp_ + (p - lp_);
+          scratch.lp_ = lp::DeleteRangeWithEntry(scratch.lp_, &q, 2);
+          scratch.LpInsert(member, ns);
+          SetListpack(std::exchange(scratch.lp_, nullptr));
+        }
+        return AddResult::kUpdated;
+      }
+      return AddResult::kSame;
+    }
+    if (flags & kAddXx) return AddResult::kNop;
+    if (Size() + 1 > limits.max_listpack_entries || member.size() > limits.max_listpack_value ||
+        lp::Bytes(l) + member.size() > kLpSafetySize) {
+      ConvertToBig();
+    } else {
+      LpInsert(member, score);
+      if (new_score) *new_score = score;
+      return AddResult::kAdded;
+    }
+  }
+  return big_->Add(score, member, flags, new_score);
+}
+
+std::optional<double> ZSet::Score(std::string_view member) const {
+  if (!lp_) return big_->Score(member);
+  uint8_t* p = lp::Find(lp_, lp::First(lp_), member, 1);
+  if (!p) return std::nullopt;
+  return LpScore(lp::Next(lp_, p));
+}
+
+bool ZSet::Remove(std::string_view member) {
+  if (!lp_) return big_->Remove(member);
+  uint8_t* p = lp::Find(lp_, lp::First(lp_), member, 1);
+  if (!p) return false;
+  MutateLp([](uint8_t* x, uint8_t* q) { return lp::DeleteRangeWithEntry(x, &q, 2); }, p);
+  return true;
+}
+
+std::optional<size_t> ZSet::Rank(std::string_view member) const {
+  if (!lp_) return big_->Rank(member);
+  size_t rank = 0;
+  char buf[24];
+  for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p)), rank++) {
+    if (LpMember(p, buf) == member) return rank;
+  }
+  return std::nullopt;
+}
+
+size_t ZSet::RankOfScore(double s, bool after) const {
+  if (!lp_) return big_->RankOfScore(s, after);
+  size_t n = 0;
+  for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
+    double v = LpScore(lp::Next(lp_, p));
+    if (after ? v > s : v >= s) break;
+    n++;
+  }
+  return n;
+}
+
+size_t ZSet::RankOfLex(const LexBound& b, bool upper) const {
+  // Members "before" the bound: for a lower bound those failing it, for an upper bound
+  // those satisfying it.
+  auto before = [&](std::string_view m) {
+    switch (b.kind) {
+      case LexBound::kMinusInf:
+        return false;
+      case LexBound::kPlusInf:
+        return true;
+      default:
+        if (upper) return b.exclusive ? m < b.value : m <= b.value;
+        return b.exclusive ? m <= b.value : m < b.value;
+    }
+  };
+  if (!lp_) return big_->CountBefore(before);
+  size_t n = 0;
+  char buf[24];
+  for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
+    if (!before(LpMember(p, buf))) break;
+    n++;
+  }
+  return n;
+}
+
+std::pair<size_t, size_t> ZSet::ScoreRangeRanks(const ScoreRange& r) const {
+  if (r.Empty()) return {0, 0};
+  size_t lo = RankOfScore(r.min, r.minex);
+  size_t hi = RankOfScore(r.max, !r.maxex);
+  return {lo, hi > lo ? hi : lo};
+}
+
+std::pair<size_t, size_t> ZSet::LexRangeRanks(const LexRange& r) const {
+  if (r.Empty()) return {0, 0};
+  size_t lo = RankOfLex(r.min, false);
+  size_t hi = RankOfLex(r.max, true);
+  return {lo, hi > lo ? hi : lo};
+}
+
+ZSet::Cursor ZSet::At(size_t rank) const {
+  if (!lp_) return big_->At(rank);
+  Cursor c;
+  c.lp_ = lp_;
+  c.p_ = rank < Size() ? lp::Seek(lp_, static_cast<int64_t>(2 * rank)) : nullptr;
+  return c;
+}
+
+size_t ZSet::RemoveRankRange(size_t lo, size_t hi) {
+  if (!lp_) return big_->RemoveRankRange(lo, hi);
+  size_t n = Size();
+  if (hi > n) hi = n;
+  if (lo >= hi) return 0;
+  MutateLp([&](uint8_t* x, uint8_t*) {
+    return lp::DeleteRange(x, static_cast<int64_t>(2 * lo), static_cast<uint32_t>(2 * (hi - lo)));
+  });
+  return hi - lo;
+}
+
+void ZSet::ConvertToBig() {
+  if (!lp_) return;
+  auto* big = new ZSetValue();
+  char buf[24];
+  for (uint8_t* p = lp::First(lp_); p; p = lp::Next(lp_, lp::Next(lp_, p))) {
+    big->Insert(LpMember(p, buf), LpScore(lp::Next(lp_, p)));
+  }
+  SetBig(big);
+}
+
+void ZSet::ConvertToListpackIfNeeded(size_t max_member_len, size_t total_len,
+                                     const Limits& limits) {
+  if (lp_) return;
+  if (big_->Size() > limits.max_listpack_entries || max_member_len > limits.max_listpack_value ||
+      total_len > kLpSafetySize) {
+    return;
+  }
+  uint8_t* l = lp::New();
+  char sbuf[32];
+  for (Cursor c = big_->At(0); c.valid(); c.Next()) {
+    l = lp::Append(l, c.member());
+    l = lp::Append(l, std::string_view(sbuf, FormatScore(c.score(), sbuf)));
+  }
+  SetListpack(l);
+}
+
+void ZSet::ForEach(const std::function<void(std::string_view, double)>& fn) const {
+  for (Cursor c = At(0); c.valid(); c.Next()) fn(c.member(), c.score());
+}
+
 // ---- key-level helpers ----
 
-Result<ZSetValue*> FindForWrite(Db& db, std::string_view key) {
-  Result<Entry*> e = FindTypedForWrite(db, key, ValueType::kZSet);
-  if (!e.ok()) return e.status();
-  return *e ? ValueOf<ZSetValue>(*e) : nullptr;
+Result<ZSet> FindForWrite(Db& db, std::string_view key) {
+  KeyTable::SlotRef slot = db.Find(key);
+  if (!slot) return ZSet();
+  if (static_cast<Entry*>(slot.get())->type() != ValueType::kZSet) return OpStatus::kWrongType;
+  return ZSet::OfSlot(db, slot);
 }
 
-Result<ZSetValue*> FindForRead(Db& db, std::string_view key) {
+Result<ZSet> FindForRead(Db& db, std::string_view key) {
   Result<Entry*> e = FindTypedForRead(db, key, ValueType::kZSet);
   if (!e.ok()) return e.status();
-  return *e ? ValueOf<ZSetValue>(*e) : nullptr;
+  return *e ? ZSet::Of(*e) : ZSet();
 }
 
-Result<ZSetValue*> FindOrCreate(Db& db, std::string_view key, size_t size_hint,
-                                size_t value_len_hint, const Limits& limits, bool* created) {
-  *created = false;
-  Result<ZSetValue*> z = FindForWrite(db, key);
-  if (!z.ok() || *z) return z;
-  ZSetValue* v = ZSetValue::Create(size_hint, value_len_hint, limits);
-  db.Add(Entry::NewObject(key, ValueType::kZSet, v, Entry::kNoExpire));
-  *created = true;
-  return v;
+Entry* ConvertToBigAt(Db& db, std::string_view key) {
+  KeyTable::SlotRef slot = db.Find(key);
+  ZSet z = ZSet::OfSlot(db, slot);
+  z.ConvertToBig();
+  return static_cast<Entry*>(slot.get());
 }
 
 OpStatus Pop(Db& db, std::string_view key, bool max, size_t count, std::vector<Popped>* out) {
-  Result<ZSetValue*> z = FindForWrite(db, key);
+  Result<ZSet> z = FindForWrite(db, key);
   if (!z.ok()) return z.status();
-  ZSetValue* v = *z;
+  ZSet& v = *z;
   if (!v) return OpStatus::kOk;
-  while (count-- > 0 && v->Size() > 0) {
-    size_t rank = max ? v->Size() - 1 : 0;
-    ZSetValue::Cursor c = v->At(rank);
+  while (count-- > 0 && v.Size() > 0) {
+    size_t rank = max ? v.Size() - 1 : 0;
+    ZSet::Cursor c = v.At(rank);
     out->push_back({std::string(c.member()), c.score()});
-    v->RemoveRankRange(rank, rank + 1);
+    v.RemoveRankRange(rank, rank + 1);
   }
-  if (v->Size() == 0) db.Delete(key);
+  if (v.Size() == 0) db.Delete(key);
   return OpStatus::kOk;
 }
 

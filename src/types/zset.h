@@ -4,7 +4,8 @@
 //   - "listpack": one listpack of member, score, member, score... ordered by (score, member),
 //     used while the set has <= zset-max-listpack-entries members of <= zset-max-listpack-value
 //     bytes each. Scores are stored as Redis's d2string text (integers as listpack integers),
-//     so the bytes equal Redis's and RDB/DUMP can copy them.
+//     so the bytes equal Redis's and RDB/DUMP can copy them. The listpack is stored inside
+//     the key's Entry (Entry::NewPacked), as small hashes are: one allocation per key.
 //   - "skiplist" (OBJECT ENCODING's name; the structure is ours): each member and its score in
 //     one allocation (ZElem), an order-statistic B+tree of ZElem pointers ordered by
 //     (score, member) for ranks and ranges in O(log n), and a SegmentedTable member -> ZElem
@@ -14,7 +15,8 @@
 //
 // Positions are ranks in ascending (score, member) order; every range command reduces to
 // [lo, hi) rank intervals (RankOfScore/RankOfLex) walked with a Cursor, so one code path
-// serves both encodings. Member order is bytewise (memcmp, shorter prefix first).
+// serves both encodings. Commands reach a set through a ZSet handle. Member order is bytewise
+// (memcmp, shorter prefix first).
 //
 // Nothing here writes RESP; the command layer (commands/zset_*_cmds.cc) parses and replies.
 #pragma once
@@ -79,30 +81,128 @@ enum AddFlag : int {
 // the score).
 enum class AddResult { kAdded, kUpdated, kSame, kNop, kNaN };
 
-class ZSetValue : public CompositeValue {
+// The big encoding's value object (OBJECT ENCODING "skiplist"). A small set has no value
+// object: its listpack lives inside the key's Entry (see ZSet).
+class ZSetValue final : public CompositeValue {
  public:
   class Cursor;
 
-  // An empty set in the encoding Redis's zsetTypeCreate picks for `size_hint` members whose
-  // longest is `value_len_hint` bytes: listpack when both are within the limits.
-  static ZSetValue* Create(size_t size_hint, size_t value_len_hint, const Limits& limits);
+  ZSetValue() = default;
   ~ZSetValue() override;
-  // For a value not yet in the keyspace: the same set with its listpack moved inline into an
-  // object of the exact size (this object is freed), or `this` when nothing is gained.
-  ZSetValue* Compacted();
-  // A set holding `members`, which are sorted by (score, member) without duplicates (results
-  // of ZRANGESTORE, ZUNIONSTORE...): listpack when they fit the limits, as Redis converts
-  // such results.
-  static ZSetValue* FromSorted(const std::vector<std::pair<std::string, double>>& members,
-                               const Limits& limits);
+  ZSetValue(const ZSetValue&) = delete;
+  ZSetValue& operator=(const ZSetValue&) = delete;
 
   size_t MemoryUsage() const override;
   CompositeValue* Clone() const override;
-  std::string_view EncodingName() const override { return IsListpack() ? "listpack" : "skiplist"; }
-  size_t FreeEffort() const override { return IsListpack() ? 1 : Size(); }
-  static void operator delete(void* p) { free(p); }
+  std::string_view EncodingName() const override { return "skiplist"; }
+  size_t FreeEffort() const override { return Size(); }
 
-  bool IsListpack() const { return Inline() || (Rep() & kBigTag) == 0; }
+  size_t Size() const { return big()->tree.size(); }
+  // zsetAdd on the big encoding (see ZSet::Add); never converts.
+  AddResult Add(double score, std::string_view member, int flags, double* new_score);
+  std::optional<double> Score(std::string_view member) const;
+  bool Remove(std::string_view member);
+  std::optional<size_t> Rank(std::string_view member) const;
+  size_t RankOfScore(double s, bool after) const;
+  // Members ordered before the bound (see ZSet::RankOfLex), for `before(member)`.
+  template <typename Before>
+  size_t CountBefore(Before&& before) const {
+    return big()->tree.CountBelow(
+        [&](const void* x) { return before(static_cast<const ZElem*>(x)->member()); });
+  }
+  Cursor At(size_t rank) const;
+  size_t RemoveRankRange(size_t lo, size_t hi);
+  void Insert(std::string_view member, double score) { BigInsert(ZElem::New(member, score)); }
+
+  // One ZSCAN step (SCAN's guarantee: a member present for the whole scan is returned at
+  // least once): calls fn(member, score) for the members of whole hash segments until at
+  // least `count` were visited; returns the next cursor (0 when done).
+  template <typename Fn>
+  uint64_t ScanBig(uint64_t cursor, size_t count, Fn&& fn) {
+    size_t visited = 0;
+    do {
+      cursor = big()->dict.Scan(cursor, [&](Table::SlotRef ref) {
+        const auto* e = static_cast<const ZElem*>(ref.get());
+        fn(e->member(), e->score);
+        visited++;
+      });
+    } while (cursor != 0 && visited < count);
+    return cursor;
+  }
+
+ private:
+  friend class Cursor;
+  using Tree = OrderTree<ZElemOrder>;
+  using Table = SegmentedTable<ZElemKey>;
+  struct Big {
+    Tree tree;
+    Table dict;
+  };
+
+  Big* big() const { return const_cast<Big*>(&big_); }
+  ZElem* FindElem(std::string_view member) const;
+  void BigInsert(ZElem* e);
+
+  Big big_;
+};
+
+// Iterates members in order from a position (either encoding); valid until the set changes.
+class ZSetValue::Cursor {
+ public:
+  bool valid() const { return lp_ ? p_ != nullptr : tc_.valid(); }
+  std::string_view member() const;
+  double score() const;
+  void Next();
+  void Prev();
+
+ private:
+  friend class ZSetValue;
+  friend class ZSet;
+  uint8_t* lp_ = nullptr;
+  uint8_t* p_ = nullptr;  // listpack: the member entry
+  Tree::Cursor tc_;
+  mutable char buf_[24];
+};
+
+// A sorted set in either encoding, as the commands use it. Either a handle to a key's set
+// (FindForRead / FindForWrite), or a set not yet in the keyspace (Create,
+// FromSorted; it owns its storage until Release hands it to an Entry).
+//
+// A small set's listpack lives INSIDE the key's Entry (Entry::NewPacked, as small hashes
+// do): one allocation per key, no value object. A change through a write handle is made on a
+// copy of the listpack and written back at once: in place when it fits the entry's
+// allocation, else as a new entry through Db::Replace (TTL and LRU stamp kept); a conversion
+// to the big encoding replaces the entry the same way. So the handle stays valid across its
+// own changes, but nothing else may change or delete the key while it is in use, and a read
+// handle (FindForRead, Of) must not be changed.
+class ZSet {
+ public:
+  using Cursor = ZSetValue::Cursor;
+
+  ZSet() = default;  // no set: operator bool is false
+  ZSet(ZSet&& o) noexcept { *this = std::move(o); }
+  ZSet& operator=(ZSet&& o) noexcept;
+  ~ZSet() { FreeOwned(); }
+  explicit operator bool() const { return lp_ != nullptr || big_ != nullptr; }
+
+  // An empty set in the encoding Redis's zsetTypeCreate picks for `size_hint` members whose
+  // longest is `value_len_hint` bytes: listpack when both are within the limits.
+  static ZSet Create(size_t size_hint, size_t value_len_hint, const Limits& limits);
+  // A set holding `members`, sorted by (score, member) without duplicates (results of
+  // ZUNIONSTORE...): listpack when they fit the limits, as Redis converts such results.
+  static ZSet FromSorted(const std::vector<std::pair<std::string, double>>& members,
+                         const Limits& limits);
+  // A read handle on the sorted set in `e`. Precondition: e->type() == ValueType::kZSet.
+  static ZSet Of(Entry* e);
+  // A write handle on the sorted set in `slot` of `db`.
+  static ZSet OfSlot(Db& db, KeyTable::SlotRef slot);
+
+  // A detached set as a new entry for `key` (packed when a listpack); the handle becomes
+  // empty. Precondition: detached and non-empty.
+  Entry* Release(std::string_view key);
+
+  bool IsListpack() const { return lp_ != nullptr; }
+  std::string_view EncodingName() const { return IsListpack() ? "listpack" : "skiplist"; }
   size_t Size() const;
 
   // zsetAdd: adds or updates `member` under ZADD's flags. With kAddIncr `score` is an
@@ -140,108 +240,43 @@ class ZSetValue : public CompositeValue {
   // Calls fn(member, score) for every member in ascending order.
   void ForEach(const std::function<void(std::string_view, double)>& fn) const;
 
-  // One ZSCAN step over the big encoding (SCAN's guarantee: a member present for the whole
-  // scan is returned at least once): calls fn(member, score) for the members of whole hash
-  // segments until at least `count` were visited; returns the next cursor (0 when done).
-  // Precondition: !IsListpack() (a listpack is returned whole, as Redis does).
-  template <typename Fn>
-  uint64_t ScanBig(uint64_t cursor, size_t count, Fn&& fn) {
-    size_t visited = 0;
-    do {
-      cursor = big()->dict.Scan(cursor, [&](Table::SlotRef ref) {
-        const auto* e = static_cast<const ZElem*>(ref.get());
-        fn(e->member(), e->score);
-        visited++;
-      });
-    } while (cursor != 0 && visited < count);
-    return cursor;
-  }
+  // The big encoding's object. Precondition: !IsListpack().
+  ZSetValue* big() const { return big_; }
 
  private:
-  friend class Cursor;
-  using Tree = OrderTree<ZElemOrder>;
-  using Table = SegmentedTable<ZElemKey>;
-  struct Big {
-    Tree tree;
-    Table dict;
-  };
-
-  // Representation. The object is [vptr][payload]: a small set's listpack lives inline in
-  // the payload (one allocation per key for the value, like Redis's robj + listpack but
-  // without the robj), and its allocation never moves (the Entry points at it). When the
-  // payload's first 4 bytes are 0 (never a listpack's total size), bytes 8..15 hold a
-  // pointer instead: a listpack that outgrew the allocation, or the big encoding
-  // (| kBigTag). The payload is at least 16 bytes.
-  static constexpr uintptr_t kBigTag = 1;
-  ZSetValue() = default;
-  // A value object with room for `lp_bytes` of inline listpack, holding the external form
-  // (rep 0) until the caller sets one.
-  static ZSetValue* Allocate(size_t lp_bytes);
-  bool Inline() const;
-  uintptr_t Rep() const;
-  void SetRep(uintptr_t rep);
-  size_t InlineCapacity() const;
-  // The listpack (inline or external). Precondition: IsListpack().
-  uint8_t* lp() const;
-  Big* big() const { return reinterpret_cast<Big*>(Rep() & ~kBigTag); }
-  // Installs a heap listpack: copied inline (and freed) when it fits, kept external else.
+  void FreeOwned();
+  // Installs a heap listpack `heap_lp` (taken) or a big object `big` (taken) as this set's
+  // representation: in the key's entry when attached, else owned.
   void SetListpack(uint8_t* heap_lp);
-  // Applies a listpack mutation fn(lp) -> new lp. An inline listpack is copied out first (the
-  // listpack functions realloc), `*p` (an element pointer into the listpack, may be null) is
-  // translated into the copy.
+  void SetBig(ZSetValue* big);
+  // Applies a listpack mutation fn(heap lp, element ptr) -> new heap lp to a copy of the
+  // listpack (or the owned one), `p` translated into it, then installs the result.
   template <typename Fn>
   void MutateLp(Fn&& fn, uint8_t* p = nullptr) {
-    uint8_t* cur = lp();
-    if (!Inline()) {
-      SetRep(0);
-      SetListpack(fn(cur, p));
+    if (entry_ == nullptr) {
+      lp_ = fn(lp_, p);
       return;
     }
-    uint8_t* tmp = lp::Dup(cur);
-    uint8_t* np = p ? tmp + (p - cur) : nullptr;
-    SetListpack(fn(tmp, np));
+    uint8_t* tmp = lp::Dup(lp_);
+    SetListpack(fn(tmp, p ? tmp + (p - lp_) : nullptr));
   }
-  void FreeRep();
-  ZElem* FindElem(std::string_view member) const;
-  void BigInsert(ZElem* e);
   void LpInsert(std::string_view member, double score);
 
-  // The payload through a plain pointer: it extends past payload_'s declared 16 bytes to the
-  // end of the allocation, which the compiler must not assume otherwise.
-  uint8_t* Payload() const {
-    return reinterpret_cast<uint8_t*>(const_cast<ZSetValue*>(this)) + sizeof(void*);
-  }
-
-  alignas(8) uint8_t payload_[16];
-};
-
-// Iterates members in order from a position; valid until the set changes.
-class ZSetValue::Cursor {
- public:
-  bool valid() const { return lp_ ? p_ != nullptr : tc_.valid(); }
-  std::string_view member() const;
-  double score() const;
-  void Next();
-  void Prev();
-
- private:
-  friend class ZSetValue;
-  uint8_t* lp_ = nullptr;
-  uint8_t* p_ = nullptr;  // listpack: the member entry
-  Tree::Cursor tc_;
-  mutable char buf_[24];
+  uint8_t* lp_ = nullptr;     // listpack encoding: the entry's packed bytes, or owned
+  ZSetValue* big_ = nullptr;  // big encoding: the entry's object, or owned
+  Entry* entry_ = nullptr;    // attached: the key's entry (nullptr: detached, owning)
+  Db* db_ = nullptr;          // write handle: where to replace the entry
+  KeyTable::SlotRef slot_;
 };
 
 // ---- Key-level helpers for other families (GEOADD, BZPOPMIN, SORT) ----
 
-// The sorted set at `key` for writing, or nullptr when missing; kWrongType otherwise.
-Result<ZSetValue*> FindForWrite(Db& db, std::string_view key);
-// The sorted set at `key` for reading (counts keyspace hits/misses).
-Result<ZSetValue*> FindForRead(Db& db, std::string_view key);
-// The sorted set at `key`, created (zsetTypeCreate(size_hint, value_len_hint)) when missing.
-// *created tells whether the key was added. kWrongType if the key holds another type.
-Result<ZSetValue*> FindOrCreate(Db& db, std::string_view key, size_t size_hint,
-                                size_t value_len_hint, const Limits& limits, bool* created);
+// A write handle on the sorted set at `key`, empty when missing; kWrongType otherwise.
+Result<ZSet> FindForWrite(Db& db, std::string_view key);
+// A read handle on the sorted set at `key` (counts keyspace hits/misses).
+Result<ZSet> FindForRead(Db& db, std::string_view key);
+// SORT's zsetConvert: the sorted set at `key` (present) in the big encoding; returns its entry.
+Entry* ConvertToBigAt(Db& db, std::string_view key);
 
 struct Popped {
   std::string member;
