@@ -15,15 +15,19 @@ PickedField FromBlock(const void* block) {
   return p;
 }
 
-PickedField FromListpack(uint8_t* lp, uint8_t* p) {
-  return PickedField{lp::Get(p), lp::Get(lp::Next(lp, p))};
+// The pair whose field is at offset `off` of packed pairs; *next receives the offset after it.
+PickedField FromPacked(std::string_view p, size_t off, size_t* next) {
+  PickedField f;
+  f.field = pairs::Get(p, off, &off);
+  f.value = pairs::Get(p, off, next);
+  return f;
 }
 
-// The field positions of a listpack hash, for O(1) random access.
-std::vector<uint8_t*> FieldPositions(uint8_t* lp) {
-  std::vector<uint8_t*> out;
-  for (uint8_t* p = lp::First(lp); p != nullptr; p = lp::Next(lp, lp::Next(lp, p))) {
-    out.push_back(p);
+// The field offsets of a packed hash, for O(1) random access.
+std::vector<size_t> FieldPositions(std::string_view p) {
+  std::vector<size_t> out;
+  for (size_t off = pairs::kFirst; off < p.size(); off = pairs::Skip(p, pairs::Skip(p, off))) {
+    out.push_back(off);
   }
   return out;
 }
@@ -32,9 +36,9 @@ std::vector<uint8_t*> FieldPositions(uint8_t* lp) {
 
 PickedField RandomField(const HashView& h, const RandomSource& rnd) {
   if (h.IsListpack()) {
-    uint8_t* lp = h.listpack();
-    uint8_t* p = lp::Seek(lp, static_cast<int64_t>(rnd() % h.Length()) * 2);
-    return FromListpack(lp, p);
+    std::string_view p = h.packed();
+    size_t next;
+    return FromPacked(p, pairs::NthField(p, rnd() % h.Length()), &next);
   }
   return FromBlock(h.value()->table().Random(rnd()).get());
 }
@@ -46,9 +50,10 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
   if (count < 0 || count == 1) {
     uint64_t n = count < 0 ? static_cast<uint64_t>(-count) : 1;
     if (h.IsListpack()) {
-      uint8_t* lp = h.listpack();
-      std::vector<uint8_t*> pos = FieldPositions(lp);
-      for (uint64_t i = 0; i < n; i++) emit(FromListpack(lp, pos[rnd() % pos.size()]));
+      std::string_view p = h.packed();
+      std::vector<size_t> pos = FieldPositions(p);
+      size_t next;
+      for (uint64_t i = 0; i < n; i++) emit(FromPacked(p, pos[rnd() % pos.size()], &next));
     } else {
       for (uint64_t i = 0; i < n; i++) emit(FromBlock(h.value()->table().Random(rnd()).get()));
     }
@@ -57,10 +62,8 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
   // Case 2: at least as many as there are: the whole hash.
   if (static_cast<uint64_t>(count) >= size) {
     if (h.IsListpack()) {
-      uint8_t* lp = h.listpack();
-      for (uint8_t* p = lp::First(lp); p != nullptr; p = lp::Next(lp, lp::Next(lp, p))) {
-        emit(FromListpack(lp, p));
-      }
+      std::string_view p = h.packed();
+      for (size_t off = pairs::kFirst; off < p.size();) emit(FromPacked(p, off, &off));
     } else {
       h.value()->table().ForEach([&](FieldTable::SlotRef s) { emit(FromBlock(s.get())); });
     }
@@ -69,13 +72,13 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
   auto want = static_cast<size_t>(count);
   if (h.IsListpack()) {
     // Distinct picks in listpack order (selection sampling, as lpRandomPairsUnique).
-    uint8_t* lp = h.listpack();
+    std::string_view p = h.packed();
     size_t left = want;
     size_t i = 0;
-    for (uint8_t* p = lp::First(lp); p != nullptr && left > 0;
-         p = lp::Next(lp, lp::Next(lp, p)), i++) {
+    for (size_t off = pairs::kFirst; off < p.size() && left > 0; i++) {
+      PickedField f = FromPacked(p, off, &off);
       if (rnd() % (size - i) < left) {
-        emit(FromListpack(lp, p));
+        emit(f);
         left--;
       }
     }

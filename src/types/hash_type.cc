@@ -16,12 +16,6 @@ namespace {
 // Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack never grows past 1 GB.
 constexpr size_t kListpackSafetySize = size_t{1} << 30;
 
-uint8_t* FindField(uint8_t* lp, std::string_view field) {
-  uint8_t* first = lp::First(lp);
-  if (first == nullptr) return nullptr;
-  return lp::Find(lp, first, field, 1);
-}
-
 void InsertBlock(FieldTable& t, std::string_view field, std::string_view value) {
   t.Insert(FieldBlock::New(field, value), FieldTable::Hash(field));
 }
@@ -52,19 +46,22 @@ CompositeValue* HashValue::Clone() const {
 
 HashView::HashView(Entry* e) {
   if (e->is_packed()) {
-    lp_ = e->mutable_packed();
+    packed_ = e->packed();
   } else {
     hv_ = static_cast<HashValue*>(e->object());
   }
 }
 
-size_t HashView::Length() const { return IsListpack() ? lp::Length(lp_) / 2 : hv_->table().size(); }
+size_t HashView::Length() const {
+  return IsListpack() ? pairs::PairCount(packed_) : hv_->table().size();
+}
 
 std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& num) const {
   if (IsListpack()) {
-    uint8_t* p = FindField(lp_, field);
-    if (p == nullptr) return std::nullopt;
-    return lp::Get(lp::Next(lp_, p)).View(num.buf);
+    size_t off = pairs::FindField(packed_, field);
+    if (off == pairs::kNone) return std::nullopt;
+    size_t next;
+    return pairs::Get(packed_, pairs::Skip(packed_, off), &next).View(num.buf);
   }
   FieldTable::SlotRef s = hv_->table().Find(field);
   if (!s) return std::nullopt;
@@ -72,7 +69,7 @@ std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& nu
 }
 
 bool HashView::Exists(std::string_view field) const {
-  if (IsListpack()) return FindField(lp_, field) != nullptr;
+  if (IsListpack()) return pairs::FindField(packed_, field) != pairs::kNone;
   return static_cast<bool>(hv_->table().Find(field));
 }
 
@@ -86,7 +83,6 @@ Result<std::optional<HashView>> FindForRead(Db& db, std::string_view key) {
 // ---- HashWriter --------------------------------------------------------------------------
 
 HashWriter::~HashWriter() {
-  if (owns_lp_) lp::Free(lp_);
   if (converted_) delete hv_;
 }
 
@@ -98,48 +94,44 @@ OpStatus HashWriter::Open(Db& db, std::string_view key, bool create) {
   if (slot_) {
     entry_ = static_cast<Entry*>(slot_.get());
     if (entry_->type() != ValueType::kHash) return OpStatus::kWrongType;
-    HashView v(entry_);
-    lp_ = v.listpack();
-    hv_ = v.value();
+    hv_ = HashView(entry_).value();
     return OpStatus::kOk;
   }
   if (!create) return OpStatus::kKeyNotFound;
-  lp_ = lp::New();
-  owns_lp_ = true;
+  buf_ = pairs::Empty();
+  owns_ = true;
   return OpStatus::kOk;
 }
 
-void HashWriter::OwnListpack() {
-  if (owns_lp_) return;
-  lp_ = lp::Dup(lp_);
-  owns_lp_ = true;
+void HashWriter::OwnPacked() {
+  if (owns_) return;
+  buf_.assign(entry_->packed());
+  owns_ = true;
 }
 
 void HashWriter::TryConversion(std::span<const std::string_view> args, const Limits& limits) {
-  if (lp_ == nullptr) return;
+  if (hv_ != nullptr) return;
   size_t sum = 0;
   for (std::string_view a : args) {
     if (a.size() > limits.max_listpack_value) return ConvertToTable();
     sum += a.size();
   }
-  if (lp::Bytes(lp_) + sum > kListpackSafetySize) ConvertToTable();
+  if (Packed().size() + sum > kListpackSafetySize) ConvertToTable();
 }
 
 bool HashWriter::Set(std::string_view field, std::string_view value, const Limits& limits) {
-  if (lp_ != nullptr &&
+  if (hv_ == nullptr &&
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
     ConvertToTable();
   }
-  if (lp_ != nullptr) {
-    OwnListpack();
-    uint8_t* p = FindField(lp_, field);
-    bool created = p == nullptr;
+  if (hv_ == nullptr) {
+    OwnPacked();
+    size_t off = pairs::FindField(buf_, field);
+    bool created = off == pairs::kNone;
     if (created) {
-      lp_ = lp::Append(lp_, field);
-      lp_ = lp::Append(lp_, value);
+      pairs::AppendPair(&buf_, field, value);
     } else {
-      uint8_t* v = lp::Next(lp_, p);
-      lp_ = lp::Replace(lp_, &v, value);
+      pairs::ReplaceValue(&buf_, pairs::Skip(buf_, off), value);
     }
     if (created && Length() > limits.max_listpack_entries) ConvertToTable();
     return created;
@@ -158,11 +150,10 @@ bool HashWriter::Set(std::string_view field, std::string_view value, const Limit
 }
 
 bool HashWriter::Delete(std::string_view field) {
-  if (lp_ != nullptr) {
+  if (hv_ == nullptr) {
     if (!Exists(field)) return false;
-    OwnListpack();
-    uint8_t* p = FindField(lp_, field);
-    lp_ = lp::DeleteRangeWithEntry(lp_, &p, 2);
+    OwnPacked();
+    pairs::ErasePair(&buf_, pairs::FindField(buf_, field));
     return true;
   }
   void* block = hv_->table().Erase(field, FieldTable::Hash(field));
@@ -172,13 +163,13 @@ bool HashWriter::Delete(std::string_view field) {
 }
 
 void HashWriter::ConvertToTable() {
-  if (lp_ == nullptr) return;
+  if (hv_ != nullptr) return;
   auto* hv = new HashValue();
-  ForEachListpackPair(
-      lp_, [&](std::string_view f, std::string_view v) { InsertBlock(hv->table(), f, v); });
-  if (owns_lp_) lp::Free(lp_);
-  lp_ = nullptr;
-  owns_lp_ = false;
+  ForEachPackedPair(
+      Packed(), [&](std::string_view f, std::string_view v) { InsertBlock(hv->table(), f, v); });
+  buf_.clear();
+  buf_.shrink_to_fit();
+  owns_ = false;
   hv_ = hv;
   converted_ = true;
 }
@@ -196,16 +187,15 @@ bool HashWriter::Commit() {
     } else {
       db_->Add(e, key_hash_);
     }
-  } else if (owns_lp_) {
-    size_t n = lp::Bytes(lp_);
+  } else if (owns_) {
+    size_t n = buf_.size();
     if (entry_ != nullptr && n <= entry_->PackedCapacity() && n + 64 >= entry_->PackedCapacity()) {
       // Fits the allocation (and wastes little of it): rewrite in place.
-      memcpy(entry_->mutable_packed(), lp_, n);
+      memcpy(entry_->mutable_packed(), buf_.data(), n);
       entry_->set_packed_len(n);
     } else {
       int64_t expire = entry_ != nullptr ? entry_->expire_ms() : Entry::kNoExpire;
-      Entry* e = Entry::NewPacked(key_, ValueType::kHash,
-                                  std::string_view(reinterpret_cast<char*>(lp_), n), expire);
+      Entry* e = Entry::NewPacked(key_, ValueType::kHash, buf_, expire);
       if (entry_ != nullptr) {
         db_->Replace(slot_, e);
       } else {
@@ -213,10 +203,9 @@ bool HashWriter::Commit() {
       }
     }
   }
-  if (owns_lp_) lp::Free(lp_);
   if (converted_) delete hv_;
-  owns_lp_ = converted_ = false;
-  lp_ = nullptr;
+  owns_ = converted_ = false;
+  buf_.clear();
   hv_ = nullptr;
   entry_ = nullptr;
   return empty;

@@ -3,18 +3,19 @@
 // `->field` patterns, persistence) read hashes only through HashView / FindForRead.
 //
 // Encodings (OBJECT ENCODING names):
-//   "listpack"  — field,value,field,value... in one Redis listpack (types/listpack.h) while
-//                 the hash has at most hash-max-listpack-entries fields and every field and
-//                 value is at most hash-max-listpack-value bytes. The listpack is stored
+//   "listpack"  — field,value,field,value... packed in one buffer while the hash has at most
+//                 hash-max-listpack-entries fields and every field and value is at most
+//                 hash-max-listpack-value bytes: Redis's listpack, minus the bytes only a
+//                 stand-alone listpack needs (types/packed_pairs.h). The bytes are stored
 //                 INSIDE the key's Entry (Entry::NewPacked): a small hash costs one
-//                 allocation (key + listpack) and its table slot, no CompositeValue.
+//                 allocation (key + pairs) and its table slot, no CompositeValue.
 //   "hashtable" — a HashValue (CompositeValue) holding a FieldTable (types/hash_fields.h):
 //                 one allocation per field+value.
 // A new hash is always a listpack; it converts once, as Redis's hashTypeTryConversion /
 // hashTypeSet decide, and never converts back.
 //
 // Reading: HashView over the key's Entry. Writing: HashWriter, which works on a private
-// copy of a packed listpack (the listpack functions reallocate) and writes it back to the
+// copy of the packed pairs and writes it back to the
 // keyspace in Commit(): in place when it fits the entry's allocation, else as a new entry
 // (same TTL and LRU stamp); a conversion installs the HashValue; an empty hash deletes the
 // key (Redis never keeps an empty hash).
@@ -32,6 +33,7 @@
 #include "keyspace/entry.h"
 #include "types/hash_fields.h"
 #include "types/listpack.h"
+#include "types/packed_pairs.h"
 
 namespace duet::hashes {
 
@@ -68,15 +70,12 @@ class HashValue final : public CompositeValue {
   mutable FieldTable table_;
 };
 
-// Iterates a field/value listpack: fn(field, value) with integer elements formatted.
+// Iterates packed pairs: fn(field, value) with integer elements formatted.
 template <typename Fn>
-void ForEachListpackPair(uint8_t* lp, Fn&& fn) {
+void ForEachPackedPair(std::string_view packed, Fn&& fn) {
   NumBuf fb, vb;
-  for (uint8_t* p = lp::First(lp); p != nullptr;) {
-    uint8_t* v = lp::Next(lp, p);
-    fn(lp::Get(p).View(fb.buf), lp::Get(v).View(vb.buf));
-    p = lp::Next(lp, v);
-  }
+  pairs::ForEachPair(
+      packed, [&](const lp::Value& f, const lp::Value& v) { fn(f.View(fb.buf), v.View(vb.buf)); });
 }
 
 // Read access to a hash in either encoding. Valid until the key is modified.
@@ -84,9 +83,10 @@ class HashView {
  public:
   // Precondition: e->type() == ValueType::kHash.
   explicit HashView(Entry* e);
-  HashView(uint8_t* lp, HashValue* hv) : lp_(lp), hv_(hv) {}
+  explicit HashView(std::string_view packed) : packed_(packed) {}
+  explicit HashView(HashValue* hv) : hv_(hv) {}
 
-  bool IsListpack() const { return lp_ != nullptr; }
+  bool IsListpack() const { return hv_ == nullptr; }
   std::string_view EncodingName() const { return IsListpack() ? "listpack" : "hashtable"; }
   size_t Length() const;
 
@@ -99,7 +99,7 @@ class HashView {
   // call only: listpack integers are formatted into scratch space).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    if (IsListpack()) return ForEachListpackPair(lp_, fn);
+    if (IsListpack()) return ForEachPackedPair(packed_, fn);
     hv_->table().ForEach(
         [&](FieldTable::SlotRef s) { fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get())); });
   }
@@ -125,11 +125,12 @@ class HashView {
     return cursor;
   }
 
-  uint8_t* listpack() const { return lp_; }
+  // The packed pairs (types/packed_pairs.h). Precondition: IsListpack().
+  std::string_view packed() const { return packed_; }
   HashValue* value() const { return hv_; }
 
  private:
-  uint8_t* lp_ = nullptr;    // listpack encoding (inside the Entry, or a writer's copy)
+  std::string_view packed_;  // listpack encoding (inside the Entry, or a writer's copy)
   HashValue* hv_ = nullptr;  // hashtable encoding
 };
 
@@ -150,7 +151,7 @@ class HashWriter {
   OpStatus Open(Db& db, std::string_view key, bool create);
   bool existed() const { return entry_ != nullptr; }
 
-  HashView view() const { return HashView(lp_, hv_); }
+  HashView view() const { return hv_ ? HashView(hv_) : HashView(Packed()); }
   size_t Length() const { return view().Length(); }
   std::optional<std::string_view> Get(std::string_view field, NumBuf& num) const {
     return view().Get(field, num);
@@ -159,7 +160,7 @@ class HashWriter {
 
   // Redis's hashTypeTryConversion, called with the arguments about to be inserted: converts
   // a listpack to a hashtable when one of `args` is longer than max_listpack_value, or when
-  // their total would take the listpack past its 1 GB safety limit.
+  // their total would take the packed pairs past a listpack's 1 GB safety limit.
   void TryConversion(std::span<const std::string_view> args, const Limits& limits);
   // Redis's hashTypeSet: sets `field` to `value`; returns true when the field is new.
   // Converts first when the field or value is longer than max_listpack_value (the HINCRBY*
@@ -176,15 +177,17 @@ class HashWriter {
   bool Commit();
 
  private:
-  void OwnListpack();  // copies the entry's packed listpack before the first change
+  void OwnPacked();  // copies the entry's packed pairs before the first change
+  // The packed pairs: our copy, or the entry's bytes. Precondition: hv_ == nullptr.
+  std::string_view Packed() const { return owns_ ? std::string_view(buf_) : entry_->packed(); }
 
   Db* db_ = nullptr;
   std::string_view key_;
   uint64_t key_hash_ = 0;
   KeyTable::SlotRef slot_;
   Entry* entry_ = nullptr;   // the key's entry (nullptr when created by this writer)
-  uint8_t* lp_ = nullptr;    // listpack encoding: the entry's bytes, or our copy
-  bool owns_lp_ = false;     // lp_ is a malloc'd copy (changed, written back by Commit)
+  std::string buf_;          // our copy of the packed pairs (changed, written back by Commit)
+  bool owns_ = false;        // buf_ holds the packed pairs
   HashValue* hv_ = nullptr;  // hashtable encoding
   bool converted_ = false;   // hv_ is new (not yet in the keyspace)
 };

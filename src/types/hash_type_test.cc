@@ -49,7 +49,7 @@ class TestHash {
   // The current hash (an empty listpack view when the key is gone).
   HashView View() {
     Entry* e = db_.Peek("h");
-    return e ? HashView(e) : HashView(empty_, nullptr);
+    return e ? HashView(e) : HashView(std::string_view(empty_));
   }
   bool IsListpack() { return View().IsListpack(); }
   size_t Length() { return View().Length(); }
@@ -60,7 +60,7 @@ class TestHash {
  private:
   KeyspaceContext ctx_;
   Db db_;
-  uint8_t empty_[7] = {7, 0, 0, 0, 0, 0, 0xFF};
+  std::string empty_ = pairs::Empty();
 };
 
 std::map<std::string, std::string> Contents(const HashView& h) {
