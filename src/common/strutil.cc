@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -93,6 +94,24 @@ size_t FormatInt64(int64_t v, char* buf) {
   if (v < 0) buf[len++] = '-';
   while (n) buf[len++] = tmp[--n];
   return len;
+}
+
+size_t FormatDouble17g(double v, char* buf) {
+  // An integral value of at most 17 digits prints as its plain digits under %.17g (the
+  // exponent form starts at 1e17); -0 keeps its sign.
+  if (v > -1e17 && v < 1e17) {
+    auto i = static_cast<int64_t>(v);
+    if (static_cast<double>(i) == v) {
+      if (i == 0 && std::signbit(v)) {
+        memcpy(buf, "-0", 2);
+        return 2;
+      }
+      return FormatInt64(i, buf);
+    }
+  }
+  // The C++ standard defines to_chars with a format and precision as printf's conversion.
+  std::to_chars_result r = std::to_chars(buf, buf + 32, v, std::chars_format::general, 17);
+  return static_cast<size_t>(r.ptr - buf);
 }
 
 std::string Int64ToString(int64_t v) {

@@ -22,6 +22,10 @@ std::optional<double> ParseDouble(std::string_view s);
 
 // Decimal text of v, written into buf (at least 21 bytes); returns the length.
 size_t FormatInt64(int64_t v, char* buf);
+// Exactly printf's "%.17g" of v (Redis's addReplyDouble and d2string text), written into buf
+// (at least 32 bytes); returns the length. Integral values print through FormatInt64 and the
+// rest through std::to_chars, both several times faster than snprintf.
+size_t FormatDouble17g(double v, char* buf);
 std::string Int64ToString(int64_t v);
 // Redis's ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and '.') removed.
 std::string LongDoubleToHumanString(long double v);

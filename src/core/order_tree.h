@@ -124,6 +124,27 @@ class OrderTree {
     return true;
   }
 
+  // Removes the element at `rank` (precondition: rank < size()) and returns it. The path is
+  // found from the per-child counts alone, so no element is compared (ZPOPMIN/ZPOPMAX and
+  // rank ranges never read the elements on the way down).
+  void* EraseRank(size_t rank) {
+    assert(rank < size_);
+    Path p;
+    Node* n = root_;
+    while (!n->leaf) {
+      Inner* in = static_cast<Inner*>(n);
+      int i = 0;
+      while (rank >= in->counts[i]) rank -= in->counts[i++];
+      p.steps[p.depth++] = {in, i};
+      n = in->child[i];
+    }
+    p.leaf = static_cast<Leaf*>(n);
+    p.pos = static_cast<int>(rank);
+    void* e = p.leaf->items[p.pos];
+    EraseAt(p);
+    return e;
+  }
+
   // Changes `e`'s key in place: `mutate(e)` is called while `e` is still at its old position;
   // the element is moved only if it is no longer ordered against its neighbours. Returns
   // false (and does not call mutate) if `e` is absent.

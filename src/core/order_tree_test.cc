@@ -52,7 +52,11 @@ TEST(OrderTreeTest, RandomOpsMatchReference) {
     } else if (op < 9) {
       size_t r = rng() % ref.size();
       Item* it = ref[r];
-      ASSERT_TRUE(t.Erase(it));
+      if (op == 8) {
+        ASSERT_EQ(t.EraseRank(r), it);
+      } else {
+        ASSERT_TRUE(t.Erase(it));
+      }
       ref.erase(ref.begin() + static_cast<long>(r));
       delete it;
     } else {
@@ -68,12 +72,19 @@ TEST(OrderTreeTest, RandomOpsMatchReference) {
     if (round % 997 == 0) CheckAgainst(t, ref);
   }
   CheckAgainst(t, ref);
-  // Drain from the front (pop-min pattern), checking along the way.
+  // Drain from both ends (pop-min / pop-max patterns: by element, then by rank), checking
+  // along the way.
   while (!ref.empty()) {
-    ASSERT_EQ(t.First().get(), ref.front());
-    ASSERT_TRUE(t.Erase(ref.front()));
-    delete ref.front();
-    ref.erase(ref.begin());
+    bool front = ref.size() % 3 != 0;
+    Item* want = front ? ref.front() : ref.back();
+    if (ref.size() % 2) {
+      ASSERT_EQ(front ? t.First().get() : t.Last().get(), want);
+      ASSERT_TRUE(t.Erase(want));
+    } else {
+      ASSERT_EQ(t.EraseRank(front ? 0 : ref.size() - 1), want);
+    }
+    delete want;
+    ref.erase(front ? ref.begin() : ref.end() - 1);
     if (ref.size() % 1000 == 0) CheckAgainst(t, ref);
   }
   EXPECT_EQ(t.bytes_used(), 0u);

@@ -17,7 +17,15 @@ struct ItemTraits {
 };
 using Table = SegmentedTable<ItemTraits>;
 
-TEST(SegmentedTableTest, InsertFindEraseAcrossSplits) {
+// Both slot layouts: caller metadata, and the home-slot hash bits (kHashInMeta).
+struct HashMetaTraits : ItemTraits {
+  static constexpr bool kHashInMeta = true;
+};
+using HashMetaTable = SegmentedTable<HashMetaTraits>;
+static_assert(!Table::kHashMeta && HashMetaTable::kHashMeta);
+
+template <typename Table>
+void InsertFindEraseAcrossSplits() {
   Table t;
   std::vector<Item> items(20000);
   for (size_t i = 0; i < items.size(); i++) {
@@ -41,6 +49,45 @@ TEST(SegmentedTableTest, InsertFindEraseAcrossSplits) {
   for (size_t i = 0; i < items.size(); i++) {
     EXPECT_EQ(static_cast<bool>(t.Find(items[i].key)), i % 2 == 1) << i;
   }
+}
+
+TEST(SegmentedTableTest, InsertFindEraseAcrossSplits) { InsertFindEraseAcrossSplits<Table>(); }
+TEST(SegmentedTableTest, InsertFindEraseAcrossSplitsHashInMeta) {
+  InsertFindEraseAcrossSplits<HashMetaTable>();
+}
+
+// Interleaved inserts and erases (backward shifts across wrapped probe chains, growth and
+// splits) checked against a reference set, for both slot layouts.
+template <typename Table>
+void RandomChurnMatchesReference() {
+  Table t;
+  std::vector<Item> items(30000);
+  for (size_t i = 0; i < items.size(); i++) items[i].key = "m" + std::to_string(i * 7919);
+  std::set<size_t> present;
+  uint64_t x = 88172645463325252ull;
+  for (int round = 0; round < 200000; round++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    size_t i = x % items.size();
+    uint64_t h = Table::Hash(items[i].key);
+    if (present.count(i)) {
+      ASSERT_EQ(t.Erase(items[i].key, h), &items[i]);
+      present.erase(i);
+    } else {
+      t.Insert(&items[i], h);
+      present.insert(i);
+    }
+  }
+  ASSERT_EQ(t.size(), present.size());
+  for (size_t i = 0; i < items.size(); i++) {
+    auto r = t.Find(items[i].key);
+    ASSERT_EQ(r ? r.get() : nullptr, present.count(i) ? &items[i] : nullptr) << i;
+  }
+}
+TEST(SegmentedTableTest, RandomChurnMatchesReference) { RandomChurnMatchesReference<Table>(); }
+TEST(SegmentedTableTest, RandomChurnMatchesReferenceHashInMeta) {
+  RandomChurnMatchesReference<HashMetaTable>();
 }
 
 TEST(SegmentedTableTest, FindPointerAndSampleSegment) {

@@ -94,19 +94,20 @@ void ReplyBuilder::PushHeader(size_t n) { Header(resp3_ ? '>' : '*', n); }
 
 void ReplyBuilder::Double(double v) {
   if (muted_) return;
-  char buf[128];
-  int len;
+  char buf[32];
+  size_t len;
   if (std::isinf(v)) {
-    len = snprintf(buf, sizeof(buf), "%s", v > 0 ? "inf" : "-inf");
+    len = v > 0 ? 3 : 4;
+    memcpy(buf, v > 0 ? "inf" : "-inf", len);
   } else {
-    len = snprintf(buf, sizeof(buf), "%.17g", v);
+    len = FormatDouble17g(v, buf);
   }
   if (resp3_) {
     out_->push_back(',');
-    out_->append(buf, static_cast<size_t>(len));
+    out_->append(buf, len);
     out_->append("\r\n", 2);
   } else {
-    Bulk(std::string_view(buf, static_cast<size_t>(len)));
+    Bulk(std::string_view(buf, len));
   }
 }
 

@@ -53,6 +53,7 @@ struct FieldBlock {
 
 struct FieldTraits {
   static std::string_view KeyOf(const void* block) { return FieldBlock::Field(block); }
+  static constexpr bool kHashInMeta = true;  // erases and growth never rehash fields
 };
 
 using FieldTable = SegmentedTable<FieldTraits>;

@@ -44,6 +44,7 @@ inline size_t AllocSize(size_t len) { return len + (len < 0x80 ? 1 : 4); }
 
 struct SetMemberTraits {
   static std::string_view KeyOf(const void* m) { return set_member::View(m); }
+  static constexpr bool kHashInMeta = true;  // erases and growth never rehash members
 };
 
 class SetValue final : public CompositeValue {

@@ -183,24 +183,16 @@ size_t ZSetValue::RemoveRankRange(size_t lo, size_t hi) {
   size_t n = Size();
   if (hi > n) hi = n;
   if (lo >= hi) return 0;
+  // Each removal finds its element by rank from the tree's counts (no comparisons), and the
+  // next element of the range then sits at the same rank.
   Big* b = big();
-  if (hi - lo == 1) {  // ZPOPMIN/ZPOPMAX
-    auto* e = static_cast<ZElem*>(b->tree.At(lo).get());
-    b->dict.Erase(e->member(), Table::Hash(e->member()));
-    b->tree.Erase(e);
-    ZElem::Free(e);
-    return 1;
-  }
-  std::vector<ZElem*> doomed;
-  doomed.reserve(hi - lo);
-  auto c = b->tree.At(lo);
-  for (size_t i = lo; i < hi; i++, c.Next()) doomed.push_back(static_cast<ZElem*>(c.get()));
-  for (ZElem* e : doomed) {
-    b->dict.Erase(e->member(), Table::Hash(e->member()));
-    b->tree.Erase(e);
+  for (size_t i = lo; i < hi; i++) {
+    auto* e = static_cast<ZElem*>(b->tree.EraseRank(lo));
+    std::string_view m = e->member();
+    b->dict.Erase(m, Table::Hash(m));
     ZElem::Free(e);
   }
-  return doomed.size();
+  return hi - lo;
 }
 
 // ---- Cursor ----

@@ -65,6 +65,7 @@ struct ZElemOrder {
 };
 struct ZElemKey {
   static std::string_view KeyOf(const void* e) { return static_cast<const ZElem*>(e)->member(); }
+  static constexpr bool kHashInMeta = true;  // erases and growth never rehash members
 };
 
 // ZADD's condition flags (zsetAdd's in_flags).

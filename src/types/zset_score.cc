@@ -23,7 +23,7 @@ size_t FormatScore(double v, char* buf) {
     // Redis 7.0.15's d2string tries double2ll first (|v| <= LLONG_MAX/2), so -0 is "0".
     len = static_cast<int>(FormatInt64(static_cast<long long>(v), buf));
   } else {
-    len = snprintf(buf, 32, "%.17g", v);
+    return FormatDouble17g(v, buf);
   }
   return static_cast<size_t>(len);
 }
@@ -33,7 +33,7 @@ size_t FormatScoreReply(double v, char* buf) {
   if (std::isinf(v)) {
     len = snprintf(buf, 32, "%s", v < 0 ? "-inf" : "inf");
   } else {
-    len = snprintf(buf, 32, "%.17g", v);
+    return FormatDouble17g(v, buf);
   }
   return static_cast<size_t>(len);
 }
