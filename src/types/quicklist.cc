@@ -208,6 +208,18 @@ void Quicklist::SetSize(Node& n) { n.sz = static_cast<uint32_t>(lp::Bytes(n.data
 
 // ---- ends --------------------------------------------------------------------------------
 
+size_t Quicklist::NewEndNodeReserve(size_t neighbour) const {
+  // A list that already has kReserveMinNodes nodes and fills a new one at an end most likely
+  // fills it like the full one beside it: reserve that size up front, instead of growing the
+  // listpack through every allocator size class on the way (each realloc copies it and
+  // leaves freed regions behind: ~0.05 bytes of RSS per element of a 1M-element list). At
+  // most one node's worth per list is reserved but unused, under 1/kReserveMinNodes of it.
+  // `neighbour` is read before the new node is inserted.
+  constexpr size_t kReserveMinNodes = 8;
+  if (len_ < kReserveMinNodes) return 0;
+  return at(neighbour).sz;
+}
+
 void Quicklist::PushHead(std::string_view ele) {
   if (len_ > 0 && AllowInsert(at(0), ele.size())) {
     Node& n = at(0);
@@ -216,7 +228,7 @@ void Quicklist::PushHead(std::string_view ele) {
     n.count++;
   } else {
     Node& n = InsertNode(0);
-    n = Node{lp::Prepend(lp::New(), ele), 0, 1, 0, 0};
+    n = Node{lp::Prepend(lp::New(NewEndNodeReserve(0)), ele), 0, 1, 0, 0};
     SetSize(n);
     SettleEnds();
   }
@@ -230,8 +242,9 @@ void Quicklist::PushTail(std::string_view ele) {
     SetSize(n);
     n.count++;
   } else {
+    size_t reserve = NewEndNodeReserve(len_ - 1);
     Node& n = InsertNode(len_);
-    n = Node{lp::Append(lp::New(), ele), 0, 1, 0, 0};
+    n = Node{lp::Append(lp::New(reserve), ele), 0, 1, 0, 0};
     SetSize(n);
     SettleEnds();
   }

@@ -108,6 +108,8 @@ class Quicklist {
   const Node& at(size_t i) const { return nodes_[begin_ + i]; }
 
   bool AllowInsert(const Node& n, size_t ele_size) const;
+  // Bytes to reserve for a new node pushed at an end, beside node `neighbour` (see .cc).
+  size_t NewEndNodeReserve(size_t neighbour) const;
   bool AllowMerge(const Node& a, const Node& b) const;
   // Opens a hole at position `pos` (0..len_) for a new node and returns it (uninitialised).
   Node& InsertNode(size_t pos);
