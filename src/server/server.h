@@ -134,7 +134,13 @@ class Server {
 
  private:
   void OnAccept(int listen_fd, bool is_unix);
-  void OnClientEvent(uint64_t id, uint32_t events);
+  void OnClientEvent(int fd, uint64_t id, uint32_t events);
+  // The live client `id` on socket `fd`, or nullptr once it was freed: an array read instead
+  // of FindClient's hash lookup, for the per-request paths.
+  Client* LiveClient(int fd, uint64_t id) const {
+    Client* c = static_cast<size_t>(fd) < clients_by_fd_.size() ? clients_by_fd_[fd] : nullptr;
+    return c && c->id() == id ? c : nullptr;
+  }
   void ReadFromClient(Client& client);
   void ProcessInput(Client& client);
   // Execute without CLIENT REPLY's muting; false when paused.
@@ -179,7 +185,9 @@ class Server {
   SlowLog slowlog_;
   std::vector<int> listen_fds_;
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
-  std::vector<uint64_t> pending_writes_;
+  std::vector<Client*> clients_by_fd_;  // the same clients, indexed by socket (LiveClient)
+  // Clients with output to write before sleeping, as (fd, id): resolved with LiveClient.
+  std::vector<std::pair<int, uint64_t>> pending_writes_;
   std::vector<uint64_t> pending_close_;
   std::vector<uint64_t> more_input_;  // clients whose last read filled the buffer
   std::vector<uint64_t> monitors_;
