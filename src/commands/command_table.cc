@@ -1,6 +1,7 @@
 #include "commands/command_table.h"
 
 #include <cctype>
+#include <cstring>
 
 #include "commands/command_meta.h"
 
@@ -51,6 +52,7 @@ void CommandTable::Add(CommandSpec spec) {
   for (CommandSpec& sub : spec.subcommands) sub.meta = FindCommandMeta(sub.name);
   std::string name = spec.name;
   commands_.insert_or_assign(std::move(name), std::move(spec));
+  last_spec_ = nullptr;
 }
 
 namespace {
@@ -58,7 +60,8 @@ namespace {
 bool LowerName(std::string_view in, char* buf, size_t cap, std::string_view* out) {
   if (in.size() > cap) return false;
   for (size_t i = 0; i < in.size(); i++) {
-    buf[i] = static_cast<char>(tolower(static_cast<unsigned char>(in[i])));
+    char c = in[i];
+    buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;  // ASCII, no locale
   }
   *out = std::string_view(buf, in.size());
   return true;
@@ -66,11 +69,20 @@ bool LowerName(std::string_view in, char* buf, size_t cap, std::string_view* out
 }  // namespace
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
+  if (last_spec_ && name.size() == last_len_ && memcmp(name.data(), last_name_, last_len_) == 0) {
+    return last_spec_;
+  }
   char buf[64];
   std::string_view lower;
   if (!LowerName(name, buf, sizeof(buf), &lower)) return nullptr;
   auto it = commands_.find(lower);
-  return it == commands_.end() ? nullptr : &it->second;
+  if (it == commands_.end()) return nullptr;
+  if (name.size() <= sizeof(last_name_)) {
+    memcpy(last_name_, name.data(), name.size());
+    last_len_ = name.size();
+    last_spec_ = &it->second;
+  }
+  return &it->second;
 }
 
 const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_view sub) {
@@ -91,6 +103,7 @@ bool CommandTable::Rename(std::string_view from, std::string_view to) {
   auto it = commands_.find(old_key);
   if (it == commands_.end()) return false;
   if (!new_key.empty() && new_key != old_key && commands_.count(new_key)) return false;
+  last_spec_ = nullptr;
   auto node = commands_.extract(it);
   if (new_key.empty()) return true;
   node.key() = std::move(new_key);

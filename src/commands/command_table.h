@@ -87,6 +87,11 @@ struct CommandSpec {
 
 class CommandTable {
  public:
+  CommandTable() = default;
+  // Not copyable: Find's one-entry cache points into this table's own specs.
+  CommandTable(const CommandTable&) = delete;
+  CommandTable& operator=(const CommandTable&) = delete;
+
   // Adds a command. A duplicate name replaces the earlier entry.
   void Add(CommandSpec spec);
   // Add() for a plain command, in the one-line form of the families' registration tables.
@@ -123,6 +128,12 @@ class CommandTable {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, CommandSpec, Hash, std::equal_to<>> commands_;
+  // The last name Find resolved, byte for byte as the client sent it, and its result:
+  // pipelines repeat one command, and a 16-byte compare is cheaper than lower-casing and
+  // hashing. Cleared whenever the table changes (Add, Rename).
+  mutable char last_name_[16] = {};
+  mutable size_t last_len_ = 0;
+  mutable const CommandSpec* last_spec_ = nullptr;
 };
 
 // Registers every command family (commands/register_all.cc).

@@ -1,6 +1,6 @@
 // Time source. Everything that reads the time goes through a Clock so tests can drive it
-// (TTL tests never sleep). The server caches "now" once per event-loop iteration, as Redis
-// does, so all commands of a batch see one consistent time.
+// (TTL tests never sleep). The server reads it once per command (see
+// Server::CommandStartUs), and each command sees that one time throughout, as in Redis.
 #pragma once
 
 #include <cstdint>

@@ -119,6 +119,8 @@ class Db {
   // ticks old (see lru_clock.h), continuing where the previous call stopped. Returns
   // whether the pass over the table completed.
   bool AgeSweepStep(uint16_t oldest_stamp, uint16_t now_stamp);
+  // The next AgeSweepStep starts a new pass from the table's beginning.
+  void RestartAgeSweep() { age_cursor_ = 0; }
   // on_key_ready for `e` when someone may wait for it (see KeyspaceContext).
   void SignalIfAwaited(const Entry* e) {
     if (ctx_->blocked_waiters != 0 &&

@@ -22,20 +22,30 @@ void Keyspace::SetNow(int64_t now_ms) {
 
 void Keyspace::AgeSweepOnTick() {
   if (ctx_.lfu) return;  // the slots hold LFU counters
-  // Visit every database's table within LruClock::kSweepTicks ticks: each tick sweeps
-  // enough segments of the current database for a whole pass in a fraction of that.
+  // Visit every database's table within LruClock::kSweepTicks ticks: a database of S
+  // segments is swept at S / (ticks_per_db / 2) segments per tick (credit carried between
+  // ticks, so a small table costs one segment now and then, not one per tick), which
+  // finishes its pass in half its share of the ticks. Empty databases are skipped for free.
   size_t dbs = dbs_.size();
-  uint32_t ticks_per_db = LruClock::kSweepTicks / static_cast<uint32_t>(dbs);
+  uint32_t half_share = LruClock::kSweepTicks / static_cast<uint32_t>(dbs) / 2;
   for (size_t step = 0; step < dbs; step++) {
     Db& d = dbs_[age_sweep_db_];
-    size_t segments = d.table().segment_count() / (ticks_per_db / 2) + 1;
-    bool done = false;
-    for (size_t i = 0; i < segments && !done; i++) {
-      done = d.AgeSweepStep(lru_.OldestStamp(), lru_.now());
+    if (d.size() == 0) {
+      d.RestartAgeSweep();
+      age_sweep_db_ = (age_sweep_db_ + 1) % dbs;
+      age_sweep_credit_ = 0;
+      continue;
     }
-    if (!done) return;
-    age_sweep_db_ = (age_sweep_db_ + 1) % dbs;
-    if (d.size() > 0) return;  // an empty database costs nothing: go on to the next one
+    age_sweep_credit_ += d.table().segment_count();
+    size_t segments = age_sweep_credit_ / half_share;
+    age_sweep_credit_ %= half_share;
+    for (size_t i = 0; i < segments; i++) {
+      if (!d.AgeSweepStep(lru_.OldestStamp(), lru_.now())) continue;
+      age_sweep_db_ = (age_sweep_db_ + 1) % dbs;  // pass complete
+      age_sweep_credit_ = 0;
+      break;
+    }
+    return;
   }
 }
 

@@ -61,6 +61,7 @@ class Keyspace {
   // One slice of the sweep that keeps LRU stamps from wrapping (lru_clock.h), per tick.
   void AgeSweepOnTick();
   size_t age_sweep_db_ = 0;
+  size_t age_sweep_credit_ = 0;  // segments owed to the current database's sweep
   size_t last_total_keys_ = 0;
   uint64_t rng_state_ = 0x853c49e6748fea9bULL;
 };

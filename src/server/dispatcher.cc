@@ -15,12 +15,6 @@
 namespace duet {
 
 namespace {
-int64_t MonotonicUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
-}
-
 bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
                         : argc >= static_cast<size_t>(-spec.arity);
@@ -106,8 +100,14 @@ bool RunsInsideMulti(const CommandSpec& spec) {
 }
 }  // namespace
 
+int64_t Server::CommandStartUs() {
+  if (chained_clock_us_ != 0) return chained_clock_us_;
+  return clock_->NowUs();
+}
+
 bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
-  keyspace_.SetNow(clock_->NowMs());
+  int64_t start_us = CommandStartUs();
+  keyspace_.SetNow(start_us / 1000);
   c.last_interaction_ms = keyspace_.ctx().now_ms;
 
   // CLIENT LIST's cmd= is the command being looked up, "NULL" when it does not exist.
@@ -182,17 +182,17 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     c.reply().SimpleString("QUEUED");
     return true;
   }
-  Call(c, *spec, args);
+  Call(c, *spec, args, start_us);
   return true;
 }
 
-void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::string_view> args) {
+void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
+                  int64_t start_us) {
   ServerContext ctx(*this, c, spec, args[0], args);
   ArgReader reader(args.subspan(1));
   uint64_t errors_before = c.reply().error_count();
   Client* outer = current_client_;  // EXEC calls back in here
   current_client_ = &c;
-  int64_t start = MonotonicUs();
   try {
     spec.handler(ctx, reader);
   } catch (const std::exception& e) {
@@ -200,7 +200,10 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
     Log(LogLevel::kWarning, "Internal error in command '{}': {}", spec.name, e.what());
     c.reply().Error("ERR internal error");
   }
-  int64_t duration = MonotonicUs() - start;
+  int64_t end_us = clock_->NowUs();
+  // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
+  int64_t duration = end_us > start_us ? end_us - start_us : 0;
+  if (chain_clock_) chained_clock_us_ = end_us;
   current_client_ = outer;
   stats_.dirty += ctx.dirty();
   if (c.blocked) {

@@ -241,6 +241,10 @@ void Server::ProcessInput(Client& c) {
   ParserLimits limits;
   limits.proto_max_bulk_len = config_->proto_max_bulk_len;
   c.read_hint = 0;
+  // Commands of this batch chain their clock reads (CommandStartUs); nested batches (a
+  // resumed client inside ServeReadyKeys) keep the outer chain.
+  bool outer_chain = chain_clock_;
+  chain_clock_ = true;
   while (q.size() > 0 && !c.close_after_reply && !c.closing) {
     if (c.paused || c.blocked) break;
     limits.auth_required = !c.authenticated && !config_->requirepass.empty();
@@ -263,10 +267,14 @@ void Server::ProcessInput(Client& c) {
         c.paused = true;
         break;
       }
-      if (!LiveClient(fd, id)) return;  // freed during execution (not expected, but safe)
+      if (!LiveClient(fd, id)) {  // freed during execution (not expected, but safe)
+        EndClockChain(outer_chain);
+        return;
+      }
     }
     q.Consume(out.consumed);
   }
+  EndClockChain(outer_chain);
   if (q.size() == 0) q.ShrinkIfIdle(256 * 1024);
   if (!c.out().empty() || c.close_after_reply) QueueWrite(c);
 }

@@ -147,7 +147,18 @@ class Server {
   bool Dispatch(Client& client, std::span<const std::string_view> args);
   // Runs the handler and accounts for it (stats, SLOWLOG, MONITOR); a command that blocks is
   // accounted when it unblocks. Used by Dispatch and EXEC.
-  void Call(Client& client, const CommandSpec& spec, std::span<const std::string_view> args);
+  // `start_us` is the wall clock when the command started (CommandStartUs).
+  void Call(Client& client, const CommandSpec& spec, std::span<const std::string_view> args,
+            int64_t start_us);
+  // The wall clock (µs) at which the next command starts: read from the Clock, except while
+  // ProcessInput runs a batch, where each command starts when the previous one ended. That
+  // is one clock read per command instead of three (start time, duration start, duration
+  // end), a measurable share of a pipelined command's CPU.
+  int64_t CommandStartUs();
+  void EndClockChain(bool outer_chain) {
+    chain_clock_ = outer_chain;
+    if (!outer_chain) chained_clock_us_ = 0;
+  }
   // MONITOR's feed for one command, unless its flags hide it (admin, skip-monitor).
   void FeedMonitorsIfWanted(const Client& client, const CommandSpec& spec,
                             std::span<const std::string_view> args);
@@ -200,6 +211,8 @@ class Server {
   uint64_t cron_loops_ = 0;
   bool shutdown_requested_ = false;
   Client* current_client_ = nullptr;
+  bool chain_clock_ = false;      // ProcessInput is running a batch (see CommandStartUs)
+  int64_t chained_clock_us_ = 0;  // when the batch's previous command ended; 0: none yet
   int64_t pause_until_ms_ = 0;
   bool pause_write_only_ = false;
   std::string run_id_;

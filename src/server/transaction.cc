@@ -55,8 +55,9 @@ void Server::ExecTransaction(Client& c) {
   std::vector<std::string_view> args;
   for (const QueuedCommand& q : queued) {
     args.assign(q.args.begin(), q.args.end());
-    keyspace_.SetNow(clock_->NowMs());
-    Call(c, *q.spec, args);
+    int64_t start_us = CommandStartUs();
+    keyspace_.SetNow(start_us / 1000);
+    Call(c, *q.spec, args, start_us);
   }
   c.in_exec = false;
   DiscardTransaction(c);
