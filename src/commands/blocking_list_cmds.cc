@@ -93,11 +93,7 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
   // waiter is unblocked with it, as Redis 7.0 does).
   Result<std::optional<std::string>> v = lists::Move(ctx.db(), ctx.config(), src, dst, from, to);
   if (!v.ok()) return ctx.reply().Error(v.status());
-  if (*v) {
-    ctx.KeyModified(dst);
-    if (src != dst) ctx.KeyModified(src);
-    return ctx.reply().Bulk(**v);
-  }
+  if (*v) return SignalMoveAndReply(ctx, src, dst, **v);
   if (!ctx.Block(keys, *deadline)) ctx.reply().Null();
 }
 

@@ -1,5 +1,6 @@
-// LEFT / RIGHT arguments of the list commands (Redis's getListPositionFromObjectOrReply),
-// shared by commands/list_cmds.cc and commands/blocking_list_cmds.cc.
+// LEFT / RIGHT arguments of the list commands (Redis's getListPositionFromObjectOrReply) and
+// the end of a successful move, shared by commands/list_cmds.cc and
+// commands/blocking_list_cmds.cc.
 #pragma once
 
 #include <string_view>
@@ -23,6 +24,16 @@ inline bool ParseListEndOrReply(CommandContext& ctx, std::string_view arg, lists
     return false;
   }
   return true;
+}
+
+// LMOVE / RPOPLPUSH and their blocking forms once `value` moved from `src` to `dst`: both keys
+// are signalled, the dirty counter gets one change (as Redis counts a move), and the element
+// is the reply.
+inline void SignalMoveAndReply(CommandContext& ctx, std::string_view src, std::string_view dst,
+                               std::string_view value) {
+  ctx.KeyModified(dst);
+  if (src != dst) ctx.KeyModifiedInDb(ctx.db_index(), src);
+  ctx.reply().Bulk(value);
 }
 
 }  // namespace duet

@@ -141,7 +141,10 @@ void CmdLTrim(CommandContext& ctx, ArgReader& args) {
   size_t removed = 0;
   Result<bool> existed = lists::Trim(ctx.db(), args[0], *start, *end, &removed);
   if (!existed.ok()) return ctx.reply().Error(existed.status());
-  if (*existed) Modified(ctx, args[0], removed);
+  // Redis signals the key even when nothing was trimmed, but adds only what was removed to
+  // the dirty counter.
+  if (*existed && removed > 0) Modified(ctx, args[0], removed);
+  if (*existed && removed == 0) ctx.KeyModifiedInDb(ctx.db_index(), args[0]);
   ctx.reply().Ok();
 }
 
@@ -187,9 +190,7 @@ void MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst
   Result<std::optional<std::string>> v = lists::Move(ctx.db(), ctx.config(), src, dst, from, to);
   if (!v.ok()) return ctx.reply().Error(v.status());
   if (!*v) return ctx.reply().Null();
-  ctx.KeyModified(dst);
-  if (src != dst) ctx.KeyModified(src);
-  ctx.reply().Bulk(**v);
+  SignalMoveAndReply(ctx, src, dst, **v);
 }
 
 void CmdLMove(CommandContext& ctx, ArgReader& args) {
