@@ -102,6 +102,10 @@ def parse_args(argv):
                         "on redis)")
     p.add_argument("--requests-p1", type=int, default=None,
                    help="requests per throughput run at -P 1 (default: calibrated)")
+    p.add_argument("--client-threads", type=int, default=1,
+                   help="redis-benchmark --threads for throughput and types-throughput "
+                        "(default 1). At 1 a fast server can be client-bound (the report says "
+                        "so); 2 lets the client use the CPU the server leaves free")
     p.add_argument("--nice", type=int, default=None,
                    help="run the whole suite (servers, clients) at this niceness, e.g. -10 "
                         "(needs root) to shield it from builds on a shared machine")

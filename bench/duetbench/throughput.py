@@ -8,6 +8,7 @@ core, the throughput ratio is a lower bound on the server difference (CPU/op sti
 """
 
 import csv
+import os
 import resource
 import subprocess
 import time
@@ -29,15 +30,19 @@ def _label(pipeline, test):
     return f"{test.upper()} P{pipeline}"
 
 
-def redis_benchmark(server, label, test_args, requests, pipeline, row_name, timeout=600):
+def redis_benchmark(server, label, test_args, requests, pipeline, row_name, timeout=600,
+                    threads=1):
     """One redis-benchmark run against `server`; returns a dict of measurements.
 
     `test_args` select the test: ["-t", name] for a built-in one, or a command line
     (redis-benchmark substitutes __rand_int__); `row_name` is that test's CSV row ("SET", or
-    the command line joined by spaces for a custom command)."""
+    the command line joined by spaces for a custom command). `threads` > 1 runs
+    redis-benchmark with --threads."""
     args = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port),
             "-c", str(CLIENTS), "-d", str(DATASIZE), "-r", str(KEYSPACE),
             "-n", str(requests), "-P", str(pipeline), "--csv"] + list(test_args)
+    if threads > 1:
+        args[1:1] = ["--threads", str(threads)]
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu0 = server.cpu_seconds()
     t0 = time.monotonic()
@@ -75,10 +80,10 @@ def redis_benchmark(server, label, test_args, requests, pipeline, row_name, time
     }
 
 
-def run_benchmark(server, test, requests, pipeline, timeout=600):
+def run_benchmark(server, test, requests, pipeline, timeout=600, threads=1):
     """A built-in redis-benchmark test (`-t test`) at `pipeline`."""
     return redis_benchmark(server, _label(pipeline, test), ["-t", test], requests, pipeline,
-                           test.upper(), timeout)
+                           test.upper(), timeout, threads)
 
 
 def side_by_side_rounds(ctx, res, tests, probe_cmds, prepare=None):
@@ -136,7 +141,7 @@ def side_by_side_rounds(ctx, res, tests, probe_cmds, prepare=None):
     res.notes.extend(sorted(warnings))
 
 
-def add_summary_rows(res, label, tput_target, cpu_target, p99=True):
+def add_summary_rows(res, label, tput_target, cpu_target, p99=True, client_threads=1):
     """Median rows for one test: throughput, (p99,) server CPU per request, client-bound note."""
     def med(side, key):
         return median([r[key] for r in res.rounds if r["side"] == side and r["test"] == label])
@@ -150,9 +155,14 @@ def add_summary_rows(res, label, tput_target, cpu_target, p99=True):
                         med("redis", "cpu_us_per_op"), 3, Target("ratio", "<=", cpu_target),
                         "lower"))
     client = med("duet", "client_cpu_pct")
-    if client is not None and client >= 90:
+    if client is not None and client >= 90 * client_threads:
         res.notes.append(f"{label}: redis-benchmark used {client:.0f}% of a core during duet "
                          f"runs (client-bound): the throughput ratio is a lower bound")
+    server = med("duet", "server_cpu_pct")
+    if client_threads > 1 and client is not None and server is not None and \
+            client + server >= 95 * (os.cpu_count() or 1):
+        res.notes.append(f"{label}: client and duet together used {client + server:.0f}% of "
+                         f"{os.cpu_count()} cores during duet runs (machine-bound)")
 
 
 def _calibrate(ctx, server):
@@ -182,12 +192,15 @@ def run(ctx):
     res = BenchResult("throughput", {
         "clients": CLIENTS, "datasize": DATASIZE, "keyspace": KEYSPACE,
         "requests_p16": requests[16], "requests_p1": requests[1], "rounds": ctx.rounds})
-    tests = [(_label(p, t), lambda s, p=p, t=t: run_benchmark(s, t, requests[p], p))
+    threads = ctx.args.client_threads
+    tests = [(_label(p, t),
+              lambda s, p=p, t=t: run_benchmark(s, t, requests[p], p, threads=threads))
              for p, t in TESTS]
     side_by_side_rounds(ctx, res, tests,
                         [("SET", "bench:probe", "x"), ("GET", "bench:probe")])
     for pipeline, test in TESTS:
-        add_summary_rows(res, _label(pipeline, test), *TARGETS[pipeline])
+        add_summary_rows(res, _label(pipeline, test), *TARGETS[pipeline],
+                         client_threads=ctx.args.client_threads)
     if ctx.quick:
         res.notes.append("quick mode: runs are too short for meaningful numbers")
     return res

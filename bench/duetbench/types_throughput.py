@@ -65,14 +65,17 @@ def run(ctx):
                                            "lrange_requests": n // LRANGE_DIVISOR,
                                            "keyspace": KEYSPACE, "rounds": ctx.rounds})
 
+    threads = ctx.args.client_threads
+    res.params["client_threads"] = threads
+
     def test(label, args, row, div):
         return label, lambda s: redis_benchmark(s, label, args, n // div, PIPELINE,
-                                                row or " ".join(args))
+                                                row or " ".join(args), threads=threads)
 
     side_by_side_rounds(ctx, res, [test(*t) for t in TESTS], PROBE,
                         prepare=lambda s: pipe_load(s, path, replies))
     for label, *_ in TESTS:
-        add_summary_rows(res, label, TPUT_TARGET, CPU_TARGET, p99=False)
+        add_summary_rows(res, label, TPUT_TARGET, CPU_TARGET, p99=False, client_threads=threads)
     if ctx.quick:
         res.notes.append("quick mode: runs are too short for meaningful numbers")
     return res
