@@ -9,36 +9,11 @@ round. Write offsets stay small so neither server allocates large strings.
 Usage: DUET_BIN=build/<dir>/duet-server fuzz_bitmaps.py [seed] [rounds]
 Exits 1 on any mismatch (the first 15 are printed with their command).
 """
-import os
-import random
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from lib.resp import RawConnection, encode  # noqa: E402
-from lib.servers import ServerProcess  # noqa: E402
-
-I64_MIN, I64_MAX = -2**63, 2**63 - 1
+from fuzz_common import I64_MAX, I64_MIN, DiffFuzzer, main
 
 
-class Fuzzer:
-    def __init__(self, conns, rng):
-        self.conns = conns
-        self.rng = rng
-        self.mismatches = 0
-        self.commands = 0
 
-    def run(self, args):
-        out = []
-        for c in self.conns:
-            c.send(encode([a if isinstance(a, bytes) else str(a) for a in args]))
-            out.append(c.read_reply())
-        self.commands += 1
-        if out[0] != out[1]:
-            self.mismatches += 1
-            if self.mismatches <= 15:
-                print("MISMATCH", args[:24], "\n  redis:", out[0][:200], "\n  duet: ", out[1][:200])
-        return out[0]
-
+class Fuzzer(DiffFuzzer):
     # Argument generators: mostly valid, some malformed.
     def index(self):
         r = self.rng.random()
@@ -141,21 +116,5 @@ class Fuzzer:
             self.run(["BITFIELD_RO", k] + sum((["GET", "u8", f"#{i}"] for i in range(48)), []))
 
 
-def main():
-    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    redis = ServerProcess("redis")
-    duet = ServerProcess("duet")
-    try:
-        fuzzer = Fuzzer([RawConnection(redis.port), RawConnection(duet.port)], random.Random(seed))
-        for r in range(rounds):
-            fuzzer.round(r)
-    finally:
-        redis.stop()
-        duet.stop()
-    print(f"bitmap fuzz seed {seed}: {fuzzer.commands} commands, {fuzzer.mismatches} mismatches")
-    sys.exit(1 if fuzzer.mismatches else 0)
-
-
 if __name__ == "__main__":
-    main()
+    main("bitmap", Fuzzer, 200)

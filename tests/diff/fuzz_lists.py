@@ -11,37 +11,12 @@ multi-node path (splits, merges, compressed interiors) run with short lists.
 Usage: DUET_BIN=build/<dir>/duet-server fuzz_lists.py [seed] [rounds]
 Exits 1 on any mismatch (the first 15 are printed with their command).
 """
-import os
-import random
-import sys
+from fuzz_common import I64_MAX, I64_MIN, DiffFuzzer, main
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from lib.resp import RawConnection, encode  # noqa: E402
-from lib.servers import ServerProcess  # noqa: E402
-
-I64_MIN, I64_MAX = -2**63, 2**63 - 1
 KEYS = ["l1", "l2", "l3", "str"]
 
 
-class Fuzzer:
-    def __init__(self, conns, rng):
-        self.conns = conns
-        self.rng = rng
-        self.mismatches = 0
-        self.commands = 0
-
-    def run(self, args):
-        out = []
-        for c in self.conns:
-            c.send(encode([a if isinstance(a, bytes) else str(a) for a in args]))
-            out.append(c.read_reply())
-        self.commands += 1
-        if out[0] != out[1]:
-            self.mismatches += 1
-            if self.mismatches <= 15:
-                print("MISMATCH", args[:12], "\n  redis:", out[0][:200], "\n  duet: ", out[1][:200])
-        return out[0]
-
+class Fuzzer(DiffFuzzer):
     def key(self):
         return self.rng.choice(KEYS)
 
@@ -124,23 +99,7 @@ class Fuzzer:
             self.run(["LRANGE", k, 0, -1])
 
 
-def main():
-    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    redis = ServerProcess("redis")
-    duet = ServerProcess("duet")
-    try:
-        fuzzer = Fuzzer([RawConnection(redis.port), RawConnection(duet.port)], random.Random(seed))
-        for r in range(rounds):
-            fuzzer.round(r)
-        fuzzer.run(["CONFIG", "SET", "list-max-listpack-size", -2])
-        fuzzer.run(["CONFIG", "SET", "list-compress-depth", 0])
-    finally:
-        redis.stop()
-        duet.stop()
-    print(f"list fuzz seed {seed}: {fuzzer.commands} commands, {fuzzer.mismatches} mismatches")
-    sys.exit(1 if fuzzer.mismatches else 0)
-
-
 if __name__ == "__main__":
-    main()
+    main("list", Fuzzer, 100,
+         [["CONFIG", "SET", "list-max-listpack-size", -2],
+          ["CONFIG", "SET", "list-compress-depth", 0]])

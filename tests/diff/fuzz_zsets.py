@@ -13,37 +13,13 @@ whose members all score 0 (Redis leaves lex ranges over mixed scores unspecified
 Usage: DUET_BIN=build/<dir>/duet-server fuzz_zsets.py [seed] [rounds]
 Exits 1 on any mismatch (the first 15 are printed with their command).
 """
-import os
-import random
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from lib.resp import RawConnection, encode  # noqa: E402
-from lib.servers import ServerProcess  # noqa: E402
+from fuzz_common import DiffFuzzer, main
 
 KEYS = ["z1", "z2", "z3", "str", "set"]
 ZKEYS = ["z1", "z2", "z3"]
 
 
-class Fuzzer:
-    def __init__(self, conns, rng):
-        self.conns = conns
-        self.rng = rng
-        self.mismatches = 0
-        self.commands = 0
-
-    def run(self, args):
-        out = []
-        for c in self.conns:
-            c.send(encode([a if isinstance(a, bytes) else str(a) for a in args]))
-            out.append(c.read_reply())
-        self.commands += 1
-        if out[0] != out[1]:
-            self.mismatches += 1
-            if self.mismatches <= 15:
-                print("MISMATCH", args[:12], "\n  redis:", out[0][:300], "\n  duet: ", out[1][:300])
-        return out[0]
-
+class Fuzzer(DiffFuzzer):
     def key(self):
         return self.rng.choice(KEYS if self.rng.random() < 0.15 else ZKEYS)
 
@@ -197,23 +173,7 @@ class Fuzzer:
             self.run(["OBJECT", "ENCODING", k])
 
 
-def main():
-    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-    redis = ServerProcess("redis")
-    duet = ServerProcess("duet")
-    try:
-        fuzzer = Fuzzer([RawConnection(redis.port), RawConnection(duet.port)], random.Random(seed))
-        for r in range(rounds):
-            fuzzer.round(r)
-        fuzzer.run(["CONFIG", "SET", "zset-max-listpack-entries", 128])
-        fuzzer.run(["CONFIG", "SET", "zset-max-listpack-value", 64])
-    finally:
-        redis.stop()
-        duet.stop()
-    print(f"zset fuzz seed {seed}: {fuzzer.commands} commands, {fuzzer.mismatches} mismatches")
-    sys.exit(1 if fuzzer.mismatches else 0)
-
-
 if __name__ == "__main__":
-    main()
+    main("zset", Fuzzer, 100,
+         [["CONFIG", "SET", "zset-max-listpack-entries", 128],
+          ["CONFIG", "SET", "zset-max-listpack-value", 64]])

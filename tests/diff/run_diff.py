@@ -26,7 +26,7 @@ import shlex
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from lib.resp import ConnectionClosed, RawConnection, encode  # noqa: E402
+from lib.resp import ConnectionClosed, RawConnection, encode, parse_tree  # noqa: E402
 from lib.servers import ServerProcess  # noqa: E402
 
 
@@ -47,30 +47,6 @@ def split_array(conn_bytes):
         elems.append(conn_bytes[pos:end])
         pos = end
     return conn_bytes[:first_eol], sorted(elems)
-
-
-def parse_tree(data, pos=0):
-    """Parses one reply into (type byte, payload), payload a list for aggregates; returns
-    (tree, end offset)."""
-    eol = data.index(b"\r\n", pos)
-    t, head = data[pos:pos + 1], data[pos + 1:eol]
-    if t in (b"$", b"=", b"!"):
-        n = int(head)
-        if n < 0:
-            return (t, None), eol + 2
-        return (t, data[eol + 2:eol + 2 + n]), eol + 2 + n + 2
-    if t in (b"*", b"%", b"~", b">", b"|"):
-        n = int(head)
-        if n < 0:
-            return (t, None), eol + 2
-        if t in (b"%", b"|"):
-            n *= 2
-        items, p = [], eol + 2
-        for _ in range(n):
-            item, p = parse_tree(data, p)
-            items.append(item)
-        return (t, items), p
-    return (t, head), eol + 2
 
 
 def canonical(tree, unordered, nosummary):

@@ -83,3 +83,27 @@ def encode(args):
             a = a.encode()
         out.append(b"$%d\r\n%s\r\n" % (len(a), a))
     return b"".join(out)
+
+
+def parse_tree(data, pos=0):
+    """Parses one reply into (type byte, payload), payload a list for aggregates; returns
+    (tree, end offset)."""
+    eol = data.index(b"\r\n", pos)
+    t, head = data[pos:pos + 1], data[pos + 1:eol]
+    if t in (b"$", b"=", b"!"):
+        n = int(head)
+        if n < 0:
+            return (t, None), eol + 2
+        return (t, data[eol + 2:eol + 2 + n]), eol + 2 + n + 2
+    if t in (b"*", b"%", b"~", b">", b"|"):
+        n = int(head)
+        if n < 0:
+            return (t, None), eol + 2
+        if t in (b"%", b"|"):
+            n *= 2
+        items, p = [], eol + 2
+        for _ in range(n):
+            item, p = parse_tree(data, p)
+            items.append(item)
+        return (t, items), p
+    return (t, head), eol + 2

@@ -8,10 +8,29 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+_handed_out = set()  # ports given to servers that may not be listening yet
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port: from DUET_TEST_PORTS ("first-last") when set, so the servers one
+    developer starts stay inside that developer's range; else one the kernel picks."""
+    spec = os.environ.get("DUET_TEST_PORTS")
+    if not spec:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    first, last = map(int, spec.split("-"))
+    for port in range(first, last + 1):
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port in DUET_TEST_PORTS={spec}")
 
 
 def duet_binary():
