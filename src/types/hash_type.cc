@@ -133,7 +133,9 @@ bool HashWriter::Set(std::string_view field, std::string_view value, const Limit
     } else {
       pairs::ReplaceValue(&buf_, pairs::Skip(buf_, off), value);
     }
-    if (created && Length() > limits.max_listpack_entries) ConvertToTable();
+    // As Redis's hashTypeSet: checked on every set, so an overwrite converts a packed hash
+    // that is already over a lowered hash-max-listpack-entries.
+    if (Length() > limits.max_listpack_entries) ConvertToTable();
     return created;
   }
   FieldTable& t = hv_->table();
