@@ -43,12 +43,16 @@ void SPopWithCount(CommandContext& ctx, std::string_view key, std::string_view c
   reply.SetHeader(count);
   size_t keep = size - count;
   if (keep * kSpopMoveStrategyMul <= count) {
-    // Case 3: few survivors: move them to a new set, reply with what is left, swap.
-    SetValue* survivors = set->encoding() == SetValue::Encoding::kIntset
-                              ? SetValue::CreateIntset()
-                              : SetValue::CreateHashtable();
+    // Case 3: few survivors: move them to a new set, reply with what is left, swap. As in
+    // Redis the new set's encoding follows its first survivor (setTypeCreate), not the old
+    // set's: a hashtable whose survivors are all integers becomes an intset again.
+    SetValue* survivors = nullptr;
     size_t max_intset = static_cast<size_t>(ctx.config().set_max_intset_entries);
-    for (size_t i = 0; i < keep; i++) survivors->Add(set->PopRandom(ks.NextRandom()), max_intset);
+    for (size_t i = 0; i < keep; i++) {
+      std::string m = set->PopRandom(ks.NextRandom());
+      if (!survivors) survivors = SetValue::Create(m);
+      survivors->Add(m, max_intset);
+    }
     set->ForEach([&](std::string_view m) { reply.Bulk(m); });
     set->SwapContents(*survivors);
     delete survivors;
