@@ -83,6 +83,10 @@ void Server::ServeReadyKeys() {
   while (blocking_.HasReady()) {
     for (const DbKey& k : blocking_.TakeReady()) {
       for (uint64_t id : blocking_.Waiters(k.db, k.key)) {
+        // Once the key is gone (popped empty) no later waiter can be served from it: stop,
+        // as Redis does, instead of re-running every one of possibly many waiters (a push
+        // for one of a thousand BZPOPMIN workers re-runs one command, not a thousand).
+        if (!keyspace_.db(k.db).Peek(k.key)) break;
         Client* c = FindClient(id);
         if (c && c->blocked) RerunBlocked(*c, k.key);
       }
