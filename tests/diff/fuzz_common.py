@@ -32,16 +32,21 @@ def case_line(args):
 
 
 def elements(reply):
-    """The top-level elements of an array reply as their payloads (bytes, or a tree for
-    nested aggregates); None for anything that is not an array."""
+    """The elements of an array, set or map reply (a map's keys and values alternate) as
+    their payloads; RESP3's nested pairs ([[field, value], ...]) are flattened the same way.
+    None for anything that is not an aggregate."""
     t, v = parse_tree(reply)[0]
-    if t not in (b"*", b"~") or v is None:
+    if t not in (b"*", b"~", b"%") or v is None:
         return None
-    return [x[1] if not isinstance(x[1], list) else x for x in v]
+    out = []
+    for x in v:
+        out += [y[1] for y in x[1]] if isinstance(x[1], list) else [x[1]]
+    return out
 
 
 def pairs(reply):
-    """A flat field/value array reply as a sorted list of (field, value) pairs."""
+    """A field/value reply (flat array, map, or RESP3 nested pairs) as sorted (field, value)
+    pairs."""
     e = elements(reply)
     return None if e is None else sorted(zip(e[0::2], e[1::2]))
 
@@ -105,7 +110,7 @@ class DiffFuzzer:
         replies hold the same elements (a SPOP then removed the same members on both)."""
         redis, duet = self.send(args)
         self.commands += 1
-        if redis[:1] not in (b"$", b"*") or redis[:1] != duet[:1]:  # errors: byte for byte
+        if redis[:1] not in (b"$", b"*", b"~") or redis[:1] != duet[:1]:  # errors: exact
             if redis != duet:
                 self.mismatch(args, redis, duet, "reply type")
             return redis == duet

@@ -6,8 +6,9 @@ hashtable ones and the conversion between them all run), then sends the same ran
 HSETNX/HMSET/HGET/HMGET/HDEL/HEXISTS/HLEN/HSTRLEN/HKEYS/HVALS/HGETALL/HINCRBY/HINCRBYFLOAT/
 HRANDFIELD/HSCAN commands, key commands (COPY/RENAME/MOVE/EXPIRE/PERSIST/TYPE/DEL), SORT with
 ->field patterns and MULTI/EXEC blocks to both servers, on a few keys (one a string, for
-WRONGTYPE). Fields and values lean on integer-looking strings, INT64 edges, empty and binary
-strings and lengths around the -value limit. Replies are compared byte for byte, except:
+WRONGTYPE), in RESP2 or (a third of the rounds) RESP3. Fields and values lean on
+integer-looking strings, INT64 edges, empty and binary strings and lengths around the -value
+limit and the packed encoding's length headers. Replies are compared byte for byte, except:
 HKEYS/HVALS/HGETALL of a hashtable-encoded hash (Redis's order is unspecified: multisets),
 HSCAN (a full iteration on each server, compared as sets) and HRANDFIELD (random: count,
 distinctness and membership only). Each key's contents and encoding are compared after
@@ -43,8 +44,11 @@ class Fuzzer(DiffFuzzer):
             return rng.choice(INTISH)
         if r < 0.85:
             return rng.choice(["", b"\x00", b"\xff\x00\r\n", b"a\x00b"])
-        if r < 0.95:  # around the value limit
-            return "x" * max(0, self.value_limit + rng.randint(-1, 1))
+        if r < 0.95:  # around the value limit, or the packed encoding's length headers
+            n = self.value_limit + rng.randint(-1, 1)
+            if self.value_limit > 64 and rng.random() < 0.7:
+                n = rng.choice([191, 192, 193, 255, 256, 65535, 65536])
+            return "x" * max(0, n)
         return "y" * rng.randint(1, 300)
 
     def field(self):
@@ -92,7 +96,7 @@ class Fuzzer(DiffFuzzer):
         elif rng.random() < 0.05:
             args += [-4611686018427387904, "WITHVALUES"]  # out of range with values
         content = self.send(["HGETALL", key], self.conns[:1])[0]
-        field_map = dict(pairs(content) or []) if content[:1] == b"*" else {}
+        field_map = dict(pairs(content) or [])
         distinct = len(args) > 2 and isinstance(args[2], int) and args[2] > 0
         self.run_random(args, field_map, distinct, withvalues)
 
@@ -212,11 +216,12 @@ class Fuzzer(DiffFuzzer):
     def round(self, r):
         rng = self.rng
         entries = rng.choice([0, 1, 2, 3, 8, 16, 128, 128, 128])
-        self.value_limit = rng.choice([0, 1, 4, 8, 16, 64, 64, 64])
+        self.value_limit = rng.choice([0, 1, 4, 8, 16, 64, 64, 64, 300, 70000])
         self.run(["FLUSHALL"])
         name = rng.choice(["hash-max-listpack", "hash-max-ziplist"])
         self.run(["CONFIG", "SET", name + "-entries", entries])
         self.run(["CONFIG", "SET", name + "-value", self.value_limit])
+        self.send(["HELLO", rng.choice([2, 2, 3])])  # the replies name each server
         self.run(["SET", "str", "s"])
         self.run(["RPUSH", "l1", "1", "2", "3", "x"])
         for _ in range(rng.randint(50, 300)):

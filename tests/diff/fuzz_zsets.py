@@ -5,15 +5,17 @@ Each round picks listpack limits (zset-max-listpack-entries/value, small values 
 encodings and the conversions between them run), then sends the same random ZADD (with
 NX/XX/GT/LT/CH/INCR), ZINCRBY, ZREM, ZRANGE (all forms and options), ZCOUNT, ZRANK, ZSCORE,
 ZMSCORE, ZPOPMIN/ZPOPMAX, ZMPOP, ZREMRANGEBY*, ZRANGESTORE, ZUNIONSTORE/ZINTERSTORE/
-ZDIFFSTORE, ZUNION/ZINTER/ZDIFF, ZINTERCARD commands (valid and malformed) to both servers on
-a few keys (one a string, one a set), and compares every reply byte for byte, plus each
-key's contents and encoding at the end of the round. Lex commands only touch the key "lx",
+ZDIFFSTORE, ZUNION/ZINTER/ZDIFF, ZINTERCARD commands (valid and malformed), and now and then
+COPY/RENAME/MOVE/EXPIRE/PERSIST/DEL, ZRANDMEMBER (compared by shape), ZSCAN (a full iteration,
+as a map), MULTI blocks or a limit change, to both servers on a few keys (one a string, one a
+set), and compares every reply byte for byte, plus each key's contents and encoding at the
+end of the round. Lex commands only touch the key "lx",
 whose members all score 0 (Redis leaves lex ranges over mixed scores unspecified).
 
 Usage: DUET_BIN=build/<dir>/duet-server fuzz_zsets.py [seed] [rounds]
 Exits 1 on any mismatch (the first 15 are printed with their command).
 """
-from fuzz_common import DiffFuzzer, main
+from fuzz_common import DiffFuzzer, main, pairs
 
 KEYS = ["z1", "z2", "z3", "str", "set"]
 ZKEYS = ["z1", "z2", "z3"]
@@ -157,6 +159,45 @@ class Fuzzer(DiffFuzzer):
             return ["ZADD", "lx", "0", self.member(), "0", self.member()]
         return ["ZCARD", self.key()]
 
+    def extra(self):
+        """Key commands on the (packed or big) sets, ZRANDMEMBER, ZSCAN, MULTI blocks and a
+        mid-round limit change."""
+        rng = self.rng
+        op = rng.randrange(8)
+        key, other = self.key(), self.key()
+        if op == 0:
+            return self.run(["COPY", key, other] + ["REPLACE"] * rng.randint(0, 1))
+        if op == 1:
+            return self.run([rng.choice(["RENAME", "RENAMENX"]), key, other])
+        if op == 2:
+            for args in (["MOVE", key, 1], ["SELECT", 1], ["MOVE", key, 0], ["SELECT", 0]):
+                self.run(args)
+            return None
+        if op == 3:
+            self.run(rng.choice([["EXPIRE", key, 100], ["PERSIST", key], ["DEL", key],
+                                 ["TYPE", key]]))
+            self.run(["TTL", key])
+            return self.run(["OBJECT", "ENCODING", key])
+        if op == 4:
+            args = ["ZRANDMEMBER", key]
+            if rng.random() < 0.8:
+                args.append(rng.choice([0, 1, 2, 5, 50, -1, -3, -20, "x"]))
+                if rng.random() < 0.5:
+                    args.append("WITHSCORES")
+            content = self.send(["ZRANGE", key, 0, -1, "WITHSCORES"], self.conns[:1])[0]
+            population = dict(pairs(content) or [])
+            distinct = len(args) > 2 and isinstance(args[2], int) and args[2] > 0
+            return self.run_random(args, population, distinct, "WITHSCORES" in args)
+        if op == 5:
+            return self.scan_compare("ZSCAN", key, ["m1*", "*", "-*", "[0-9]*"],
+                                     lambda e: dict(zip(e[0::2], e[1::2])))
+        if op == 6:
+            self.run(["MULTI"])
+            for _ in range(rng.randint(0, 5)):
+                self.run(self.command())
+            return self.run([rng.choice(["EXEC", "EXEC", "DISCARD"])])
+        return self.run(["CONFIG", "SET", "zset-max-listpack-entries", rng.choice([0, 2, 128])])
+
     def round(self, r):
         rng = self.rng
         entries = rng.choice([0, 1, 3, 8, 128])
@@ -167,7 +208,10 @@ class Fuzzer(DiffFuzzer):
         self.run(["SET", "str", "s"])
         self.run(["SADD", "set", "m1", "m2", "3", "a"])
         for _ in range(rng.randint(50, 300)):
-            self.run(self.command())
+            if rng.random() < 0.12:
+                self.extra()
+            else:
+                self.run(self.command())
         for k in ZKEYS + ["lx"]:
             self.run(["ZRANGE", k, 0, -1, "WITHSCORES"])
             self.run(["OBJECT", "ENCODING", k])
