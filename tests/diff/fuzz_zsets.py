@@ -2,7 +2,8 @@
 """Randomized differential test of the sorted-set commands against redis-server 7.0.15.
 
 Each round picks listpack limits (zset-max-listpack-entries/value, small values so both
-encodings and the conversions between them run), then sends the same random ZADD (with
+encodings and the conversions between them run), in some rounds preloads z1 with 300 or
+3000 members (a deep order tree; ranks and members then reach into it), then sends the same random ZADD (with
 NX/XX/GT/LT/CH/INCR), ZINCRBY, ZREM, ZRANGE (all forms and options), ZCOUNT, ZRANK, ZSCORE,
 ZMSCORE, ZPOPMIN/ZPOPMAX, ZMPOP, ZREMRANGEBY*, ZRANGESTORE, ZUNIONSTORE/ZINTERSTORE/
 ZDIFFSTORE, ZUNION/ZINTER/ZDIFF, ZINTERCARD commands (valid and malformed), and now and then
@@ -26,6 +27,8 @@ class Fuzzer(DiffFuzzer):
         return self.rng.choice(KEYS if self.rng.random() < 0.15 else ZKEYS)
 
     def member(self):
+        if self.big and self.rng.random() < 0.3:
+            return "p%d" % self.rng.randint(0, self.big)
         r = self.rng.random()
         if r < 0.6:
             return "m%d" % self.rng.randint(0, 40)
@@ -61,9 +64,13 @@ class Fuzzer(DiffFuzzer):
             return self.rng.choice(["[", "("]) + self.member()
         return self.rng.choice(["-", "+", "a", "", "+x"])
 
+    big = 0  # members preloaded into z1 this round (deep order trees)
+
     def rank(self):
         if self.rng.random() < 0.9:
             return self.rng.randint(-15, 15)
+        if self.big and self.rng.random() < 0.8:
+            return self.rng.randint(-self.big - 5, self.big + 5)
         return self.rng.choice([2**63 - 1, -2**63, "a", "1.5"])
 
     def limit(self):
@@ -207,6 +214,12 @@ class Fuzzer(DiffFuzzer):
         self.run(["CONFIG", "SET", "zset-max-listpack-value", value])
         self.run(["SET", "str", "s"])
         self.run(["SADD", "set", "m1", "m2", "3", "a"])
+        self.big = rng.choice([0, 0, 0, 300, 3000])
+        if self.big:  # equal scores (order by member) and distinct ones, interleaved
+            args = ["ZADD", "z1"]
+            for i in range(self.big):
+                args += [rng.choice([str(i % 7), str(rng.randint(-10**6, 10**6))]), "p%d" % i]
+            self.run(args)
         for _ in range(rng.randint(50, 300)):
             if rng.random() < 0.12:
                 self.extra()
