@@ -3,8 +3,8 @@
 
 Each round picks listpack limits (zset-max-listpack-entries/value, small values so both
 encodings and the conversions between them run), in some rounds preloads z1 with 300 or
-3000 members (a deep order tree; ranks and members then reach into it), then sends the same random ZADD (with
-NX/XX/GT/LT/CH/INCR), ZINCRBY, ZREM, ZRANGE (all forms and options), ZCOUNT, ZRANK, ZSCORE,
+3000 members (a deep order tree; ranks and members then reach into it), then sends the same
+random ZADD (with NX/XX/GT/LT/CH/INCR), ZINCRBY, ZREM, ZRANGE (all forms and options), ZCOUNT, ZRANK, ZSCORE,
 ZMSCORE, ZPOPMIN/ZPOPMAX, ZMPOP, ZREMRANGEBY*, ZRANGESTORE, ZUNIONSTORE/ZINTERSTORE/
 ZDIFFSTORE, ZUNION/ZINTER/ZDIFF, ZINTERCARD commands (valid and malformed), and now and then
 COPY/RENAME/MOVE/EXPIRE/PERSIST/DEL, ZRANDMEMBER (compared by shape), ZSCAN (a full iteration,
