@@ -2,15 +2,15 @@
 """Randomized differential test of the sorted-set commands against redis-server 7.0.15.
 
 Each round picks listpack limits (zset-max-listpack-entries/value, small values so both
-encodings and the conversions between them run), in some rounds preloads z1 with 300 or
-3000 members (a deep order tree; ranks and members then reach into it), then sends the same
-random ZADD (with NX/XX/GT/LT/CH/INCR), ZINCRBY, ZREM, ZRANGE (all forms and options), ZCOUNT, ZRANK, ZSCORE,
-ZMSCORE, ZPOPMIN/ZPOPMAX, ZMPOP, ZREMRANGEBY*, ZRANGESTORE, ZUNIONSTORE/ZINTERSTORE/
-ZDIFFSTORE, ZUNION/ZINTER/ZDIFF, ZINTERCARD commands (valid and malformed), and now and then
-COPY/RENAME/MOVE/EXPIRE/PERSIST/DEL, ZRANDMEMBER (compared by shape), ZSCAN (a full iteration,
-as a map), MULTI blocks or a limit change, to both servers on a few keys (one a string, one a
-set), and compares every reply byte for byte, plus each key's contents and encoding at the
-end of the round. Lex commands only touch the key "lx",
+encodings and the conversions between them run), in some rounds preloads z1 with 300 or 3000
+members (a deep order tree; ranks and members then reach into it), then sends the same
+random ZADD (with NX/XX/GT/LT/CH/INCR), ZINCRBY, ZREM, ZRANGE (all forms and options),
+ZCOUNT, ZRANK, ZSCORE, ZMSCORE, ZPOPMIN/ZPOPMAX, ZMPOP, ZREMRANGEBY*, ZRANGESTORE,
+ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE, ZUNION/ZINTER/ZDIFF, ZINTERCARD commands (valid and
+malformed), and now and then COPY/RENAME/MOVE/EXPIRE/PERSIST/DEL, ZRANDMEMBER (compared by
+shape), ZSCAN (a full iteration, as a map), MULTI blocks or a limit change, to both servers
+on a few keys (one a string, one a set), and compares every reply byte for byte, plus each
+key's contents and encoding at the end of the round. Lex commands only touch the key "lx",
 whose members all score 0 (Redis leaves lex ranges over mixed scores unspecified).
 
 Usage: DUET_BIN=build/<dir>/duet-server fuzz_zsets.py [seed] [rounds]
