@@ -12,6 +12,20 @@
 // with no size where all segments have just split (uniform hashing would otherwise make
 // every segment split at the same moment, halving the fill). The directory doubles when a
 // segment at full depth splits (a pointer copy, ~1 ms at 100M keys).
+// A segment whose count fell below 60% of the next smaller class moves down to the class
+// that fits it at its next Insert: without that, a table under churn at a constant size
+// (eviction at maxmemory: every insert pays for an erase elsewhere) ratchets each segment
+// up to the largest class its count ever reached (measured: 11.4 -> 16 bytes per key in
+// 15 s of new-key SETs at the limit). Segments are never merged: split halves stay split.
+//
+// One size class (SetOneSizeClass; the keyspace sets it while maxmemory is set). Moving
+// segments between five jemalloc bins costs memory the allocator holds but cannot reuse:
+// each bin keeps the slabs of the most segments it ever held, while the table's mix of
+// classes shifts as it fills and churns (measured at maxmemory 64mb: 5-10 MB of half-empty
+// 640-1024-byte slabs, allocator active 8-12 MB above allocated). With every new segment
+// 1024 bytes (127 slots, split at 80% into two of ~40%) a segment's memory is always
+// reused by the next one; the price is density: 40-80% full, ~13 bytes per element on
+// average instead of ~11. Existing smaller segments stay until they next grow.
 //
 // Elements are opaque pointers to caller-owned objects (the table never frees them).
 // Each slot is 64 bits: the pointer in the low 48 bits, 16 bits of caller metadata on top
@@ -83,6 +97,7 @@ class SegmentedTable {
       global_depth_ = o.global_depth_;
       size_ = o.size_;
       segments_ = o.segments_;
+      one_class_ = o.one_class_;
       o.dir_.clear();
       o.Reset();
     }
@@ -92,6 +107,10 @@ class SegmentedTable {
   static uint64_t Hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
   size_t size() const { return size_; }
+  // From now on every new segment is 1024 bytes (see "One size class" above), or, when
+  // `on` is false, the smallest class that fits (the default). Existing segments stay.
+  void SetOneSizeClass(bool on) { one_class_ = on; }
+  bool one_size_class() const { return one_class_; }
   size_t segment_count() const { return segments_; }
   // Bytes of the directory and all segments.
   size_t bytes_used() const {
@@ -153,6 +172,11 @@ class SegmentedTable {
   SlotRef Insert(void* element, uint64_t hash, uint16_t meta = 0) {
     if constexpr (kHashMeta) meta = HomeBits(hash);
     Segment* seg = SegmentFor(hash);
+    if (uint32_t{seg->count} < ShrinkBelow(seg->capacity)) {
+      // Shrunk here rather than in Erase, so Erase never moves a segment (see the header).
+      Resize(hash, CapacityFor(seg->count + 1u));
+      seg = SegmentFor(hash);
+    }
     while (seg->count >= MaxFill(seg->capacity)) {
       if (seg->capacity < kMaxSlots) {
         Grow(hash);
@@ -263,6 +287,13 @@ class SegmentedTable {
   };
 
   static uint32_t MaxFill(uint32_t capacity) { return capacity * 4 / 5; }
+  // A segment whose count fell below 60% of the next smaller class moves down to the class
+  // that fits it (on its next Insert). The gap to that class's MaxFill (80%) is the
+  // hysteresis that keeps a segment from moving back and forth on every insert/erase.
+  uint32_t ShrinkBelow(uint32_t capacity) const {
+    static_assert(kClassSlots[1] - kClassSlots[0] == 16 && kClassSlots[4] - kClassSlots[3] == 16);
+    return one_class_ || capacity == kMinSlots ? 0u : (capacity - 16u) * 3u / 5u;
+  }
   static void* Ptr(uint64_t s) { return reinterpret_cast<void*>(s & kPtrMask); }
   static uint64_t Tag(uint64_t hash) { return (hash >> 32) & kTagMask; }
   static uint64_t Pack(void* p, uint16_t meta) {
@@ -312,7 +343,8 @@ class SegmentedTable {
     return seg;
   }
   // The smallest size class that holds `count` elements under the fill limit.
-  static uint32_t CapacityFor(uint32_t count) {
+  uint32_t CapacityFor(uint32_t count) const {
+    if (one_class_) return kMaxSlots;
     for (uint32_t c : kClassSlots) {
       if (count <= MaxFill(c)) return c;
     }
@@ -358,21 +390,28 @@ class SegmentedTable {
     for (size_t i = 0; i < span; i++) dir_[start + i] = i < span / 2 ? a : b;
   }
 
-  // Moves a segment's elements into a larger size class.
+  // Moves a segment's elements into the next larger size class.
   void Grow(uint64_t hash) {
-    Segment* old = SegmentFor(hash);
-    uint32_t cap = old->capacity;
+    uint32_t cap = SegmentFor(hash)->capacity;
     uint32_t bigger = kMaxSlots;
     for (uint32_t c : kClassSlots) {
-      if (c > cap) {
+      if (c > cap && !one_class_) {
         bigger = c;
         break;
       }
     }
-    Segment* seg = NewSegment(old->local_depth, bigger);
+    Resize(hash, bigger);
+  }
+
+  // Moves a segment's elements into a segment of `capacity` slots (same hash range, so the
+  // scan guarantee holds).
+  void Resize(uint64_t hash, uint32_t capacity) {
+    Segment* old = SegmentFor(hash);
+    uint32_t cap = old->capacity;
+    Segment* seg = NewSegment(old->local_depth, capacity);
     for (uint32_t i = 0; i < cap; i++) {
       uint64_t s = old->slots[i];
-      if (s) PlaceAt(seg, SlotHome(s, bigger), s);
+      if (s) PlaceAt(seg, SlotHome(s, capacity), s);
     }
     Repoint(hash, old->local_depth, seg, nullptr);
     free(old);
@@ -410,7 +449,7 @@ class SegmentedTable {
   void Reset() {
     global_depth_ = 0;
     size_ = 0;
-    dir_.assign(1, DirValue(NewSegment(0, kMinSlots)));
+    dir_.assign(1, DirValue(NewSegment(0, CapacityFor(0))));
     segments_ = 1;
   }
 
@@ -428,6 +467,7 @@ class SegmentedTable {
   uint8_t global_depth_ = 0;
   size_t size_ = 0;
   size_t segments_ = 0;
+  bool one_class_ = false;  // SetOneSizeClass
 };
 
 }  // namespace duet

@@ -24,6 +24,23 @@ struct HashMetaTraits : ItemTraits {
 using HashMetaTable = SegmentedTable<HashMetaTraits>;
 static_assert(!Table::kHashMeta && HashMetaTable::kHashMeta);
 
+// Replaces random live elements by new ones, `rounds` times the live count: the size stays
+// constant while each segment's count drifts (eviction at maxmemory). Returns the live ones.
+template <typename T>
+std::vector<size_t> Churn(T& t, std::vector<Item>& items, size_t live_count) {
+  std::vector<size_t> live(live_count);
+  for (size_t i = 0; i < live_count; i++) live[i] = i;
+  uint64_t rnd = 88172645463325252ULL;
+  for (size_t next = live_count; next < items.size(); next++) {
+    rnd ^= rnd << 13, rnd ^= rnd >> 7, rnd ^= rnd << 17;
+    size_t& victim = live[rnd % live_count];
+    EXPECT_EQ(t.Erase(items[victim].key, T::Hash(items[victim].key)), &items[victim]);
+    t.Insert(&items[next], T::Hash(items[next].key));
+    victim = next;
+  }
+  return live;
+}
+
 template <typename Table>
 void InsertFindEraseAcrossSplits() {
   Table t;
@@ -88,6 +105,59 @@ void RandomChurnMatchesReference() {
 TEST(SegmentedTableTest, RandomChurnMatchesReference) { RandomChurnMatchesReference<Table>(); }
 TEST(SegmentedTableTest, RandomChurnMatchesReferenceHashInMeta) {
   RandomChurnMatchesReference<HashMetaTable>();
+}
+
+// Segments whose count drifted down must move back down a size class, or under churn the
+// table ratchets towards one class larger than it needs (measured: +25% in this test).
+template <typename Table>
+void ChurnAtConstantSizeKeepsTheTableDense() {
+  Table t;
+  constexpr size_t kLive = 20000;
+  std::vector<Item> items(kLive * 11);
+  for (size_t i = 0; i < items.size(); i++) items[i].key = "churn:" + std::to_string(i);
+  for (size_t i = 0; i < kLive; i++) t.Insert(&items[i], Table::Hash(items[i].key));
+  size_t filled = t.bytes_used();
+  std::vector<size_t> live = Churn(t, items, kLive);
+  EXPECT_EQ(t.size(), kLive);
+  EXPECT_LT(t.bytes_used(), filled * 6 / 5) << filled;  // splits are never undone
+  for (size_t i : live) ASSERT_EQ(t.Find(items[i].key).get(), &items[i]) << i;
+  size_t visited = 0;
+  t.ForEach([&](typename Table::SlotRef) { visited++; });
+  EXPECT_EQ(visited, kLive);
+}
+TEST(SegmentedTableTest, ChurnAtConstantSizeKeepsTheTableDense) {
+  ChurnAtConstantSizeKeepsTheTableDense<Table>();
+}
+TEST(SegmentedTableTest, ChurnAtConstantSizeKeepsTheTableDenseHashInMeta) {
+  ChurnAtConstantSizeKeepsTheTableDense<HashMetaTable>();
+}
+
+// SetOneSizeClass: every segment is 1024 bytes (8-byte header + 127 slots) at every size and
+// through churn, so the bytes beyond the segments are exactly the directory (2^depth
+// pointers).
+TEST(SegmentedTableTest, OneSizeClassKeepsEverySegmentAt1024Bytes) {
+  Table t;
+  t.SetOneSizeClass(true);
+  t.Clear();  // the first segment is created by the constructor, before the setting
+  auto only_full_segments = [&] {
+    size_t dir = t.bytes_used() - t.segment_count() * 1024;
+    size_t pointers = dir / 8;
+    return dir % 8 == 0 && pointers >= t.segment_count() && (pointers & (pointers - 1)) == 0;
+  };
+  EXPECT_TRUE(only_full_segments());
+  constexpr size_t kLive = 20000;
+  std::vector<Item> items(kLive * 6);
+  for (size_t i = 0; i < items.size(); i++) items[i].key = "one:" + std::to_string(i);
+  for (size_t i = 0; i < kLive; i++) {
+    t.Insert(&items[i], Table::Hash(items[i].key));
+    if (i % 1000 == 0) {
+      ASSERT_TRUE(only_full_segments()) << i;
+    }
+  }
+  std::vector<size_t> live = Churn(t, items, kLive);
+  EXPECT_TRUE(only_full_segments());
+  EXPECT_EQ(t.size(), kLive);
+  for (size_t i : live) ASSERT_EQ(t.Find(items[i].key).get(), &items[i]) << i;
 }
 
 TEST(SegmentedTableTest, FindPointerAndSampleSegment) {

@@ -107,6 +107,11 @@ class Db {
   void ClearAsync(LazyFreer& freer);
   // Swaps contents with another database (SWAPDB).
   void SwapContents(Db& other);
+  // SegmentedTable::SetOneSizeClass on the key table and the TTL index.
+  void SetOneSizeClass(bool on) {
+    table_.SetOneSizeClass(on);
+    expires_.SetOneSizeClass(on);
+  }
 
   // One bounded round of active expiry: checks at least `samples` keys with a TTL (whole
   // segments of the expire index, continuing where the previous round stopped, like Redis

@@ -37,6 +37,14 @@ class Keyspace {
   // (with lfu-log-factor / lfu-decay-time), the LRU clock otherwise. Called at startup and
   // whenever one of those directives changes.
   void SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_factor, int lfu_decay_time);
+  // While maxmemory is set the databases' tables give every new segment one size (1024
+  // bytes; core/segmented_table.h): at the limit each new key evicts another, and segments
+  // moving between size classes would leave the allocator holding half-empty slabs that
+  // used_memory does not count (the RSS bound of bench/at_limit.py). Without a limit the
+  // tables keep the denser size classes.
+  void SetOneSizeClass(bool on) {
+    for (Db& d : dbs_) d.SetOneSizeClass(on);
+  }
 
   // A pseudo-random 64-bit value (RANDOMKEY picks, sampling); not for security.
   uint64_t NextRandom() {

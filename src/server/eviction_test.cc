@@ -259,5 +259,23 @@ TEST_F(EvictionTest, LazyfreeLazyExpireFreesExpiredBigValuesInTheBackground) {
   EXPECT_EQ(ks.lazy_freer().freed_objects(), 1u);
 }
 
+// While maxmemory is set, every database's key table and TTL index give new segments one
+// size (core/segmented_table.h: no allocator slabs stranded by segments changing class).
+TEST_F(EvictionTest, MaxmemoryKeepsTheKeyTablesAtOneSegmentSize) {
+  auto all = [&](bool want) {
+    Keyspace& ks = t_.server().keyspace();
+    for (int i = 0; i < ks.db_count(); i++) {
+      if (ks.db(i).table().one_size_class() != want) return false;
+      if (ks.db(i).expires().one_size_class() != want) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(all(false));
+  Limit(1000, "allkeys-lru");
+  EXPECT_TRUE(all(true));
+  ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "0"}), "+OK\r\n");
+  EXPECT_TRUE(all(false));
+}
+
 }  // namespace
 }  // namespace duet

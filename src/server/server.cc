@@ -57,6 +57,7 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);
   ApplyLazyFreeConfig();
+  keyspace_.SetOneSizeClass(config_->maxmemory != 0);
   KeyspaceContext& kctx = keyspace_.ctx();
   kctx.on_key_ready = [this](int db, std::string_view key) { blocking_.MarkReady(db, key); };
   kctx.on_dbs_swapped = [this](int a, int b) {
@@ -496,6 +497,7 @@ std::string Server::ApplyConfigChange(const std::string& name) {
   } else if (name == "requirepass") {
     // Redis keeps existing connections authenticated; new ones need the new password.
   } else if (name == "maxmemory") {
+    keyspace_.SetOneSizeClass(config_->maxmemory != 0);
     if (config_->maxmemory != 0 && UsedMemoryForEviction() > config_->maxmemory) {
       Log(LogLevel::kWarning,
           "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
