@@ -1,9 +1,10 @@
 // Process memory figures for INFO memory, from the allocator when it can tell.
 //
 // Built with jemalloc (DUET_HAVE_JEMALLOC), the figures come from mallctl's stats.allocated /
-// active / resident, as Redis reports them. Otherwise (sanitizer builds use the libc or
-// sanitizer allocator) `used` comes from mallinfo2 and the allocator figures are derived from
-// it and the RSS, so INFO stays well-formed.
+// active / resident, as Redis reports them; `used` is stats.allocated minus the bytes cached
+// in thread caches (what Redis's zmalloc counts: only the application's allocations). Otherwise
+// (sanitizer builds use the libc or sanitizer allocator) `used` comes from mallinfo2 and the
+// allocator figures are derived from it and the RSS, so INFO stays well-formed.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 namespace duet {
 
 struct MemoryStats {
-  uint64_t used = 0;                 // bytes handed out by the allocator (used_memory)
+  uint64_t used = 0;  // bytes the application holds (used_memory): allocated minus tcaches
   uint64_t allocator_allocated = 0;  // allocator's allocated bytes
   uint64_t allocator_active = 0;     // bytes in active pages
   uint64_t allocator_resident = 0;   // bytes of allocator memory resident in RAM
