@@ -47,6 +47,10 @@ struct BlockedState {
   int64_t deadline_ms = 0;     // 0: no timeout
   int64_t run_us = 0;          // time spent running the command so far (not waiting)
   bool still_waiting = false;  // set by a re-run that found nothing to serve
+  // The client's error-reply count when it blocked: an error replied since (a served BLMOVE
+  // whose destination has another type, CLIENT UNBLOCK ... ERROR) makes the call a failed
+  // one, as Server::Call counts a direct call.
+  uint64_t errors_before = 0;
 };
 
 class Client {

@@ -279,7 +279,12 @@ void CmdClientUnblock(CommandContext& ctx, ArgReader& args) {
   if (!id) return ctx.reply().Error(errors::kNotInteger);
   ServerContext& sctx = ServerContext::From(ctx);
   Client* target = *id > 0 ? sctx.server().FindClient(static_cast<uint64_t>(*id)) : nullptr;
-  ctx.reply().Integer(target && sctx.server().UnblockClient(*target, with_error) ? 1 : 0);
+  bool unblocked = target && sctx.server().UnblockClient(*target, with_error);
+  // Redis counts CLIENT UNBLOCK ... ERROR itself as a failed call (call() sees the error it
+  // replied to the target in stat_total_error_replies), with no error of its own in
+  // errorstats.
+  if (unblocked && with_error) ctx.spec().failed_calls++;
+  ctx.reply().Integer(unblocked ? 1 : 0);
 }
 
 void CmdClientHelp(CommandContext& ctx, ArgReader& args) {

@@ -40,6 +40,7 @@ bool Server::BlockClient(Client& c, const CommandSpec& spec, std::span<const std
   }
   st->db = c.db_index;
   st->deadline_ms = deadline_ms;
+  st->errors_before = c.reply().error_count();
   blocking_.Add(c.id(), st->db, st->keys, deadline_ms);
   keyspace_.ctx().blocked_waiters = blocking_.registrations();
   c.blocked = std::move(st);
@@ -51,7 +52,9 @@ void Server::FinishBlocked(Client& c) {
   blocking_.Remove(c.id(), st->db, st->keys, st->deadline_ms);
   keyspace_.ctx().blocked_waiters = blocking_.registrations();
   std::vector<std::string_view> args(st->args.begin(), st->args.end());
-  RecordCall(c, *st->spec, args, st->run_us, /*failed=*/false);
+  // Failed (commandstats failed_calls, errorstats) when it was served with an error, as
+  // Redis's updateStatsOnUnblock does.
+  RecordCall(c, *st->spec, args, st->run_us, c.reply().error_count() != st->errors_before);
   QueueWrite(c);
   // Commands that arrived while it waited run now (before the loop sleeps).
   unblocked_.push_back(c.id());

@@ -2,8 +2,9 @@
 """Blocking commands with several clients, side by side on redis-server 7.0.15 and duet:
 first-come first-served per key, fractional timeouts, pushes inside MULTI serving after EXEC,
 disconnects while blocked, CLIENT UNBLOCK, BLMOVE chains, blocked clients in INFO and CLIENT
-LIST, and a waiter served promptly. Waiting uses polling of observable state (CLIENT LIST /
-INFO), never a fixed sleep before an assertion."""
+LIST, a waiter served promptly, and the failed-call accounting of a command served with an
+error. Waiting uses polling of observable state (CLIENT LIST / INFO), never a fixed sleep
+before an assertion."""
 import os
 import sys
 import time
@@ -25,6 +26,7 @@ def info_field(conn, name):
 
 
 class BlockingTest(SideBySide):
+    maxDiff = None
 
     @staticmethod
     def block(port, *args):
@@ -124,6 +126,54 @@ class BlockingTest(SideBySide):
         self.assertEqual(out[2], b"*2\r\n$1\r\nb\r\n$2\r\nv1\r\n")
         self.assertTrue(out[5].startswith(b"-WRONGTYPE"))
         self.assertEqual(out[6], b"*1\r\n$1\r\ne\r\n")
+
+    def test_served_with_an_error_counts_as_failed(self):
+        """A blocked command served with an error reply (BLMOVE / BRPOPLPUSH whose destination
+        has another type: nothing is popped; CLIENT UNBLOCK ... ERROR) is a failed call in
+        INFO commandstats, errorstats and total_error_replies, as on redis-server, which also
+        counts the CLIENT UNBLOCK ... ERROR itself as failed."""
+        def stats(conn):
+            out = {}
+            for section in ("commandstats", "errorstats", "stats"):
+                for line in conn.cmd("INFO", section).decode().split("\r\n"):
+                    name, _, value = line.partition(":")
+                    if name in ("cmdstat_info", "cmdstat_client|list"):
+                        continue  # block() polls INFO: as many calls as it took
+                    if name.startswith("cmdstat_"):  # calls and failures, not timings
+                        value = ",".join(f for f in value.split(",")
+                                         if f.split("=")[0] in ("calls", "failed_calls",
+                                                                "rejected_calls"))
+                    elif not (name.startswith("errorstat_") or name == "total_error_replies"):
+                        continue
+                    out[name] = value
+            return out
+
+        def run(port):
+            p = Conn(port)
+            out = [p.cmd("CONFIG", "RESETSTAT"), p.cmd("SET", "str", "x")]
+            w1 = self.block(port, "BLMOVE", "src", "str", "LEFT", "RIGHT", "0")
+            out += [p.cmd("RPUSH", "src", "e"), w1.read_reply()]
+            w2 = self.block(port, "BRPOPLPUSH", "src2", "str", "0")
+            out += [p.cmd("RPUSH", "src2", "f"), w2.read_reply()]
+            w3 = self.block(port, "BLPOP", "nothing", "0")
+            ids = [l for l in p.cmd("CLIENT", "LIST").decode().split("\n") if "cmd=blpop" in l]
+            target = ids[0].split(" ")[0].split("=")[1]
+            out += [p.cmd("CLIENT", "UNBLOCK", target, "ERROR"), w3.read_reply()]
+            out += [p.cmd("LRANGE", "src", "0", "-1"), p.cmd("LRANGE", "src2", "0", "-1")]
+            out.append(stats(p))
+            return out
+
+        out = self.each(run)
+        self.assertTrue(out[3].startswith(b"-WRONGTYPE"))
+        self.assertEqual(out[-3], b"*1\r\n$1\r\ne\r\n")  # nothing was popped
+        st = out[-1]
+        self.assertEqual(st["cmdstat_blmove"], "calls=1,rejected_calls=0,failed_calls=1")
+        self.assertEqual(st["cmdstat_brpoplpush"], "calls=1,rejected_calls=0,failed_calls=1")
+        self.assertEqual(st["cmdstat_blpop"], "calls=1,rejected_calls=0,failed_calls=1")
+        self.assertEqual(st["cmdstat_client|unblock"], "calls=1,rejected_calls=0,failed_calls=1")
+        self.assertEqual(st["errorstat_WRONGTYPE"], "count=2")
+        self.assertEqual(st["errorstat_UNBLOCKED"], "count=1")
+        self.assertEqual(st["total_error_replies"], "3")
 
     def test_key_of_other_type_keeps_waiting(self):
         def run(port):
