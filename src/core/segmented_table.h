@@ -185,7 +185,7 @@ class SegmentedTable {
       } else {
         // Depth is capped at 32 (the scan cursor's prefix width); past that a segment just
         // fills up. 127 keys sharing 32 hash bits is not reachable by chance.
-        if (seg->count + 1 == seg->capacity) abort();
+        if (uint32_t{seg->count} + 1 == seg->capacity) abort();
         break;
       }
       seg = SegmentFor(hash);
