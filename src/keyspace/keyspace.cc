@@ -1,5 +1,7 @@
 #include "keyspace/keyspace.h"
 
+#include <algorithm>
+
 #include "keyspace/lfu.h"
 
 namespace duet {
@@ -27,7 +29,10 @@ void Keyspace::AgeSweepOnTick() {
   // ticks, so a small table costs one segment now and then, not one per tick), which
   // finishes its pass in half its share of the ticks. Empty databases are skipped for free.
   size_t dbs = dbs_.size();
-  uint32_t half_share = LruClock::kSweepTicks / static_cast<uint32_t>(dbs) / 2;
+  // At least one tick per pass: past 4096 databases (the `databases` directive has no upper
+  // bound) the share would round to zero.
+  uint32_t half_share =
+      std::max<uint32_t>(1, LruClock::kSweepTicks / static_cast<uint32_t>(dbs) / 2);
   for (size_t step = 0; step < dbs; step++) {
     Db& d = dbs_[age_sweep_db_];
     if (d.size() == 0) {
