@@ -29,12 +29,12 @@ from duetbench import (latency, memory, procs, report, throughput,  # noqa: E402
                        types_memory, types_throughput)
 
 BENCHMARKS = {
-    "throughput": (throughput.run, "redis-benchmark SET/GET at -P 16 and -P 1: req/s, p99, "
+    "throughput": (throughput.run, "SET/GET at -P 16 and -P 1 (see --client): req/s, p99, "
                                    "server CPU per request"),
     "memory": (memory.run, "RSS growth per key after loading 1M keys with redis-cli --pipe"),
     "latency-under-load": (latency.run, "PING every 1 ms while loading 10M keys: max and "
                                         "p99.9 round trip"),
-    "types-throughput": (types_throughput.run, "redis-benchmark on lists, hashes, sets, sorted "
+    "types-throughput": (types_throughput.run, "lists, hashes, sets, sorted "
                                                "sets at -P 16: req/s, server CPU per request"),
     "types-memory": (types_memory.run, "RSS growth per element of hashes, sets, sorted sets, "
                                        "lists loaded with redis-cli --pipe"),
@@ -59,6 +59,13 @@ def _default_duet_bin():
     if env:
         return env
     return os.path.join(REPO, "build", "release", "duet-server")
+
+
+def _default_loadgen_bin(duet_bin):
+    beside = os.path.join(os.path.dirname(duet_bin), "duet-loadgen")
+    if os.access(beside, os.X_OK):
+        return beside
+    return os.path.join(REPO, "build", "release", "duet-loadgen")
 
 
 def _resolve(binary, what):
@@ -102,6 +109,14 @@ def parse_args(argv):
                         "on redis)")
     p.add_argument("--requests-p1", type=int, default=None,
                    help="requests per throughput run at -P 1 (default: calibrated)")
+    p.add_argument("--client", choices=["redis-benchmark", "loadgen"], default="redis-benchmark",
+                   help="load generator for throughput and types-throughput: redis-benchmark "
+                        "(default) or duet-loadgen (bench/loadgen/loadgen.cc: same tests, a "
+                        "fraction of the client CPU per request, so a fast server is not "
+                        "measured at the client's speed)")
+    p.add_argument("--loadgen-bin", default=None,
+                   help="duet-loadgen binary (default: next to --duet-bin, else "
+                        "build/release/duet-loadgen)")
     p.add_argument("--client-threads", type=int, default=1,
                    help="redis-benchmark --threads for throughput and types-throughput "
                         "(default 1). At 1 a fast server can be client-bound (the report says "
@@ -137,6 +152,8 @@ def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     duet_bin = _resolve(args.duet_bin, "duet")
     redis_bin = _resolve(args.redis_bin, "redis")
+    if args.client == "loadgen":
+        args.loadgen_bin = _resolve(args.loadgen_bin or _default_loadgen_bin(duet_bin), "loadgen")
     for tool in ("redis-benchmark", "redis-cli"):
         if not shutil.which(tool):
             sys.exit(f"run.py: {tool} not found in PATH")
@@ -156,6 +173,10 @@ def main(argv=None):
         f"- redis: `{redis_bin}` ({procs.tool_version(redis_bin)})",
         "- both servers: `--bind 127.0.0.1 --save '' --appendonly no`, fresh per round"
         + (f"; suite run at niceness {args.nice}" if args.nice is not None else ""),
+        f"- throughput client: "
+        + (f"duet-loadgen (`{args.loadgen_bin}`)" if args.client == "loadgen" else
+           "redis-benchmark" + (f" --threads {args.client_threads}"
+                                if args.client_threads > 1 else "")),
     ])
     print(header + "\n", file=sys.stderr, flush=True)
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Smoke run of the benchmark suite: every benchmark in --quick mode (about 1-2 min), to prove
-# the scripts work against the current duet build. The numbers are noise; only the exit
+# Smoke run of the benchmark suite: every benchmark in --quick mode (about 1-2 min), then the
+# throughput benchmarks again with duet-loadgen as the client, to prove the scripts and the
+# load generator work against the current duet build. The numbers are noise; only the exit
 # status matters: 0 all measured, 1 a measurement failed, 3 duet lacks a needed command.
 #
 #   bench/smoke.sh [extra run.py options]       (duet binary: $DUET_BIN or build/release)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-exec timeout 300 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" "$@"
+timeout 300 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" "$@"
+exec timeout 120 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" \
+  --client loadgen throughput types-throughput "$@"

@@ -1,24 +1,22 @@
-"""`throughput`: redis-benchmark SET/GET at pipeline 16 and 1, plus server CPU per request.
+"""`throughput`: SET/GET at pipeline 16 and 1 (redis-benchmark, or duet-loadgen with
+`--client loadgen`), plus server CPU per request.
 
 For every round both servers are started fresh; each test (SET P16, GET P16, SET P1, GET P1)
 runs on one server and then on the other, the order flipping every round so drift on the
 machine hits both sides alike. Server CPU is utime+stime of the server PID across the run.
-The benchmark client's own CPU use is recorded too: when redis-benchmark itself saturates a
+The benchmark client's own CPU use is recorded too: when the client itself saturates a
 core, the throughput ratio is a lower bound on the server difference (CPU/op still holds).
+Calibration (requests per run) always uses redis-benchmark, so both clients run equal work.
 """
 
-import csv
 import os
-import resource
-import subprocess
-import time
 
+from .clients import CLIENTS, DATASIZE, KEYSPACE, client_for, client_params, redis_benchmark
 from .procs import BenchError, Unavailable
 from .report import BenchResult, Row, Target
 from .resp import probe
 from .stats import median
 
-CLIENTS, DATASIZE, KEYSPACE = 50, 16, 100_000
 TESTS = [(16, "set"), (16, "get"), (1, "set"), (1, "get")]
 # pipeline -> (throughput ratio >=, cpu/op ratio <=)
 TARGETS = {16: (1.3, 0.75), 1: (1.0, 0.9)}
@@ -28,62 +26,6 @@ QUICK_REQUESTS = {16: 200_000, 1: 40_000}
 
 def _label(pipeline, test):
     return f"{test.upper()} P{pipeline}"
-
-
-def redis_benchmark(server, label, test_args, requests, pipeline, row_name, timeout=600,
-                    threads=1):
-    """One redis-benchmark run against `server`; returns a dict of measurements.
-
-    `test_args` select the test: ["-t", name] for a built-in one, or a command line
-    (redis-benchmark substitutes __rand_int__); `row_name` is that test's CSV row ("SET", or
-    the command line joined by spaces for a custom command). `threads` > 1 runs
-    redis-benchmark with --threads."""
-    args = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port),
-            "-c", str(CLIENTS), "-d", str(DATASIZE), "-r", str(KEYSPACE),
-            "-n", str(requests), "-P", str(pipeline), "--csv"] + list(test_args)
-    if threads > 1:
-        args[1:1] = ["--threads", str(threads)]
-    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu0 = server.cpu_seconds()
-    t0 = time.monotonic()
-    try:
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"{server.side}: redis-benchmark {label} timed out after {timeout}s")
-    wall = time.monotonic() - t0
-    server.check_alive()
-    cpu = server.cpu_seconds() - cpu0
-    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    client_cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-
-    text = proc.stdout + proc.stderr
-    errors = [l.strip() for l in text.splitlines() if "error" in l.lower()]
-    if proc.returncode != 0 or errors:
-        detail = errors[0] if errors else f"exit status {proc.returncode}: {text.strip()[:300]}"
-        raise BenchError(f"{server.side}: redis-benchmark {label}: {detail}")
-    rows = [r for r in csv.DictReader(l for l in proc.stdout.splitlines() if l.startswith('"'))
-            if r.get("test") == row_name]
-    if not rows:
-        raise BenchError(f"{server.side}: no CSV result for {row_name} in "
-                         f"redis-benchmark output: {text.strip()[:300]}")
-    row = rows[0]
-    return {
-        "rps": float(row["rps"]),
-        "p50_ms": float(row["p50_latency_ms"]),
-        "p99_ms": float(row["p99_latency_ms"]),
-        "max_ms": float(row["max_latency_ms"]),
-        "cpu_us_per_op": cpu * 1e6 / requests,
-        "server_cpu_pct": 100.0 * cpu / wall,
-        "client_cpu_pct": 100.0 * client_cpu / wall,
-        "wall_s": wall,
-        "warnings": [l.strip() for l in text.splitlines() if l.startswith("WARNING")],
-    }
-
-
-def run_benchmark(server, test, requests, pipeline, timeout=600, threads=1):
-    """A built-in redis-benchmark test (`-t test`) at `pipeline`."""
-    return redis_benchmark(server, _label(pipeline, test), ["-t", test], requests, pipeline,
-                           test.upper(), timeout, threads)
 
 
 def side_by_side_rounds(ctx, res, tests, probe_cmds, prepare=None):
@@ -141,8 +83,10 @@ def side_by_side_rounds(ctx, res, tests, probe_cmds, prepare=None):
     res.notes.extend(sorted(warnings))
 
 
-def add_summary_rows(res, label, tput_target, cpu_target, p99=True, client_threads=1):
-    """Median rows for one test: throughput, (p99,) server CPU per request, client-bound note."""
+def add_summary_rows(res, label, tput_target, cpu_target, args, p99=True):
+    """Median rows for one test: throughput, (p99,) server CPU per request, client-bound note
+    (`args`: the command line, for the client and its threads)."""
+    client_threads = args.client_threads if args.client == "redis-benchmark" else 1
     def med(side, key):
         return median([r[key] for r in res.rounds if r["side"] == side and r["test"] == label])
 
@@ -156,7 +100,7 @@ def add_summary_rows(res, label, tput_target, cpu_target, p99=True, client_threa
                         "lower"))
     client = med("duet", "client_cpu_pct")
     if client is not None and client >= 90 * client_threads:
-        res.notes.append(f"{label}: redis-benchmark used {client:.0f}% of a core during duet "
+        res.notes.append(f"{label}: {args.client} used {client:.0f}% of a core during duet "
                          f"runs (client-bound): the throughput ratio is a lower bound")
     server = med("duet", "server_cpu_pct")
     if client_threads > 1 and client is not None and server is not None and \
@@ -169,7 +113,7 @@ def _calibrate(ctx, server):
     """Requests per pipeline so one run lasts about TARGET_SECONDS on `server`."""
     n = {}
     for pipeline, probe_n in ((16, 300_000), (1, 40_000)):
-        m = run_benchmark(server, "set", probe_n, pipeline)
+        m = redis_benchmark(server, "calibration", ["-t", "set"], probe_n, pipeline, "SET")
         n[pipeline] = max(20_000, int(round(m["rps"] * TARGET_SECONDS, -4)))
         ctx.log(f"  calibration on {server.side}: SET P{pipeline} {m['rps']:,.0f} req/s "
                 f"-> {n[pipeline]:,} requests per run")
@@ -191,16 +135,16 @@ def run(ctx):
 
     res = BenchResult("throughput", {
         "clients": CLIENTS, "datasize": DATASIZE, "keyspace": KEYSPACE,
-        "requests_p16": requests[16], "requests_p1": requests[1], "rounds": ctx.rounds})
-    threads = ctx.args.client_threads
+        "requests_p16": requests[16], "requests_p1": requests[1], "rounds": ctx.rounds,
+        **client_params(args)})
+    client = client_for(args)
     tests = [(_label(p, t),
-              lambda s, p=p, t=t: run_benchmark(s, t, requests[p], p, threads=threads))
+              lambda s, p=p, t=t: client(s, _label(p, t), ["-t", t], requests[p], p, t.upper()))
              for p, t in TESTS]
     side_by_side_rounds(ctx, res, tests,
                         [("SET", "bench:probe", "x"), ("GET", "bench:probe")])
     for pipeline, test in TESTS:
-        add_summary_rows(res, _label(pipeline, test), *TARGETS[pipeline],
-                         client_threads=ctx.args.client_threads)
+        add_summary_rows(res, _label(pipeline, test), *TARGETS[pipeline], args)
     if ctx.quick:
         res.notes.append("quick mode: runs are too short for meaningful numbers")
     return res

@@ -1,7 +1,7 @@
-"""`types-throughput`: redis-benchmark on lists, hashes, sets and sorted sets at -P 16.
+"""`types-throughput`: lists, hashes, sets and sorted sets at -P 16.
 
 Ten tests (issue 3's throughput targets), each `redis-benchmark -c 50 -P 16 -r 100000 -d 16`
-against both servers with throughput.side_by_side_rounds: built-in tests (`-t lpush`, ...)
+(or the same test from duet-loadgen with `--client loadgen`, see clients.py) against both servers with throughput.side_by_side_rounds: built-in tests (`-t lpush`, ...)
 where redis-benchmark has one, a command line with __rand_int__ otherwise. Before the tests
 each fresh server gets a preload (not measured) so reads find data and pops never run dry:
 
@@ -17,7 +17,8 @@ each fresh server gets a preload (not measured) so reads find data and pops neve
 from .pipeload import pipe_load
 from .report import BenchResult
 from .respgen import batched, command_stream
-from .throughput import KEYSPACE, add_summary_rows, redis_benchmark, side_by_side_rounds
+from .clients import KEYSPACE, client_for, client_params
+from .throughput import add_summary_rows, side_by_side_rounds
 
 PIPELINE = 16
 TPUT_TARGET, CPU_TARGET = 1.2, 0.8
@@ -63,19 +64,18 @@ def run(ctx):
                                    _preload_commands(n), ctx.log)
     res = BenchResult("types-throughput", {"pipeline": PIPELINE, "requests": n,
                                            "lrange_requests": n // LRANGE_DIVISOR,
-                                           "keyspace": KEYSPACE, "rounds": ctx.rounds})
-
-    threads = ctx.args.client_threads
-    res.params["client_threads"] = threads
+                                           "keyspace": KEYSPACE, "rounds": ctx.rounds,
+                                           **client_params(ctx.args)})
+    client = client_for(ctx.args)
 
     def test(label, args, row, div):
-        return label, lambda s: redis_benchmark(s, label, args, n // div, PIPELINE,
-                                                row or " ".join(args), threads=threads)
+        return label, lambda s: client(s, label, args, n // div, PIPELINE,
+                                       row or " ".join(args))
 
     side_by_side_rounds(ctx, res, [test(*t) for t in TESTS], PROBE,
                         prepare=lambda s: pipe_load(s, path, replies))
     for label, *_ in TESTS:
-        add_summary_rows(res, label, TPUT_TARGET, CPU_TARGET, p99=False, client_threads=threads)
+        add_summary_rows(res, label, TPUT_TARGET, CPU_TARGET, ctx.args, p99=False)
     if ctx.quick:
         res.notes.append("quick mode: runs are too short for meaningful numbers")
     return res
