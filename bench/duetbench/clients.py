@@ -7,9 +7,10 @@ lines redis-benchmark 7.0 sends for them (BUILTIN). `--client` picks one for the
 benchmarks; both print redis-benchmark's CSV, so measure_client reads either.
 
 Why two: one redis-benchmark thread costs about 0.6 µs of CPU per small request at -P 16
-(mostly kernel time: five epoll_ctl calls per batch besides send and recv), so a server that needs less than that is
-measured at the client's speed ("client-bound"); duet-loadgen sends each batch directly and
-only walks reply framing, so the server stays the bottleneck on a 2-core machine.
+(mostly kernel time: five epoll_ctl calls per batch besides send and recv), so a server
+that needs less than that is measured at the client's speed ("client-bound"); duet-loadgen
+sends each batch directly and only walks reply framing, so the server stays the bottleneck
+on a 2-core machine.
 """
 
 import csv
