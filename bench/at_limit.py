@@ -17,38 +17,24 @@ evicted keys. Medians of --rounds (3) rounds; the order of the sides flips every
 """
 
 import argparse
-import csv
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from duetbench.latency import Pinger, _ping_stats  # noqa: E402
-from duetbench.procs import BenchError, Server, stop_all  # noqa: E402
+from duetbench.clients import measure_client  # noqa: E402
+from duetbench.procs import BenchError, Server, add_server_args, stop_all  # noqa: E402
 from duetbench.stats import median  # noqa: E402
-from hit_ratio import connect_with_limit, info_field, parse_memory  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
+from hit_ratio import connect_with_limit, info_int, parse_memory  # noqa: E402
 
 def benchmark(server, requests, pipeline=16):
+    """redis-benchmark SET of new keys (100M keyspace) at `pipeline`; returns requests/s."""
     args = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-c", "50",
             "-d", "16", "-r", "100000000", "-t", "set", "-n", str(requests),
             "-P", str(pipeline), "--csv"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=900)
-    server.check_alive()
-    text = proc.stdout + proc.stderr
-    errors = [l.strip() for l in text.splitlines() if "error" in l.lower()]
-    if proc.returncode != 0 or errors:
-        raise BenchError(f"{server.side}: redis-benchmark: "
-                         f"{errors[0] if errors else text.strip()[:300]}")
-    rows = [r for r in csv.DictReader(l for l in proc.stdout.splitlines() if l.startswith('"'))
-            if r.get("test") == "SET"]
-    if not rows:
-        raise BenchError(f"{server.side}: no CSV result: {text.strip()[:300]}")
-    return float(rows[0]["rps"])
+    return measure_client(server, "SET", args, requests, "SET", timeout=900)["rps"]
 
 
 def peak_rss(server):
@@ -64,7 +50,7 @@ def one_run(server, maxmemory, warmup, requests):
     try:
         c = connect_with_limit(server, "allkeys-lru", maxmemory)
         benchmark(server, warmup)
-        if int(info_field(c, "stats", "evicted_keys")) == 0:
+        if info_int(c, "stats", "evicted_keys") == 0:
             raise BenchError(f"{server.side}: the warm-up did not reach maxmemory")
         pinger = Pinger(server.port)
         pinger.start()
@@ -77,18 +63,16 @@ def one_run(server, maxmemory, warmup, requests):
         pings = _ping_stats(pinger.samples)
         return {"rps": rps, "peak_rss": peak_rss(server), "ping_max_ms": pings["max_ms"],
                 "ping_p99_ms": pings["p99_ms"],
-                "evicted": int(info_field(c, "stats", "evicted_keys")),
-                "keys": int(c.command("DBSIZE")[1:]),
-                "used": int(info_field(c, "memory", "used_memory"))}
+                "evicted": info_int(c, "stats", "evicted_keys"),
+                "keys": c.call("DBSIZE"),
+                "used": info_int(c, "memory", "used_memory")}
     finally:
         server.stop()
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--duet-bin", default=os.environ.get(
-        "DUET_BIN", os.path.join(ROOT, "build", "release", "duet-server")))
-    p.add_argument("--redis-bin", default="redis-server")
+    add_server_args(p)
     p.add_argument("--maxmemory", default="64mb")
     p.add_argument("--warmup", type=int, default=2_000_000)
     p.add_argument("--requests", type=int, default=3_000_000)

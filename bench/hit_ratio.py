@@ -27,17 +27,14 @@ import bisect
 import collections
 import os
 import random
-import socket
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from duetbench.procs import BenchError, Server, stop_all  # noqa: E402
+from duetbench.procs import BenchError, Server, add_server_args, stop_all  # noqa: E402
+from duetbench.resp import Conn, ErrorReply, encode  # noqa: E402
 from duetbench.stats import median  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 def parse_memory(text):
     units = {"kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3}
@@ -61,100 +58,20 @@ def zipf_trace(n_keys, n_requests, s, seed):
     return [ids[bis(cum, rand() * total)] for _ in range(n_requests)]
 
 
-class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
-
-    def _fill(self):
-        data = self.sock.recv(1 << 20)
-        if not data:
-            raise BenchError("connection closed")
-        self.buf += data
-
-    def read_bulk_hits(self, n):
-        """Reads n GET replies; returns a list of booleans (hit?)."""
-        out, pos = [], 0
-        while len(out) < n:
-            eol = self.buf.find(b"\r\n", pos)
-            if eol < 0:
-                self.buf = self.buf[pos:]
-                pos = 0
-                self._fill()
-                continue
-            head = self.buf[pos:eol]
-            if head == b"$-1":
-                out.append(False)
-                pos = eol + 2
-                continue
-            if head[:1] != b"$":
-                raise BenchError(f"unexpected GET reply {self.buf[pos:pos + 80]!r}")
-            end = eol + 2 + int(head[1:]) + 2
-            while len(self.buf) < end:
-                self._fill()
-            out.append(True)
-            pos = end
-        self.buf = self.buf[pos:]
-        return out
-
-    def read_simple(self, n):
-        """Reads n one-line replies (+OK / :n / -ERR); returns them."""
-        out, pos = [], 0
-        while len(out) < n:
-            eol = self.buf.find(b"\r\n", pos)
-            if eol < 0:
-                self.buf = self.buf[pos:]
-                pos = 0
-                self._fill()
-                continue
-            out.append(self.buf[pos:eol])
-            pos = eol + 2
-        self.buf = self.buf[pos:]
-        return out
-
-    def command(self, *args):
-        parts = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(parts))
-        eol = self._line()
-        head = self.buf[:eol]
-        if head[:1] == b"$":
-            n = int(head[1:])
-            end = eol + 2 + max(n, 0) + (2 if n >= 0 else 0)
-            while len(self.buf) < end:
-                self._fill()
-            body = self.buf[eol + 2:eol + 2 + max(n, 0)]
-            self.buf = self.buf[end:]
-            return body
-        self.buf = self.buf[eol + 2:]
-        return head
-
-    def _line(self):
-        while True:
-            i = self.buf.find(b"\r\n")
-            if i >= 0:
-                return i
-            self._fill()
-
-
-def info_field(conn, section, name):
-    text = conn.command("INFO", section).decode()
-    for line in text.split("\r\n"):
-        if line.startswith(name + ":"):
-            return line.split(":", 1)[1]
-    return None
-
-
 def connect_with_limit(server, policy, maxmemory):
     """A connection to the started server, after CONFIG SET of the policy and maxmemory."""
-    c = Conn(server.port)
+    c = Conn(server.port, timeout=60)
     for k, v in (("maxmemory-policy", policy), ("maxmemory", maxmemory)):
-        if c.command("CONFIG", "SET", k, v) != b"+OK":
+        if c.call("CONFIG", "SET", k, v) != "OK":
             raise BenchError(f"{server.side}: CONFIG SET {k} failed")
     return c
+
+
+def info_int(conn, section, field):
+    v = conn.info_field(section, field)
+    if v is None:
+        raise BenchError(f"INFO {section} has no {field}")
+    return int(v)
 
 
 def run_server(server, policy, maxmemory, trace, warmup, value, batch):
@@ -162,7 +79,6 @@ def run_server(server, policy, maxmemory, trace, warmup, value, batch):
     try:
         c = connect_with_limit(server, policy, maxmemory)
         get_cmd = {}
-        val = b"$%d\r\n%s\r\n" % (len(value), value)
         hits = lookups = 0
         sizes = []
         t0 = time.perf_counter()
@@ -172,29 +88,28 @@ def run_server(server, policy, maxmemory, trace, warmup, value, batch):
             for i in ids:
                 g = get_cmd.get(i)
                 if g is None:
-                    k = b"key:%d" % i
-                    g = get_cmd[i] = (b"*2\r\n$3\r\nGET\r\n$%d\r\n%s\r\n" % (len(k), k))
+                    g = get_cmd[i] = encode("GET", b"key:%d" % i)
                 out.append(g)
-            c.sock.sendall(b"".join(out))
-            got = c.read_bulk_hits(len(ids))
+            c.send(b"".join(out))
+            got = []
+            for r in c.replies(len(ids)):
+                if isinstance(r, ErrorReply):
+                    raise BenchError(f"{server.side}: GET replied {r}")
+                got.append(r is not None)
             misses = [ids[j] for j, h in enumerate(got) if not h]
             if misses:
-                sets = []
-                for i in misses:
-                    k = b"key:%d" % i
-                    sets.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n%s" % (len(k), k, val))
-                c.sock.sendall(b"".join(sets))
-                for r in c.read_simple(len(misses)):
-                    if r != b"+OK":
+                c.send(b"".join(encode("SET", b"key:%d" % i, value) for i in misses))
+                for r in c.replies(len(misses)):
+                    if r != "OK":
                         raise BenchError(f"{server.side}: SET replied {r!r}")
             if start >= warmup:
                 hits += sum(got)
                 lookups += len(got)
                 if (start // batch) % 50 == 0:
-                    sizes.append(int(c.command("DBSIZE")[1:]))
+                    sizes.append(c.call("DBSIZE"))
         elapsed = time.perf_counter() - t0
-        evicted = int(info_field(c, "stats", "evicted_keys"))
-        used = int(info_field(c, "memory", "used_memory"))
+        evicted = info_int(c, "stats", "evicted_keys")
+        used = info_int(c, "memory", "used_memory")
         server.check_alive()
         return {"hit": hits / lookups, "keys": sum(sizes) / len(sizes), "evicted": evicted,
                 "used": used, "seconds": elapsed}
@@ -232,9 +147,7 @@ def exact_lru(trace, warmup, capacity, batch):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--duet-bin", default=os.environ.get(
-        "DUET_BIN", os.path.join(ROOT, "build", "release", "duet-server")))
-    p.add_argument("--redis-bin", default="redis-server")
+    add_server_args(p)
     p.add_argument("--maxmemory", default="16mb")
     p.add_argument("--value-size", type=int, default=100)
     p.add_argument("--keyspace-factor", type=float, default=10.0)

@@ -54,13 +54,6 @@ class Context:
         print(msg, file=sys.stderr, flush=True)
 
 
-def _default_duet_bin():
-    env = os.environ.get("DUET_BIN")
-    if env:
-        return env
-    return os.path.join(REPO, "build", "release", "duet-server")
-
-
 def _default_loadgen_bin(duet_bin):
     beside = os.path.join(os.path.dirname(duet_bin), "duet-loadgen")
     if os.access(beside, os.X_OK):
@@ -96,10 +89,7 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true",
                    help="small sizes and short runs: proves the scripts work, numbers are noise")
     p.add_argument("--rounds", type=int, default=3, help="rounds per benchmark (default 3)")
-    p.add_argument("--duet-bin", default=_default_duet_bin(),
-                   help="duet server binary (default $DUET_BIN or build/release/duet-server); "
-                        "pass redis-server to self-test the suite")
-    p.add_argument("--redis-bin", default="redis-server", help="reference server binary")
+    procs.add_server_args(p)  # --duet-bin (redis-server self-tests the suite), --redis-bin
     p.add_argument("--keys", type=int, default=None,
                    help="keys loaded by latency-under-load (default 10M, 500k with --quick)")
     p.add_argument("--memory-keys", type=int, default=None,

@@ -20,6 +20,22 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 _LIVE = []
 
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def default_duet_bin():
+    """$DUET_BIN, else the release build's duet-server."""
+    return os.environ.get("DUET_BIN") or os.path.join(REPO, "build", "release", "duet-server")
+
+
+def add_server_args(parser):
+    """--duet-bin and --redis-bin, as every bench script takes them."""
+    parser.add_argument("--duet-bin", default=default_duet_bin(),
+                        help="duet server binary (default $DUET_BIN or "
+                             "build/release/duet-server)")
+    parser.add_argument("--redis-bin", default="redis-server", help="reference server binary")
+
+
 class BenchError(Exception):
     """A measurement could not be taken (crash, error replies, wrong key count...)."""
 

@@ -1,6 +1,16 @@
-"""A minimal blocking RESP2 client for probes, DBSIZE/INFO and PING round trips."""
+"""A minimal blocking RESP2 client for probes, DBSIZE/INFO, PING round trips and pipelined
+batches (send() a batch of encoded commands, then replies(n))."""
 
 import socket
+
+
+def encode(*args):
+    """One command as RESP bytes."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
 
 
 class ErrorReply(str):
@@ -23,12 +33,26 @@ class Conn:
         self.close()
 
     def call(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
+        self.sock.sendall(encode(*args))
         return self._reply()
+
+    def send(self, raw):
+        """Sends already-encoded commands (see encode) without reading their replies."""
+        self.sock.sendall(raw)
+
+    def replies(self, n):
+        """Reads the next n replies (of commands sent with send)."""
+        return [self._reply() for _ in range(n)]
+
+    def info_field(self, section, field):
+        """An INFO field as a string, or None if INFO or the field is missing."""
+        r = self.call("INFO", section)
+        if not isinstance(r, bytes):
+            return None
+        for line in r.decode("utf-8", "replace").splitlines():
+            if line.startswith(field + ":"):
+                return line.split(":", 1)[1].strip()
+        return None
 
     def _fill(self):
         data = self.sock.recv(65536)
@@ -84,12 +108,6 @@ def info_field(port, section, field):
     """An INFO field as a string, or None if INFO or the field is missing."""
     try:
         with Conn(port, timeout=10) as c:
-            r = c.call("INFO", section)
+            return c.info_field(section, field)
     except (OSError, ConnectionError):
         return None
-    if not isinstance(r, bytes):
-        return None
-    for line in r.decode("utf-8", "replace").splitlines():
-        if line.startswith(field + ":"):
-            return line.split(":", 1)[1].strip()
-    return None
