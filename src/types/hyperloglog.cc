@@ -67,20 +67,26 @@ void ForEachOp(const uint8_t* p, const uint8_t* end, Fn&& fn) {
 }
 
 // Calls set(index, value) for every register of a VAL run; false when the opcodes do not
-// cover exactly kRegisters (a VAL run past the end stops the walk, as in Redis).
+// cover exactly kRegisters. Any run past the end stops the walk and is invalid, even when the
+// runs before it add up to kRegisters: Redis 7.0.15 as shipped with the CVE-2025-32023 fix
+// (hllMerge, hllSparseToDense), which the differential tests run against.
 template <typename Fn>
 bool ForEachNonZero(const uint8_t* p, const uint8_t* end, Fn&& set) {
   long idx = 0;
+  bool overflow = false;
   ForEachOp(p, end, [&](const SparseOp& op) {
+    if (op.len + idx > static_cast<long>(kRegisters)) {
+      overflow = true;
+      return false;
+    }
     if (op.kind == 'v') {
-      if (op.len + idx > static_cast<long>(kRegisters)) return false;
       for (int i = 0; i < op.len; i++) set(static_cast<size_t>(idx++), op.value);
     } else {
       idx += op.len;
     }
     return true;
   });
-  return idx == static_cast<long>(kRegisters);
+  return !overflow && idx == static_cast<long>(kRegisters);
 }
 
 // Writes a run of `len` zero registers as ZERO (up to 64) or XZERO; returns the next byte.
