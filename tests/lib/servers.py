@@ -24,6 +24,9 @@ def free_port():
         if port in _handed_out:
             continue
         with socket.socket() as s:
+            # As the servers bind (SO_REUSEADDR): a port whose old connections linger in
+            # TIME_WAIT is free for them, and a range is not used up by its own restarts.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
@@ -80,3 +83,4 @@ class ServerProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        _handed_out.discard(self.port)  # the next server may have it (fuzz_minimize.py's trials)
