@@ -142,12 +142,10 @@ void CmdGeoAdd(CommandContext& ctx, ArgReader& args) {
   size_t elements = rest / 3;
   if (elements == 0) return ctx.reply().Error(errors::kSyntax);  // ZADD's check
   std::vector<double> scores(elements);
-  size_t maxlen = 0;
   for (size_t j = 0; j < elements; j++) {
     double xy[2];
     if (!ParseLonLat(ctx, args[idx + 3 * j], args[idx + 3 * j + 1], xy)) return;
     scores[j] = static_cast<double>(geo::ScoreOf(xy[0], xy[1]));
-    maxlen = std::max(maxlen, args[idx + 3 * j + 2].size());
   }
 
   Db& db = ctx.db();
@@ -158,7 +156,10 @@ void CmdGeoAdd(CommandContext& ctx, ArgReader& args) {
   bool created = false;
   if (!z) {
     if (xx) return ctx.reply().Integer(0);
-    z = ZSet::Create(elements, maxlen, limits);
+    // As the ZADD that Redis 7.0 rewrites GEOADD into: the encoding follows the first member
+    // alone (a listpack unless it is too long or zset-max-listpack-entries is 0); later adds
+    // convert it as usual, so repeated members do not count twice.
+    z = ZSet::Create(1, args[idx + 2].size(), limits);
     created = true;
   }
   int flags = (nx ? zset::kAddNx : 0) | (xx ? zset::kAddXx : 0);
