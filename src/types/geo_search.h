@@ -24,8 +24,9 @@ struct Point {
 // With `limit` > 0 (ANY) it stops once *out holds `limit` points.
 void MembersInShape(const zset::ZSet& z, const Shape& shape, size_t limit, std::vector<Point>* out);
 
-// Redis's sort of the results by distance (ties keep their order: glibc's qsort is a merge
-// sort); with `count` < size only the first `count` are guaranteed sorted.
+// Redis's sort of the results by distance: all of them with glibc's qsort (a merge sort: ties
+// keep their order), or with `count` < size Redis's pqsort, which leaves the first `count`
+// sorted and equally distant points in the order its partitioning leaves them.
 void SortByDistance(std::vector<Point>* points, bool descending, size_t count);
 
 }  // namespace duet::geo
