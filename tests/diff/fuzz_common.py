@@ -129,6 +129,13 @@ class DiffFuzzer:
             self.mismatch(args, redis, duet, "random reply")
         return sorted(r, key=repr) == sorted(d, key=repr)
 
+    def multi_block(self, max_steps):
+        """MULTI, up to max_steps of self.step(in_multi=True) (queued), then EXEC or DISCARD."""
+        self.run(["MULTI"])
+        for _ in range(self.rng.randint(0, max_steps)):
+            self.step(in_multi=True)
+        return self.run([self.rng.choice(["EXEC", "EXEC", "DISCARD"])])
+
     def scan_all(self, cmd, key, extra=()):
         """Iterates SCAN-family cmd over key to the end on each server separately (cursors
         are each server's own); returns the element lists, [redis, duet]."""

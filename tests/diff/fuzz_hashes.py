@@ -203,10 +203,7 @@ class Fuzzer(DiffFuzzer):
         if args[0] == "MULTI":
             if in_multi:
                 return None
-            self.run(["MULTI"])
-            for _ in range(self.rng.randint(0, 6)):
-                self.step(in_multi=True)
-            self.run([self.rng.choice(["EXEC", "EXEC", "DISCARD"])])
+            self.multi_block(6)
             return None
         if args[0] in ("HGETALL", "HKEYS", "HVALS"):  # in MULTI: order of a hashtable hash
             args = ["HLEN", args[1]]

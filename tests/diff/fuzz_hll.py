@@ -199,10 +199,7 @@ class Fuzzer(DiffFuzzer):
         elif op == 21:
             return self.run(["GET", rng.choice(HKEYS)])
         else:
-            self.run(["MULTI"])
-            for _ in range(rng.randint(0, 5)):
-                self.step(in_multi=True)
-            return self.run([rng.choice(["EXEC", "EXEC", "DISCARD"])])
+            return self.multi_block(5)
         self.run(args)
 
     def round(self, r):

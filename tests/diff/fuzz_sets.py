@@ -153,10 +153,7 @@ class Fuzzer(DiffFuzzer):
         elif op <= 20:
             return self.algebra()
         else:
-            self.run(["MULTI"])
-            for _ in range(rng.randint(0, 6)):
-                self.step(in_multi=True)
-            return self.run([rng.choice(["EXEC", "EXEC", "DISCARD"])])
+            return self.multi_block(6)
         self.run(args)
 
     def round(self, r):
