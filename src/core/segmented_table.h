@@ -230,15 +230,37 @@ class SegmentedTable {
     return next >= (uint64_t{1} << 32) ? 0 : next;
   }
 
-  // A pseudo-random occupied slot (empty SlotRef if the table is empty). `rnd` is any
-  // random 64-bit value; call again with fresh randomness for another sample.
+  // A random occupied slot (empty SlotRef if the table is empty), every element equally
+  // likely: SRANDMEMBER, SPOP, HRANDFIELD and RANDOMKEY draw from here. `rnd` is any random
+  // 64-bit value; call again with fresh randomness for another sample.
+  //
+  // Rejection sampling: a trial picks a directory entry and a slot index below kMaxSlots, and
+  // succeeds when the entry is the first of its segment's range (so each segment is tried
+  // equally often whatever its depth) and the slot is occupied. Every element then has the
+  // same chance per trial. Expected trials: directory size * kMaxSlots / size(), about 2-4
+  // for a table 64-80% full. A table that mass deletions left very sparse (segments never
+  // merge) could need hundreds: after kRandomTrials the pick falls back to the first
+  // occupied slot from a random position, which is biased towards elements after empty runs
+  // (the bias every open-addressing pick had before, and Redis's dict pick has too).
   SlotRef Random(uint64_t rnd) const {
     if (size_ == 0) return SlotRef();
-    size_t d = dir_.size();
+    const uint64_t d = dir_.size();
+    uint64_t state = rnd;
+    for (int trial = 0; trial < kRandomTrials; trial++) {
+      uint64_t r = SplitMix64(&state);
+      size_t di = static_cast<size_t>(((r & 0xffffffffULL) * d) >> 32);
+      uintptr_t entry = dir_[di];
+      Segment* seg = SegOf(entry);
+      size_t span = size_t{1} << (global_depth_ - seg->local_depth);
+      if ((di & (span - 1)) != 0) continue;  // not the segment's first directory entry
+      uint32_t i = static_cast<uint32_t>(((r >> 32) * kMaxSlots) >> 32);
+      if (i < CapOf(entry) && seg->slots[i] != 0) return SlotRef(&seg->slots[i]);
+    }
     for (size_t attempt = 0;; attempt++) {
-      Segment* seg = SegOf(dir_[(rnd + attempt * 0x9E3779B97F4A7C15ULL) % d]);
+      uint64_t r = SplitMix64(&state);
+      Segment* seg = SegOf(dir_[r % d]);
       if (seg->count == 0) continue;
-      uint32_t i = static_cast<uint32_t>((rnd >> 32) % seg->capacity);
+      uint32_t i = static_cast<uint32_t>((r >> 32) % seg->capacity);
       for (uint32_t n = 0; n < seg->capacity; n++, i = Next(i, seg->capacity)) {
         if (seg->slots[i]) return SlotRef(&seg->slots[i]);
       }
@@ -277,6 +299,15 @@ class SegmentedTable {
   static constexpr uint32_t kClassSlots[] = {63, 79, 95, 111, 127};
   static constexpr uint32_t kMinSlots = 63;
   static constexpr uint32_t kMaxSlots = 127;
+  static constexpr int kRandomTrials = 128;
+
+  // splitmix64: a fresh, well-mixed 64-bit value per call from a counter state.
+  static uint64_t SplitMix64(uint64_t* state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
 
   struct Segment {
     uint16_t count;
