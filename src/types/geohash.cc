@@ -185,12 +185,16 @@ uint64_t ScoreOf(double longitude, double latitude) {
 }
 
 double Distance(double lon1d, double lat1d, double lon2d, double lat2d) {
-  double lat1r = DegRad(lat1d);
   double lon1r = DegRad(lon1d);
-  double lat2r = DegRad(lat2d);
   double lon2r = DegRad(lon2d);
-  double u = std::sin((lat2r - lat1r) / 2);
   double v = std::sin((lon2r - lon1r) / 2);
+  // Redis 7.0.15's shortcut for equal longitudes (geohashGetLatDistance): the haversine
+  // reduces to the latitude difference, which rounds differently in the last bit (STOREDIST
+  // stores the full double). Only an exact 0, not a tiny v, takes it.
+  if (v == 0.0) return kEarthRadiusMeters * std::fabs(DegRad(lat2d) - DegRad(lat1d));
+  double lat1r = DegRad(lat1d);
+  double lat2r = DegRad(lat2d);
+  double u = std::sin((lat2r - lat1r) / 2);
   return 2.0 * kEarthRadiusMeters *
          std::asin(std::sqrt(u * u + std::cos(lat1r) * std::cos(lat2r) * v * v));
 }
