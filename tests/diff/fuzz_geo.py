@@ -164,7 +164,8 @@ class Fuzzer(DiffFuzzer):
         if rng.random() < 0.7:
             args = ["GEOSEARCH", self.key()] + self.from_by() + self.with_opts()
         else:
-            args = ["GEOSEARCHSTORE", rng.choice(DESTS + GKEYS), self.key()] + self.from_by()
+            args = ["GEOSEARCHSTORE", rng.choice(DESTS + GKEYS + ["str"]), self.key()]
+            args += self.from_by()
             opts = [o for o in self.with_opts() if rng.random() < 0.2 or
                     o not in ("WITHCOORD", "WITHDIST", "WITHHASH")]
             if rng.random() < 0.5:
@@ -184,7 +185,7 @@ class Fuzzer(DiffFuzzer):
         args += [self.radius(unit), unit] + self.with_opts()
         store = None
         if rng.random() < 0.3:
-            store = rng.choice(DESTS + GKEYS)
+            store = rng.choice(DESTS + GKEYS + ["str"])
             args += [rng.choice(["STORE", "STOREDIST", "STORE", "STOREDIST", "store"]), store]
             if rng.random() < 0.3:
                 args += [rng.choice(["STORE", "STOREDIST"]), rng.choice(DESTS)]

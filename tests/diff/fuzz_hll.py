@@ -207,7 +207,7 @@ class Fuzzer(DiffFuzzer):
         self.pool = rng.choice([3, 20, 100, 1000, 100000])
         self.run(["FLUSHALL"])
         self.run(["CONFIG", "SET", "hll-sparse-max-bytes",
-                  rng.choice([0, 1, 20, 60, 100, 300, 3000, 3000, 3000])])
+                  rng.choice([0, 1, 20, 60, 100, 300, 3000, 3000, 3000, 20000])])
         self.send(["HELLO", rng.choice([2, 2, 3])])  # the replies name each server
         self.run(["SET", "str", "not an hll"])
         self.run(["SET", "int", "12345"])
