@@ -128,7 +128,7 @@ class Fuzzer(DiffFuzzer):
         args = ["GEOADD", self.key()]
         if rng.random() < 0.3:
             args += rng.sample(["NX", "XX", "CH"], rng.randint(1, 2))
-        n = rng.choice([1, 1, 2, 3, 5, 10, 40])
+        n = rng.choice([1, 1, 2, 3, 5, 10, 40, 40 if self.pool < 1000 else 400])
         self.bad_rate = 0.3 / n if rng.random() < 0.15 else 0
         members = []
         for _ in range(n):
@@ -249,7 +249,7 @@ class Fuzzer(DiffFuzzer):
 
     def round(self, r):
         rng = self.rng
-        self.pool = rng.choice([5, 20, 100, 300])
+        self.pool = rng.choice([5, 20, 100, 300, 300, 3000])
         self.center = rng.choice(CENTERS)
         self.grid = rng.random() < 0.3
         self.added = []
