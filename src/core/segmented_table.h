@@ -36,14 +36,15 @@
 // backward shift and segment growth place elements without dereferencing and rehashing them
 // (one cache miss per element moved; erasing from a set of 1M members was ~1/3 of ZPOPMIN).
 //
-// Scan guarantee (Redis SCAN semantics): an element present for the whole scan is returned at
-// least once. A cursor is a position in a fixed 2^32 hash-prefix space; one Scan() step
-// returns all elements of one segment, and a split only moves elements to a segment that
-// covers a later prefix range, so nothing is skipped. Elements may be returned twice.
+// Scan guarantee (Redis SCAN semantics): an element present for the whole scan is returned. A
+// cursor is a position in a fixed 2^32 hash-prefix space; one Scan() step returns the
+// elements of a prefix range within one segment (the whole segment, or a part sized to the
+// caller's COUNT), and an element's prefix is fixed, so nothing is skipped or repeated.
 #pragma once
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -214,20 +215,41 @@ class SegmentedTable {
     return nullptr;
   }
 
-  // Calls fn(SlotRef) for every element of one segment and returns the next cursor (0 when
-  // the scan is complete). fn must not insert or erase.
+  // One scan step: calls fn(SlotRef) for every element whose 32-bit hash prefix lies in a
+  // range starting at `cursor`, and returns the cursor after that range (0 when the scan is
+  // complete). fn must not insert or erase.
+  // The range ends at the end of the segment holding `cursor`'s prefix, or sooner so that
+  // about `want` elements fall in it (SCAN's COUNT: Redis returns about COUNT per call, not
+  // a whole segment of ~60-100): a partial step hashes the segment's elements to pick the
+  // ones in range. An element's prefix never changes and always lies in the range of the
+  // segment that holds it, so ranges visited in order return every element present for the
+  // whole scan exactly once, however segments grow or split in between.
   template <typename Fn>
-  uint64_t Scan(uint64_t cursor, Fn&& fn) {
+  uint64_t Scan(uint64_t cursor, Fn&& fn, size_t want = SIZE_MAX) {
     uint64_t prefix = cursor & 0xffffffffULL;
     size_t dir_index = static_cast<size_t>(prefix >> (32 - global_depth_));
     Segment* seg = SegOf(dir_[dir_index]);
-    for (uint32_t i = 0; i < seg->capacity; i++) {
-      if (seg->slots[i]) fn(SlotRef(&seg->slots[i]));
-    }
-    // Next prefix: the first one past this segment's range.
     uint64_t span = uint64_t{1} << (32 - seg->local_depth);
-    uint64_t next = ((prefix >> (32 - seg->local_depth)) + 1) * span;
-    return next >= (uint64_t{1} << 32) ? 0 : next;
+    uint64_t seg_start = (prefix >> (32 - seg->local_depth)) * span;
+    uint64_t end = seg_start + span;
+    if (want < seg->count) {
+      // The segment's elements spread evenly over its range (uniform hashing).
+      uint64_t width = std::max<uint64_t>(1, span * want / seg->count);
+      end = std::min(end, prefix + width);
+    }
+    if (prefix == seg_start && end == seg_start + span) {
+      for (uint32_t i = 0; i < seg->capacity; i++) {
+        if (seg->slots[i]) fn(SlotRef(&seg->slots[i]));
+      }
+    } else {
+      for (uint32_t i = 0; i < seg->capacity; i++) {
+        uint64_t s = seg->slots[i];
+        if (s == 0) continue;
+        uint64_t p = Hash(Traits::KeyOf(Ptr(s))) >> 32;
+        if (p >= prefix && p < end) fn(SlotRef(&seg->slots[i]));
+      }
+    }
+    return end >= (uint64_t{1} << 32) ? 0 : end;
   }
 
   // A random occupied slot (empty SlotRef if the table is empty), every element equally

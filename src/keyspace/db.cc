@@ -151,17 +151,20 @@ void Db::SetExpire(KeyTable::SlotRef slot, int64_t expire_ms) {
   if (!had && want) expires_.Insert(e, h);
 }
 
-uint64_t Db::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn) {
+uint64_t Db::Scan(uint64_t cursor, const std::function<void(Entry*)>& fn, size_t want) {
   // Collect first: expired keys found while scanning are deleted after the segment is read.
   std::vector<Entry*> expired;
-  uint64_t next = table_.Scan(cursor, [&](KeyTable::SlotRef s) {
-    auto* e = static_cast<Entry*>(s.get());
-    if (IsExpired(e)) {
-      expired.push_back(e);
-    } else {
-      fn(e);
-    }
-  });
+  uint64_t next = table_.Scan(
+      cursor,
+      [&](KeyTable::SlotRef s) {
+        auto* e = static_cast<Entry*>(s.get());
+        if (IsExpired(e)) {
+          expired.push_back(e);
+        } else {
+          fn(e);
+        }
+      },
+      want);
   for (Entry* e : expired) {
     std::string key(e->key());
     KeyTable::SlotRef s = table_.Find(key);

@@ -95,8 +95,9 @@ class Db {
   // Sets or clears (Entry::kNoExpire) the TTL of the entry in `slot`.
   void SetExpire(KeyTable::SlotRef slot, int64_t expire_ms);
 
-  // One SCAN step over keys; fn(Entry*) is called for live keys. Returns the next cursor.
-  uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn);
+  // One SCAN step over keys (a hash range holding about `want` keys, at most one segment:
+  // SegmentedTable::Scan); fn(Entry*) is called for live keys. Returns the next cursor.
+  uint64_t Scan(uint64_t cursor, const std::function<void(Entry*)>& fn, size_t want = SIZE_MAX);
   // A random live key's entry, or nullptr when empty. Expired keys picked on the way are
   // deleted. `rnd` is any fresh random value.
   Entry* RandomEntry(uint64_t rnd);

@@ -40,16 +40,19 @@ uint64_t ScanKeys(Db& db, uint64_t cursor, size_t count, const ScanFilter& filte
   size_t max_steps = count > std::numeric_limits<size_t>::max() / 10 ? count : count * 10;
   size_t steps = 0;
   do {
-    cursor = db.Scan(cursor, [&](Entry* e) {
-      visited++;
-      if (!match_all && !GlobMatch(filter.pattern, e->key())) return;
-      if (filter.type) {
-        // Redis looks each candidate up (a NOTOUCH read lookup) to learn its type.
-        db.ctx().keyspace_hits++;
-        if (!EqualsIgnoreCase(*filter.type, TypeName(e->type()))) return;
-      }
-      out->push_back(e);
-    });
+    cursor = db.Scan(
+        cursor,
+        [&](Entry* e) {
+          visited++;
+          if (!match_all && !GlobMatch(filter.pattern, e->key())) return;
+          if (filter.type) {
+            // Redis looks each candidate up (a NOTOUCH read lookup) to learn its type.
+            db.ctx().keyspace_hits++;
+            if (!EqualsIgnoreCase(*filter.type, TypeName(e->type()))) return;
+          }
+          out->push_back(e);
+        },
+        count - visited);
     steps++;
   } while (cursor != 0 && visited < count && steps < max_steps);
   return cursor;

@@ -1,10 +1,10 @@
 // SCAN and KEYS over one database.
 //
 // A SCAN cursor is the keyspace table's prefix cursor (core/segmented_table.h): one table
-// step returns a whole segment, and segments only ever split towards later prefixes, so every
-// key present for the whole scan is returned at least once however the keyspace grows or
-// shrinks between calls (keys may be returned more than once). Cursor values are opaque to
-// clients; any number is accepted and continues from the segment holding that prefix.
+// step returns the keys whose hash prefix lies in a range sized to COUNT, and a key's prefix
+// never changes, so every key present for the whole scan is returned once however the
+// keyspace grows or shrinks between calls. Cursor values are opaque to clients; any number
+// is accepted and continues from that prefix.
 #pragma once
 
 #include <cstddef>

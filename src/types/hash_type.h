@@ -106,9 +106,9 @@ class HashView {
 
   // One HSCAN step: calls fn(field, value) for the fields of the step and returns the next
   // cursor (0 when done). A listpack returns everything at once. The hashtable encoding
-  // steps whole table segments until at least `count` fields were returned: every field
-  // present for the whole scan is returned at least once whatever inserts and deletes happen
-  // between calls (core/segmented_table.h); some may be returned twice.
+  // steps through hash ranges until at least `count` fields were returned (a few more at
+  // most): every field present for the whole scan is returned once whatever inserts and
+  // deletes happen between calls (core/segmented_table.h).
   template <typename Fn>
   uint64_t Scan(uint64_t cursor, size_t count, Fn&& fn) const {
     if (IsListpack()) {
@@ -117,10 +117,13 @@ class HashView {
     }
     size_t seen = 0;
     do {
-      cursor = hv_->table().Scan(cursor, [&](FieldTable::SlotRef s) {
-        fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
-        seen++;
-      });
+      cursor = hv_->table().Scan(
+          cursor,
+          [&](FieldTable::SlotRef s) {
+            fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get()));
+            seen++;
+          },
+          count - seen);
     } while (cursor != 0 && seen < count);
     return cursor;
   }

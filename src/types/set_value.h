@@ -101,9 +101,9 @@ class SetValue final : public CompositeValue {
 
   // One SSCAN step: calls fn(std::string_view) for the members of the next part of the set
   // and returns the next cursor (0 when done). An intset or a small array returns
-  // everything at once. Members
-  // present for the whole scan are returned at least once (SegmentedTable::Scan); at least
-  // `count` members are visited when the set has them, unless the scan ends first.
+  // everything at once. Members present for the whole scan are returned once
+  // (SegmentedTable::Scan); at least `count` members are visited, a few more at most, unless
+  // the scan ends first.
   template <typename Fn>
   uint64_t Scan(uint64_t cursor, size_t count, Fn&& fn) const {
     if (!table_) {
@@ -112,10 +112,13 @@ class SetValue final : public CompositeValue {
     }
     size_t seen = 0;
     do {
-      cursor = table_->Scan(cursor, [&](Table::SlotRef s) {
-        fn(set_member::View(s.get()));
-        seen++;
-      });
+      cursor = table_->Scan(
+          cursor,
+          [&](Table::SlotRef s) {
+            fn(set_member::View(s.get()));
+            seen++;
+          },
+          count - seen);
     } while (cursor != 0 && seen < count);
     return cursor;
   }

@@ -116,17 +116,20 @@ class ZSetValue final : public CompositeValue {
   void Insert(std::string_view member, double score) { BigInsert(ZElem::New(member, score)); }
 
   // One ZSCAN step (SCAN's guarantee: a member present for the whole scan is returned at
-  // least once): calls fn(member, score) for the members of whole hash segments until at
-  // least `count` were visited; returns the next cursor (0 when done).
+  // once): calls fn(member, score) for the members of hash ranges until at least `count`
+  // were visited (a few more at most); returns the next cursor (0 when done).
   template <typename Fn>
   uint64_t ScanBig(uint64_t cursor, size_t count, Fn&& fn) {
     size_t visited = 0;
     do {
-      cursor = big()->dict.Scan(cursor, [&](Table::SlotRef ref) {
-        const auto* e = static_cast<const ZElem*>(ref.get());
-        fn(e->member(), e->score);
-        visited++;
-      });
+      cursor = big()->dict.Scan(
+          cursor,
+          [&](Table::SlotRef ref) {
+            const auto* e = static_cast<const ZElem*>(ref.get());
+            fn(e->member(), e->score);
+            visited++;
+          },
+          count - visited);
     } while (cursor != 0 && visited < count);
     return cursor;
   }
