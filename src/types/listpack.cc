@@ -198,6 +198,17 @@ inline void EncodeString(std::string_view s, Encoded* e) {
 
 inline size_t UsableSize(uint8_t* lp) { return malloc_usable_size(lp); }
 
+// Writes entry `e` (EntryLen() bytes) at `q`; returns the byte after it.
+inline uint8_t* WriteEntry(uint8_t* q, const Encoded& e) {
+  memcpy(q, e.hdr, e.hdr_len);
+  q += e.hdr_len;
+  if (!e.data.empty()) {
+    memcpy(q, e.data.data(), e.data.size());
+    q += e.data.size();
+  }
+  return q + EncodeBacklen(q, e.EncLen());
+}
+
 // lpInsert: writes `e` before `p` or in place of the entry at `p` (kReplace), or deletes the
 // entry at `p` (e == nullptr, kReplace). Grows with realloc before moving the tail, shrinks
 // after, as Redis does.
@@ -243,15 +254,7 @@ uint8_t* InsertAt(uint8_t* lp, const Encoded* e, uint8_t* p, Where where, uint8_
     if (lp == nullptr) abort();
     dst = lp + poff;
   }
-  if (e) {
-    memcpy(dst, e->hdr, e->hdr_len);
-    uint8_t* q = dst + e->hdr_len;
-    if (!e->data.empty()) {
-      memcpy(q, e->data.data(), e->data.size());
-      q += e->data.size();
-    }
-    EncodeBacklen(q, e->EncLen());
-  }
+  if (e) WriteEntry(dst, *e);
   SetBytes(lp, new_bytes);
   if (where != Where::kReplace || e == nullptr) {
     uint32_t count = HeaderCount(lp);
@@ -500,6 +503,63 @@ uint8_t* Merge(uint8_t* lp, const uint8_t* other) {
   SetBytes(lp, bytes + body);
   SetHeaderCount(lp, total);
   return lp;
+}
+
+uint8_t* PrependInGap(uint8_t* lp, size_t room, std::string_view ele) {
+  Encoded e;
+  EncodeString(ele, &e);
+  size_t len = e.EntryLen();
+  if (len > room) return nullptr;
+  // The entry lands on [lp - len + 6, lp + 6): the gap and the old header, never an element,
+  // so a view of `ele` into the elements stays valid while it is copied.
+  uint8_t* start = lp - len;
+  memmove(start, lp, kHeaderSize);  // the regions overlap when len < 6
+  WriteEntry(start + kHeaderSize, e);
+  SetBytes(start, Bytes(start) + len);
+  uint32_t count = HeaderCount(start);
+  if (count != kCountUnknown) SetHeaderCount(start, count + 1);
+  return start;
+}
+
+uint8_t* DropFront(uint8_t* lp, uint32_t count) {
+  if (count == 0) return lp;
+  uint8_t* tail = lp + kHeaderSize;
+  for (uint32_t i = 0; i < count; i++) tail = Skip(tail);
+  size_t span = static_cast<size_t>(tail - (lp + kHeaderSize));
+  size_t bytes = Bytes(lp);
+  uint32_t n = HeaderCount(lp);
+  uint8_t* start = lp + span;
+  memmove(start, lp, kHeaderSize);  // the regions overlap when span < 6
+  SetBytes(start, bytes - span);
+  if (n != kCountUnknown) {
+    SetHeaderCount(start, n - count);
+  } else {
+    Length(start);  // walks, and writes the count back when it fits again (as DeleteRange)
+  }
+  return start;
+}
+
+bool AppendInRoom(uint8_t* lp, size_t room, std::string_view ele) {
+  Encoded e;
+  EncodeString(ele, &e);
+  size_t len = e.EntryLen();
+  if (len > room) return false;
+  // The entry lands on the end marker and the room: a view of `ele` into the elements stays
+  // valid.
+  WriteEntry(EndMarker(lp), e)[0] = kEof;
+  SetBytes(lp, Bytes(lp) + len);
+  uint32_t count = HeaderCount(lp);
+  if (count != kCountUnknown) SetHeaderCount(lp, count + 1);
+  return true;
+}
+
+void DropBack(uint8_t* lp, uint32_t count) {
+  if (count == 0) return;
+  uint32_t n = Length(lp);
+  uint8_t* p = Seek(lp, -static_cast<int64_t>(count));
+  p[0] = kEof;
+  SetBytes(lp, static_cast<size_t>(p - lp) + 1);
+  SetHeaderCount(lp, n - count);
 }
 
 bool Equals(const uint8_t* p, std::string_view s) {

@@ -30,6 +30,8 @@ namespace duet::lp {
 // Header (6 bytes) and end marker (1 byte): an empty listpack is 7 bytes.
 inline constexpr size_t kHeaderSize = 6;
 inline constexpr uint8_t kEof = 0xFF;
+// The bytes of an empty listpack, to copy into a buffer of one's own.
+inline constexpr uint8_t kEmpty[kHeaderSize + 1] = {kHeaderSize + 1, 0, 0, 0, 0, 0, kEof};
 
 // One element as read from a listpack: a string (view into the listpack, valid until the
 // next change) or an integer.
@@ -87,6 +89,24 @@ uint8_t* DeleteRange(uint8_t* lp, int64_t index, uint32_t count);
 uint8_t* DeleteRangeWithEntry(uint8_t* lp, uint8_t** p, uint32_t count);
 // Appends every element of `other` (lp stays valid as the result).
 uint8_t* Merge(uint8_t* lp, const uint8_t* other);
+
+// Front changes that move the header instead of the elements, for a caller that keeps free
+// bytes in front of a listpack inside its allocation (the quicklist's head node). Neither
+// reallocates, frees or calls malloc_usable_size, so `lp` need not be an allocation's start.
+//
+// Writes `ele` as the new first element into the `room` writable bytes just before `lp`: the
+// header moves left by the entry's size and the entry goes between it and the old first
+// element. Returns the listpack's new start, or nullptr (nothing written) when the entry
+// needs more than `room` bytes. `ele` may be a view into the listpack's elements.
+uint8_t* PrependInGap(uint8_t* lp, size_t room, std::string_view ele);
+// Removes the first `count` elements (precondition: count <= Length(lp)) by moving the header
+// right over them; the bytes before the returned new start are free for the caller.
+uint8_t* DropFront(uint8_t* lp, uint32_t count);
+// The same at the other end: appends `ele` into the `room` writable bytes after the end
+// marker (false, nothing written, when the entry needs more), and removes the last `count`
+// elements (count <= Length(lp)) leaving the bytes past the new end marker free.
+bool AppendInRoom(uint8_t* lp, size_t room, std::string_view ele);
+void DropBack(uint8_t* lp, uint32_t count);
 
 // Whether the element at `p` equals `s` (an integer element compares by its decimal form).
 bool Equals(const uint8_t* p, std::string_view s);

@@ -1,6 +1,7 @@
 #include "types/quicklist.h"
 
 #include <liblzf/lzf.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -26,6 +27,12 @@ bool MeetsSizeLimit(size_t sz, int fill) {
   return offset < std::size(kSizeLimits) && sz <= kSizeLimits[offset];
 }
 
+// The bytes a node may grow to: the size limit of a negative fill (clamped to -1..-5), else
+// the safety limit. Head-gap growth aims no further.
+size_t NodeByteLimit(int fill) {
+  return fill < 0 ? kSizeLimits[static_cast<size_t>(-fill) - 1] : kSafetyLimit;
+}
+
 uint32_t BlobSize(const uint8_t* blob) {
   uint32_t n;
   memcpy(&n, blob, 4);
@@ -46,6 +53,7 @@ Quicklist::Quicklist(const Quicklist& o)
     const Node& src = o.at(i);
     Node& dst = at(i);
     dst = src;
+    dst.gap = 0;  // the copy starts at its allocation
     size_t bytes = src.compressed ? 4 + BlobSize(src.data) : src.sz;
     dst.data = static_cast<uint8_t*>(malloc(bytes));
     memcpy(dst.data, src.data, bytes);
@@ -53,20 +61,14 @@ Quicklist::Quicklist(const Quicklist& o)
 }
 
 Quicklist::~Quicklist() {
-  for (size_t i = 0; i < len_; i++) {
-    Node& n = at(i);
-    if (n.compressed) {
-      free(n.data);
-    } else {
-      lp::Free(n.data);
-    }
-  }
+  for (size_t i = 0; i < len_; i++) FreeData(at(i));
   free(nodes_);
 }
 
 // ---- node array --------------------------------------------------------------------------
 
 Quicklist::Node& Quicklist::InsertNode(size_t pos) {
+  if (pos == 0 && len_ > 0) DropGap(at(0));  // only the head keeps a gap
   if (pos == 0 && begin_ > 0) {
     begin_--;
   } else if (begin_ + len_ < cap_ && (pos >= len_ / 2 || begin_ == 0)) {
@@ -95,14 +97,7 @@ Quicklist::Node& Quicklist::InsertNode(size_t pos) {
 }
 
 void Quicklist::EraseNodes(size_t pos, size_t n) {
-  for (size_t i = pos; i < pos + n; i++) {
-    Node& node = at(i);
-    if (node.compressed) {
-      free(node.data);
-    } else {
-      lp::Free(node.data);
-    }
-  }
+  for (size_t i = pos; i < pos + n; i++) FreeData(at(i));
   if (pos == 0) {
     begin_ += n;
   } else {
@@ -180,8 +175,9 @@ void Quicklist::Compress(Node& n) {
   }
   memcpy(blob, &clen, 4);
   blob = static_cast<uint8_t*>(realloc(blob, 4 + clen));
-  lp::Free(n.data);
+  FreeData(n);
   n.data = blob;
+  n.gap = 0;
   n.compressed = 1;
 }
 
@@ -206,6 +202,107 @@ void Quicklist::SettleEnds() {
 
 void Quicklist::SetSize(Node& n) { n.sz = static_cast<uint32_t>(lp::Bytes(n.data)); }
 
+// ---- the head gap (rules in quicklist.h) -------------------------------------------------
+
+// A compressed node's blob and a plain node without gap start their allocation (gap 0).
+void Quicklist::FreeData(Node& n) { free(n.data - n.gap); }
+
+uint8_t* Quicklist::Mut(Node& n) {
+  uint8_t* lp = Raw(n);
+  if (n.gap == 0) return lp;
+  uint8_t* base = lp - n.gap;
+  memmove(base, lp, n.sz);
+  n.data = base;
+  n.gap = 0;
+  return base;
+}
+
+void Quicklist::DropGap(Node& n) {
+  if (n.gap == 0) return;
+  uint8_t* base = n.data - n.gap;
+  if (n.gap > n.sz / 8) {
+    Compact(n, base);  // worth returning
+  } else {
+    memmove(base, n.data, n.sz);
+    n.data = base;
+    n.gap = 0;
+  }
+}
+
+void Quicklist::RegapAndPrepend(Node& n, std::string_view ele, size_t target) {
+  // n.data == nullptr: a new, empty node.
+  const uint8_t* src = n.data ? n.data : lp::kEmpty;
+  size_t sz = n.data ? n.sz : sizeof(lp::kEmpty);
+  size_t entry = lp::EntrySizeFor(ele);
+  if (entry > kMaxGap) {  // too big for a gap: the node has none
+    n.data = lp::Prepend(n.data ? Mut(n) : lp::New(), ele);
+    SetSize(n);
+    return;
+  }
+  size_t cap = std::max(sz + entry, std::min(target, sz + kMaxGap));
+  auto* base = static_cast<uint8_t*>(malloc(cap));
+  if (base == nullptr) abort();
+  // The listpack goes to the end of the usable size: the size class's slack is gap too.
+  size_t gap = std::min(malloc_usable_size(base) - sz, kMaxGap);
+  uint8_t* lp = base + gap;
+  memcpy(lp, src, sz);
+  // Written before the old buffer is freed: `ele` may be a view into it.
+  uint8_t* start = lp::PrependInGap(lp, gap, ele);
+  if (n.data) FreeData(n);
+  n.data = start;
+  n.gap = static_cast<uint16_t>(gap - entry);
+  n.sz = static_cast<uint32_t>(sz + entry);
+}
+
+void Quicklist::DropHeadFront(Node& n, size_t k) {
+  uint8_t* start = lp::DropFront(n.data, static_cast<uint32_t>(k));
+  size_t freed = static_cast<size_t>(start - n.data);
+  size_t gap = n.gap + freed;
+  n.sz -= static_cast<uint32_t>(freed);
+  n.data = start;
+  if (gap > kMaxGap || TooSlack(n, gap)) {
+    // Memory follows the list down as lpShrinkToFit's realloc does, at about one byte
+    // copied per byte popped.
+    Compact(n, start - gap);
+  } else {
+    n.gap = static_cast<uint16_t>(gap);
+  }
+}
+
+bool Quicklist::AppendKeepingGap(Node& n, std::string_view ele) {
+  size_t room = TailRoom(n);
+  if (lp::AppendInRoom(n.data, room, ele)) return true;
+  // No room at the end: when the allocation has room for the entry twice over, centre the
+  // listpack in it, so a list pushed at both ends does not move its bytes back and forth.
+  size_t entry = lp::EntrySizeFor(ele);
+  size_t spare = n.gap + room;
+  if (spare < 2 * entry) return false;
+  size_t gap = (spare - entry) / 2;
+  uint8_t* base = n.data - n.gap;
+  memmove(base + gap, n.data, n.sz);
+  n.data = base + gap;
+  n.gap = static_cast<uint16_t>(gap);
+  return lp::AppendInRoom(n.data, spare - gap, ele);  // spare - gap >= entry: always fits
+}
+
+size_t Quicklist::TailRoom(const Node& n) {
+  return malloc_usable_size(n.data - n.gap) - n.gap - n.sz;
+}
+
+bool Quicklist::TooSlack(const Node& n, size_t slack) {
+  constexpr size_t kMinSlack = 64;  // below this a copy is not worth the bytes
+  return slack > std::max<size_t>(n.sz, kMinSlack);
+}
+
+void Quicklist::Compact(Node& n, uint8_t* base) {
+  auto* fresh = static_cast<uint8_t*>(malloc(n.sz));
+  if (fresh == nullptr) abort();
+  memcpy(fresh, n.data, n.sz);
+  free(base);
+  n.data = fresh;
+  n.gap = 0;
+}
+
 // ---- ends --------------------------------------------------------------------------------
 
 size_t Quicklist::NewEndNodeReserve(size_t neighbour) const {
@@ -223,13 +320,22 @@ size_t Quicklist::NewEndNodeReserve(size_t neighbour) const {
 void Quicklist::PushHead(std::string_view ele) {
   if (len_ > 0 && AllowInsert(at(0), ele.size())) {
     Node& n = at(0);
-    n.data = lp::Prepend(Raw(n), ele);
-    SetSize(n);
+    uint8_t* lp = Raw(n);
+    uint8_t* start = lp::PrependInGap(lp, n.gap, ele);
+    if (start != nullptr) {
+      auto entry = static_cast<uint32_t>(lp - start);
+      n.data = start;
+      n.gap = static_cast<uint16_t>(n.gap - entry);
+      n.sz += entry;
+    } else {
+      RegapAndPrepend(n, ele, std::min<size_t>(n.sz + n.sz / 2, NodeByteLimit(fill_)));
+    }
     n.count++;
   } else {
+    size_t reserve = NewEndNodeReserve(0);
     Node& n = InsertNode(0);
-    n = Node{lp::Prepend(lp::New(NewEndNodeReserve(0)), ele), 0, 1, 0, 0};
-    SetSize(n);
+    n = Node{nullptr, 0, 1, 0, 0};
+    RegapAndPrepend(n, ele, reserve);
     SettleEnds();
   }
   count_++;
@@ -238,7 +344,7 @@ void Quicklist::PushHead(std::string_view ele) {
 void Quicklist::PushTail(std::string_view ele) {
   if (len_ > 0 && AllowInsert(at(len_ - 1), ele.size())) {
     Node& n = at(len_ - 1);
-    n.data = lp::Append(Raw(n), ele);
+    if (n.gap == 0 || !AppendKeepingGap(n, ele)) n.data = lp::Append(Mut(n), ele);
     SetSize(n);
     n.count++;
   } else {
@@ -277,8 +383,17 @@ void Quicklist::Pop(bool head, size_t n, FunctionRef<void(std::string_view)> vis
     if (k == node.count) {
       EraseNodes(i, 1);
       dropped = true;
+    } else if (head) {
+      DropHeadFront(node, k);
+      node.count = static_cast<uint16_t>(node.count - k);
+    } else if (node.gap != 0) {
+      // The tail of a one-node list with a head gap: truncate in place, bounded as head pops.
+      lp::DropBack(lp, static_cast<uint32_t>(k));
+      node.count = static_cast<uint16_t>(node.count - k);
+      SetSize(node);
+      if (TooSlack(node, node.gap + TailRoom(node))) Compact(node, node.data - node.gap);
     } else {
-      int64_t first = head ? 0 : static_cast<int64_t>(node.count - k);
+      int64_t first = static_cast<int64_t>(node.count - k);
       node.data = lp::DeleteRange(lp, first, static_cast<uint32_t>(k));
       node.count = static_cast<uint16_t>(node.count - k);
       SetSize(node);
@@ -330,7 +445,7 @@ void Quicklist::Replace(size_t index, std::string_view ele) {
   size_t off;
   size_t i = Locate(index, &off);
   Node& n = at(i);
-  uint8_t* lp = Raw(n);
+  uint8_t* lp = Mut(n);
   uint8_t* p = lp::Seek(lp, static_cast<int64_t>(off));
   n.data = lp::Replace(lp, &p, ele);
   SetSize(n);
@@ -343,7 +458,8 @@ bool Quicklist::TryMerge(size_t i) {
   if (i + 1 >= len_ || !AllowMerge(at(i), at(i + 1))) return false;
   Node& a = at(i);
   Node& b = at(i + 1);
-  a.data = lp::Merge(Raw(a), Raw(b));
+  uint8_t* into = Mut(a);
+  a.data = lp::Merge(into, Raw(b));
   a.count = static_cast<uint16_t>(a.count + b.count);
   SetSize(a);
   EraseNodes(i + 1, 1);
@@ -356,7 +472,7 @@ void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
   count_++;
   Node& n = at(i);
   if (AllowInsert(n, ele.size())) {
-    uint8_t* lp = Raw(n);
+    uint8_t* lp = Mut(n);
     uint8_t* p = lp::Seek(lp, static_cast<int64_t>(off));
     n.data = lp::Insert(lp, ele, p, after ? lp::Where::kAfter : lp::Where::kBefore);
     n.count++;
@@ -368,7 +484,7 @@ void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
   bool at_head = !after && off == 0;
   if (at_tail && i + 1 < len_ && AllowInsert(at(i + 1), ele.size())) {
     Node& next = at(i + 1);
-    next.data = lp::Prepend(Raw(next), ele);
+    next.data = lp::Prepend(Mut(next), ele);
     next.count++;
     SetSize(next);
     Settle(i + 1);
@@ -376,7 +492,7 @@ void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
   }
   if (at_head && i > 0 && AllowInsert(at(i - 1), ele.size())) {
     Node& prev = at(i - 1);
-    prev.data = lp::Append(Raw(prev), ele);
+    prev.data = lp::Append(Mut(prev), ele);
     prev.count++;
     SetSize(prev);
     Settle(i - 1);
@@ -394,7 +510,7 @@ void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
   // Split the full node at the insertion point: [0, split) stays, [split, count) moves to a
   // new node after it, and the element joins the end of the first half.
   size_t split = after ? off + 1 : off;
-  uint8_t* lp = Raw(n);
+  uint8_t* lp = Mut(n);
   uint8_t* right = lp::DeleteRange(lp::Dup(lp), 0, static_cast<uint32_t>(split));
   uint16_t right_count = static_cast<uint16_t>(n.count - split);
   lp = lp::DeleteRange(lp, static_cast<int64_t>(split), right_count);
@@ -434,9 +550,14 @@ void Quicklist::DeleteRange(size_t start, size_t n) {
       continue;
     }
     size_t del = std::min<size_t>(n, node.count - off);
-    node.data = lp::DeleteRange(Raw(node), static_cast<int64_t>(off), static_cast<uint32_t>(del));
+    if (i == 0 && off == 0) {
+      Raw(node);
+      DropHeadFront(node, del);
+    } else {
+      node.data = lp::DeleteRange(Mut(node), static_cast<int64_t>(off), static_cast<uint32_t>(del));
+      SetSize(node);
+    }
     node.count = static_cast<uint16_t>(node.count - del);
-    SetSize(node);
     Settle(i);
     n -= del;
     i++;
@@ -458,6 +579,11 @@ size_t Quicklist::RemoveEqual(std::string_view ele, size_t limit, bool forward) 
       if (!lp::Equals(p, ele)) {
         p = forward ? lp::Next(lp, p) : lp::Prev(lp, p);
         continue;
+      }
+      if (node.gap != 0) {  // lp::Delete may realloc: needs the allocation's start
+        size_t poff = static_cast<size_t>(p - lp);
+        lp = Mut(node);
+        p = lp + poff;
       }
       // Offsets before the deleted element survive the reallocation.
       uint8_t* prev = forward ? nullptr : lp::Prev(lp, p);
@@ -504,7 +630,7 @@ size_t Quicklist::MemoryUsage() const {
   size_t bytes = cap_ * sizeof(Node);
   for (size_t i = 0; i < len_; i++) {
     const Node& n = at(i);
-    bytes += n.compressed ? 4 + BlobSize(n.data) : n.sz;
+    bytes += n.compressed ? 4 + BlobSize(n.data) : n.sz + n.gap;
   }
   return bytes;
 }

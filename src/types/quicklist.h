@@ -18,6 +18,30 @@
 // Elements are byte strings; a string that is a canonical integer is stored as an integer by
 // the listpack and read back as the same decimal text.
 //
+// The head gap: pushes and pops at the head do not move the head node's elements. Its
+// listpack may sit `gap` (< 32 KB) bytes after the start of its allocation; LPUSH writes the
+// new entry into the gap (the 6-byte header moves left by the entry's size) and LPOP, or a
+// deletion at the head's offset 0 (LTRIM), moves the header right over the removed entries.
+// Rules, which keep memory bounded and every free/realloc on the allocation's start:
+// - only node 0 has a gap; a head that gets a new node in front of it has its gap removed
+//   (memmove to the start, or a copy into an exact-size buffer when the gap exceeds 1/8 of
+//   the listpack);
+// - when the gap is too small for an entry, the listpack is copied once to the end of a new
+//   buffer of 1.5x its size (capped by the node's byte limit: 4..64 KB for fill -1..-5, 8 KB
+//   for a count fill), or for a new head of a list of >= 8 nodes, of its neighbour's size;
+//   a new head of a shorter list starts exact-size;
+// - a head pop that leaves the gap larger than max(listpack, 64 bytes) copies the listpack
+//   into an exact-size buffer (each byte popped costs about one byte copied); a node emptied
+//   by pops is freed;
+// - RPUSH/RPOP on a one-node list with a gap work in place at the tail when the allocation
+//   has room (so an LPUSH/RPOP queue slides through its buffer), an RPUSH that finds no room
+//   at the end centres the listpack when the allocation has room for two entries, and RPOP
+//   has the same bound on gap + free tail bytes; so a head node's allocation stays under
+//   ~4x its listpack;
+// - every other change to the head's listpack (LINSERT, LSET, LREM, merges, splits, an RPUSH
+//   that does not fit) first moves it to the start of its allocation (Mut).
+// The bytes at `data` are always exactly a Redis listpack.
+//
 // Indexes are 0-based from the head; preconditions say where an index must be valid.
 #pragma once
 
@@ -47,6 +71,8 @@ class Quicklist {
   int fill() const { return fill_; }
   int compress_depth() const { return depth_; }
 
+  // `ele` (and the elements passed to Insert and Replace) must not be a view into this list:
+  // its bytes may move before they are copied (commands pass arguments or copies).
   void PushHead(std::string_view ele);
   void PushTail(std::string_view ele);
 
@@ -95,14 +121,17 @@ class Quicklist {
 
  private:
   // 16 bytes. `data` is a listpack, or when `compressed` a blob [u32 size][LZF bytes];
-  // `sz` is always the listpack's byte size.
+  // `sz` is always the listpack's byte size. `gap` free bytes precede `data` in its
+  // allocation (the head gap, see the top of this file): the allocation starts at data - gap.
   struct Node {
     uint8_t* data;
     uint32_t sz;
     uint16_t count;
-    uint8_t compressed;
-    uint8_t unused;
+    uint16_t compressed : 1;
+    uint16_t gap : 15;
   };
+  static_assert(sizeof(Node) == 16);
+  static constexpr size_t kMaxGap = (1 << 15) - 1;
 
   Node& at(size_t i) { return nodes_[begin_ + i]; }
   const Node& at(size_t i) const { return nodes_[begin_ + i]; }
@@ -119,6 +148,28 @@ class Quicklist {
   size_t Locate(size_t index, size_t* offset) const;
 
   uint8_t* Raw(Node& n);  // decompresses in place if needed; returns the listpack
+  // Raw, and the listpack moved to the start of its allocation (gap 0), as every lp:: call
+  // that may realloc or free it needs. The bytes of the gap become free space at the end.
+  uint8_t* Mut(Node& n);
+  // Frees the node's buffer (its allocation starts `gap` bytes before `data`).
+  static void FreeData(Node& n);
+  // Removes the gap of a head node that is no longer the head (see the gap rule).
+  static void DropGap(Node& n);
+  // Pushes onto the head node `n` (plain) when its gap is too small: moves its listpack into a
+  // new buffer with a gap for about `target` bytes (at least the entry's), writes `ele` there.
+  void RegapAndPrepend(Node& n, std::string_view ele, size_t target);
+  // Removes the first `k` (< count) elements of the head node by moving its header right.
+  void DropHeadFront(Node& n, size_t k);
+  // PushTail onto a one-node list's head `n` with a gap, without giving the gap up: in place
+  // when the allocation has room after the listpack, else by centring the listpack in its
+  // allocation when that leaves room; false (nothing changed) otherwise.
+  bool AppendKeepingGap(Node& n, std::string_view ele);
+  // Free bytes after the listpack's end in its allocation (for a node with a gap).
+  static size_t TailRoom(const Node& n);
+  // Whether a node whose allocation has `slack` free bytes should be compacted.
+  static bool TooSlack(const Node& n, size_t slack);
+  // Copies the listpack into an exact-size buffer (gap 0) and frees `base`, its allocation.
+  static void Compact(Node& n, uint8_t* base);
   void Compress(Node& n);
   // Puts node `i` in the form its position calls for: compressed when interior (at least
   // depth_ nodes on each side), plain otherwise.
