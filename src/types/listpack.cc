@@ -510,14 +510,15 @@ uint8_t* PrependInGap(uint8_t* lp, size_t room, std::string_view ele) {
   EncodeString(ele, &e);
   size_t len = e.EntryLen();
   if (len > room) return nullptr;
-  // The entry lands on [lp - len + 6, lp + 6): the gap and the old header, never an element,
-  // so a view of `ele` into the elements stays valid while it is copied.
+  // The header is written anew rather than moved (reading back moved bytes stalls). The
+  // entry lands on [lp - len + 6, lp + 6): the gap and the old header, never an element, so
+  // a view of `ele` into the elements stays valid while it is copied.
+  size_t bytes = Bytes(lp);
+  uint32_t count = HeaderCount(lp);
   uint8_t* start = lp - len;
-  memmove(start, lp, kHeaderSize);  // the regions overlap when len < 6
+  SetBytes(start, bytes + len);
+  SetHeaderCount(start, count == kCountUnknown ? count : count + 1);
   WriteEntry(start + kHeaderSize, e);
-  SetBytes(start, Bytes(start) + len);
-  uint32_t count = HeaderCount(start);
-  if (count != kCountUnknown) SetHeaderCount(start, count + 1);
   return start;
 }
 
@@ -528,14 +529,11 @@ uint8_t* DropFront(uint8_t* lp, uint32_t count) {
   size_t span = static_cast<size_t>(tail - (lp + kHeaderSize));
   size_t bytes = Bytes(lp);
   uint32_t n = HeaderCount(lp);
-  uint8_t* start = lp + span;
-  memmove(start, lp, kHeaderSize);  // the regions overlap when span < 6
+  uint8_t* start = lp + span;  // the new header overlaps the old one when span < 6
   SetBytes(start, bytes - span);
-  if (n != kCountUnknown) {
-    SetHeaderCount(start, n - count);
-  } else {
-    Length(start);  // walks, and writes the count back when it fits again (as DeleteRange)
-  }
+  SetHeaderCount(start, n == kCountUnknown ? n : n - count);
+  // An unknown count is walked, and written back when it fits again (as DeleteRange does).
+  if (n == kCountUnknown) Length(start);
   return start;
 }
 
