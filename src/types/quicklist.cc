@@ -27,12 +27,6 @@ bool MeetsSizeLimit(size_t sz, int fill) {
   return offset < std::size(kSizeLimits) && sz <= kSizeLimits[offset];
 }
 
-// The bytes a node may grow to: the size limit of a negative fill (clamped to -1..-5), else
-// the safety limit. Head-gap growth aims no further.
-size_t NodeByteLimit(int fill) {
-  return fill < 0 ? kSizeLimits[static_cast<size_t>(-fill) - 1] : kSafetyLimit;
-}
-
 uint32_t BlobSize(const uint8_t* blob) {
   uint32_t n;
   memcpy(&n, blob, 4);
@@ -328,7 +322,7 @@ void Quicklist::PushHead(std::string_view ele) {
       n.gap = static_cast<uint16_t>(n.gap - entry);
       n.sz += entry;
     } else {
-      RegapAndPrepend(n, ele, std::min<size_t>(n.sz + n.sz / 2, NodeByteLimit(fill_)));
+      RegapAndPrepend(n, ele, 0);  // exact size (see quicklist.h)
     }
     n.count++;
   } else {

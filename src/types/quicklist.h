@@ -26,10 +26,12 @@
 // - only node 0 has a gap; a head that gets a new node in front of it has its gap removed
 //   (memmove to the start, or a copy into an exact-size buffer when the gap exceeds 1/8 of
 //   the listpack);
-// - when the gap is too small for an entry, the listpack is copied once to the end of a new
-//   buffer of 1.5x its size (capped by the node's byte limit: 4..64 KB for fill -1..-5, 8 KB
-//   for a count fill), or for a new head of a list of >= 8 nodes, of its neighbour's size;
-//   a new head of a shorter list starts exact-size;
+// - when the gap is too small for an entry, the listpack is copied to the end of a new
+//   buffer of exactly the size it needs: the gap is the allocator's size-class slack, so an
+//   LPUSH-built list takes the memory Redis's exact-size reallocs take (a geometric 1.5x
+//   cost small and mid-size lists up to a third more) and a regrow copies what a realloc
+//   across size classes copies; a new head of a list of >= 8 nodes instead starts with room
+//   for its full neighbour's size (as a new tail does), so long lists regrow never;
 // - a head pop that leaves the gap larger than max(listpack, 64 bytes) copies the listpack
 //   into an exact-size buffer (each byte popped costs about one byte copied); a node emptied
 //   by pops is freed;
@@ -155,8 +157,8 @@ class Quicklist {
   static void FreeData(Node& n);
   // Removes the gap of a head node that is no longer the head (see the gap rule).
   static void DropGap(Node& n);
-  // Pushes onto the head node `n` (plain) when its gap is too small: moves its listpack into a
-  // new buffer with a gap for about `target` bytes (at least the entry's), writes `ele` there.
+  // Pushes onto the head node `n` (plain) when its gap is too small: moves its listpack to the
+  // end of a new buffer of max(`target`, the bytes needed) and writes `ele` in front of it.
   void RegapAndPrepend(Node& n, std::string_view ele, size_t target);
   // Removes the first `k` (< count) elements of the head node by moving its header right.
   void DropHeadFront(Node& n, size_t k);
