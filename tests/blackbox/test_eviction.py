@@ -258,6 +258,32 @@ class CacheConfTest(unittest.TestCase):
             log.close()
 
 
+class UsedMemoryTest(unittest.TestCase):
+    """used_memory follows what the data holds: it is what maxmemory compares against, so an
+    overstated figure evicts a cache empty or refuses a queue's writes."""
+
+    def test_list_growth_at_both_ends_costs_what_redis_pays(self):
+        # 20,000 16-byte elements make ~45 listpack nodes. A head push that sized its new node's
+        # reservation from a descriptor not yet written once malloc'd 2 GB (never touched, so
+        # RSS stayed small) and used_memory read ~110 GB after 1M LPUSHes.
+        for command in ["LPUSH", "RPUSH"]:
+            growth = {}
+            for side in ["redis", "duet"]:
+                server = ServerProcess(side)
+                self.addCleanup(server.stop)
+                c = Client(server.port)
+                self.addCleanup(c.close)
+                mem = c.info("memory")
+                if side == "duet" and not mem["mem_allocator"].startswith("jemalloc"):
+                    self.skipTest("needs jemalloc's memory accounting")
+                before = int(mem["used_memory"])
+                replies = c.pipeline([[command, "list", "x" * 16] for _ in range(20000)])
+                self.assertEqual(replies[-1], b":20000\r\n")
+                growth[side] = int(c.info("memory")["used_memory"]) - before
+            self.assertLess(growth["duet"], growth["redis"] * 3 // 2 + 256 * 1024,
+                            f"{command}: {growth}")
+
+
 class FieldNamesTest(unittest.TestCase):
     """INFO memory/stats and MEMORY STATS carry Redis 7.0's field names in its order."""
 
