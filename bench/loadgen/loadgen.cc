@@ -193,12 +193,12 @@ class Histogram {
 
 struct Conn {
   int fd = -1;
-  std::string out;        // one batch: `pipeline` copies of the request
-  size_t out_len = 0;     // bytes of `out` in the current batch
+  std::string out;     // one batch: `pipeline` copies of the request
+  size_t out_len = 0;  // bytes of `out` in the current batch
   size_t out_sent = 0;
-  int64_t pending = 0;    // replies still to read for the current batch
+  int64_t pending = 0;  // replies still to read for the current batch
   int64_t batch_start_us = 0;
-  std::vector<char> in;   // unparsed reply bytes live in [in_begin, in_end)
+  std::vector<char> in;  // unparsed reply bytes live in [in_begin, in_end)
   size_t in_begin = 0, in_end = 0;
   bool watching_out = false;  // EPOLLOUT is registered (a send was partial)
   bool done = false;
@@ -245,8 +245,9 @@ class LoadGen {
       for (const std::string& a : o_.command) name += (name.empty() ? "" : " ") + a;
     }
     if (o_.csv) {
-      printf("\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\","
-             "\"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n");
+      printf(
+          "\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\","
+          "\"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n");
       printf("\"%s\",\"%.2f\",\"%.3f\",\"%.3f\",\"%.3f\",\"%.3f\",\"%.3f\",\"%.3f\"\n",
              name.c_str(), rps, hist_.AvgMs(), hist_.MinMs(), hist_.PercentileMs(50),
              hist_.PercentileMs(95), hist_.PercentileMs(99), hist_.MaxMs());
@@ -254,8 +255,7 @@ class LoadGen {
       printf("%s: %lld requests in %.3f s, %.2f requests per second\n", name.c_str(),
              static_cast<long long>(o_.requests), secs, rps);
       printf("latency ms: avg %.3f p50 %.3f p95 %.3f p99 %.3f max %.3f\n", hist_.AvgMs(),
-             hist_.PercentileMs(50), hist_.PercentileMs(95), hist_.PercentileMs(99),
-             hist_.MaxMs());
+             hist_.PercentileMs(50), hist_.PercentileMs(95), hist_.PercentileMs(99), hist_.MaxMs());
     }
   }
 
@@ -394,16 +394,26 @@ Options ParseArgs(int argc, char** argv) {
   };
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
-    if (a == "-h") o.host = value("-h");
-    else if (a == "-p") o.port = static_cast<int>(PositiveArg("-p", value("-p")));
-    else if (a == "-c") o.clients = static_cast<int>(PositiveArg("-c", value("-c")));
-    else if (a == "-P") o.pipeline = static_cast<int>(PositiveArg("-P", value("-P")));
-    else if (a == "-n") o.requests = PositiveArg("-n", value("-n"));
-    else if (a == "-r") o.keyspace = static_cast<uint64_t>(PositiveArg("-r", value("-r")));
-    else if (a == "--csv") o.csv = true;
-    else if (a == "--name") o.name = value("--name");
-    else if (!a.empty() && a[0] == '-') Fail("unknown option " + std::string(a));
-    else break;
+    if (a == "-h")
+      o.host = value("-h");
+    else if (a == "-p")
+      o.port = static_cast<int>(PositiveArg("-p", value("-p")));
+    else if (a == "-c")
+      o.clients = static_cast<int>(PositiveArg("-c", value("-c")));
+    else if (a == "-P")
+      o.pipeline = static_cast<int>(PositiveArg("-P", value("-P")));
+    else if (a == "-n")
+      o.requests = PositiveArg("-n", value("-n"));
+    else if (a == "-r")
+      o.keyspace = static_cast<uint64_t>(PositiveArg("-r", value("-r")));
+    else if (a == "--csv")
+      o.csv = true;
+    else if (a == "--name")
+      o.name = value("--name");
+    else if (!a.empty() && a[0] == '-')
+      Fail("unknown option " + std::string(a));
+    else
+      break;
   }
   for (; i < argc; ++i) o.command.emplace_back(argv[i]);
   if (o.port == 0) Fail("-p PORT is required");
