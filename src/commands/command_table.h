@@ -43,6 +43,9 @@ enum class CmdFlag : uint32_t {
   // DEBUG / MODULE: refused unless enable-debug-command / enable-module-command allow the
   // caller (Redis's CMD_PROTECTED). COMMAND INFO does not list it, as in Redis.
   kProtected = 1 << 20,
+  // EVAL/EVALSHA/FCALL: a script's shebang flags decide write/denyoom/stale/may_replicate
+  // (Server::EffectiveFlags); not shown by COMMAND INFO.
+  kScriptFlags = 1 << 21,
 };
 constexpr CmdFlag operator|(CmdFlag a, CmdFlag b) {
   return static_cast<CmdFlag>(static_cast<uint32_t>(a) | static_cast<uint32_t>(b));

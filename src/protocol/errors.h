@@ -210,6 +210,44 @@ inline constexpr std::string_view kLongOutOfRange =
     "9223372036854775807";
 
 // The one mapping from OpStatus to Redis's text. kInvalidExpire needs the command name.
+// Scripting (EVAL family, SCRIPT, FUNCTION/FCALL, and what scripts' redis.call is refused).
+// Texts given to a script's redis.call lack the "ERR " code (the engine adds it).
+inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kNumkeysGreater =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kNumkeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kScriptWrongArgs =
+    "Wrong number of args calling Redis command from script";
+inline constexpr std::string_view kScriptUnknownCommand =
+    "Unknown Redis command called from script";
+inline constexpr std::string_view kScriptNotAllowed =
+    "This Redis command is not allowed from script";
+inline constexpr std::string_view kScriptReadOnlyWrite =
+    "Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view kScriptOom =
+    "-OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kScriptRoWriteFlag =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view kScriptAllowOom =
+    "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+inline constexpr std::string_view kScriptFlushMode =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view kScriptDebugPipeline =
+    "ERR SCRIPT DEBUG must be called outside a pipeline";
+// duet has no Lua debugger (SCRIPT DEBUG YES/SYNC).
+inline constexpr std::string_view kScriptDebugUnsupported =
+    "ERR SCRIPT DEBUG is not supported: duet has no Lua debugger";
+inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr std::string_view kUnkillable =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.";
+inline constexpr std::string_view kBusyEval =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
 std::string_view FromOpStatus(OpStatus st);
 
 }  // namespace duet::errors

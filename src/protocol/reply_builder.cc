@@ -120,6 +120,14 @@ void ReplyBuilder::Bool(bool v) {
   }
 }
 
+void ReplyBuilder::BigNumber(std::string_view digits) {
+  if (muted_) return;
+  if (!resp3_) return Bulk(digits);
+  out_->push_back('(');
+  out_->append(digits);
+  out_->append("\r\n", 2);
+}
+
 void ReplyBuilder::Verbatim(std::string_view s, std::string_view fmt) {
   if (muted_) return;
   if (!resp3_) return Bulk(s);

@@ -37,11 +37,12 @@ class ReplyBuilder {
   void Null();       // RESP2 $-1, RESP3 _
   void NullArray();  // RESP2 *-1, RESP3 _
   void ArrayHeader(size_t n);
-  void MapHeader(size_t n);   // n pairs; RESP2 writes an array of 2n
-  void SetHeader(size_t n);   // RESP2 writes an array
-  void PushHeader(size_t n);  // RESP3 >n; RESP2 *n
-  void Double(double v);      // RESP3 ,v; RESP2 bulk string as Redis formats it
-  void Bool(bool v);          // RESP3 #t/#f; RESP2 :1/:0
+  void MapHeader(size_t n);                 // n pairs; RESP2 writes an array of 2n
+  void SetHeader(size_t n);                 // RESP2 writes an array
+  void PushHeader(size_t n);                // RESP3 >n; RESP2 *n
+  void Double(double v);                    // RESP3 ,v; RESP2 bulk string as Redis formats it
+  void Bool(bool v);                        // RESP3 #t/#f; RESP2 :1/:0
+  void BigNumber(std::string_view digits);  // RESP3 (digits; RESP2 bulk string
   void Verbatim(std::string_view s, std::string_view fmt = "txt");  // RESP3 =; RESP2 bulk
   void BulkArray(const std::string_view* items, size_t n);
   // Appends pre-encoded protocol bytes.

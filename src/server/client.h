@@ -80,6 +80,7 @@ class Client {
   bool want_write_event = false;
   bool is_unix = false;
   bool is_monitor = false;
+  bool is_script = false;  // the server's script client (MONITOR shows it as "lua")
   bool no_evict = false;
   bool paused = false;  // stopped reading due to CLIENT PAUSE
   // CLIENT REPLY. kOff drops every reply. kSkip is set by CLIENT REPLY SKIP; when that command

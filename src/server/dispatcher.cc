@@ -9,6 +9,7 @@
 #include "common/strutil.h"
 #include "protocol/errors.h"
 #include "server/monitor_cmds.h"
+#include "server/script_run.h"
 #include "server/server.h"
 #include "server/server_context.h"
 
@@ -60,8 +61,8 @@ void Server::Reject(Client& c, const CommandSpec* spec, std::string_view error) 
   if (c.multi) c.multi->aborted = true;
 }
 
-bool Server::DeniedWhenOom(const Client& c, const CommandSpec& spec) const {
-  if (!c.multi) return HasFlag(spec.flags, CmdFlag::kDenyOom);
+bool Server::DeniedWhenOom(const Client& c, const CommandSpec& spec, CmdFlag flags) const {
+  if (!c.multi) return HasFlag(flags, CmdFlag::kDenyOom);
   const std::string& n = spec.name;
   if (n == "exec") {
     for (const QueuedCommand& q : c.multi->commands) {
@@ -141,6 +142,9 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
       return true;
     }
   }
+  // EVAL & co: the script's shebang flags stand in for the command's.
+  CmdFlag flags =
+      HasFlag(spec->flags, CmdFlag::kScriptFlags) ? EffectiveFlags(*spec, args) : spec->flags;
   bool auth_required = !c.authenticated && !config_->requirepass.empty();
   if (auth_required && !HasFlag(spec->flags, CmdFlag::kNoAuth)) {
     Reject(c, spec, errors::kNoAuth);
@@ -151,16 +155,21 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   // EXPIRE... still run, so a full instance can be drained).
   // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queueing costs
   // memory), and EXEC when a queued command is denyoom, as Redis does.
-  if (config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail &&
-      DeniedWhenOom(c, *spec)) {
+  pre_command_oom_ = config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail;
+  if (pre_command_oom_ && DeniedWhenOom(c, *spec, flags)) {
     Reject(c, spec, errors::kOom);
+    return true;
+  }
+  // A script running past busy-reply-threshold: only allow-busy commands (SCRIPT KILL,
+  // FUNCTION KILL, SHUTDOWN NOSAVE ...) run meanwhile.
+  if (script_run_ && script_run_->timed_out() && !HasFlag(spec->flags, CmdFlag::kAllowBusy)) {
+    Reject(c, spec, script_run_->eval_mode() ? errors::kBusyEval : errors::kBusyFunction);
     return true;
   }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (and is never
   // paused, so this also stops it from slipping writes through a CLIENT PAUSE).
-  if (c.is_monitor &&
-      (HasFlag(spec->flags, CmdFlag::kWrite) || HasFlag(spec->flags, CmdFlag::kReadOnly) ||
-       HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
+  if (c.is_monitor && (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kReadOnly) ||
+                       HasFlag(flags, CmdFlag::kMayReplicate))) {
     Reject(c, spec, errors::kReplicaKeyspace);
     return true;
   }
@@ -168,13 +177,13 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kNotAllowedInMulti);
     return true;
   }
-  if (IsPausedFor(c, *spec)) return false;
+  if (IsPausedFor(c, *spec, flags)) return false;
 
   if (c.multi && !RunsInsideMulti(*spec)) {
     // A transaction that can only fail keeps nothing (Redis's queueMultiCommand), which
     // CLIENT LIST's multi= shows.
     if (!c.multi->aborted && !c.watch_dirty) {
-      if (HasFlag(spec->flags, CmdFlag::kWrite) || HasFlag(spec->flags, CmdFlag::kMayReplicate)) {
+      if (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kMayReplicate)) {
         c.multi->has_write = true;
       }
       c.multi->commands.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
@@ -256,7 +265,9 @@ void Server::FeedMonitorsIfWanted(const Client& c, const CommandSpec& spec,
 }
 
 void Server::FeedMonitors(const Client& from, std::span<const std::string_view> args) {
-  std::string source = from.is_unix ? "unix:" + config_->unixsocket : from.PeerId();
+  std::string source = from.is_script ? "lua"
+                       : from.is_unix ? "unix:" + config_->unixsocket
+                                      : from.PeerId();
   std::string line = MonitorLine(clock_->NowUs(), from.db_index, source, args);
   for (uint64_t id : monitors_) {
     Client* m = FindClient(id);

@@ -49,7 +49,12 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
       config_table_(config_table),
       clock_(clock),
       keyspace_(config->databases),
-      run_id_(RandomHex(40)) {
+      run_id_(RandomHex(40)),
+      lua_(std::make_unique<scripting::LuaEngine>()),
+      script_client_(std::make_unique<Client>(0, -1)) {
+  script_client_->is_script = true;
+  script_client_->authenticated = true;
+  script_client_->in_exec = true;  // scripts never block (Redis's CLIENT_DENY_BLOCKING)
   RegisterAllCommands(commands_);
   RegisterServerCommands(commands_);
   for (const auto& [from, to] : config_->rename_commands) commands_.Rename(from, to);
@@ -479,13 +484,13 @@ void Server::UnpauseClients() {
   }
 }
 
-bool Server::IsPausedFor(const Client& client, const CommandSpec& spec) const {
+bool Server::IsPausedFor(const Client& client, const CommandSpec& spec, CmdFlag flags) const {
   // MONITOR clients count as replicas, which Redis never pauses.
   if (!pause_until_ms_ || client.is_monitor) return false;
   if (!pause_write_only_) return true;
   // EXEC writes when a queued command does.
   if (client.multi && client.multi->has_write && spec.name == "exec") return true;
-  return HasFlag(spec.flags, CmdFlag::kWrite) || HasFlag(spec.flags, CmdFlag::kMayReplicate);
+  return HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kMayReplicate);
 }
 
 std::string Server::ApplyConfigChange(const std::string& name) {

@@ -20,6 +20,7 @@
 #include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
+#include "scripting/lua_engine.h"
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/memory_stats.h"
@@ -28,6 +29,8 @@
 #include "server/watch_registry.h"
 
 namespace duet {
+
+class ScriptRun;
 
 class Server {
  public:
@@ -94,7 +97,7 @@ class Server {
   EvictResult PerformEvictions();
   // Whether `spec` is refused with -OOM when nothing can be evicted (Redis's denyoom rule,
   // with its MULTI/EXEC extension).
-  bool DeniedWhenOom(const Client& c, const CommandSpec& spec) const;
+  bool DeniedWhenOom(const Client& c, const CommandSpec& spec, CmdFlag flags) const;
   // used_memory as the maxmemory check sees it.
   uint64_t UsedMemoryForEviction();
   // How long used memory has been over maxmemory right now, in us (0 when it is not).
@@ -128,6 +131,39 @@ class Server {
   // and from the cron; public for tests with a manual clock).
   void HandleBlockedTimeouts();
   const BlockingRegistry& blocking() const { return blocking_; }
+
+  // ---- scripting (server/script_*.cc) ----
+  scripting::LuaEngine& lua() { return *lua_; }
+  // The client scripts run their commands as (not listed by CLIENT LIST).
+  Client& script_client() { return *script_client_; }
+  // The running script, nullptr when none (set by ScriptRun).
+  ScriptRun* script_run() { return script_run_; }
+  void set_script_run(ScriptRun* run) { script_run_ = run; }
+  // Whether used memory was over maxmemory with nothing to evict when the current top-level
+  // command started (Redis's pre_command_oom_state; scripts' -OOM rules use it).
+  bool pre_command_oom() const { return pre_command_oom_; }
+  // Runs `spec` for the running script on the script client, its reply encoded in RESP
+  // `resp` and appended to *reply. Accounted as any command (commandstats, SLOWLOG, MONITOR).
+  void RunScriptCommand(const CommandSpec& spec, std::span<const std::string_view> args, int resp,
+                        std::string* reply);
+  // A script's redis.call was refused with `error`: errorstats and the command's
+  // rejected_calls (spec may be null: unknown command).
+  void CountScriptRejection(const CommandSpec* spec, std::string_view error);
+  // MONITOR's feed of EVAL/FCALL, which are skip_monitor so they can show before the
+  // commands they run.
+  void FeedMonitorsForScript(const Client& c, std::span<const std::string_view> args) {
+    if (!monitors_.empty()) FeedMonitors(c, args);
+  }
+  // The flags the dispatcher applies to `spec` called with `args`: a script's shebang flags
+  // for EVAL/EVALSHA/FCALL (Redis's evalGetCommandFlags), else spec.flags.
+  CmdFlag EffectiveFlags(const CommandSpec& spec, std::span<const std::string_view> args) const;
+  // While a script runs past busy-reply-threshold: serves the other clients' events (they
+  // get -BUSY except for allow-busy commands) without letting the loop sleep.
+  void ProcessEventsWhileBusy();
+  // A script that went past the threshold ended: clients held meanwhile resume.
+  void ScriptBusyEnded(ScriptRun& run);
+  // SCRIPT KILL (is_eval) / FUNCTION KILL: replies OK, NOTBUSY, UNKILLABLE or BUSY.
+  void KillScript(ReplyBuilder& reply, bool is_eval);
 
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
@@ -176,7 +212,7 @@ class Server {
   void BeforeSleep();
   void Cron();
   bool ProtectedModeRejects(const Client& client) const;
-  bool IsPausedFor(const Client& client, const CommandSpec& spec) const;
+  bool IsPausedFor(const Client& client, const CommandSpec& spec, CmdFlag flags) const;
   void Reject(Client& client, const CommandSpec* spec, std::string_view error);
   void CountError(std::string_view error);
   // CONFIG SET port/bind: re-opens the TCP listeners; "" or `error_text` (server/config_apply.cc).
@@ -219,6 +255,10 @@ class Server {
   uint64_t cron_timer_id_ = 0;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;
+  std::unique_ptr<scripting::LuaEngine> lua_;
+  std::unique_ptr<Client> script_client_;
+  ScriptRun* script_run_ = nullptr;
+  bool pre_command_oom_ = false;
   std::function<uint64_t()> used_memory_source_;
   bool eviction_running_ = false;      // over the limit after a time-limited round
   uint64_t gauge_lazyfreed_seen_ = 0;  // LazyFreer::freed_objects() at the last refresh

@@ -14,6 +14,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterTimeCommands(table);
   RegisterMemoryCommands(table);
   RegisterTransactionCommands(table);
+  RegisterScriptCommands(table);
 }
 
 }  // namespace duet

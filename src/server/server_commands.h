@@ -22,6 +22,7 @@ void RegisterMonitorCommands(CommandTable& table);        // MONITOR
 void RegisterTimeCommands(CommandTable& table);           // TIME
 void RegisterMemoryCommands(CommandTable& table);         // MEMORY * (memory_cmds.cc)
 void RegisterTransactionCommands(CommandTable& table);    // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterScriptCommands(CommandTable& table);         // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 
 }  // namespace duet
 

@@ -35,6 +35,8 @@ class ServerContext : public CommandContext {
 
   Server& server() { return server_; }
   Client& client() { return client_; }
+  // The command being run, name first.
+  std::span<const std::string_view> args() const { return args_; }
 
   // Server-level handlers are registered in the same table as the others and receive a
   // CommandContext&; the dispatcher always passes a ServerContext, so this cast is safe.

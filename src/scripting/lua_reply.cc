@@ -1,0 +1,413 @@
+#include "scripting/lua_reply.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <lua5.1/lua.hpp>
+#include <string>
+
+namespace duet::scripting {
+
+namespace {
+
+// A cursor over reply bytes the server produced itself (well-formed by construction).
+struct ReplyCursor {
+  const char* p;
+  const char* end;
+
+  std::string_view Line() {
+    const char* start = p;
+    while (p + 1 < end && !(p[0] == '\r' && p[1] == '\n')) p++;
+    std::string_view line(start, static_cast<size_t>(p - start));
+    p = p + 2 <= end ? p + 2 : end;
+    return line;
+  }
+  int64_t Number() {
+    std::string_view l = Line();
+    return std::strtoll(std::string(l).c_str(), nullptr, 10);
+  }
+};
+
+void CheckStack(lua_State* L, int n) {
+  if (!lua_checkstack(L, n)) luaL_error(L, "lua stack limit reach when parsing redis.call reply");
+}
+
+// `push` false: the value is parsed and skipped (attributes).
+void Parse(lua_State* L, ReplyCursor& c, bool push) {
+  char type = *c.p++;
+  switch (type) {
+    case ':': {
+      int64_t v = c.Number();
+      if (push) {
+        CheckStack(L, 1);
+        lua_pushnumber(L, static_cast<lua_Number>(v));
+      }
+      return;
+    }
+    case '$': {
+      int64_t len = c.Number();
+      if (len < 0) {
+        if (push) {
+          CheckStack(L, 1);
+          lua_pushboolean(L, 0);
+        }
+        return;
+      }
+      if (push) {
+        CheckStack(L, 1);
+        lua_pushlstring(L, c.p, static_cast<size_t>(len));
+      }
+      c.p += len + 2;
+      return;
+    }
+    case '+': {
+      std::string_view s = c.Line();
+      if (push) {
+        CheckStack(L, 3);
+        lua_newtable(L);
+        lua_pushlstring(L, s.data(), s.size());
+        lua_setfield(L, -2, "ok");
+      }
+      return;
+    }
+    case '-': {
+      std::string_view s = c.Line();
+      if (push) {
+        CheckStack(L, 3);
+        std::string err = "-";
+        err.append(s);
+        PushErrorTable(L, err);
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "ignore_error_stats_update");
+      }
+      return;
+    }
+    case '*':
+    case '>': {
+      int64_t n = c.Number();
+      if (n < 0) {
+        if (push) {
+          CheckStack(L, 1);
+          lua_pushboolean(L, 0);
+        }
+        return;
+      }
+      if (push) {
+        CheckStack(L, 2);
+        lua_newtable(L);
+      }
+      for (int64_t j = 0; j < n; j++) {
+        if (push) lua_pushnumber(L, static_cast<lua_Number>(j + 1));
+        Parse(L, c, push);
+        if (push) lua_settable(L, -3);
+      }
+      return;
+    }
+    case '%':
+    case '~': {
+      int64_t n = c.Number();
+      if (push) {
+        CheckStack(L, 3);
+        lua_newtable(L);
+        lua_pushstring(L, type == '%' ? "map" : "set");
+        lua_newtable(L);
+      }
+      for (int64_t j = 0; j < n; j++) {
+        Parse(L, c, push);
+        if (type == '%') {
+          Parse(L, c, push);
+        } else if (push) {
+          CheckStack(L, 1);
+          lua_pushboolean(L, 1);
+        }
+        if (push) lua_settable(L, -3);
+      }
+      if (push) lua_settable(L, -3);
+      return;
+    }
+    case '|': {
+      int64_t n = c.Number();
+      for (int64_t j = 0; j < 2 * n; j++) Parse(L, c, false);
+      Parse(L, c, push);
+      return;
+    }
+    case '_':
+      c.Line();
+      if (push) {
+        CheckStack(L, 1);
+        lua_pushnil(L);
+      }
+      return;
+    case '#': {
+      std::string_view s = c.Line();
+      if (push) {
+        CheckStack(L, 1);
+        lua_pushboolean(L, !s.empty() && s[0] == 't');
+      }
+      return;
+    }
+    case ',': {
+      std::string l(c.Line());
+      if (push) {
+        CheckStack(L, 3);
+        double d = l == "inf"    ? INFINITY
+                   : l == "-inf" ? -INFINITY
+                                 : std::strtod(l.c_str(), nullptr);
+        lua_newtable(L);
+        lua_pushnumber(L, d);
+        lua_setfield(L, -2, "double");
+      }
+      return;
+    }
+    case '(': {
+      std::string_view s = c.Line();
+      if (push) {
+        CheckStack(L, 3);
+        lua_newtable(L);
+        lua_pushlstring(L, s.data(), s.size());
+        lua_setfield(L, -2, "big_number");
+      }
+      return;
+    }
+    case '=': {
+      int64_t len = c.Number();
+      if (push) {
+        CheckStack(L, 5);
+        lua_newtable(L);
+        lua_pushstring(L, "verbatim_string");
+        lua_newtable(L);
+        lua_pushlstring(L, c.p + 4, static_cast<size_t>(len - 4));
+        lua_setfield(L, -2, "string");
+        lua_pushlstring(L, c.p, 3);
+        lua_setfield(L, -2, "format");
+        lua_settable(L, -3);
+      }
+      c.p += len + 2;
+      return;
+    }
+    default:
+      c.p = c.end;
+      if (push) lua_pushnil(L);
+  }
+}
+
+// The text of the string field `name` of the table at the top, without popping it.
+bool StringField(lua_State* L, const char* name, std::string* out) {
+  lua_pushstring(L, name);
+  lua_rawget(L, -2);
+  bool ok = lua_type(L, -1) == LUA_TSTRING;
+  if (ok) {
+    size_t len;
+    const char* s = lua_tolstring(L, -1, &len);
+    out->assign(s, len);
+  }
+  lua_pop(L, 1);
+  return ok;
+}
+
+// The number of entries of the table at the top of the stack.
+size_t CountEntries(lua_State* L) {
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
+// Redis copies these strings as C strings and maps CR/LF to spaces.
+std::string CStringNoNewlines(std::string s) {
+  s.resize(strlen(s.c_str()));
+  for (char& ch : s) {
+    if (ch == '\r' || ch == '\n') ch = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+void PushReply(lua_State* L, std::string_view resp) {
+  ReplyCursor c{resp.data(), resp.data() + resp.size()};
+  Parse(L, c, true);
+}
+
+void PushErrorTable(lua_State* L, std::string_view error) {
+  std::string code = "ERR";
+  std::string msg;
+  std::string buf(error.substr(0, error.find('\0')));
+  if (!buf.empty() && buf[0] == '-') {
+    size_t sp = buf.find(' ');
+    if (sp == std::string::npos) {
+      msg = buf.substr(1);
+    } else {
+      code = buf.substr(1, sp - 1);
+      msg = buf.substr(sp + 1);
+    }
+  } else {
+    msg = std::move(buf);
+  }
+  size_t b = msg.find_first_not_of("\r\n");
+  size_t e = msg.find_last_not_of("\r\n");
+  msg = b == std::string::npos ? std::string() : msg.substr(b, e - b + 1);
+  std::string final_msg = code + " " + msg;
+  lua_newtable(L);
+  lua_pushlstring(L, final_msg.data(), final_msg.size());
+  lua_setfield(L, -2, "err");
+}
+
+void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
+  int t = lua_type(L, -1);
+  if (!lua_checkstack(L, 4)) {
+    out.Error("ERR reached lua stack limit");
+    lua_pop(L, 1);
+    return;
+  }
+  switch (t) {
+    case LUA_TSTRING: {
+      size_t len;
+      const char* s = lua_tolstring(L, -1, &len);
+      out.Bulk(std::string_view(s, len));
+      break;
+    }
+    case LUA_TBOOLEAN:
+      if (script_resp == 2) {
+        if (lua_toboolean(L, -1)) {
+          out.Integer(1);
+        } else {
+          out.Null();
+        }
+      } else {
+        out.Bool(lua_toboolean(L, -1));
+      }
+      break;
+    case LUA_TNUMBER: {
+      double d = lua_tonumber(L, -1);
+      // (long long) of an out-of-range double is INT64_MIN on x86-64, as Redis replies.
+      int64_t v = (d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+                      ? static_cast<int64_t>(d)
+                      : INT64_MIN;
+      out.Integer(v);
+      break;
+    }
+    case LUA_TTABLE: {
+      std::string s;
+      if (StringField(L, "err", &s)) {
+        // The error table's fields as luaExtractErrorInformation reads them.
+        lua_getfield(L, -1, "err");
+        std::string msg = CStringNoNewlines(lua_tostring(L, -1));
+        lua_pop(L, 1);
+        out.Error(msg);
+        break;
+      }
+      if (StringField(L, "ok", &s)) {
+        out.SimpleString(CStringNoNewlines(std::move(s)));
+        break;
+      }
+      lua_pushstring(L, "double");
+      lua_rawget(L, -2);
+      if (lua_type(L, -1) == LUA_TNUMBER) {
+        out.Double(lua_tonumber(L, -1));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      if (StringField(L, "big_number", &s)) {
+        for (char& ch : s) {
+          if (ch == '\r' || ch == '\n') ch = ' ';
+        }
+        out.BigNumber(s);
+        break;
+      }
+      lua_pushstring(L, "verbatim_string");
+      lua_rawget(L, -2);
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        std::string format, str;
+        if (StringField(L, "format", &format) && StringField(L, "string", &str)) {
+          out.Verbatim(str, std::string_view(format.c_str()).substr(0, 3));
+          lua_pop(L, 2);
+          return;
+        }
+      }
+      lua_pop(L, 1);
+      lua_pushstring(L, "map");
+      lua_rawget(L, -2);
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        out.MapHeader(CountEntries(L));
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          lua_pushvalue(L, -2);
+          WriteLuaValue(L, script_resp, out);  // key
+          WriteLuaValue(L, script_resp, out);  // value
+        }
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_pushstring(L, "set");
+      lua_rawget(L, -2);
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        out.SetHeader(CountEntries(L));
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          lua_pop(L, 1);
+          lua_pushvalue(L, -1);
+          WriteLuaValue(L, script_resp, out);
+        }
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      // An array: elements 1..n up to the first nil.
+      size_t n = 0;
+      for (;;) {
+        lua_rawgeti(L, -1, static_cast<int>(n + 1));
+        bool nil = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (nil) break;
+        n++;
+      }
+      out.ArrayHeader(n);
+      for (size_t j = 1; j <= n; j++) {
+        lua_rawgeti(L, -1, static_cast<int>(j));
+        WriteLuaValue(L, script_resp, out);
+      }
+      break;
+    }
+    default:
+      out.Null();
+  }
+  lua_pop(L, 1);
+}
+
+void WriteRunError(lua_State* L, std::string_view funcname, ReplyBuilder& out) {
+  if (!lua_istable(L, -1)) {
+    const char* msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
+    std::string text = "ERR Error running script " + std::string(funcname) + ", " +
+                       std::string(msg).substr(0, 100) + " ";
+    out.Error(text);
+    lua_pop(L, 1);
+    return;
+  }
+  std::string msg, source, line;
+  lua_getfield(L, -1, "err");
+  if (lua_isstring(L, -1)) msg = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  lua_getfield(L, -1, "source");
+  bool have_source = lua_isstring(L, -1);
+  if (have_source) source = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  lua_getfield(L, -1, "line");
+  bool have_line = lua_isstring(L, -1);
+  if (have_line) line = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  lua_pop(L, 1);
+  std::string text = msg;
+  if (have_line && have_source) {
+    text += " script: " + std::string(funcname) + ", on " + source + ":" + line + ".";
+  }
+  out.Error(text);
+}
+
+}  // namespace duet::scripting

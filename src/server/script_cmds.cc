@@ -1,0 +1,178 @@
+// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis 7.0.15's eval.c): argument checks,
+// the script cache, the shebang flags' rules, then the run through the Lua engine with a
+// ScriptRun as the host of its redis.call commands.
+#include "commands/help_reply.h"
+#include "common/strutil.h"
+#include "protocol/errors.h"
+#include "scripting/lua_engine.h"
+#include "server/script_run.h"
+#include "server/server_commands.h"
+#include "server/server_context.h"
+
+namespace duet {
+
+namespace {
+
+using scripting::CachedScript;
+
+void EvalGeneric(CommandContext& ctx, ArgReader& args, bool evalsha, bool ro) {
+  ServerContext& sctx = ServerContext::From(ctx);
+  Server& server = sctx.server();
+  Client& c = sctx.client();
+  // EVAL is skip_monitor: it is fed here so that it shows before the commands it runs.
+  server.FeedMonitorsForScript(c, sctx.args());
+  std::string_view body_or_sha = args[0];
+  if (evalsha && body_or_sha.size() != 40) return ctx.reply().Error(errors::kNoScript);
+  std::optional<int64_t> numkeys = ParseInt64(args[1]);
+  if (!numkeys) return ctx.reply().Error(errors::kNotInteger);
+  if (*numkeys > static_cast<int64_t>(args.size()) - 2) {
+    return ctx.reply().Error(errors::kNumkeysGreater);
+  }
+  if (*numkeys < 0) return ctx.reply().Error(errors::kNumkeysNegative);
+
+  scripting::LuaEngine& lua = server.lua();
+  const CachedScript* script;
+  std::string sha;
+  if (evalsha) {
+    script = lua.Find(body_or_sha);
+    if (!script) return ctx.reply().Error(errors::kNoScript);
+    sha = ToLower(body_or_sha);
+  } else {
+    std::string err;
+    script = lua.Load(body_or_sha, &sha, &err);
+    if (!script) return ctx.reply().Error(err);
+  }
+  uint32_t flags = script->flags;
+  bool compat = flags & scripting::kScriptEvalCompat;
+  if (!compat) {
+    if (!(flags & scripting::kScriptNoWrites) && ro) {
+      return ctx.reply().Error(errors::kScriptRoWriteFlag);
+    }
+    if (server.pre_command_oom() && server.config().maxmemory != 0 &&
+        !(flags & (scripting::kScriptAllowOom | scripting::kScriptNoWrites))) {
+      return ctx.reply().Error(errors::kScriptAllowOom);
+    }
+  }
+  bool read_only = ro || (!compat && (flags & scripting::kScriptNoWrites));
+  bool allow_oom = !compat && (flags & scripting::kScriptAllowOom);
+  std::span<const std::string_view> rest = args.All().subspan(2);
+  size_t nk = static_cast<size_t>(*numkeys);
+  ScriptRun run(server, c, sha, /*eval_mode=*/true, read_only, allow_oom);
+  lua.Run(*script, sha, rest.subspan(0, nk), rest.subspan(nk), run, ctx.reply(),
+          server.config().busy_reply_threshold > 0);
+}
+
+void CmdEval(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, false, false); }
+void CmdEvalRo(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, false, true); }
+void CmdEvalSha(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, true, false); }
+void CmdEvalShaRo(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, true, true); }
+
+// SCRIPT LOAD <script>
+void CmdScriptLoad(CommandContext& ctx, ArgReader& args) {
+  std::string sha, err;
+  if (!ServerContext::From(ctx).server().lua().Load(args[1], &sha, &err)) {
+    return ctx.reply().Error(err);
+  }
+  ctx.reply().Bulk(sha);
+}
+
+// SCRIPT EXISTS <sha1> [<sha1> ...]
+void CmdScriptExists(CommandContext& ctx, ArgReader& args) {
+  scripting::LuaEngine& lua = ServerContext::From(ctx).server().lua();
+  ctx.reply().ArrayHeader(args.size() - 1);
+  for (size_t i = 1; i < args.size(); i++) {
+    ctx.reply().Integer(lua.Find(args[i]) ? 1 : 0);  // case-insensitive, as Redis's dict
+  }
+}
+
+// SCRIPT FLUSH [ASYNC|SYNC]
+void CmdScriptFlush(CommandContext& ctx, ArgReader& args) {
+  if (args.size() > 2 || (args.size() == 2 && !EqualsIgnoreCase(args[1], "sync") &&
+                          !EqualsIgnoreCase(args[1], "async"))) {
+    return ctx.reply().Error(errors::kScriptFlushMode);
+  }
+  ServerContext::From(ctx).server().lua().Reset();
+  ctx.reply().Ok();
+}
+
+// SCRIPT KILL: stops the running read-only script (reached while it runs past
+// busy-reply-threshold, from ProcessEventsWhileBusy).
+void CmdScriptKill(CommandContext& ctx, ArgReader& args) {
+  ServerContext::From(ctx).server().KillScript(ctx.reply(), /*is_eval=*/true);
+}
+
+// SCRIPT DEBUG YES|SYNC|NO. duet has no Lua debugger: NO is accepted, YES and SYNC are
+// refused.
+void CmdScriptDebug(CommandContext& ctx, ArgReader& args) {
+  if (EqualsIgnoreCase(args[1], "no")) return ctx.reply().Ok();
+  if (EqualsIgnoreCase(args[1], "yes") || EqualsIgnoreCase(args[1], "sync")) {
+    return ctx.reply().Error(errors::kScriptDebugUnsupported);
+  }
+  ctx.reply().Error(errors::kScriptDebugMode);
+}
+
+void CmdScriptHelp(CommandContext& ctx, ArgReader& args) {
+  ReplyHelp(ctx.reply(), ctx.name(),
+            {"DEBUG (YES|SYNC|NO)", "    Set the debug mode for subsequent scripts executed.",
+             "EXISTS <sha1> [<sha1> ...]",
+             "    Return information about the existence of the scripts in the script cache.",
+             "FLUSH [ASYNC|SYNC]", "    Flush the Lua scripts cache. Very dangerous on replicas.",
+             "    When called without the optional mode argument, the behavior is determined by "
+             "the",
+             "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+             "    * ASYNC: Asynchronously flush the scripts cache.",
+             "    * SYNC: Synchronously flush the scripts cache.", "KILL",
+             "    Kill the currently executing Lua script.", "LOAD <script>",
+             "    Load a script into the scripts cache without executing it."});
+}
+
+}  // namespace
+
+void RegisterScriptCommands(CommandTable& table) {
+  using F = CmdFlag;
+  const F eval_flags = F::kNoScript | F::kSkipMonitor | F::kMayReplicate | F::kNoMandatoryKeys |
+                       F::kStale | F::kScriptFlags;
+  const F eval_ro_flags =
+      F::kNoScript | F::kSkipMonitor | F::kNoMandatoryKeys | F::kStale | F::kReadOnly;
+  table.Add("eval", -3, eval_flags, 0, 0, 0, CmdEval, "@slow @scripting");
+  table.Add("evalsha", -3, eval_flags, 0, 0, 0, CmdEvalSha, "@slow @scripting");
+  table.Add("eval_ro", -3, eval_ro_flags, 0, 0, 0, CmdEvalRo, "@slow @scripting");
+  table.Add("evalsha_ro", -3, eval_ro_flags, 0, 0, 0, CmdEvalShaRo, "@slow @scripting");
+  table.Add({.name = "script",
+             .arity = -2,
+             .acl_categories = "@slow",
+             .subcommands = {
+                 {.name = "script|debug",
+                  .arity = 3,
+                  .flags = F::kNoScript,
+                  .handler = CmdScriptDebug,
+                  .acl_categories = "@slow @scripting"},
+                 {.name = "script|exists",
+                  .arity = -3,
+                  .flags = F::kNoScript,
+                  .handler = CmdScriptExists,
+                  .acl_categories = "@slow @scripting"},
+                 {.name = "script|flush",
+                  .arity = -2,
+                  .flags = F::kNoScript,
+                  .handler = CmdScriptFlush,
+                  .acl_categories = "@slow @scripting"},
+                 {.name = "script|help",
+                  .arity = 2,
+                  .flags = F::kLoading | F::kStale,
+                  .handler = CmdScriptHelp,
+                  .acl_categories = "@slow @scripting"},
+                 {.name = "script|kill",
+                  .arity = 2,
+                  .flags = F::kNoScript | F::kAllowBusy,
+                  .handler = CmdScriptKill,
+                  .acl_categories = "@slow @scripting"},
+                 {.name = "script|load",
+                  .arity = 3,
+                  .flags = F::kNoScript | F::kStale,
+                  .handler = CmdScriptLoad,
+                  .acl_categories = "@slow @scripting"},
+             }});
+}
+
+}  // namespace duet

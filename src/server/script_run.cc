@@ -1,0 +1,82 @@
+#include "server/script_run.h"
+
+#include "common/log.h"
+#include "protocol/errors.h"
+#include "server/server.h"
+
+namespace duet {
+
+ScriptRun::ScriptRun(Server& server, Client& caller, std::string_view name, bool eval_mode,
+                     bool read_only, bool allow_oom)
+    : server_(server),
+      caller_(caller),
+      name_(name),
+      eval_mode_(eval_mode),
+      read_only_(read_only),
+      allow_oom_(allow_oom),
+      start_us_(server.clock().NowUs()) {
+  Client& sc = server_.script_client();
+  saved_db_ = sc.db_index;
+  sc.db_index = caller.db_index;
+  server_.set_script_run(this);
+}
+
+ScriptRun::~ScriptRun() {
+  server_.set_script_run(nullptr);
+  if (timed_out_) server_.ScriptBusyEnded(*this);
+}
+
+void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::string* reply,
+                     std::string* rejection) {
+  const CommandSpec* spec = server_.commands().Find(argv[0]);
+  if (spec && spec->IsContainer() && argv.size() >= 2) {
+    spec = CommandTable::FindSub(*spec, argv[1]);
+  }
+  auto reject = [&](std::string_view text) {
+    rejection->assign(text);
+    server_.CountScriptRejection(spec, text);
+  };
+  if (!spec) return reject(errors::kScriptUnknownCommand);
+  size_t argc = argv.size();
+  bool arity_ok = spec->arity > 0 ? argc == static_cast<size_t>(spec->arity)
+                                  : argc >= static_cast<size_t>(-spec->arity);
+  if (!arity_ok) return reject(errors::kScriptWrongArgs);
+  if (HasFlag(spec->flags, CmdFlag::kNoScript)) return reject(errors::kScriptNotAllowed);
+  bool writes = HasFlag(spec->flags, CmdFlag::kWrite);
+  if (read_only_ && (writes || HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
+    return reject(errors::kScriptReadOnlyWrite);
+  }
+  // -OOM only until the script has written: after that it must be allowed to finish what it
+  // started (Redis's scriptVerifyOOM).
+  if (!allow_oom_ && server_.config().maxmemory != 0 && !write_dirty_ &&
+      server_.pre_command_oom() && HasFlag(spec->flags, CmdFlag::kDenyOom)) {
+    return reject(errors::kScriptOom);
+  }
+  if (writes) write_dirty_ = true;
+  server_.RunScriptCommand(*spec, argv, resp, reply);
+}
+
+int ScriptRun::AclCheck(std::span<const std::string_view> argv) {
+  const CommandSpec* spec = server_.commands().Find(argv[0]);
+  if (spec && spec->IsContainer() && argv.size() >= 2) {
+    spec = CommandTable::FindSub(*spec, argv[1]);
+  }
+  // duet has only the default user, who may run every command.
+  return spec ? 1 : -1;
+}
+
+bool ScriptRun::Interrupt() {
+  if (!timed_out_) {
+    int64_t elapsed_ms = (server_.clock().NowUs() - start_us_) / 1000;
+    if (elapsed_ms < server_.config().busy_reply_threshold) return false;
+    Log(LogLevel::kWarning,
+        "Slow script detected: still in execution after {} milliseconds. You can try killing "
+        "the script using the {} command. Script name is: {}.",
+        elapsed_ms, eval_mode_ ? "SCRIPT KILL" : "FUNCTION KILL", name_);
+    timed_out_ = true;
+  }
+  server_.ProcessEventsWhileBusy();
+  return killed_;
+}
+
+}  // namespace duet
