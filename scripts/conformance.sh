@@ -73,12 +73,13 @@ run_external() {
   local start="\"$bin\" $repo/tests/conformance/suite-server.conf --port $port --dir $dir \
     --pidfile $dir/duet.pid >> $logdir/external-server.log 2>&1 &"
   bash -c "$start"
+  # A unit that kills or hangs the server gets a fresh one (-r): the old one is killed first.
+  local restart="[ -f $dir/duet.pid ] && kill -9 \$(cat $dir/duet.pid); sleep 0.5; $start"
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
     sleep 0.1
   done
-  # A unit that kills the server gets a fresh one (-r).
-  "$runner" -s "$suite" -S "$skip" -l "$logdir/external" -r "$start" 127.0.0.1 "$port" "${units[@]}" | tee "$logdir/external.txt" || status=1
+  "$runner" -s "$suite" -S "$skip" -l "$logdir/external" -r "$restart" 127.0.0.1 "$port" "${units[@]}" | tee "$logdir/external.txt" || status=1
   [ -f "$dir/duet.pid" ] && kill "$(cat "$dir/duet.pid")" 2>/dev/null || true
   rm -rf "$dir"
 }
