@@ -189,7 +189,8 @@ struct Registry {
         ConnectionCommandMeta(),   ServerCommandMeta(),    ScriptingCommandMeta(),
         TransactionsCommandMeta(), ListCommandMeta(),      HashCommandMeta(),
         SetCommandMeta(),          SortedSetCommandMeta(), StreamCommandMeta(),
-        PubsubCommandMeta(),       GeoCommandMeta(),       HyperloglogCommandMeta()};
+        PubsubCommandMeta(),       GeoCommandMeta(),       HyperloglogCommandMeta(),
+        ClusterCommandMeta()};
     for (const CommandMetaGroup& g : groups) {
       for (const CommandMetaDef& def : g.defs) Add(g.group, def);
     }

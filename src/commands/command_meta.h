@@ -148,7 +148,7 @@ std::span<const std::string> CommandMetaErrors();
 // message in `*error`) on malformed text.
 bool ParseCommandArgs(std::string_view text, std::vector<CommandArg>* out, std::string* error);
 
-// The data files, one per Redis command group (all but "cluster": duet has no cluster mode).
+// The data files, one per Redis command group.
 CommandMetaGroup StringCommandMeta();
 CommandMetaGroup BitmapCommandMeta();
 CommandMetaGroup GenericCommandMeta();
@@ -164,5 +164,6 @@ CommandMetaGroup StreamCommandMeta();
 CommandMetaGroup PubsubCommandMeta();
 CommandMetaGroup GeoCommandMeta();
 CommandMetaGroup HyperloglogCommandMeta();
+CommandMetaGroup ClusterCommandMeta();
 
 }  // namespace duet

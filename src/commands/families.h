@@ -25,5 +25,6 @@ void RegisterSortCommands(CommandTable& table);          // SORT SORT_RO
 void RegisterGeoCommands(CommandTable& table);           // GEOADD GEODIST GEOSEARCH GEORADIUS ...
 void RegisterBlockingListCommands(CommandTable& table);  // BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
 void RegisterBlockingZSetCommands(CommandTable& table);  // BZPOPMIN BZPOPMAX BZMPOP
+void RegisterClusterCommands(CommandTable& table);       // CLUSTER READONLY READWRITE ASKING
 
 }  // namespace duet

@@ -22,6 +22,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterGeoCommands(table);
   RegisterBlockingListCommands(table);
   RegisterBlockingZSetCommands(table);
+  RegisterClusterCommands(table);
 }
 
 }  // namespace duet

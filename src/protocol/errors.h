@@ -66,6 +66,8 @@ inline constexpr std::string_view kTimeoutNotInteger =
 inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
 inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
+inline constexpr std::string_view kClusterDisabled =
+    "ERR This instance has cluster support disabled";
 inline constexpr std::string_view kFunctionFlushMode =
     "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
 inline constexpr std::string_view kLibraryNameMissing = "ERR library name argument was not given";
