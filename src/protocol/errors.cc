@@ -65,6 +65,24 @@ std::string UnknownSubcommand(std::string_view cmd, std::string_view sub) {
                   "'. Try " + upper + " HELP.");
 }
 
+std::string NotInSubscriberMode(std::string_view cmd) {
+  return Sanitize("ERR Can't execute '" + std::string(cmd) +
+                  "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                  "in this context");
+}
+
+std::string SubscribeDenyBlocking(std::string_view cmd) {
+  return "ERR " + std::string(cmd) + " isn't allowed for a DENY BLOCKING client";
+}
+
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing) {
+  // Redis formats them with %s: each stops at a NUL byte.
+  return Sanitize("ERR Prefix '" + std::string(CString(prefix)) + "' overlaps with " +
+                  (existing ? "an existing" : "another provided") + " prefix '" +
+                  std::string(CString(other)) +
+                  "'. Prefixes for a single client must not overlap.");
+}
+
 std::string UnsupportedOption(std::string_view opt) {
   return Sanitize("ERR Unsupported option " + std::string(CString(opt)));
 }

@@ -211,6 +211,38 @@ inline constexpr std::string_view kLongOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
 
+// Pub/Sub and client tracking.
+// "ERR Can't execute '<cmd>': only (P|S)SUBSCRIBE / ... are allowed in this context"
+std::string NotInSubscriberMode(std::string_view cmd);
+// "ERR <CMD> isn't allowed for a DENY BLOCKING client" (SSUBSCRIBE inside EXEC).
+std::string SubscribeDenyBlocking(std::string_view cmd);
+inline constexpr std::string_view kTrackingOneRedirect =
+    "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kTrackingNoRedirectTarget =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and "
+    "then re-enabling it with a different mode.";
+inline constexpr std::string_view kTrackingOptBcast =
+    "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptinOptout =
+    "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and "
+    "then re-enabling it with a different mode.";
+// "ERR Prefix '<a>' overlaps with an existing prefix '<b>'. Prefixes for a single client
+// must not overlap." (`existing`) or "... with another provided prefix ..."
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing);
+inline constexpr std::string_view kCachingNotTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNeedsOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNeedsOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
 // The one mapping from OpStatus to Redis's text. kInvalidExpire needs the command name.
 // Scripting (EVAL family, SCRIPT, FUNCTION/FCALL, and what scripts' redis.call is refused).
 // Texts given to a script's redis.call lack the "ERR " code (the engine adds it).

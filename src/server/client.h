@@ -13,6 +13,8 @@
 #include "common/io_buffer.h"
 #include "protocol/reply_builder.h"
 #include "protocol/request_parser.h"
+#include "server/pubsub.h"
+#include "server/tracking.h"
 
 namespace duet {
 
@@ -110,6 +112,15 @@ class Client {
   // Blocking commands (server/blocking.h).
   std::unique_ptr<BlockedState> blocked;
   const std::string* serving_key = nullptr;  // set while a blocked command is re-run
+
+  // Pub/Sub (server/pubsub.h). `pubsub_mode` is Redis's CLIENT_PUBSUB: set by a (P|S)SUBSCRIBE,
+  // cleared when the last subscription goes; in RESP2 it limits the commands accepted.
+  std::unique_ptr<ClientSubscriptions> subscriptions;
+  bool pubsub_mode = false;
+  // When the output buffer first went over its class's soft limit (unix ms), 0 if it is not.
+  int64_t obuf_soft_limit_since_ms = 0;
+  // CLIENT TRACKING (server/tracking.h); null while tracking is off.
+  std::unique_ptr<ClientTracking> tracking;
 
   // Redis's getClientPeerId: "ip:port", "[ipv6]:port", or "<unixsocket>:0" (local_addr holds
   // the socket path for unix clients). CLIENT LIST addr=, CLIENT KILL ADDR, SLOWLOG, logs.

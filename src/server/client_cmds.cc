@@ -1,9 +1,8 @@
 // CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | PAUSE | UNPAUSE | REPLY |
-// NO-EVICT | HELP.
+// NO-EVICT | UNBLOCK | HELP, and the tracking subcommands of tracking_cmds.cc.
 //
 // SETINFO is Redis 7.2's (ioredis and node-redis send it on connect); 7.0 does not know it.
-// KILL also takes 7.4's MAXAGE filter. TRACKING, CACHING, GETREDIR, TRACKINGINFO and UNBLOCK
-// need subsystems duet does not have yet and are not registered.
+// KILL also takes 7.4's MAXAGE filter.
 #include <algorithm>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include "server/client_list.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
+#include "server/tracking_cmds.h"
 
 namespace duet {
 
@@ -408,6 +408,26 @@ void RegisterClientCommands(CommandTable& table) {
                   .flags = kAdmin,
                   .handler = CmdClientUnblock,
                   .acl_categories = kAdminAcl},
+                 {.name = "client|tracking",
+                  .arity = -3,
+                  .flags = kConn,
+                  .handler = CmdClientTracking,
+                  .acl_categories = kConnAcl},
+                 {.name = "client|caching",
+                  .arity = 3,
+                  .flags = kConn,
+                  .handler = CmdClientCaching,
+                  .acl_categories = kConnAcl},
+                 {.name = "client|getredir",
+                  .arity = 2,
+                  .flags = kConn,
+                  .handler = CmdClientGetredir,
+                  .acl_categories = kConnAcl},
+                 {.name = "client|trackinginfo",
+                  .arity = 2,
+                  .flags = kConn,
+                  .handler = CmdClientTrackinginfo,
+                  .acl_categories = kConnAcl},
                  {.name = "client|help",
                   .arity = 2,
                   .flags = F::kLoading | F::kStale,

@@ -9,7 +9,6 @@ namespace {
 // Redis's reply buffer is a 16 KB block followed by a list of 16 KB blocks; duet's is one
 // string. obl/oll/omem report the pending output as if laid out that way, so that tools
 // watching omem= for slow consumers see the same growth.
-constexpr size_t kReplyChunk = 16 * 1024;
 
 void AppendField(std::string& out, std::string_view name, std::string_view value) {
   out += name;
@@ -23,14 +22,20 @@ void AppendField(std::string& out, std::string_view name, int64_t value) {
   AppendField(out, name, std::string_view(buf, FormatInt64(value, buf)));
 }
 
-// Redis's flag letters, in its order. Flags of subsystems duet does not have (replication,
-// pub/sub, MULTI, tracking) never appear.
+// Redis's flag letters, in its order. Flags of subsystems duet does not have (replication)
+// never appear.
 std::string Flags(const Client& c) {
   std::string f;
   if (c.is_monitor) f += 'O';
+  if (c.pubsub_mode) f += 'P';
   if (c.multi) f += 'x';
   // Blocked by a command, or held by CLIENT PAUSE (a "postponed" blocked client to Redis).
   if (c.blocked || c.paused) f += 'b';
+  if (c.tracking) {
+    f += 't';
+    if (c.tracking->broken_redirect) f += 'R';
+    if (c.tracking->bcast) f += 'B';
+  }
   if (c.watch_dirty) f += 'd';
   if (c.close_after_reply) f += 'c';
   if (c.closing) f += 'A';
@@ -67,7 +72,9 @@ std::optional<ClientType> ClientTypeByName(std::string_view name) {
   return std::nullopt;
 }
 
-ClientType TypeOf(const Client& c) { return ClientType::kNormal; }
+ClientType TypeOf(const Client& c) {
+  return c.pubsub_mode ? ClientType::kPubSub : ClientType::kNormal;
+}
 
 std::string ClientLocalAddr(const Client& c) {
   if (c.is_unix) return c.local_addr + ":0";
@@ -98,9 +105,10 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   AppendField(out, "idle", now_s - c.last_interaction_ms / 1000);
   AppendField(out, "flags", Flags(c));
   AppendField(out, "db", c.db_index);
-  AppendField(out, "sub", 0);
-  AppendField(out, "psub", 0);
-  AppendField(out, "ssub", 0);
+  const ClientSubscriptions* subs = c.subscriptions.get();
+  AppendField(out, "sub", subs ? static_cast<int64_t>(subs->channels.size()) : 0);
+  AppendField(out, "psub", subs ? static_cast<int64_t>(subs->patterns.size()) : 0);
+  AppendField(out, "ssub", subs ? static_cast<int64_t>(subs->shard_channels.size()) : 0);
   AppendField(out, "multi", c.multi ? static_cast<int64_t>(c.multi->commands.size()) : -1);
   AppendField(out, "qbuf", static_cast<int64_t>(qbuf));
   AppendField(out, "qbuf-free", static_cast<int64_t>(qbuf_cap - qbuf));
@@ -115,7 +123,7 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   AppendField(out, "events", c.want_write_event ? "rw" : "r");
   AppendField(out, "cmd", c.last_command);
   AppendField(out, "user", "default");
-  AppendField(out, "redir", -1);
+  AppendField(out, "redir", c.tracking ? static_cast<int64_t>(c.tracking->redirect) : -1);
   out += "resp=";
   out += c.resp == 3 ? '3' : '2';
 }

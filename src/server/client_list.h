@@ -30,6 +30,10 @@ ClientType TypeOf(const Client& c);
 std::string ClientLocalAddr(const Client& c);
 
 // What a line needs beyond the Client itself.
+// The size of Redis's per-client static reply buffer: output beyond it is what CLIENT LIST's
+// omem= and the output-buffer limits count.
+inline constexpr size_t kReplyChunk = 16 * 1024;
+
 struct ClientInfoContext {
   int64_t now_ms = 0;
   // The client whose command is running, and the total bytes of that command's arguments

@@ -25,6 +25,13 @@ bool ValidClientName(std::string_view name) {
 
 void CmdPing(CommandContext& ctx, ArgReader& args) {
   if (args.size() > 1) return ctx.reply().Error(errors::WrongArity("ping"));
+  const Client& c = ServerContext::From(ctx).client();
+  if (c.pubsub_mode && c.resp == 2) {
+    // A RESP2 subscriber gets a message-shaped reply: ["pong", arg or ""].
+    ctx.reply().ArrayHeader(2);
+    ctx.reply().Bulk("pong");
+    return ctx.reply().Bulk(args.size() == 0 ? std::string_view() : args[0]);
+  }
   if (args.size() == 0) return ctx.reply().SimpleString("PONG");
   ctx.reply().Bulk(args[0]);
 }
@@ -145,6 +152,10 @@ void CmdReset(CommandContext& ctx, ArgReader& args) {
     std::erase(sctx.server().monitors(), c.id());
   }
   sctx.server().DiscardTransaction(c);
+  // Leaves Pub/Sub mode silently and stops tracking (Redis's clearClientConnectionState).
+  if (c.subscriptions) sctx.server().pubsub().RemoveClient(&c);
+  c.pubsub_mode = false;
+  sctx.server().DisableTracking(c);
   c.authenticated = ctx.config().requirepass.empty();
   ctx.reply().SimpleString("RESET");
 }

@@ -82,6 +82,10 @@ bool Server::Execute(Client& c, std::span<const std::string_view> args) {
   // As Redis's resetClient: the skip ends with this command, and a CLIENT REPLY SKIP issued
   // by this command applies to the next one.
   c.skip_next_reply = false;
+  // CLIENT CACHING applies to the next command, or to the whole next transaction.
+  if (c.tracking && c.tracking->caching && !c.multi && !c.last_command.starts_with("client")) {
+    c.tracking->caching = false;
+  }
   if (c.reply_mode == Client::ReplyMode::kSkip) {
     c.reply_mode = Client::ReplyMode::kOn;
     c.skip_next_reply = true;
@@ -93,6 +97,13 @@ bool Server::Execute(Client& c, std::span<const std::string_view> args) {
 }
 
 namespace {
+bool AllowedInSubscriberMode(const CommandSpec& spec) {
+  const std::string& n = spec.name;
+  return n == "ping" || n == "subscribe" || n == "ssubscribe" || n == "unsubscribe" ||
+         n == "sunsubscribe" || n == "psubscribe" || n == "punsubscribe" || n == "quit" ||
+         n == "reset";
+}
+
 // Commands that act on the transaction itself run at once inside MULTI instead of queueing.
 bool RunsInsideMulti(const CommandSpec& spec) {
   const std::string& n = spec.name;
@@ -156,6 +167,9 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queueing costs
   // memory), and EXEC when a queued command is denyoom, as Redis does.
   pre_command_oom_ = config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail;
+  // Keys evicted just now are invalidated before the command's own changes (Redis's
+  // trackingHandlePendingKeyInvalidations after performEvictions).
+  if (!pending_invalidations_.empty()) FlushPendingInvalidations(c);
   if (pre_command_oom_ && DeniedWhenOom(c, *spec, flags)) {
     Reject(c, spec, errors::kOom);
     return true;
@@ -173,11 +187,19 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kReplicaKeyspace);
     return true;
   }
+  // RESP2 subscribers may only run the commands that keep the connection in Pub/Sub mode
+  // (RESP3 has no such limit: replies and pushes are told apart).
+  if (c.pubsub_mode && c.resp == 2 && !AllowedInSubscriberMode(*spec)) {
+    Reject(c, spec, errors::NotInSubscriberMode(spec->name));
+    return true;
+  }
   if (c.multi && HasFlag(spec->flags, CmdFlag::kNoMulti)) {
     Reject(c, spec, errors::kNotAllowedInMulti);
     return true;
   }
   if (IsPausedFor(c, *spec, flags)) return false;
+  // Keep the tracking table within tracking-table-max-keys.
+  if (stats_.features.tracking_clients != 0) TrackingLimitKeys();
 
   if (c.multi && !RunsInsideMulti(*spec)) {
     // A transaction that can only fail keeps nothing (Redis's queueMultiCommand), which
@@ -213,7 +235,13 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
   int64_t duration = end_us > start_us ? end_us - start_us : 0;
   if (chain_clock_) chained_clock_us_ = end_us;
+  // A tracking client remembers the keys its read commands fetched.
+  if (c.tracking && !c.tracking->bcast && HasFlag(spec.flags, CmdFlag::kReadOnly)) {
+    TrackingRememberKeys(c, spec, args);
+  }
   current_client_ = outer;
+  // Its own invalidations follow the reply of the top-level command (after EXEC's array).
+  if (!outer && !pending_invalidations_.empty()) FlushPendingInvalidations(c);
   stats_.dirty += ctx.dirty();
   if (c.blocked) {
     // It waits for a key: accounted for when it is served or times out.

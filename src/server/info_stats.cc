@@ -102,9 +102,9 @@ void AppendStatsSection(Server& s, std::string& out) {
   Add(out, "current_eviction_exceeded_time:{}\r\n", exceeded_now / 1000);
   Add(out, "keyspace_hits:{}\r\n", ks.keyspace_hits);
   Add(out, "keyspace_misses:{}\r\n", ks.keyspace_misses);
-  Add(out, "pubsub_channels:{}\r\n", f.pubsub_channels);
-  Add(out, "pubsub_patterns:{}\r\n", f.pubsub_patterns);
-  Add(out, "pubsubshard_channels:{}\r\n", f.pubsubshard_channels);
+  Add(out, "pubsub_channels:{}\r\n", s.pubsub().channel_count());
+  Add(out, "pubsub_patterns:{}\r\n", s.pubsub().pattern_count());
+  Add(out, "pubsubshard_channels:{}\r\n", s.pubsub().shard_channel_count());
   Add(out, "latest_fork_usec:{}\r\n", st.persistence.latest_fork_usec);
   Add(out, "total_forks:{}\r\n", st.persistence.total_forks);
   out += "migrate_cached_sockets:0\r\n";
@@ -115,9 +115,9 @@ void AppendStatsSection(Server& s, std::string& out) {
   out += "active_defrag_key_misses:0\r\n";
   out += "total_active_defrag_time:0\r\n";
   out += "current_active_defrag_time:0\r\n";
-  Add(out, "tracking_total_keys:{}\r\n", f.tracking_total_keys);
-  Add(out, "tracking_total_items:{}\r\n", f.tracking_total_items);
-  Add(out, "tracking_total_prefixes:{}\r\n", f.tracking_total_prefixes);
+  Add(out, "tracking_total_keys:{}\r\n", s.tracking().total_keys());
+  Add(out, "tracking_total_items:{}\r\n", s.tracking().total_items());
+  Add(out, "tracking_total_prefixes:{}\r\n", s.tracking().total_prefixes());
   Add(out, "unexpected_error_replies:{}\r\n", st.unexpected_error_replies);
   Add(out, "total_error_replies:{}\r\n", st.total_error_replies);
   Add(out, "dump_payload_sanitizations:{}\r\n", st.dump_payload_sanitizations);

@@ -351,6 +351,8 @@ void Server::FreeClient(uint64_t id) {
     keyspace_.ctx().blocked_waiters = blocking_.registrations();
   }
   if (!c.watched.empty()) watches_.UnwatchAll(c);
+  if (c.subscriptions) pubsub_.RemoveClient(&c);
+  if (c.tracking) DisableTracking(c);
   clients_.erase(it);
 }
 
@@ -389,6 +391,7 @@ void Server::BeforeSleep() {
       if (c && !c->blocked && !c->paused) ProcessInput(*c);
     }
   }
+  if (tracking_.HasPrefixes()) BroadcastTrackingInvalidations();
   if (std::optional<int64_t> deadline = blocking_.NextDeadline()) {
     loop_.RequestWakeWithinMs(std::max<int64_t>(0, *deadline - clock_->NowMs()));
   }

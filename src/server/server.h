@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,8 +25,10 @@
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/memory_stats.h"
+#include "server/pubsub.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
+#include "server/tracking.h"
 #include "server/watch_registry.h"
 
 namespace duet {
@@ -165,6 +168,30 @@ class Server {
   // SCRIPT KILL (is_eval) / FUNCTION KILL: replies OK, NOTBUSY, UNKILLABLE or BUSY.
   void KillScript(ReplyBuilder& reply, bool is_eval);
 
+  // ---- Pub/Sub, keyspace notifications, tracking (server/server_pubsub.cc) ----
+  PubSub& pubsub() { return pubsub_; }
+  // Delivers `message` to the subscribers of `channel` (shard channels when `shard`; else
+  // also to the patterns matching it). Returns the number of deliveries (Redis's receivers).
+  size_t Publish(std::string_view channel, std::string_view message, bool shard);
+  // Appends push bytes to `c`'s output (delivered even under CLIENT REPLY OFF, as Redis's
+  // CLIENT_PUSHING) and applies client-output-buffer-limit: a client over its hard limit, or
+  // over its soft limit for longer than allowed, is closed before the loop sleeps.
+  void Push(Client& c, std::string_view bytes);
+  void CheckOutputBufferLimits(Client& c);
+  // Redis's notifyKeyspaceEvent: publishes `event` on __keyspace@<db>__:<key> and `key` on
+  // __keyevent@<db>__:<event>, as notify-keyspace-events asks for class `type`.
+  void NotifyKeyspaceEvent(int type, std::string_view event, std::string_view key, int db);
+  // CLIENT TRACKING ON (options already validated) / OFF.
+  void EnableTracking(Client& c, uint64_t redirect, const ClientTracking& options,
+                      const std::vector<std::string>& prefixes);
+  void DisableTracking(Client& c);
+  TrackingTable& tracking() { return tracking_; }
+  // A key changed: tells the clients that read it (Redis's trackingInvalidateKey); with
+  // `bcast`, also queues it for the BCAST prefixes it falls under.
+  void TrackingInvalidateKey(std::string_view key, bool bcast);
+  // FLUSHDB/FLUSHALL: every tracking client gets a null invalidation; the table empties.
+  void TrackingInvalidateAllOnFlush();
+
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
 
@@ -208,6 +235,14 @@ class Server {
   // Ends a block: forgets the registration, accounts for the command, resumes input.
   void FinishBlocked(Client& client);
   bool WriteToClient(Client& client);
+  // Tracking internals (server/server_pubsub.cc).
+  void SendTrackingMessage(Client& c, std::string_view payload);
+  void SendKeyInvalidation(Client& c, std::string_view key);
+  void FlushPendingInvalidations(Client& c);
+  void TrackingRememberKeys(Client& c, const CommandSpec& spec,
+                            std::span<const std::string_view> args);
+  void BroadcastTrackingInvalidations();
+  void TrackingLimitKeys();
   void FreeClient(uint64_t id);
   void BeforeSleep();
   void Cron();
@@ -241,6 +276,11 @@ class Server {
   std::vector<uint64_t> unpaused_;   // clients to resume in BeforeSleep after a pause ended
   std::vector<uint64_t> unblocked_;  // clients whose block ended: process their held input
   WatchRegistry watches_;
+  PubSub pubsub_;
+  TrackingTable tracking_;
+  // Invalidations for the running client, sent after its reply; nullopt: a flush.
+  std::vector<std::optional<std::string>> pending_invalidations_;
+  int tracking_limit_effort_ = 0;
   BlockingRegistry blocking_;
   uint64_t next_client_id_ = 1;
   int64_t start_time_ms_ = 0;

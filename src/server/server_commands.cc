@@ -15,6 +15,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterMemoryCommands(table);
   RegisterTransactionCommands(table);
   RegisterScriptCommands(table);
+  RegisterPubSubCommands(table);
 }
 
 }  // namespace duet

@@ -23,6 +23,8 @@ void RegisterTimeCommands(CommandTable& table);           // TIME
 void RegisterMemoryCommands(CommandTable& table);         // MEMORY * (memory_cmds.cc)
 void RegisterTransactionCommands(CommandTable& table);    // MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterScriptCommands(CommandTable& table);         // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+// SUBSCRIBE PSUBSCRIBE SSUBSCRIBE (and UN-) PUBLISH SPUBLISH PUBSUB (pubsub_cmds.cc)
+void RegisterPubSubCommands(CommandTable& table);
 
 }  // namespace duet
 

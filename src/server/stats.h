@@ -67,15 +67,10 @@ struct ScriptingStats {
   uint64_t functions_bytes = 0;
 };
 
-// Gauges of features owned elsewhere (blocking commands, pub/sub, tracking, eviction).
+// Gauges of features owned elsewhere (the table sizes of pub/sub and tracking are read from
+// Server::pubsub() / tracking()).
 struct FeatureStats {
   uint64_t tracking_clients = 0;  // CLIENT TRACKING
-  uint64_t tracking_total_keys = 0;
-  uint64_t tracking_total_items = 0;
-  uint64_t tracking_total_prefixes = 0;
-  uint64_t pubsub_channels = 0;  // pub/sub
-  uint64_t pubsub_patterns = 0;
-  uint64_t pubsubshard_channels = 0;
 };
 
 struct ServerStats {
@@ -88,6 +83,7 @@ struct ServerStats {
   uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
+  uint64_t client_output_buffer_limit_disconnections = 0;
   uint64_t total_reads_processed = 0;
   uint64_t total_writes_processed = 0;
   uint64_t evicted_keys = 0;

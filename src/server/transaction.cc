@@ -18,6 +18,7 @@ WatchRegistry::KeyState Server::ProbeKey(int db, std::string_view key) {
 }
 
 void Server::SignalModifiedKey(int db, std::string_view key) {
+  TrackingInvalidateKey(key, true);
   if (watches_.empty()) return;
   watches_.Touch(db, key, [this](int d, std::string_view k) { return ProbeKey(d, k); });
 }

@@ -15,7 +15,11 @@ Case file format (one command per line; '#' starts a comment line):
                          (replies whose nested order is unspecified, e.g. subcommand lists)
   !nosummary CMD ...     ignore the value after every "summary" key (COMMAND DOCS: duet
                          writes its own summaries); combinable: !nosummary !unordered CMD
-  !reconnect             open a fresh connection (RESP2, db 0)
+  !reconnect             open a fresh connection (RESP2, db 0); forgets the named ones
+  !conn NAME             later lines use connection NAME (opened on first use, RESP2, db 0;
+                         the file starts on "main"): a subscriber and a publisher, ...
+  !nreplies N CMD ...    send CMD, then read N replies (SUBSCRIBE a b: one push per channel)
+  !read N                read N replies (pushed messages) without sending anything
 Each file starts on a fresh connection after FLUSHALL on both servers.
 Usage: run_diff.py [case files...]   (default: all cases)
 """
@@ -71,14 +75,21 @@ class Runner:
     def __init__(self, ports):
         self.ports = ports
         self.conns = None
+        self.named = None
         self.cases = 0
         self.failures = []
 
     def connect(self):
-        if self.conns:
-            for c in self.conns:
+        for conns in (self.named or {}).values():
+            for c in conns:
                 c.close()
         self.conns = [RawConnection(p) for p in self.ports]
+        self.named = {"main": self.conns}
+
+    def switch(self, name):
+        if name not in self.named:
+            self.named[name] = [RawConnection(p) for p in self.ports]
+        self.conns = self.named[name]
 
     def exchange(self, payload, mode, nreplies=1):
         out = []
@@ -109,7 +120,15 @@ class Runner:
             if s == "!reconnect":
                 self.connect()
                 continue
-            if s.startswith("!rawclose "):
+            if s.startswith("!conn "):
+                self.switch(s.split()[1])
+                continue
+            if s.startswith("!nreplies "):
+                _, count, s = s.split(" ", 2)
+                n = int(count)
+            if s.startswith("!read "):
+                payload, n = b"", int(s.split()[1])
+            elif s.startswith("!rawclose "):
                 payload, mode = unescape(s[len("!rawclose "):]), "close"
             elif s.startswith("!rawn "):
                 _, count, rest = s.split(" ", 2)
