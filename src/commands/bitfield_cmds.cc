@@ -107,7 +107,7 @@ void Bitfield(CommandContext& ctx, ArgReader& args, bool read_only_cmd) {
     ctx.reply().Integer(c.op == FieldOp::kSet ? old : *stored);
   });
   if (changes) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyString, "setbit");
     ctx.AddDirty(changes - 1);
   }
 }

@@ -30,7 +30,7 @@ void CmdSetBit(CommandContext& ctx, ArgReader& args) {
   if (!e.ok()) return ctx.reply().Error(e.status());
   bool old = bitmap::SetBit((*e)->mutable_str(), *offset, *on);
   // Like Redis, a write that neither creates, lengthens nor flips anything is not a change.
-  if (grown || old != (*on == 1)) ctx.KeyModified(key);
+  if (grown || old != (*on == 1)) ctx.KeyModified(key, kNotifyString, "setbit");
   ctx.reply().Integer(old);
 }
 
@@ -125,7 +125,7 @@ void CmdBitOp(CommandContext& ctx, ArgReader& args) {
 
   Db& db = ctx.db();
   if (max_len == 0) {
-    if (db.Delete(dest)) ctx.KeyModified(dest);
+    if (db.Delete(dest)) ctx.KeyModified(dest, kNotifyGeneric, "del");
     return ctx.reply().Integer(0);
   }
   // The result replaces whatever `dest` held (any type, and its TTL), as SET would.
@@ -133,7 +133,7 @@ void CmdBitOp(CommandContext& ctx, ArgReader& args) {
   result->set_str_len(max_len);
   bitmap::BitOp(*op, srcs, std::span<char>(result->mutable_str(), max_len));
   db.Upsert(result);
-  ctx.KeyModified(dest);
+  ctx.KeyModified(dest, kNotifyString, "set");
   ctx.reply().Integer(static_cast<int64_t>(max_len));
 }
 

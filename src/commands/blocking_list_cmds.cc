@@ -38,7 +38,8 @@ void PopAndReply(CommandContext& ctx, std::string_view key, End end, size_t coun
       },
       [&](std::string_view v) { r.Bulk(v); });
   if (n.ok() && *n > 0) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyList, end == End::kHead ? "lpop" : "rpop");
+    ctx.NotifyDelIfGone(key);
     if (*n > 1) ctx.AddDirty(*n - 1);
   }
 }
@@ -93,7 +94,7 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
   // waiter is unblocked with it, as Redis 7.0 does).
   Result<std::optional<std::string>> v = lists::Move(ctx.db(), ctx.config(), src, dst, from, to);
   if (!v.ok()) return ctx.reply().Error(v.status());
-  if (*v) return SignalMoveAndReply(ctx, src, dst, **v);
+  if (*v) return SignalMoveAndReply(ctx, src, dst, **v, from == End::kHead, to == End::kHead);
   if (!ctx.Block(keys, *deadline)) ctx.reply().Null();
 }
 

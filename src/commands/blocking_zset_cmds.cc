@@ -35,7 +35,8 @@ void PopAndReply(CommandContext& ctx, std::string_view key, bool max, size_t cou
     r.Bulk(p.member);
     r.Double(p.score);
   }
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyZset, max ? "zpopmax" : "zpopmin");
+  ctx.NotifyDelIfGone(key);
   if (popped.size() > 1) ctx.AddDirty(popped.size() - 1);
 }
 

@@ -45,12 +45,36 @@ class CommandContext {
   // Records that the dataset changed (`n` changes): feeds the dirty counter for persistence,
   // and invalidates WATCHed keys.
   virtual void KeyModified(std::string_view key) { dirty_++; }
+  // The one call a write makes per change of a key of the selected database: KeyModified
+  // (dirty counter, WATCH, tracking invalidation) plus the keyspace event `event` of class
+  // `type` (a NotifyFlags bit), at the point where Redis 7.0 notifies it.
+  void KeyModified(std::string_view key, int type, std::string_view event) {
+    KeyModified(key);
+    Notify(type, event, key);
+  }
+  // A keyspace event that comes with no change signal of its own: a second event of one
+  // change ("expire" after SET's "set", "del" after a pop emptied a key), or an event Redis
+  // sends without signalling (SETEX's "set"+"expire" pair, LINSERT...). Redis's
+  // notifyKeyspaceEvent for the selected database (NotifyInDb: for database `db`).
+  void Notify(int type, std::string_view event, std::string_view key) {
+    NotifyInDb(type, event, key, *db_index_);
+  }
+  virtual void NotifyInDb(int type, std::string_view event, std::string_view key, int db) {}
+  // Whether events of class `type` are wanted (to skip work that only an event needs).
+  bool Notifies(int type) const { return config_.notify_keyspace_events & type; }
+  // The "del" event of a key the command emptied and so deleted (a pop, LREM, SREM ...),
+  // when it is gone now.
+  void NotifyDelIfGone(std::string_view key) {
+    if (Notifies(kNotifyGeneric) && !db().Peek(key)) Notify(kNotifyGeneric, "del", key);
+  }
   // Signals a change to `key` of database `db` (MOVE's and COPY ... DB's target) without
   // counting it as dirty: the command does that itself, as Redis counts such a command once.
   virtual void KeyModifiedInDb(int db, std::string_view key) {}
   // FLUSHDB/FLUSHALL (replaced_with = -1) and SWAPDB are about to replace database `db`'s
   // contents; called before the change so WATCHers of its keys can be told.
   virtual void DatabaseReplaced(int db, int replaced_with) {}
+  // FLUSHDB/FLUSHALL emptied the keyspace (once per command): tracking clients are told.
+  virtual void KeyspaceFlushed() {}
 
   // ---- blocking commands (BLPOP, BLMOVE, BZPOPMIN ...) ----
   // A blocking command that finds nothing to serve calls Block: the server parks the client

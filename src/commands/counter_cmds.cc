@@ -11,7 +11,7 @@ namespace {
 void IncrReply(CommandContext& ctx, std::string_view key, int64_t delta) {
   Result<int64_t> v = strings::IncrBy(ctx.db(), key, delta);
   if (!v.ok()) return ctx.reply().Error(v.status());
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyString, "incrby");
   ctx.reply().Integer(*v);
 }
 
@@ -35,7 +35,7 @@ void CmdDecrBy(CommandContext& ctx, ArgReader& args) {
 void CmdIncrByFloat(CommandContext& ctx, ArgReader& args) {
   Result<std::string_view> v = strings::IncrByFloat(ctx.db(), args[0], args[1]);
   if (!v.ok()) return ctx.reply().Error(v.status());
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyString, "incrbyfloat");
   ctx.reply().Bulk(*v);
 }
 

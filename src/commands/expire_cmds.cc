@@ -48,8 +48,10 @@ void ExpireGeneric(CommandContext& ctx, ArgReader& args, bool seconds, bool rela
     case keyops::ExpireOutcome::kSkipped:
       return ctx.reply().Integer(0);
     case keyops::ExpireOutcome::kSet:
+      ctx.KeyModified(key, kNotifyGeneric, "expire");
+      return ctx.reply().Integer(1);
     case keyops::ExpireOutcome::kDeleted:
-      ctx.KeyModified(key);
+      ctx.KeyModified(key, kNotifyGeneric, "del");
       return ctx.reply().Integer(1);
   }
 }
@@ -81,7 +83,7 @@ void CmdPExpireTime(CommandContext& ctx, ArgReader& args) { TtlGeneric(ctx, args
 void CmdPersist(CommandContext& ctx, ArgReader& args) {
   std::string_view key = args.Next();
   if (!keyops::Persist(ctx.db(), key)) return ctx.reply().Integer(0);
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyGeneric, "persist");
   ctx.reply().Integer(1);
 }
 

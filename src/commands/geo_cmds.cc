@@ -172,7 +172,7 @@ void CmdGeoAdd(CommandContext& ctx, ArgReader& args) {
   }
   if (created) db.Add(z.Release(key));
   if (added || updated) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyZset, "zadd");  // GEOADD is a ZADD to Redis 7.0
     ctx.AddDirty(added + updated - 1);
   }
   ctx.reply().Integer(static_cast<int64_t>(ch ? added + updated : added));
@@ -251,7 +251,8 @@ void StorePoints(CommandContext& ctx, std::string_view dst, std::vector<geo::Poi
   std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
     return a.second < b.second || (a.second == b.second && a.first < b.first);
   });
-  zsetcmd::StoreResult(ctx, dst, members);
+  zsetcmd::StoreResult(ctx, dst, members,
+                       ctx.spec().name == "geosearchstore" ? "geosearchstore" : "georadiusstore");
   if (n > 1) ctx.AddDirty(n - 1);  // Redis counts one change per stored member
 }
 
@@ -370,7 +371,7 @@ void GeoSearchGeneric(CommandContext& ctx, ArgReader& args, size_t src_index, in
 
   if (!z) {
     if (storekey) {
-      if (db.Delete(*storekey)) ctx.KeyModified(*storekey);
+      if (db.Delete(*storekey)) ctx.KeyModified(*storekey, kNotifyGeneric, "del");
       return ctx.reply().Integer(0);
     }
     return ctx.reply().ArrayHeader(0);

@@ -38,7 +38,7 @@ void SetPairs(CommandContext& ctx, ArgReader& args, bool hmset) {
     created += h.Set(pairs[i], pairs[i + 1], limits) ? 1 : 0;
   }
   h.Commit();
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyHash, "hset");
   ctx.AddDirty(pairs.size() / 2 - 1);
   if (hmset) return ctx.reply().Ok();
   ctx.reply().Integer(created);
@@ -58,7 +58,7 @@ void CmdHsetnx(CommandContext& ctx, ArgReader& args) {
   h.TryConversion(args.All().subspan(1, 2), limits);
   h.Set(args[1], args[2], limits);
   h.Commit();
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyHash, "hset");
   ctx.reply().Integer(1);
 }
 
@@ -76,7 +76,8 @@ void CmdHdel(CommandContext& ctx, ArgReader& args) {
   }
   if (deleted > 0) {
     h.Commit();
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyHash, "hdel");
+    ctx.NotifyDelIfGone(key);
     ctx.AddDirty(deleted - 1);
   }
   ctx.reply().Integer(deleted);
@@ -95,7 +96,7 @@ void CmdHincrby(CommandContext& ctx, ArgReader& args) {
                                                                  : errors::kOverflow);
   }
   h.Commit();
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyHash, "hincrby");
   ctx.reply().Integer(*v);
 }
 
@@ -112,7 +113,7 @@ void CmdHincrbyfloat(CommandContext& ctx, ArgReader& args) {
   if (st == OpStatus::kNotFloat) return ctx.reply().Error(errors::kHashValueNotFloat);
   if (st != OpStatus::kOk) return ctx.reply().Error(st);
   h.Commit();
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyHash, "hincrbyfloat");
   ctx.reply().Bulk(text);
 }
 

@@ -79,7 +79,7 @@ void CmdPfAdd(CommandContext& ctx, ArgReader& args) {
       while (args.HasNext()) updated += hll::DenseAdd(regs, args.Next());
       if (updated) {
         hll::InvalidateCache(e->mutable_str());
-        ctx.KeyModified(key);
+        ctx.KeyModified(key, kNotifyString, "pfadd");
         ctx.AddDirty(updated - 1);
       }
       return ctx.reply().Integer(updated ? 1 : 0);
@@ -105,7 +105,7 @@ void CmdPfAdd(CommandContext& ctx, ArgReader& args) {
   }
   if (corrupt) return ctx.reply().Error(errors::kHllCorrupt);
   if (updated) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyString, "pfadd");
     ctx.AddDirty(updated - 1);
   }
   ctx.reply().Integer(updated ? 1 : 0);
@@ -173,7 +173,8 @@ void CmdPfMerge(CommandContext& ctx, ArgReader& args) {
   } else {
     Store(db, slot, v);
   }
-  ctx.KeyModified(dest);
+  // Redis notifies PFMERGE as a "pfadd" (a mass add of elements).
+  ctx.KeyModified(dest, kNotifyString, "pfadd");
   ctx.reply().Ok();
 }
 

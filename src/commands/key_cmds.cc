@@ -53,7 +53,7 @@ void DeleteKeys(CommandContext& ctx, ArgReader& args, bool lazy) {
     std::string_view key = args.Next();
     if (keyops::DeleteKey(ctx.db(), key, freer)) {
       deleted++;
-      ctx.KeyModified(key);
+      ctx.KeyModified(key, kNotifyGeneric, "del");
     }
   }
   ctx.reply().Integer(deleted);
@@ -91,8 +91,8 @@ void RenameGeneric(CommandContext& ctx, ArgReader& args, bool nx) {
   Result<keyops::RenameOutcome> r = keyops::Rename(ctx.db(), src, dst, nx);
   if (!r.ok()) return ctx.reply().Error(r.status());
   if (*r == keyops::RenameOutcome::kRenamed) {
-    ctx.KeyModified(src);
-    ctx.KeyModified(dst);
+    ctx.KeyModified(src, kNotifyGeneric, "rename_from");
+    ctx.KeyModified(dst, kNotifyGeneric, "rename_to");
   }
   if (nx) {
     ctx.reply().Integer(*r == keyops::RenameOutcome::kRenamed ? 1 : 0);
@@ -127,6 +127,7 @@ void CmdCopy(CommandContext& ctx, ArgReader& args) {
   if (!r.ok()) return ctx.reply().Error(r.status());
   if (*r != keyops::CopyOutcome::kCopied) return ctx.reply().Integer(0);
   ctx.KeyModifiedInDb(dst_index, new_key);
+  ctx.NotifyInDb(kNotifyGeneric, "copy_to", new_key, dst_index);
   ctx.AddDirty(1);
   ctx.reply().Integer(1);
 }
@@ -138,8 +139,9 @@ void CmdMove(CommandContext& ctx, ArgReader& args) {
   if (!id) return;
   if (*id == ctx.db_index()) return ctx.reply().Error(errors::kSameObject);
   if (!keyops::Move(ctx.db(), ctx.keyspace().db(*id), key)) return ctx.reply().Integer(0);
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyGeneric, "move_from");
   ctx.KeyModifiedInDb(*id, key);
+  ctx.NotifyInDb(kNotifyGeneric, "move_to", key, *id);
   ctx.reply().Integer(1);
 }
 
@@ -191,6 +193,7 @@ void CmdFlushDb(CommandContext& ctx, ArgReader& args) {
   if (!async) return;
   ctx.AddDirty(ctx.db().size());
   ctx.DatabaseReplaced(ctx.db_index(), -1);
+  ctx.KeyspaceFlushed();
   ctx.keyspace().FlushDb(ctx.db_index(), *async);
   ctx.reply().Ok();
 }
@@ -201,6 +204,7 @@ void CmdFlushAll(CommandContext& ctx, ArgReader& args) {
   // Redis counts the removed keys plus one for the flush itself.
   ctx.AddDirty(ctx.keyspace().TotalKeys() + 1);
   for (int i = 0; i < ctx.keyspace().db_count(); i++) ctx.DatabaseReplaced(i, -1);
+  ctx.KeyspaceFlushed();
   ctx.keyspace().FlushAll(*async);
   ctx.reply().Ok();
 }

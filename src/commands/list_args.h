@@ -29,9 +29,13 @@ inline bool ParseListEndOrReply(CommandContext& ctx, std::string_view arg, lists
 // LMOVE / RPOPLPUSH and their blocking forms once `value` moved from `src` to `dst`: both keys
 // are signalled, the dirty counter gets one change (as Redis counts a move), and the element
 // is the reply.
+// LMOVE's events in Redis's order: the push on `dst`, then the pop (and "del" when emptied)
+// on `src`.
 inline void SignalMoveAndReply(CommandContext& ctx, std::string_view src, std::string_view dst,
-                               std::string_view value) {
-  ctx.KeyModified(dst);
+                               std::string_view value, bool from_head, bool to_head) {
+  ctx.KeyModified(dst, kNotifyList, to_head ? "lpush" : "rpush");
+  ctx.Notify(kNotifyList, from_head ? "lpop" : "rpop", src);
+  ctx.NotifyDelIfGone(src);
   if (src != dst) ctx.KeyModifiedInDb(ctx.db_index(), src);
   ctx.reply().Bulk(value);
 }

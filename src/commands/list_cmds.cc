@@ -19,17 +19,20 @@ namespace {
 using lists::End;
 
 // Redis adds one to the dirty counter per element changed; KeyModified adds the first.
-void Modified(CommandContext& ctx, std::string_view key, size_t changes) {
-  ctx.KeyModified(key);
+void Modified(CommandContext& ctx, std::string_view key, size_t changes, std::string_view event) {
+  ctx.KeyModified(key, kNotifyList, event);
   if (changes > 1) ctx.AddDirty(changes - 1);
 }
+
+std::string_view PushEvent(End end) { return end == End::kHead ? "lpush" : "rpush"; }
+std::string_view PopEvent(End end) { return end == End::kHead ? "lpop" : "rpop"; }
 
 void PushGeneric(CommandContext& ctx, ArgReader& args, End end, bool only_if_exists) {
   std::string_view key = args[0];
   Result<size_t> len =
       lists::Push(ctx.db(), ctx.config(), key, end, args.All().subspan(1), only_if_exists);
   if (!len.ok()) return ctx.reply().Error(len.status());
-  if (*len > 0) Modified(ctx, key, args.size() - 1);
+  if (*len > 0) Modified(ctx, key, args.size() - 1, PushEvent(end));
   ctx.reply().Integer(static_cast<int64_t>(*len));
 }
 
@@ -62,7 +65,8 @@ void PopGeneric(CommandContext& ctx, ArgReader& args, End end) {
       [&](std::string_view v) { r.Bulk(v); });
   if (!n.ok()) return r.Error(n.status());
   if (*n == 0) return has_count ? r.NullArray() : r.Null();
-  Modified(ctx, key, *n);
+  Modified(ctx, key, *n, PopEvent(end));
+  ctx.NotifyDelIfGone(key);
 }
 
 void CmdLPop(CommandContext& ctx, ArgReader& args) { PopGeneric(ctx, args, End::kHead); }
@@ -106,7 +110,7 @@ void CmdLSet(CommandContext& ctx, ArgReader& args) {
   if (!index) return ctx.reply().Error(errors::kNotInteger);
   OpStatus st = lists::Set(ctx.db(), key, *index, args[2]);
   if (st != OpStatus::kOk) return ctx.reply().Error(st);
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifyList, "lset");
   ctx.reply().Ok();
 }
 
@@ -121,7 +125,7 @@ void CmdLInsert(CommandContext& ctx, ArgReader& args) {
   }
   Result<int64_t> len = lists::Insert(ctx.db(), args[0], after, args[2], args[3]);
   if (!len.ok()) return ctx.reply().Error(len.status());
-  if (*len > 0) ctx.KeyModified(args[0]);
+  if (*len > 0) ctx.KeyModified(args[0], kNotifyList, "linsert");
   ctx.reply().Integer(*len);
 }
 
@@ -130,7 +134,10 @@ void CmdLRem(CommandContext& ctx, ArgReader& args) {
   if (!count) return ctx.reply().Error(errors::kNotInteger);
   Result<size_t> removed = lists::Remove(ctx.db(), args[0], *count, args[2]);
   if (!removed.ok()) return ctx.reply().Error(removed.status());
-  if (*removed > 0) Modified(ctx, args[0], *removed);
+  if (*removed > 0) {
+    Modified(ctx, args[0], *removed, "lrem");
+    ctx.NotifyDelIfGone(args[0]);
+  }
   ctx.reply().Integer(static_cast<int64_t>(*removed));
 }
 
@@ -143,8 +150,12 @@ void CmdLTrim(CommandContext& ctx, ArgReader& args) {
   if (!existed.ok()) return ctx.reply().Error(existed.status());
   // Redis signals the key even when nothing was trimmed, but adds only what was removed to
   // the dirty counter.
-  if (*existed && removed > 0) Modified(ctx, args[0], removed);
-  if (*existed && removed == 0) ctx.KeyModifiedInDb(ctx.db_index(), args[0]);
+  if (*existed && removed > 0) Modified(ctx, args[0], removed, "ltrim");
+  if (*existed && removed == 0) {
+    ctx.KeyModifiedInDb(ctx.db_index(), args[0]);
+    ctx.Notify(kNotifyList, "ltrim", args[0]);
+  }
+  if (*existed) ctx.NotifyDelIfGone(args[0]);
   ctx.reply().Ok();
 }
 
@@ -190,7 +201,7 @@ void MoveGeneric(CommandContext& ctx, std::string_view src, std::string_view dst
   Result<std::optional<std::string>> v = lists::Move(ctx.db(), ctx.config(), src, dst, from, to);
   if (!v.ok()) return ctx.reply().Error(v.status());
   if (!*v) return ctx.reply().Null();
-  SignalMoveAndReply(ctx, src, dst, **v);
+  SignalMoveAndReply(ctx, src, dst, **v, from == End::kHead, to == End::kHead);
 }
 
 void CmdLMove(CommandContext& ctx, ArgReader& args) {
@@ -222,7 +233,10 @@ void CmdLMPop(CommandContext& ctx, ArgReader& args) {
         r.ArrayHeader(total);
       },
       [&](std::string_view v) { r.Bulk(v); });
-  if (n.ok() && *n > 0) Modified(ctx, key, *n);
+  if (n.ok() && *n > 0) {
+    Modified(ctx, key, *n, PopEvent(end));
+    ctx.NotifyDelIfGone(key);
+  }
 }
 
 constexpr CmdFlag kWrite = CmdFlag::kWrite;

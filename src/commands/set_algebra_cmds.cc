@@ -62,7 +62,11 @@ void StoreOp(CommandContext& ctx, ArgReader& args, SetOp op) {
   if (!sets.ok()) return ctx.reply().Error(sets.status());
   bool changed = false;
   size_t n = sets::Store(ctx.db(), dst, Compute(op, *sets, MaxIntset(ctx)), &changed);
-  if (changed) ctx.KeyModified(dst);
+  if (n > 0) {
+    ctx.KeyModified(dst, kNotifySet, ctx.spec().name);
+  } else if (changed) {
+    ctx.KeyModified(dst, kNotifyGeneric, "del");
+  }
   ctx.reply().Integer(static_cast<int64_t>(n));
 }
 

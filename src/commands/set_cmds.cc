@@ -30,7 +30,7 @@ void CmdSAdd(CommandContext& ctx, ArgReader& args) {
   int64_t added = 0;
   for (size_t i = 1; i < args.size(); i++) added += (*set)->Add(args[i], max_intset);
   if (added) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifySet, "sadd");
     ctx.AddDirty(added - 1);
   }
   ctx.reply().Integer(added);
@@ -50,7 +50,8 @@ void CmdSRem(CommandContext& ctx, ArgReader& args) {
     }
   }
   if (removed) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifySet, "srem");
+    ctx.NotifyDelIfGone(key);
     ctx.AddDirty(removed - 1);
   }
   ctx.reply().Integer(removed);
@@ -99,11 +100,15 @@ void CmdSMove(CommandContext& ctx, ArgReader& args) {
   if (!dst.ok()) return ctx.reply().Error(dst.status());
   if (*src == *dst) return ctx.reply().Integer((*src)->Contains(member) ? 1 : 0);
   if (!(*src)->Remove(member)) return ctx.reply().Integer(0);
-  if ((*src)->size() == 0) db.Delete(src_key);
-  ctx.KeyModified(src_key);
+  ctx.Notify(kNotifySet, "srem", src_key);
+  if ((*src)->size() == 0) {
+    db.Delete(src_key);
+    ctx.Notify(kNotifyGeneric, "del", src_key);
+  }
   Result<SetValue*> target = *dst;
   if (!*dst) target = sets::FindOrCreate(db, dst_key, member);
-  if ((*target)->Add(member, MaxIntset(ctx))) ctx.KeyModified(dst_key);
+  ctx.KeyModified(src_key);
+  if ((*target)->Add(member, MaxIntset(ctx))) ctx.KeyModified(dst_key, kNotifySet, "sadd");
   ctx.reply().Integer(1);
 }
 

@@ -37,7 +37,8 @@ void SPopWithCount(CommandContext& ctx, std::string_view key, std::string_view c
     reply.SetHeader(size);
     set->ForEach([&](std::string_view m) { reply.Bulk(m); });
     ctx.db().Delete(key);
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifySet, "spop");
+    ctx.Notify(kNotifyGeneric, "del", key);
     return;
   }
   reply.SetHeader(count);
@@ -60,7 +61,7 @@ void SPopWithCount(CommandContext& ctx, std::string_view key, std::string_view c
     // Case 2: pop one at a time.
     for (uint64_t i = 0; i < count; i++) reply.Bulk(set->PopRandom(ks.NextRandom()));
   }
-  ctx.KeyModified(key);
+  ctx.KeyModified(key, kNotifySet, "spop");
   ctx.AddDirty(count - 1);
 }
 
@@ -74,8 +75,10 @@ void CmdSPop(CommandContext& ctx, ArgReader& args) {
   if (!set.ok()) return ctx.reply().Error(set.status());
   if (!*set) return ctx.reply().Null();
   ctx.reply().Bulk((*set)->PopRandom(ctx.keyspace().NextRandom()));
-  if ((*set)->size() == 0) ctx.db().Delete(key);
-  ctx.KeyModified(key);
+  bool emptied = (*set)->size() == 0;
+  if (emptied) ctx.db().Delete(key);
+  ctx.KeyModified(key, kNotifySet, "spop");
+  if (emptied) ctx.Notify(kNotifyGeneric, "del", key);
 }
 
 namespace {

@@ -50,7 +50,11 @@ void SortGeneric(CommandContext& ctx, ArgReader& args, bool readonly) {
     std::string_view dst = *params.store;
     size_t n = r->rows.size();
     if (sorting::StoreList(ctx.db(), ctx.config(), dst, r->rows)) {
-      ctx.KeyModified(dst);
+      if (n > 0) {
+        ctx.KeyModified(dst, kNotifyList, "sortstore");
+      } else {
+        ctx.KeyModified(dst, kNotifyGeneric, "del");
+      }
       if (n > 1) ctx.AddDirty(n - 1);
     }
     return ctx.reply().Integer(static_cast<int64_t>(n));

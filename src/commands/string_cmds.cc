@@ -117,7 +117,7 @@ void CmdSet(CommandContext& ctx, ArgReader& args) {
   std::string_view key = args[0], value = args[1];
   if (args.size() == 2) {  // plain SET: the benchmark's path
     strings::Set(ctx.db(), key, value, {});
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyString, "set");
     ctx.reply().Ok();
     return;
   }
@@ -136,7 +136,10 @@ void CmdSet(CommandContext& ctx, ArgReader& args) {
   // With GET the old value is the reply, written before it is overwritten.
   if (get && !ReplyValue(ctx, key)) return;
   OpStatus st = strings::Set(ctx.db(), key, value, params);
-  if (st == OpStatus::kOk) ctx.KeyModified(key);
+  if (st == OpStatus::kOk) {
+    ctx.KeyModified(key, kNotifyString, "set");
+    if (ea.flags & kAnyExpire) ctx.Notify(kNotifyGeneric, "expire", key);
+  }
   if (get) return;
   if (st == OpStatus::kOk) {
     ctx.reply().Ok();
@@ -149,7 +152,7 @@ void CmdSetNx(CommandContext& ctx, ArgReader& args) {
   strings::SetParams params;
   params.condition = SetCondition::kIfMissing;
   bool set = strings::Set(ctx.db(), args[0], args[1], params) == OpStatus::kOk;
-  if (set) ctx.KeyModified(args[0]);
+  if (set) ctx.KeyModified(args[0], kNotifyString, "set");
   ctx.reply().Integer(set ? 1 : 0);
 }
 
@@ -162,7 +165,8 @@ void SetWithExpire(CommandContext& ctx, ArgReader& args, ExpireUnit unit) {
   strings::SetParams params;
   params.expire_at_ms = *at;
   strings::Set(ctx.db(), args[0], args[2], params);
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyString, "set");
+  ctx.Notify(kNotifyGeneric, "expire", args[0]);
   ctx.reply().Ok();
 }
 
@@ -177,7 +181,7 @@ void CmdPSetEx(CommandContext& ctx, ArgReader& args) {
 void CmdGetSet(CommandContext& ctx, ArgReader& args) {
   if (!ReplyValue(ctx, args[0])) return;
   strings::Set(ctx.db(), args[0], args[1], {});
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyString, "set");
 }
 
 void CmdGetDel(CommandContext& ctx, ArgReader& args) {
@@ -186,7 +190,7 @@ void CmdGetDel(CommandContext& ctx, ArgReader& args) {
   if (!*e) return ctx.reply().Null();
   ctx.reply().Bulk((*e)->str());
   ctx.db().Delete(args[0]);
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyGeneric, "del");
 }
 
 void CmdGetEx(CommandContext& ctx, ArgReader& args) {
@@ -208,13 +212,13 @@ void CmdGetEx(CommandContext& ctx, ArgReader& args) {
   if ((ea.flags & (kOptExAt | kOptPxAt)) && at <= ctx.now_ms()) {
     // An absolute time already past deletes the key (Redis's checkAlreadyExpired).
     db.Delete(key);
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyGeneric, "del");
   } else if (ea.flags & kAnyExpire) {
     db.SetExpire(db.Find(key), at);
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyGeneric, "expire");
   } else if ((ea.flags & kOptPersist) && (*e)->has_expire()) {
     db.SetExpire(db.Find(key), Entry::kNoExpire);
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyGeneric, "persist");
   }
 }
 
@@ -243,7 +247,7 @@ void MultiSet(CommandContext& ctx, ArgReader& args, bool nx) {
   }
   for (size_t i = 0; i < kv.size(); i += 2) {
     strings::Set(db, kv[i], kv[i + 1], {});
-    ctx.KeyModified(kv[i]);
+    ctx.KeyModified(kv[i], kNotifyString, "set");
   }
   if (nx) {
     ctx.reply().Integer(1);
@@ -258,7 +262,7 @@ void CmdMSetNx(CommandContext& ctx, ArgReader& args) { MultiSet(ctx, args, true)
 void CmdAppend(CommandContext& ctx, ArgReader& args) {
   Result<size_t> len = strings::Append(ctx.db(), args[0], args[1], ctx.config().proto_max_bulk_len);
   if (!len.ok()) return ctx.reply().Error(len.status());
-  ctx.KeyModified(args[0]);
+  ctx.KeyModified(args[0], kNotifyString, "append");
   ctx.reply().Integer(static_cast<int64_t>(*len));
 }
 
@@ -287,7 +291,7 @@ void CmdSetRange(CommandContext& ctx, ArgReader& args) {
   Result<size_t> len = strings::SetRange(ctx.db(), args[0], *offset, args[2],
                                          ctx.config().proto_max_bulk_len, &modified);
   if (!len.ok()) return ctx.reply().Error(len.status());
-  if (modified) ctx.KeyModified(args[0]);
+  if (modified) ctx.KeyModified(args[0], kNotifyString, "setrange");
   ctx.reply().Integer(static_cast<int64_t>(*len));
 }
 

@@ -104,7 +104,7 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
       if (r == AddResult::kNaN) {
         // Only an increment on an existing member gives NaN, so the key existed.
         if (added || updated) {
-          ctx.KeyModified(key);
+          ctx.KeyModified(key, kNotifyZset, incr ? "zincr" : "zadd");
           ctx.AddDirty(added + updated - 1);
         }
         return ctx.reply().Error(kNanResult);
@@ -117,7 +117,7 @@ void ZAddGeneric(CommandContext& ctx, ArgReader& args, int flags) {
     if (created && z.Size() != 0) db.Add(z.Release(key));
   }
   if (added || updated) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyZset, incr ? "zincr" : "zadd");
     ctx.AddDirty(added + updated - 1);
   }
   if (incr) {
@@ -144,7 +144,8 @@ void CmdZRem(CommandContext& ctx, ArgReader& args) {
     }
   }
   if (deleted) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyZset, "zrem");
+    ctx.NotifyDelIfGone(key);
     ctx.AddDirty(deleted - 1);
   }
   ctx.reply().Integer(deleted);
@@ -248,9 +249,14 @@ void RemRangeGeneric(CommandContext& ctx, ArgReader& args, RemKind kind) {
     std::tie(lo, hi) = z.LexRangeRanks(lrange);
   }
   size_t deleted = z.RemoveRankRange(lo, hi);
-  if (z.Size() == 0) ctx.db().Delete(key);
+  bool emptied = z.Size() == 0;
+  if (emptied) ctx.db().Delete(key);
   if (deleted) {
-    ctx.KeyModified(key);
+    ctx.KeyModified(key, kNotifyZset,
+                    kind == RemKind::kScore  ? "zremrangebyscore"
+                    : kind == RemKind::kRank ? "zremrangebyrank"
+                                             : "zremrangebylex");
+    if (emptied) ctx.Notify(kNotifyGeneric, "del", key);
     ctx.AddDirty(deleted - 1);
   }
   ctx.reply().Integer(static_cast<int64_t>(deleted));
@@ -300,8 +306,10 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, boo
     r.Double(c.score());
     z.RemoveRankRange(rank, rank + 1);
   }
-  if (z.Size() == 0) db.Delete(key);
-  ctx.KeyModified(key);
+  bool emptied = z.Size() == 0;
+  if (emptied) db.Delete(key);
+  ctx.KeyModified(key, kNotifyZset, max ? "zpopmax" : "zpopmin");
+  if (emptied) ctx.Notify(kNotifyGeneric, "del", key);
   ctx.AddDirty(n - 1);
 }
 

@@ -128,7 +128,7 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
         }
       }
     }
-    return StoreValue(ctx, args[0], std::move(dst));
+    return StoreValue(ctx, args[0], std::move(dst), "zrangestore");
   }
   ScoredHeader(r, n, withscores);
   if (!n) return;
@@ -145,22 +145,23 @@ void RangeGeneric(CommandContext& ctx, ArgReader& args, size_t src_idx, bool sto
 
 }  // namespace
 
-void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSet z) {
+void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSet z, std::string_view event) {
   Db& db = ctx.db();
   if (!z || z.Size() == 0) {
-    if (db.Delete(dst)) ctx.KeyModified(dst);
+    if (db.Delete(dst)) ctx.KeyModified(dst, kNotifyGeneric, "del");
     return ctx.reply().Integer(0);
   }
   size_t n = z.Size();
   db.Upsert(z.Release(dst));
-  ctx.KeyModified(dst);
+  ctx.KeyModified(dst, kNotifyZset, event);
   ctx.reply().Integer(static_cast<int64_t>(n));
 }
 
 void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>>& members) {
+                 std::vector<std::pair<std::string, double>>& members, std::string_view event) {
   StoreValue(ctx, dst,
-             members.empty() ? ZSet() : ZSet::FromSorted(members, zset::LimitsFrom(ctx.config())));
+             members.empty() ? ZSet() : ZSet::FromSorted(members, zset::LimitsFrom(ctx.config())),
+             event);
 }
 
 void CmdZRange(CommandContext& ctx, ArgReader& args) {

@@ -40,12 +40,13 @@ void CmdZDiffStore(CommandContext& ctx, ArgReader& args);
 void CmdZInterCard(CommandContext& ctx, ArgReader& args);
 
 // Stores `z` (a detached set; none or empty: nothing) at `dst`, replacing whatever was there (TTL
-// dropped), or deletes `dst` when empty; replies the count.
-void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSet z);
+// dropped), or deletes `dst` when empty; replies the count. `event` is the keyspace event of a
+// store ("zunionstore", "zrangestore", "geosearchstore"...); a deletion notifies "del".
+void StoreValue(CommandContext& ctx, std::string_view dst, zset::ZSet z, std::string_view event);
 // Stores `members` (sorted by (score, member)) at `dst` as a new sorted set, replacing
 // whatever was there (TTL dropped), or deletes `dst` when empty; replies the count. The
 // encoding is listpack when the result fits the limits (Redis converts STORE results).
 void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>>& members);
+                 std::vector<std::pair<std::string, double>>& members, std::string_view event);
 
 }  // namespace duet::zsetcmd

@@ -183,7 +183,7 @@ void SetOpGeneric(CommandContext& ctx, ArgReader& args, const std::string_view* 
     });
   }
   std::sort(out.begin(), out.end(), ByScoreThenMember);
-  if (dst) return StoreResult(ctx, *dst, out);
+  if (dst) return StoreResult(ctx, *dst, out, ctx.spec().name);
   ScoredHeader(r, out.size(), withscores);
   for (const auto& [m, s] : out) Scored(r, m, s, withscores);
 }

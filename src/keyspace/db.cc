@@ -41,6 +41,7 @@ Entry* Db::FindRead(std::string_view key) {
   KeyTable::SlotRef slot = Find(key);
   if (!slot) {
     ctx_->keyspace_misses++;
+    if (ctx_->on_key_miss) ctx_->on_key_miss(index_, key);
     return nullptr;
   }
   ctx_->keyspace_hits++;
@@ -64,6 +65,7 @@ void Db::Add(Entry* e, uint64_t hash) {
   table_.Insert(e, hash, NewMeta());
   if (e->has_expire()) expires_.Insert(e, hash);
   SignalIfAwaited(e);
+  if (ctx_->on_key_added) ctx_->on_key_added(index_, e->key());
 }
 
 void Db::Upsert(Entry* e) {
@@ -76,6 +78,7 @@ void Db::Upsert(Entry* e) {
   } else {
     table_.Insert(e, h, NewMeta());
     if (e->has_expire()) expires_.Insert(e, h);
+    if (ctx_->on_key_added) ctx_->on_key_added(index_, e->key());
   }
   SignalIfAwaited(e);
 }

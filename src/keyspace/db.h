@@ -52,6 +52,11 @@ struct KeyspaceContext {
   // lazyfree-lazy-server-del: the same for values the server replaces (SET over a big
   // value, RENAME/MOVE/COPY onto an existing key).
   LazyFreer* server_del_freer = nullptr;
+  // Keyspace notifications: a key created (Redis's "new" event in dbAdd) and a read lookup
+  // that missed ("keymiss"). Set by the server only while notify-keyspace-events asks for
+  // those events, so the common paths pay one null test.
+  std::function<void(int db_index, std::string_view key)> on_key_added;
+  std::function<void(int db_index, std::string_view key)> on_key_miss;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;

@@ -46,8 +46,16 @@ Server::EvictResult Server::PerformEvictions() {
     int64_t start = MonotonicNowUs();
     int64_t budget = EvictionTimeLimitUs(config_->maxmemory_eviction_tenacity);
     for (uint64_t n = 1;; n++) {
-      if (!evictor_.EvictOne(policy, config_->maxmemory_samples, freer)) break;
+      int db = 0;
+      std::string key;
+      if (!evictor_.EvictOne(policy, config_->maxmemory_samples, freer, &db, &key)) break;
       stats_.evicted_keys++;
+      // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
+      Client* running = current_client_;
+      current_client_ = nullptr;
+      SignalModifiedKey(db, key);
+      current_client_ = running;
+      NotifyKeyspaceEvent(kNotifyEvicted, "evicted", key, db);
       if (UsedMemoryForEviction() <= limit) {
         result = EvictResult::kOk;
         break;

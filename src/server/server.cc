@@ -76,8 +76,31 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   auto previous_on_expired = kctx.on_expired;
   kctx.on_expired = [this, previous_on_expired](int db, std::string_view key) {
     if (previous_on_expired) previous_on_expired(db, key);
+    NotifyKeyspaceEvent(kNotifyExpired, "expired", key, db);
+    // An expiry is nobody's change: NOLOOP trackers hear of it too (Redis passes no client).
+    Client* running = current_client_;
+    current_client_ = nullptr;
     SignalModifiedKey(db, key);
+    current_client_ = running;
   };
+  ApplyNotifyConfig();
+}
+
+void Server::ApplyNotifyConfig() {
+  KeyspaceContext& kctx = keyspace_.ctx();
+  int flags = config_->notify_keyspace_events;
+  kctx.on_key_added = nullptr;
+  kctx.on_key_miss = nullptr;
+  if (flags & kNotifyNew) {
+    kctx.on_key_added = [this](int db, std::string_view key) {
+      NotifyKeyspaceEvent(kNotifyNew, "new", key, db);
+    };
+  }
+  if (flags & kNotifyKeyMiss) {
+    kctx.on_key_miss = [this](int db, std::string_view key) {
+      NotifyKeyspaceEvent(kNotifyKeyMiss, "keymiss", key, db);
+    };
+  }
 }
 
 void Server::ApplyLazyFreeConfig() {
@@ -514,6 +537,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
           config_->maxmemory, UsedMemoryForEviction());
       PerformEvictions();
     }
+  } else if (name == "notify-keyspace-events") {
+    ApplyNotifyConfig();
   } else if (name == "lazyfree-lazy-expire" || name == "lazyfree-lazy-server-del") {
     ApplyLazyFreeConfig();
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {

@@ -252,6 +252,8 @@ class Server {
   void CountError(std::string_view error);
   // CONFIG SET port/bind: re-opens the TCP listeners; "" or `error_text` (server/config_apply.cc).
   std::string RebindTcp(const std::string& error_text);
+  // notify-keyspace-events -> the keyspace's "new" / "keymiss" hooks.
+  void ApplyNotifyConfig();
   // lazyfree-lazy-expire / lazyfree-lazy-server-del -> the keyspace's freer hooks.
   void ApplyLazyFreeConfig();
   // CONFIG SET hz: re-arms the cron timer at the new frequency.

@@ -18,6 +18,7 @@ class ServerContext : public CommandContext {
         client_(client),
         args_(args) {}
 
+  using CommandContext::KeyModified;
   void KeyModified(std::string_view key) override {
     CommandContext::KeyModified(key);
     server_.SignalModifiedKey(client_.db_index, key);
@@ -25,6 +26,12 @@ class ServerContext : public CommandContext {
   void KeyModifiedInDb(int db, std::string_view key) override {
     server_.SignalModifiedKey(db, key);
   }
+  void NotifyInDb(int type, std::string_view event, std::string_view key, int db) override {
+    if (server_.config().notify_keyspace_events & type) {
+      server_.NotifyKeyspaceEvent(type, event, key, db);
+    }
+  }
+  void KeyspaceFlushed() override { server_.TrackingInvalidateAllOnFlush(); }
   void DatabaseReplaced(int db, int replaced_with) override {
     server_.SignalDatabaseReplaced(db, replaced_with);
   }

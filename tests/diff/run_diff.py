@@ -20,6 +20,8 @@ Case file format (one command per line; '#' starts a comment line):
                          the file starts on "main"): a subscriber and a publisher, ...
   !nreplies N CMD ...    send CMD, then read N replies (SUBSCRIBE a b: one push per channel)
   !read N                read N replies (pushed messages) without sending anything
+  !drain                 send PING and read every reply up to its PONG: the messages pushed
+                         so far, however many (keyspace notifications of a command)
 Each file starts on a fresh connection after FLUSHALL on both servers.
 Usage: run_diff.py [case files...]   (default: all cases)
 """
@@ -32,6 +34,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from lib.resp import ConnectionClosed, RawConnection, encode, parse_tree  # noqa: E402
 from lib.servers import ServerProcess  # noqa: E402
+
+
+# PING's reply in and out of RESP2 subscriber mode (RESP3 answers +PONG too).
+PONGS = (b"+PONG\r\n", b"*2\r\n$4\r\npong\r\n$0\r\n\r\n")
 
 
 def unescape(s):
@@ -96,7 +102,15 @@ class Runner:
         for c in self.conns:
             try:
                 c.send(payload)
-                if mode == "close":
+                if mode == "drain":
+                    got = []
+                    while True:
+                        r = c.read_reply()
+                        if r in PONGS:
+                            break
+                        got.append(r)
+                    out.append(b"".join(got))
+                elif mode == "close":
                     out.append(c.read_until_close())
                 else:
                     out.append(b"".join(c.read_reply() for _ in range(nreplies)))
@@ -126,7 +140,9 @@ class Runner:
             if s.startswith("!nreplies "):
                 _, count, s = s.split(" ", 2)
                 n = int(count)
-            if s.startswith("!read "):
+            if s == "!drain":
+                payload, mode = encode(["PING"]), "drain"
+            elif s.startswith("!read "):
                 payload, n = b"", int(s.split()[1])
             elif s.startswith("!rawclose "):
                 payload, mode = unescape(s[len("!rawclose "):]), "close"
