@@ -61,6 +61,26 @@ bool Daemonize() {
   return true;
 }
 
+// The startup banner, shown as Redis shows its logo: with always-show-logo, or when logging to
+// a terminal. Tools that start the server and wait for it (Redis's test suite among them)
+// read the "PID: " line. Otherwise one line says the mode and port, as Redis logs it.
+void ShowStartupBanner(const duet::Config& config) {
+  bool show = config.always_show_logo || (config.logfile.empty() && isatty(STDOUT_FILENO));
+  if (!show) {
+    duet::Log(duet::LogLevel::kNotice, "Running mode=standalone, port={}.", config.port);
+    return;
+  }
+  duet::LogVerbatim(
+      duet::LogLevel::kNotice,
+      fmt::format("\n"
+                  "      .-==-.   .-==-.      duet {} (Redis 7.0.15 compatible) 64 bit\n"
+                  "     /  ..  \\ /  ..  \\\n"
+                  "    |  (  )  |  (  )  |    Running in standalone mode\n"
+                  "     \\  ''  / \\  ''  /     Port: {}\n"
+                  "      '-==-'   '-==-'      PID: {}\n\n",
+                  kDuetVersion, config.port, static_cast<int>(getpid())));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,6 +170,7 @@ int main(int argc, char** argv) {
     Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
     server.RequestShutdown();
   });
+  ShowStartupBanner(config);
   Log(LogLevel::kNotice, "Server initialized");
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
   int rc = server.Run();

@@ -26,6 +26,13 @@ bool SetLogFile(const std::string& path) {
   return true;
 }
 
+void LogVerbatim(LogLevel level, std::string_view text) {
+  if (level < g_level) return;
+  FILE* out = g_log_file ? g_log_file : stdout;
+  fwrite(text.data(), 1, text.size(), out);
+  fflush(out);
+}
+
 void SetLogLevel(LogLevel level) { g_level = level; }
 LogLevel GetLogLevel() { return g_level; }
 

@@ -18,6 +18,8 @@ bool SetLogFile(const std::string& path);
 void SetLogLevel(LogLevel level);
 LogLevel GetLogLevel();
 void LogRaw(LogLevel level, std::string_view msg);
+// Writes `text` as is (no line prefix) where log lines go, if `level` passes: the startup banner.
+void LogVerbatim(LogLevel level, std::string_view text);
 
 template <typename... Args>
 void Log(LogLevel level, fmt::format_string<Args...> f, Args&&... args) {

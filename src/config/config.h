@@ -84,6 +84,7 @@ struct Config {
   std::string logfile;
   std::string loglevel = "notice";
   bool daemonize = false;
+  bool always_show_logo = false;
   std::string pidfile;
   std::string dir;                    // working directory; set to the cwd at startup
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE (not a directive)

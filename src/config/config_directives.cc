@@ -155,7 +155,7 @@ void ConfigTable::RegisterAll() {
 
   // Booleans duet accepts without acting on them.
   Register(Bool("io-threads-do-reads", "", kImm, false));
-  Register(Bool("always-show-logo", "", kImm, false));
+  Register(Bool("always-show-logo", "", kImm, &Config::always_show_logo, false));
   Register(Bool("activerehashing", "", 0, true));
   Register(Bool("set-proc-title", "", kImm, true));
   Register(Bool("repl-disable-tcp-nodelay", "", 0, false));
