@@ -26,5 +26,6 @@ void RegisterGeoCommands(CommandTable& table);           // GEOADD GEODIST GEOSE
 void RegisterBlockingListCommands(CommandTable& table);  // BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
 void RegisterBlockingZSetCommands(CommandTable& table);  // BZPOPMIN BZPOPMAX BZMPOP
 void RegisterClusterCommands(CommandTable& table);       // CLUSTER READONLY READWRITE ASKING
+void RegisterReplicationCommands(CommandTable& table);   // ROLE
 
 }  // namespace duet

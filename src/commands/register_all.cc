@@ -23,6 +23,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterBlockingListCommands(table);
   RegisterBlockingZSetCommands(table);
   RegisterClusterCommands(table);
+  RegisterReplicationCommands(table);
 }
 
 }  // namespace duet
