@@ -73,9 +73,28 @@ void EventLoop::RunDueTimers() {
   }
 }
 
+void EventLoop::DispatchBatch() {
+  // The position advances before each handler runs, so a nested PollOnce (a handler that
+  // serves events itself) dispatches the rest of this batch and the outer loop skips them:
+  // with edge-triggered sockets an event taken from epoll and never dispatched is lost.
+  while (batch_pos_ < batch_size_) {
+    const epoll_event& ev = batch_[batch_pos_++];
+    int fd = ev.data.fd;
+    if (static_cast<size_t>(fd) < handlers_.size() && handlers_[fd]) (*handlers_[fd])(ev.events);
+  }
+}
+
+int EventLoop::PollOnce() {
+  int pending = static_cast<int>(batch_size_ - batch_pos_);
+  DispatchBatch();
+  int n = epoll_wait(epfd_, batch_, kMaxEvents, 0);
+  batch_size_ = n < 0 ? 0 : static_cast<size_t>(n);
+  batch_pos_ = 0;
+  DispatchBatch();
+  return pending + static_cast<int>(batch_size_);
+}
+
 void EventLoop::Run() {
-  constexpr int kMaxEvents = 256;
-  epoll_event events[kMaxEvents];
   while (!stop_) {
     if (before_sleep_) before_sleep_();
     for (FdHandler* h : retired_) delete h;
@@ -90,14 +109,11 @@ void EventLoop::Run() {
       timeout = wake_within_ms_;
     }
     wake_within_ms_ = INT64_MAX;
-    int n = epoll_wait(epfd_, events, kMaxEvents, static_cast<int>(timeout));
+    int n = epoll_wait(epfd_, batch_, kMaxEvents, static_cast<int>(timeout));
     if (n < 0 && errno != EINTR) break;
-    for (int i = 0; i < n; i++) {
-      int fd = events[i].data.fd;
-      if (static_cast<size_t>(fd) < handlers_.size() && handlers_[fd]) {
-        (*handlers_[fd])(events[i].events);
-      }
-    }
+    batch_size_ = n < 0 ? 0 : static_cast<size_t>(n);
+    batch_pos_ = 0;
+    DispatchBatch();
     RunDueTimers();
   }
 }

@@ -2,6 +2,8 @@
 // thread that calls Run(). Knows nothing of RESP or clients; it only dispatches readiness.
 #pragma once
 
+#include <sys/epoll.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -40,6 +42,10 @@ class EventLoop {
 
   // Runs until Stop() is called from a callback or a signal handler path.
   void Run();
+  // Dispatches the fd events that are ready now, without waiting, timers or the
+  // before-sleep hook (a script running past its time limit serves other clients with it).
+  // Returns the number of events dispatched.
+  int PollOnce();
   void Stop() { stop_ = true; }
 
  private:
@@ -49,6 +55,13 @@ class EventLoop {
   };
   int64_t NowMs() const;
   void RunDueTimers();
+  // Dispatches the undispatched events of the current batch.
+  void DispatchBatch();
+
+  static constexpr int kMaxEvents = 256;
+  epoll_event batch_[kMaxEvents];
+  size_t batch_size_ = 0;
+  size_t batch_pos_ = 0;
 
   int epfd_;
   bool stop_ = false;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <lua5.1/lua.hpp>
 
+#include "common/log.h"
 #include "common/strutil.h"
 #include "scripting/lua_redis_api.h"
 #include "scripting/lua_reply.h"
@@ -57,6 +58,7 @@ LuaEngine* EngineOf(lua_State* L) {
 void CountHook(lua_State* L, lua_Debug* ar) {
   LuaEngine* e = EngineOf(L);
   if (!e->host() || !e->host()->Interrupt()) return;
+  Log(LogLevel::kWarning, "Lua script killed by user with SCRIPT KILL.");
   lua_sethook(L, CountHook, LUA_MASKLINE, 0);
   PushErrorTable(L, "Script killed by user with SCRIPT KILL...");
   lua_error(L);

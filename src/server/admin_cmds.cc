@@ -2,6 +2,7 @@
 // DEBUG (debug_cmds.cc).
 #include "common/strutil.h"
 #include "protocol/errors.h"
+#include "server/script_run.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
 
@@ -33,9 +34,13 @@ void CmdShutdown(CommandContext& ctx, ArgReader& args) {
   // duet shuts down at once (there are no replicas to wait for), so there is never a
   // shutdown in progress to abort.
   if (abort) return ctx.reply().Error(errors::kNoShutdownInProgress);
+  ServerContext& sctx = ServerContext::From(ctx);
+  // While a script runs past its time limit only SHUTDOWN NOSAVE may stop the server.
+  if (ScriptRun* run = sctx.server().script_run(); run && run->timed_out() && !nosave) {
+    return ctx.reply().Error(run->eval_mode() ? errors::kBusyEval : errors::kBusyFunction);
+  }
   // A final RDB save (SAVE, or save points without NOSAVE) belongs here once persistence/
   // exists; FORCE would then decide whether a failed save still exits.
-  ServerContext& sctx = ServerContext::From(ctx);
   // No reply: the process exits and the connection closes, as with Redis. Nothing more is
   // read from this client.
   sctx.client().close_after_reply = true;

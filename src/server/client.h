@@ -83,6 +83,10 @@ class Client {
   bool is_unix = false;
   bool is_monitor = false;
   bool is_script = false;  // the server's script client (MONITOR shows it as "lua")
+  // Its script runs past busy-reply-threshold: the events of its socket wait until the
+  // script ends (Redis's protectClient); missed_read notes a read to do then.
+  bool script_protected = false;
+  bool missed_read = false;
   bool no_evict = false;
   bool paused = false;  // stopped reading due to CLIENT PAUSE
   // CLIENT REPLY. kOff drops every reply. kSkip is set by CLIENT REPLY SKIP; when that command

@@ -74,9 +74,11 @@ bool ScriptRun::Interrupt() {
         "the script using the {} command. Script name is: {}.",
         elapsed_ms, eval_mode_ ? "SCRIPT KILL" : "FUNCTION KILL", name_);
     timed_out_ = true;
+    server_.ScriptBusyStarted(*this);
   }
   server_.ProcessEventsWhileBusy();
-  return killed_;
+  // SHUTDOWN NOSAVE while a script is busy: the script is stopped so the server can exit.
+  return killed_ || server_.shutdown_requested();
 }
 
 }  // namespace duet

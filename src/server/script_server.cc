@@ -66,8 +66,24 @@ void Server::KillScript(ReplyBuilder& reply, bool is_eval) {
   reply.Ok();
 }
 
-void Server::ProcessEventsWhileBusy() {}
+void Server::ProcessEventsWhileBusy() {
+  // As Redis's processEventsWhileBlocked: a few rounds while there is work, never sleeping.
+  for (int i = 0; i < 4; i++) {
+    int n = loop_.PollOnce();
+    FlushPendingWrites();
+    if (n == 0) break;
+  }
+}
 
-void Server::ScriptBusyEnded(ScriptRun& run) {}
+void Server::ScriptBusyStarted(ScriptRun& run) { run.caller().script_protected = true; }
+
+void Server::ScriptBusyEnded(ScriptRun& run) {
+  Client& c = run.caller();
+  c.script_protected = false;
+  if (c.missed_read) {
+    c.missed_read = false;
+    more_input_.push_back(c.id());
+  }
+}
 
 }  // namespace duet

@@ -218,6 +218,10 @@ void Server::OnAccept(int listen_fd, bool is_unix) {
 void Server::OnClientEvent(int fd, uint64_t id, uint32_t events) {
   Client* c = LiveClient(fd, id);
   if (!c) return;
+  if (c->script_protected) {
+    if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) c->missed_read = true;
+    return;
+  }
   if (events & EPOLLOUT) {
     if (!WriteToClient(*c)) return;  // freed
   }
@@ -418,20 +422,28 @@ void Server::BeforeSleep() {
   if (std::optional<int64_t> deadline = blocking_.NextDeadline()) {
     loop_.RequestWakeWithinMs(std::max<int64_t>(0, *deadline - clock_->NowMs()));
   }
+  FlushPendingWrites();
+  if (shutdown_requested_) loop_.Stop();
+}
+
+void Server::FlushPendingWrites() {
   // Swap out: writing may queue nothing new, but be safe against re-entrancy.
   std::vector<std::pair<int, uint64_t>> pending;
   pending.swap(pending_writes_);
   for (auto [fd, id] : pending) {
     Client* c = LiveClient(fd, id);
     if (!c) continue;
+    if (c->script_protected) {  // written once its script ends
+      pending_writes_.emplace_back(fd, id);
+      continue;
+    }
     c->pending_write = false;
     WriteToClient(*c);
   }
-  if (pending_writes_.capacity() < pending.capacity()) {
+  if (pending_writes_.empty() && pending_writes_.capacity() < pending.capacity()) {
     pending.clear();
     pending_writes_.swap(pending);
   }
-  if (shutdown_requested_) loop_.Stop();
 }
 
 void Server::Cron() {

@@ -81,6 +81,7 @@ class Server {
   void PauseClients(int64_t until_ms, bool write_only);
   void UnpauseClients();
   bool paused() const { return pause_until_ms_ != 0; }
+  bool shutdown_requested() const { return shutdown_requested_; }
 
   int64_t start_time_ms() const { return start_time_ms_; }
   uint64_t next_client_id() const { return next_client_id_; }
@@ -163,7 +164,9 @@ class Server {
   // While a script runs past busy-reply-threshold: serves the other clients' events (they
   // get -BUSY except for allow-busy commands) without letting the loop sleep.
   void ProcessEventsWhileBusy();
-  // A script that went past the threshold ended: clients held meanwhile resume.
+  // A script went past the threshold: its caller's socket waits (protectClient).
+  void ScriptBusyStarted(ScriptRun& run);
+  // ... and ended: the caller's socket is served again.
   void ScriptBusyEnded(ScriptRun& run);
   // SCRIPT KILL (is_eval) / FUNCTION KILL: replies OK, NOTBUSY, UNKILLABLE or BUSY.
   void KillScript(ReplyBuilder& reply, bool is_eval);
@@ -245,6 +248,8 @@ class Server {
   void TrackingLimitKeys();
   void FreeClient(uint64_t id);
   void BeforeSleep();
+  // Writes the output of the clients queued with QueueWrite (but script-protected ones).
+  void FlushPendingWrites();
   void Cron();
   bool ProtectedModeRejects(const Client& client) const;
   bool IsPausedFor(const Client& client, const CommandSpec& spec, CmdFlag flags) const;
