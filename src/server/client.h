@@ -105,6 +105,10 @@ class Client {
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";  // lower-case name for CLIENT LIST cmd=
   uint64_t commands_processed = 0;
+  // reply().error_count() when the last call of this client was accounted for: a command run
+  // inside another (EXEC's queue) accounts for its own errors, so the outer one counts as
+  // failed only for errors it replied itself (Redis's prev_err_count rule).
+  uint64_t errors_accounted = 0;
   size_t out_peak = 0;   // most output bytes held at once since the buffer last shrank (rbp=)
   size_t read_hint = 0;  // bytes still missing from a partially received command, if known
 

@@ -1,6 +1,7 @@
 // Server::Execute — the single choke point every command passes through: lookup, arity,
 // protected commands, authentication, pause, then the handler, then timing, stats, SLOWLOG
 // and MONITOR; and CLIENT REPLY's muting around all of it. Handlers do none of these.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -249,7 +250,10 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
     FeedMonitorsIfWanted(c, spec, args);
     return;
   }
-  RecordCall(c, spec, args, duration, c.reply().error_count() != errors_before);
+  uint64_t errors_now = c.reply().error_count();
+  bool failed = errors_now != std::max(errors_before, c.errors_accounted);
+  c.errors_accounted = errors_now;
+  RecordCall(c, spec, args, duration, failed);
   FeedMonitorsIfWanted(c, spec, args);
 }
 
