@@ -4,6 +4,7 @@
 
 #include "commands/hash_cmds.h"
 #include "commands/scan_args.h"
+#include "common/glob.h"
 #include "keyspace/scan.h"
 #include "protocol/errors.h"
 #include "types/hash_type.h"

@@ -8,6 +8,7 @@
 #include "commands/families.h"
 #include "commands/scan_args.h"
 #include "commands/set_random_cmds.h"
+#include "common/glob.h"
 #include "keyspace/scan.h"
 #include "protocol/errors.h"
 #include "types/set_ops.h"

@@ -11,6 +11,7 @@
 #include "commands/families.h"
 #include "commands/scan_args.h"
 #include "commands/zset_reply.h"
+#include "common/glob.h"
 #include "keyspace/scan.h"
 #include "protocol/errors.h"
 #include "types/listpack.h"

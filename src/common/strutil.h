@@ -1,6 +1,7 @@
-// String <-> number conversions and glob matching with Redis's exact acceptance rules.
+// String <-> number conversions and argument splitting with Redis's exact acceptance rules.
 // These decide which inputs are "not an integer" or "not a valid float", so they must match
-// Redis byte for byte (string2ll, string2ld, ld2string, stringmatchlen in redis/src/util.c).
+// Redis byte for byte (string2ll, string2ld, ld2string in redis/src/util.c). Glob matching
+// is in common/glob.h.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/glob.h"  // GlobMatch, for the callers that found it here
 
 namespace duet {
 
@@ -29,9 +32,6 @@ size_t FormatDouble17g(double v, char* buf);
 std::string Int64ToString(int64_t v);
 // Redis's ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and '.') removed.
 std::string LongDoubleToHumanString(long double v);
-
-// Glob match as Redis's stringmatchlen: * ? [abc] [^a-z] and backslash escapes.
-bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 
 // Splits a line the way Redis's sdssplitargs does: blanks separate arguments, "double
 // quotes" take \n \r \t \b \a \xHH escapes, 'single quotes' take \', a closing quote must

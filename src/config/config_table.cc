@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/glob.h"
 #include "common/log.h"
 #include "common/strutil.h"
 #include "config/config_values.h"

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "common/glob.h"
 #include "common/strutil.h"
 
 namespace duet {

@@ -67,6 +67,20 @@ TEST(DebugTest, ProtectedByEnableDebugCommand) {
   EXPECT_EQ(t.Run({"DEBUG", "SLEEP", "0"}), "+OK\r\n");
 }
 
+TEST(DebugTest, StringmatchTest) {
+  TestServer t;
+  t.config().other["enable-debug-command"] = "yes";
+  EXPECT_EQ(t.Run({"DEBUG", "STRINGMATCH-TEST"}),
+            "+Apparently Redis did not crash: test passed\r\n");
+  // Redis 7.0.15 has no STRINGMATCH-LEN.
+  EXPECT_EQ(t.Run({"DEBUG", "STRINGMATCH-LEN"}),
+            "-ERR unknown subcommand or wrong number of arguments for 'STRINGMATCH-LEN'. Try "
+            "DEBUG HELP.\r\n");
+  EXPECT_EQ(t.Run({"DEBUG", "STRINGMATCH-TEST", "x"}),
+            "-ERR unknown subcommand or wrong number of arguments for 'STRINGMATCH-TEST'. Try "
+            "DEBUG HELP.\r\n");
+}
+
 TEST(DebugTest, Subcommands) {
   TestServer t;
   t.config().other["enable-debug-command"] = "yes";

@@ -11,6 +11,7 @@
 #include "commands/command_meta.h"
 #include "commands/help_reply.h"
 #include "commands/key_extraction.h"
+#include "common/glob.h"
 #include "common/strutil.h"
 #include "protocol/errors.h"
 #include "server/server_commands.h"
