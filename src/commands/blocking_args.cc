@@ -8,29 +8,43 @@
 
 namespace duet {
 
-std::optional<int64_t> ParseBlockTimeoutOrReply(CommandContext& ctx, std::string_view arg) {
-  std::optional<long double> secs = ParseLongDouble(arg);
-  if (!secs) {
-    ctx.reply().Error(errors::kTimeoutNotFloat);
-    return std::nullopt;
-  }
-  long double ms = *secs * 1000.0L;
-  // Redis casts with (long long); on x86-64 an out-of-range value (and inf) becomes
-  // LLONG_MIN, which it then reports as negative. Reproduce that without the UB.
+std::optional<int64_t> ParseTimeoutOrReply(CommandContext& ctx, std::string_view arg,
+                                           TimeoutUnit unit) {
   int64_t tval;
-  if (std::isnan(ms) || ms >= 9223372036854775808.0L || ms < -9223372036854775808.0L) {
-    tval = std::numeric_limits<int64_t>::min();
+  if (unit == TimeoutUnit::kSeconds) {
+    std::optional<long double> secs = ParseLongDouble(arg);
+    if (!secs) {
+      ctx.reply().Error(errors::kTimeoutNotFloat);
+      return std::nullopt;
+    }
+    long double ms = ceill(*secs * 1000.0L);
+    // Redis casts with (long long); on x86-64 an out-of-range value (and inf) becomes
+    // LLONG_MIN, which it then reports as negative. Reproduce that without the UB.
+    if (std::isnan(ms) || ms >= 9223372036854775808.0L || ms < -9223372036854775808.0L) {
+      tval = std::numeric_limits<int64_t>::min();
+    } else {
+      tval = static_cast<int64_t>(ms);
+    }
   } else {
-    tval = static_cast<int64_t>(ms);
+    std::optional<int64_t> ms = ParseInt64(arg);
+    if (!ms) {
+      ctx.reply().Error(errors::kTimeoutNotInteger);
+      return std::nullopt;
+    }
+    tval = *ms;
   }
   if (tval < 0) {
     ctx.reply().Error(errors::kTimeoutNegative);
     return std::nullopt;
   }
   if (tval == 0) return 0;
-  int64_t now = ctx.now_ms();
-  if (tval > std::numeric_limits<int64_t>::max() - now) return 0;  // beyond any clock
-  return tval + now;
+  return static_cast<int64_t>(static_cast<uint64_t>(tval) + static_cast<uint64_t>(ctx.now_ms()));
+}
+
+std::optional<int64_t> ParseBlockTimeoutOrReply(CommandContext& ctx, std::string_view arg) {
+  std::optional<int64_t> deadline = ParseTimeoutOrReply(ctx, arg, TimeoutUnit::kSeconds);
+  if (deadline && *deadline < 0) return 0;  // wrapped past INT64_MAX: beyond any clock
+  return deadline;
 }
 
 std::optional<MpopArgs> ParseMpopArgsOrReply(CommandContext& ctx,

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "commands/blocking_args.h"
 #include "commands/help_reply.h"
 #include "common/strutil.h"
 #include "protocol/errors.h"
@@ -216,16 +217,11 @@ void CmdClientPause(CommandContext& ctx, ArgReader& args) {
       return ctx.reply().Error(errors::kPauseMode);
     }
   }
-  std::optional<int64_t> ms = ParseInt64(args[1]);
-  if (!ms) return ctx.reply().Error(errors::kTimeoutNotInteger);
-  if (*ms < 0) return ctx.reply().Error(errors::kTimeoutNegative);
-  Server& server = ServerContext::From(ctx).server();
-  // Redis adds the timeout to the clock without an overflow check; a huge timeout wraps to
-  // an end in the past, which ends the pause at the next cron. Do the same, without UB. A
-  // zero timeout ends at once.
-  auto end = static_cast<int64_t>(static_cast<uint64_t>(*ms) +
-                                  static_cast<uint64_t>(server.clock().NowMs()));
-  if (*ms > 0 && end != 0) server.PauseClients(end, write_only);
+  std::optional<int64_t> end = ParseTimeoutOrReply(ctx, args[1], TimeoutUnit::kMilliseconds);
+  if (!end) return;
+  // A huge timeout wraps to an end in the past (Redis adds without an overflow check), which
+  // ends the pause at the next cron; a zero timeout ends at once.
+  if (*end != 0) ServerContext::From(ctx).server().PauseClients(*end, write_only);
   ctx.reply().Ok();
 }
 

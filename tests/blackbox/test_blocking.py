@@ -75,6 +75,20 @@ class BlockingTest(SideBySide):
 
         self.assertEqual(self.each(run), (b"*-1\r\n", True))
 
+    def test_smallest_timeouts_time_out(self):
+        # 0.001 s is 0.99999... ms in binary: Redis rounds it up to 1 ms. Truncated to 0 it
+        # meant "forever" and the read below timed out (Conn's 5 s socket timeout): loud.
+        def run(port):
+            c = Conn(port, timeout=5.0)
+            out = []
+            for args in (("BZPOPMIN", "marker", "0.001"), ("BLPOP", "k", "0.001"),
+                         ("BZMPOP", "0.0001", "1", "marker", "MIN"),
+                         ("BLMOVE", "k", "d", "LEFT", "LEFT", "0.001")):
+                out.append(c.cmd(*args))
+            return out
+
+        self.assertEqual(self.each(run), [b"*-1\r\n"] * 4)
+
     def test_disconnected_waiter_is_forgotten(self):
         def run(port):
             w1 = self.block(port, "BLPOP", "q", "0")
