@@ -43,6 +43,12 @@ RequestParser::Outcome RequestParser::Fail(std::string msg) {
   return {State::kError};
 }
 
+void RequestParser::ReleaseLargeScratch() {
+  constexpr size_t kKeepArgs = 1024;  // what ParseMultibulk reserves up front at most
+  if (args_.capacity() > kKeepArgs) std::vector<std::string_view>().swap(args_);
+  if (inline_args_.capacity() > kKeepArgs) std::vector<std::string>().swap(inline_args_);
+}
+
 RequestParser::Outcome RequestParser::Parse(std::string_view buf, const ParserLimits& limits) {
   if (buf.empty()) return {State::kIncomplete};
   if (buf[0] == '*') return ParseMultibulk(buf, limits);

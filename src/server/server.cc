@@ -308,6 +308,7 @@ void Server::ProcessInput(Client& c) {
     q.Consume(out.consumed);
   }
   EndClockChain(outer_chain);
+  c.parser().ReleaseLargeScratch();
   if (q.size() == 0) q.ShrinkIfIdle(256 * 1024);
   if (!c.out().empty() || c.close_after_reply) QueueWrite(c);
 }
