@@ -96,6 +96,16 @@ const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_
   return nullptr;
 }
 
+const CommandSpec* CommandTable::FindFullName(std::string_view name) const {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return name.empty() ? nullptr : Find(name);
+  std::string_view base = name.substr(0, bar), sub = name.substr(bar + 1);
+  if (sub.find('|') != std::string_view::npos) return nullptr;
+  const CommandSpec* parent = Find(base);
+  if (!parent || !parent->IsContainer()) return nullptr;
+  return FindSub(*parent, sub);
+}
+
 bool CommandTable::Rename(std::string_view from, std::string_view to) {
   std::string old_key(from), new_key(to);
   for (char& c : old_key) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));

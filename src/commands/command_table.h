@@ -113,6 +113,9 @@ class CommandTable {
   const CommandSpec* Find(std::string_view name) const;
   // Case-insensitive lookup of a subcommand of a container command; nullptr if unknown.
   static const CommandSpec* FindSub(const CommandSpec& parent, std::string_view sub);
+  // Redis's lookupCommandBySds: "get", or "config|get" for a subcommand (one level only;
+  // "get|x" is nullptr since GET has no subcommands).
+  const CommandSpec* FindFullName(std::string_view name) const;
 
   template <typename Fn>
   void ForEach(Fn&& fn) const {

@@ -87,4 +87,37 @@ int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   return percentile == 0.0 ? LowestEquivalent(value) : HighestEquivalent(value);
 }
 
+std::vector<std::pair<int64_t, uint64_t>> LatencyHistogram::CumulativeLogSteps() const {
+  // hdr_iter_log_init(iter, h, 1024, 2) and log_iter_next, step for step: each step moves
+  // through the counts until a value reaches the next reporting level (1024, 2048, ... ns)
+  // and reports the bucket it stopped on; running off the end of the counts also reports.
+  std::vector<std::pair<int64_t, uint64_t>> out;
+  const int counts_len = static_cast<int>(counts_.size());
+  int64_t level_lowest = LowestEquivalent(1024);
+  int64_t level = 1024;
+  int index = -1;
+  int64_t value = 0;
+  int64_t highest = 0;
+  uint64_t cumulative = 0;
+  uint64_t reported = 0;
+  while (true) {
+    bool peek_beyond = index < counts_len && ValueFromIndex(index + 1) > level_lowest;
+    if (cumulative >= total_ && !peek_beyond) break;
+    while (value < level_lowest) {
+      if (++index >= counts_len) break;
+      cumulative += counts_[static_cast<size_t>(index)];
+      value = ValueFromIndex(index);
+      highest = HighestEquivalent(value);
+    }
+    if (value >= level_lowest) {
+      level *= 2;
+      level_lowest = LowestEquivalent(level);
+    }
+    if (cumulative > reported) out.emplace_back(highest / 1000, cumulative);
+    reported = cumulative;
+    if (index >= counts_len) break;  // every count was visited
+  }
+  return out;
+}
+
 }  // namespace duet

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace duet {
@@ -26,6 +27,13 @@ class LatencyHistogram {
   // HDR's value_at_percentile: the highest value equivalent to the sample at `percentile`
   // (0..100) of the recorded values; 0 when empty.
   int64_t ValueAtPercentile(double percentile) const;
+
+  // The cumulative distribution LATENCY HISTOGRAM replies with: HDR's logarithmic iteration
+  // from 1024 ns in powers of 2, as Redis's fillCommandCDF walks it. One (usec, calls) pair
+  // per step whose cumulative count grew: usec is the highest value (in whole µs) equivalent
+  // to the bucket the step ended on, calls the number of values up to it. Values past the
+  // last power of two below kMaxValue end in one final step. Empty when nothing was recorded.
+  std::vector<std::pair<int64_t, uint64_t>> CumulativeLogSteps() const;
 
  private:
   static int BucketIndex(int64_t v);

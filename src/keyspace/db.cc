@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/clock.h"
+#include "common/latency_monitor.h"
 #include "keyspace/lazy_free.h"
 #include "keyspace/lfu.h"
 
@@ -114,10 +116,7 @@ Entry* Db::Detach(std::string_view key) {
   if (e->has_expire()) expires_.Erase(key, h);
   if (IsExpired(e)) {
     // Counts as an expiry, exactly as if it had been looked up first.
-    std::string k(key);
-    FreeEntryMaybeLazy(e, ctx_->expire_freer);
-    ctx_->expired_keys++;
-    if (ctx_->on_expired) ctx_->on_expired(index_, k);
+    FreeExpired(e, std::string(key));
     return nullptr;
   }
   return e;
@@ -131,12 +130,25 @@ bool Db::Delete(std::string_view key) {
 }
 
 void Db::DeleteExpired(KeyTable::SlotRef slot) {
+  if (ctx_->keep_expired) return;
   auto* e = static_cast<Entry*>(slot.get());
   std::string key(e->key());
   uint64_t h = KeyTable::Hash(key);
   table_.Erase(key, h);
   expires_.Erase(key, h);
-  FreeEntryMaybeLazy(e, ctx_->expire_freer);
+  FreeExpired(e, key);
+}
+
+void Db::FreeExpired(Entry* e, std::string_view key) {
+  if (ctx_->latency_threshold_ms == 0) {
+    FreeEntryMaybeLazy(e, ctx_->expire_freer);
+  } else {
+    // Redis's deleteExpiredKeyAndPropagate: a slow free (a big value) is a latency spike.
+    int64_t start = MonotonicNowUs();
+    FreeEntryMaybeLazy(e, ctx_->expire_freer);
+    ctx_->latency->AddSampleIfNeeded("expire-del", (MonotonicNowUs() - start) / 1000,
+                                     ctx_->latency_threshold_ms, ctx_->now_ms / 1000);
+  }
   ctx_->expired_keys++;
   if (ctx_->on_expired) ctx_->on_expired(index_, key);
 }

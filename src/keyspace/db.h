@@ -19,6 +19,7 @@
 namespace duet {
 
 class LazyFreer;
+class LatencyMonitor;  // common/latency_monitor.h
 
 // State shared by all databases of a server; owned by Keyspace.
 struct KeyspaceContext {
@@ -57,6 +58,14 @@ struct KeyspaceContext {
   // those events, so the common paths pay one null test.
   std::function<void(int db_index, std::string_view key)> on_key_added;
   std::function<void(int db_index, std::string_view key)> on_key_miss;
+  // CLIENT PAUSE holds the dataset still (Redis's checkClientPauseTimeoutAndReturnIfPaused in
+  // expireIfNeeded): while set, an expired key a lookup meets is reported missing but not
+  // deleted, and not counted as expired. The server clears it around write commands.
+  bool keep_expired = false;
+  // The latency monitor: while `latency_threshold_ms` is non-zero, deleting an expired key
+  // that takes at least that many ms is recorded as an "expire-del" event.
+  LatencyMonitor* latency = nullptr;
+  int64_t latency_threshold_ms = 0;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;
@@ -146,7 +155,10 @@ class Db {
 
  private:
   bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_ms() <= ctx_->now_ms; }
+  // Deletes the expired key in `slot`, unless keep_expired holds it.
   void DeleteExpired(KeyTable::SlotRef slot);
+  // Frees an expired key's entry taken out of the tables, and accounts for the expiry.
+  void FreeExpired(Entry* e, std::string_view key);
   // Access metadata for a key created now, and after an access to a key.
   uint16_t NewMeta() const;
   uint16_t TouchedMeta(uint16_t meta);

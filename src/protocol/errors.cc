@@ -87,6 +87,10 @@ std::string UnsupportedOption(std::string_view opt) {
   return Sanitize("ERR Unsupported option " + std::string(CString(opt)));
 }
 
+std::string LatencyNoSamples(std::string_view event) {
+  return Sanitize("ERR No samples available for event '" + std::string(CString(event)) + "'");
+}
+
 std::string SubcommandSyntax(std::string_view cmd, std::string_view sub) {
   std::string upper(cmd);
   for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));

@@ -82,6 +82,8 @@ std::string SubcommandSyntax(std::string_view cmd, std::string_view sub);
 // "ERR <CMD> command not allowed. If the <option> option is set to "local", ..." (DEBUG and
 // MODULE while enable-debug-command / enable-module-command forbid them).
 std::string ProtectedCommand(std::string_view cmd, std::string_view option);
+// "ERR No samples available for event '<event>'" (LATENCY GRAPH)
+std::string LatencyNoSamples(std::string_view event);
 // "ERR Unknown client type '<name>'"
 std::string UnknownClientType(std::string_view name);
 // "ERR No such user '<name>'"

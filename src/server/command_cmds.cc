@@ -21,17 +21,6 @@ namespace duet {
 
 namespace {
 
-// Redis's lookupCommandBySds: "get", or "config|get" for a subcommand (one level only).
-const CommandSpec* LookupFullName(const CommandTable& table, std::string_view name) {
-  size_t bar = name.find('|');
-  if (bar == std::string_view::npos) return name.empty() ? nullptr : table.Find(name);
-  std::string_view base = name.substr(0, bar), sub = name.substr(bar + 1);
-  if (sub.find('|') != std::string_view::npos) return nullptr;
-  const CommandSpec* parent = table.Find(base);
-  if (!parent || !parent->IsContainer()) return nullptr;
-  return CommandTable::FindSub(*parent, sub);
-}
-
 // Redis's lookupCommand over a call's argv (GETKEYS): a subcommand when the command has them
 // and an argument follows.
 const CommandSpec* LookupCall(const CommandTable& table, std::span<const std::string_view> argv) {
@@ -273,7 +262,7 @@ void CmdCommandInfo(CommandContext& ctx, ArgReader& args) {
   const CommandTable& table = sctx.server().commands();
   ctx.reply().ArrayHeader(args.size() - 1);
   for (size_t i = 1; i < args.size(); i++) {
-    const CommandSpec* spec = LookupFullName(table, args[i]);
+    const CommandSpec* spec = table.FindFullName(args[i]);
     if (spec) {
       ReplyCommandInfo(ctx.reply(), *spec);
     } else {
@@ -295,7 +284,7 @@ void CmdCommandDocs(CommandContext& ctx, ArgReader& args) {
   }
   std::vector<const CommandSpec*> found;
   for (size_t i = 1; i < args.size(); i++) {
-    if (const CommandSpec* spec = LookupFullName(table, args[i])) found.push_back(spec);
+    if (const CommandSpec* spec = table.FindFullName(args[i])) found.push_back(spec);
   }
   r.MapHeader(found.size());
   for (const CommandSpec* spec : found) {

@@ -225,6 +225,11 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   uint64_t errors_before = c.reply().error_count();
   Client* outer = current_client_;  // EXEC calls back in here
   current_client_ = &c;
+  // A write that runs while clients are paused (only from a transaction that paused them
+  // itself) must see expired keys gone, or it would add a key that is still in the table.
+  bool& keep_expired = keyspace_.ctx().keep_expired;
+  bool outer_keep_expired = keep_expired;
+  if (HasFlag(spec.flags, CmdFlag::kWrite)) keep_expired = false;
   try {
     spec.handler(ctx, reader);
   } catch (const std::exception& e) {
@@ -232,6 +237,8 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
     Log(LogLevel::kWarning, "Internal error in command '{}': {}", spec.name, e.what());
     c.reply().Error("ERR internal error");
   }
+  // Restored only when clients are still paused (the command may have unpaused them).
+  if (outer_keep_expired) keep_expired = pause_until_ms_ != 0;
   int64_t end_us = clock_->NowUs();
   // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
   int64_t duration = end_us > start_us ? end_us - start_us : 0;
@@ -244,6 +251,10 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // Its own invalidations follow the reply of the top-level command (after EXEC's array).
   if (!outer && !pending_invalidations_.empty()) FlushPendingInvalidations(c);
   stats_.dirty += ctx.dirty();
+  // The latency monitor sees every call's own run time, a blocking one's included (Redis's
+  // call()); the wait of a blocked client is not latency of the server.
+  AddLatencySample(HasFlag(spec.flags, CmdFlag::kFast) ? "fast-command" : "command",
+                   duration / 1000);
   if (c.blocked) {
     // It waits for a key: accounted for when it is served or times out.
     c.blocked->run_us += duration;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #ifdef DUET_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -67,6 +69,21 @@ uint64_t ReadProcessRss() {
   fclose(f);
   if (n != 2) return 0;
   return static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t ReadAnonHugePagesBytes() {
+  FILE* f = fopen("/proc/self/smaps", "r");
+  if (!f) return 0;
+  static constexpr char kField[] = "AnonHugePages:";
+  char line[256];
+  uint64_t kb = 0;
+  while (fgets(line, sizeof(line), f)) {
+    if (strncmp(line, kField, sizeof(kField) - 1) == 0) {
+      kb += strtoull(line + sizeof(kField) - 1, nullptr, 10);
+    }
+  }
+  fclose(f);
+  return kb * 1024;
 }
 
 uint64_t TotalSystemMemory() {

@@ -56,6 +56,9 @@ std::string AllocatorStatsText();
 
 // Resident set size of this process, in bytes (0 if /proc is unavailable).
 uint64_t ReadProcessRss();
+// Bytes of transparent huge pages mapped by this process (AnonHugePages summed over
+// /proc/self/smaps, as Redis's THPGetAnonHugePagesSize); 0 if /proc is unavailable.
+uint64_t ReadAnonHugePagesBytes();
 // Physical memory of the machine, in bytes.
 uint64_t TotalSystemMemory();
 // "jemalloc-5.3.0" or "libc", as INFO's mem_allocator.

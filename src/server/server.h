@@ -16,6 +16,7 @@
 
 #include "commands/command_table.h"
 #include "common/clock.h"
+#include "common/latency_monitor.h"
 #include "config/config.h"
 #include "config/config_table.h"
 #include "keyspace/evictor.h"
@@ -61,6 +62,16 @@ class Server {
   CommandTable& commands() { return commands_; }
   ServerStats& stats() { return stats_; }
   SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  // Records a latency spike of `event` when latency-monitor-threshold is set and `latency_ms`
+  // reaches it (Redis's latencyAddSampleIfNeeded), stamped with the clock's current second.
+  // Costs one compare when the monitor is off (every command calls it).
+  void AddLatencySample(std::string_view event, int64_t latency_ms) {
+    int64_t threshold = config_->latency_monitor_threshold;
+    if (threshold != 0 && latency_ms >= threshold) {
+      latency_monitor_.AddSample(event, latency_ms, clock_->NowMs() / 1000);
+    }
+  }
   const Clock& clock() const { return *clock_; }
   EventLoop& loop() { return loop_; }
 
@@ -272,6 +283,7 @@ class Server {
   CommandTable commands_;
   ServerStats stats_;
   SlowLog slowlog_;
+  LatencyMonitor latency_monitor_;
   std::vector<int> listen_fds_;
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<Client*> clients_by_fd_;  // the same clients, indexed by socket (LiveClient)

@@ -74,12 +74,16 @@ void Server::RerunBlocked(Client& c, const std::string& key) {
   current_client_ = &c;
   int64_t start = NowUs();
   st.spec->handler(ctx, reader);
-  st.run_us += NowUs() - start;
+  int64_t reply_us = NowUs() - start;
+  st.run_us += reply_us;
   current_client_ = outer;
   c.serving_key = nullptr;
   c.db_index = saved_db;
   stats_.dirty += ctx.dirty();
-  if (!st.still_waiting) FinishBlocked(c);
+  if (st.still_waiting) return;
+  // Redis's updateStatsOnUnblock: the time taken to serve it is its own latency event.
+  AddLatencySample("command-unblocking", reply_us / 1000);
+  FinishBlocked(c);
 }
 
 void Server::ServeReadyKeys() {

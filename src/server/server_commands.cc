@@ -10,6 +10,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterIntrospectionCommands(table);
   RegisterAdminCommands(table);
   RegisterSlowlogCommands(table);
+  RegisterLatencyCommands(table);
   RegisterMonitorCommands(table);
   RegisterTimeCommands(table);
   RegisterMemoryCommands(table);

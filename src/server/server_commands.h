@@ -18,6 +18,7 @@ void RegisterCommandCommand(CommandTable& table);         // COMMAND * (command_
 void RegisterAdminCommands(CommandTable& table);          // DEBUG, SHUTDOWN, FUNCTION
 void RegisterDebugCommand(CommandTable& table);           // DEBUG (debug_cmds.cc)
 void RegisterSlowlogCommands(CommandTable& table);        // SLOWLOG *
+void RegisterLatencyCommands(CommandTable& table);        // LATENCY * (latency_cmds.cc)
 void RegisterMonitorCommands(CommandTable& table);        // MONITOR
 void RegisterTimeCommands(CommandTable& table);           // TIME
 void RegisterMemoryCommands(CommandTable& table);         // MEMORY * (memory_cmds.cc)
