@@ -108,7 +108,7 @@ void CmdLSet(CommandContext& ctx, ArgReader& args) {
   if (*list == nullptr) return ctx.reply().Error(errors::kNoSuchKey);
   std::optional<int64_t> index = ParseInt64(args[1]);
   if (!index) return ctx.reply().Error(errors::kNotInteger);
-  OpStatus st = lists::Set(ctx.db(), key, *index, args[2]);
+  OpStatus st = lists::Set(ctx.db(), ctx.config(), key, *index, args[2]);
   if (st != OpStatus::kOk) return ctx.reply().Error(st);
   ctx.KeyModified(key, kNotifyList, "lset");
   ctx.reply().Ok();
@@ -123,7 +123,7 @@ void CmdLInsert(CommandContext& ctx, ArgReader& args) {
   } else {
     return ctx.reply().Error(errors::kSyntax);
   }
-  Result<int64_t> len = lists::Insert(ctx.db(), args[0], after, args[2], args[3]);
+  Result<int64_t> len = lists::Insert(ctx.db(), ctx.config(), args[0], after, args[2], args[3]);
   if (!len.ok()) return ctx.reply().Error(len.status());
   if (*len > 0) ctx.KeyModified(args[0], kNotifyList, "linsert");
   ctx.reply().Integer(*len);

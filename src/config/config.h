@@ -88,6 +88,15 @@ struct Config {
   std::string pidfile;
   std::string dir;                    // working directory; set to the cwd at startup
   bool active_expire_enabled = true;  // DEBUG SET-ACTIVE-EXPIRE (not a directive)
+  // Set by DEBUG subcommands only (not directives), as Redis keeps them outside its config:
+  // QUICKLIST-PACKED-THRESHOLD (list elements of at least this many bytes get a plain node
+  // of their own), PAUSE-CRON, SET-DISABLE-DENY-SCRIPTS, SET-SKIP-CHECKSUM-VALIDATION,
+  // AOF-FLUSH-SLEEP (microseconds).
+  uint64_t list_packed_threshold = uint64_t{1} << 30;
+  bool pause_cron = false;
+  bool script_disable_deny_script = false;
+  bool skip_checksum_validation = false;
+  int aof_flush_sleep_us = 0;
   int active_expire_effort = 1;
 
   // Memory

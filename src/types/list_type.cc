@@ -53,7 +53,7 @@ Result<size_t> Push(Db& db, const Config& config, std::string_view key, End end,
     list = new ListValue(config);
     db.Add(Entry::NewObject(key, ValueType::kList, list, Entry::kNoExpire), hash);
   }
-  for (std::string_view ele : elems) list->Push(end, ele);
+  for (std::string_view ele : elems) list->Push(end, ele, config.list_packed_threshold);
   return list->size();
 }
 
@@ -144,7 +144,8 @@ OpStatus Range(Db& db, std::string_view key, int64_t start, int64_t end,
   return OpStatus::kOk;
 }
 
-OpStatus Set(Db& db, std::string_view key, int64_t index, std::string_view ele) {
+OpStatus Set(Db& db, const Config& config, std::string_view key, int64_t index,
+             std::string_view ele) {
   Result<ListValue*> list = FindForWrite(db, key);
   if (!list.ok()) return list.status();
   if (*list == nullptr) return OpStatus::kNoSuchKey;
@@ -152,12 +153,12 @@ OpStatus Set(Db& db, std::string_view key, int64_t index, std::string_view ele) 
   int64_t len = static_cast<int64_t>(ql.size());
   if (index < 0) index += len;
   if (index < 0 || index >= len) return OpStatus::kIndexOutOfRange;
-  ql.Replace(static_cast<size_t>(index), ele);
+  ql.Replace(static_cast<size_t>(index), ele, config.list_packed_threshold);
   return OpStatus::kOk;
 }
 
-Result<int64_t> Insert(Db& db, std::string_view key, bool after, std::string_view pivot,
-                       std::string_view ele) {
+Result<int64_t> Insert(Db& db, const Config& config, std::string_view key, bool after,
+                       std::string_view pivot, std::string_view ele) {
   Result<ListValue*> list = FindForWrite(db, key);
   if (!list.ok()) return list.status();
   if (*list == nullptr) return int64_t{0};
@@ -173,7 +174,7 @@ Result<int64_t> Insert(Db& db, std::string_view key, bool after, std::string_vie
     return true;
   });
   if (!found) return int64_t{-1};
-  ql.Insert(index, ele, after);
+  ql.Insert(index, ele, after, config.list_packed_threshold);
   return static_cast<int64_t>(ql.size());
 }
 

@@ -9,7 +9,8 @@
 // Lookups follow Redis: functions for read commands count keyspace hits/misses
 // (lookupKeyRead), write paths do not (lookupKeyWrite); both delete an expired key first.
 // Functions that change a key say so; the caller reports it with ctx.KeyModified() and
-// (for pushes) answers with the new length.
+// (for pushes) answers with the new length. Functions that add elements take the Config for
+// list_packed_threshold (elements that large get a plain quicklist node).
 #pragma once
 
 #include <cstddef>
@@ -47,8 +48,9 @@ class ListValue final : public CompositeValue {
   Quicklist& ql() { return ql_; }
   const Quicklist& ql() const { return ql_; }
   size_t size() const { return ql_.size(); }
-  void Push(End end, std::string_view ele) {
-    end == End::kHead ? ql_.PushHead(ele) : ql_.PushTail(ele);
+  // `packed_threshold`: Config::list_packed_threshold (see Quicklist's plain nodes).
+  void Push(End end, std::string_view ele, uint64_t packed_threshold) {
+    end == End::kHead ? ql_.PushHead(ele, packed_threshold) : ql_.PushTail(ele, packed_threshold);
   }
 
  private:
@@ -111,13 +113,14 @@ OpStatus Range(Db& db, std::string_view key, int64_t start, int64_t end,
 
 // LSET. Errors, in Redis's order: kWrongType; kNoSuchKey when missing; kIndexOutOfRange
 // ("ERR index out of range") when `index` is outside the list. Modifies the key on success.
-OpStatus Set(Db& db, std::string_view key, int64_t index, std::string_view ele);
+OpStatus Set(Db& db, const Config& config, std::string_view key, int64_t index,
+             std::string_view ele);
 
 // LINSERT: inserts `ele` before (or `after`) the first element equal to `pivot` from the
 // head. Returns the new length, 0 when the key is missing, -1 when the pivot is absent.
 // Errors: kWrongType. Modifies the key when it returns > 0.
-Result<int64_t> Insert(Db& db, std::string_view key, bool after, std::string_view pivot,
-                       std::string_view ele);
+Result<int64_t> Insert(Db& db, const Config& config, std::string_view key, bool after,
+                       std::string_view pivot, std::string_view ele);
 
 // LREM: removes elements equal to `ele`: `count` > 0 at most count from the head, < 0 at most
 // -count from the tail, 0 all. Returns how many went (0 for a missing key); deletes the key

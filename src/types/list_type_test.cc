@@ -117,12 +117,12 @@ TEST_F(ListTypeTest, TrimRemoveInsertSet) {
   Push("l", {"a", "b", "a", "c", "a"});
   EXPECT_EQ(*Remove(db_, "l", -2, "a"), 2u);
   EXPECT_EQ(Range("l"), (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(*Insert(db_, "l", true, "b", "x"), 4);
-  EXPECT_EQ(*Insert(db_, "l", true, "zz", "x"), -1);
-  EXPECT_EQ(*Insert(db_, "nokey", true, "b", "x"), 0);
-  EXPECT_EQ(Set(db_, "l", -1, "C"), OpStatus::kOk);
-  EXPECT_EQ(Set(db_, "l", 4, "C"), OpStatus::kIndexOutOfRange);
-  EXPECT_EQ(Set(db_, "nokey", 0, "C"), OpStatus::kNoSuchKey);
+  EXPECT_EQ(*Insert(db_, config_, "l", true, "b", "x"), 4);
+  EXPECT_EQ(*Insert(db_, config_, "l", true, "zz", "x"), -1);
+  EXPECT_EQ(*Insert(db_, config_, "nokey", true, "b", "x"), 0);
+  EXPECT_EQ(Set(db_, config_, "l", -1, "C"), OpStatus::kOk);
+  EXPECT_EQ(Set(db_, config_, "l", 4, "C"), OpStatus::kIndexOutOfRange);
+  EXPECT_EQ(Set(db_, config_, "nokey", 0, "C"), OpStatus::kNoSuchKey);
   EXPECT_EQ(Range("l"), (std::vector<std::string>{"a", "b", "x", "C"}));
   size_t removed = 0;
   EXPECT_TRUE(*Trim(db_, "l", 1, 2, &removed));

@@ -47,8 +47,8 @@ Quicklist::Quicklist(const Quicklist& o)
     const Node& src = o.at(i);
     Node& dst = at(i);
     dst = src;
-    dst.gap = 0;  // the copy starts at its allocation
-    size_t bytes = src.compressed ? 4 + BlobSize(src.data) : src.sz;
+    if (!src.plain) dst.gap = 0;  // the copy starts at its allocation
+    size_t bytes = src.compressed ? 4 + BlobSize(src.data) : Bytes(src);
     dst.data = static_cast<uint8_t*>(malloc(bytes));
     memcpy(dst.data, src.data, bytes);
   }
@@ -130,6 +130,7 @@ size_t Quicklist::Locate(size_t index, size_t* offset) const {
 // ---- fill rules (Redis's _quicklistNodeAllowInsert / _quicklistNodeAllowMerge) -----------
 
 bool Quicklist::AllowInsert(const Node& n, size_t ele_size) const {
+  if (n.plain) return false;
   // Redis estimates the new entry's overhead with ziplist sizes; kept for identical fill.
   size_t overhead = ele_size < 254 ? 1 : 5;
   overhead += ele_size < 64 ? 1 : ele_size < 16384 ? 2 : 5;
@@ -140,6 +141,7 @@ bool Quicklist::AllowInsert(const Node& n, size_t ele_size) const {
 }
 
 bool Quicklist::AllowMerge(const Node& a, const Node& b) const {
+  if (a.plain || b.plain) return false;
   size_t merge_sz = a.sz + b.sz - 7;  // one header and one end marker go
   if (MeetsSizeLimit(merge_sz, fill_)) return true;
   if (merge_sz > kSafetyLimit) return false;
@@ -161,6 +163,7 @@ uint8_t* Quicklist::Raw(Node& n) {
 
 void Quicklist::Compress(Node& n) {
   if (n.compressed || n.sz < kMinCompressBytes) return;
+  if (n.plain && n.gap != 0) return;  // 4 GB or more: past what LZF's lengths can say
   auto* blob = static_cast<uint8_t*>(malloc(4 + n.sz));
   unsigned clen = lzf_compress(n.data, n.sz, blob + 4, n.sz);
   if (clen == 0 || clen + kMinCompressImprove >= n.sz) {
@@ -198,12 +201,12 @@ void Quicklist::SetSize(Node& n) { n.sz = static_cast<uint32_t>(lp::Bytes(n.data
 
 // ---- the head gap (rules in quicklist.h) -------------------------------------------------
 
-// A compressed node's blob and a plain node without gap start their allocation (gap 0).
-void Quicklist::FreeData(Node& n) { free(n.data - n.gap); }
+// A compressed node's blob, a node without gap and a plain node start their allocation.
+void Quicklist::FreeData(Node& n) { free(n.plain ? n.data : n.data - n.gap); }
 
 uint8_t* Quicklist::Mut(Node& n) {
   uint8_t* lp = Raw(n);
-  if (n.gap == 0) return lp;
+  if (n.gap == 0 || n.plain) return lp;
   uint8_t* base = lp - n.gap;
   memmove(base, lp, n.sz);
   n.data = base;
@@ -212,7 +215,7 @@ uint8_t* Quicklist::Mut(Node& n) {
 }
 
 void Quicklist::DropGap(Node& n) {
-  if (n.gap == 0) return;
+  if (n.gap == 0 || n.plain) return;
   uint8_t* base = n.data - n.gap;
   if (n.gap > n.sz / 8) {
     Compact(n, base);  // worth returning
@@ -307,12 +310,34 @@ size_t Quicklist::NewEndNodeReserve(size_t neighbour) const {
   // most one node's worth per list is reserved but unused, under 1/kReserveMinNodes of it.
   // `neighbour` is read before the new node is inserted.
   constexpr size_t kReserveMinNodes = 8;
-  if (len_ < kReserveMinNodes) return 0;
+  if (len_ < kReserveMinNodes || at(neighbour).plain) return 0;
   return at(neighbour).sz;
 }
 
-void Quicklist::PushHead(std::string_view ele) {
-  if (len_ > 0 && AllowInsert(at(0), ele.size())) {
+Quicklist::Node Quicklist::PlainNode(std::string_view ele) {
+  auto* data = static_cast<uint8_t*>(malloc(std::max<size_t>(ele.size(), 1)));
+  if (data == nullptr) abort();
+  memcpy(data, ele.data(), ele.size());
+  Node n{};
+  n.data = data;
+  n.sz = static_cast<uint32_t>(ele.size());
+  n.count = 1;
+  n.plain = 1;
+  n.gap = static_cast<uint16_t>(static_cast<uint64_t>(ele.size()) >> 32);
+  return n;
+}
+
+void Quicklist::InsertPlain(size_t pos, std::string_view ele) {
+  Node plain = PlainNode(ele);  // copied before InsertNode may move a view's bytes
+  InsertNode(pos) = plain;
+  Settle(pos);
+  SettleEnds();
+}
+
+void Quicklist::PushHead(std::string_view ele, uint64_t packed_threshold) {
+  if (ele.size() >= packed_threshold) {
+    InsertPlain(0, ele);
+  } else if (len_ > 0 && AllowInsert(at(0), ele.size())) {
     Node& n = at(0);
     uint8_t* lp = Raw(n);
     uint8_t* start = lp::PrependInGap(lp, n.gap, ele);
@@ -328,15 +353,17 @@ void Quicklist::PushHead(std::string_view ele) {
   } else {
     size_t reserve = NewEndNodeReserve(0);
     Node& n = InsertNode(0);
-    n = Node{nullptr, 0, 1, 0, 0};
+    n = Node{nullptr, 0, 1, 0, 0, 0};
     RegapAndPrepend(n, ele, reserve);
     SettleEnds();
   }
   count_++;
 }
 
-void Quicklist::PushTail(std::string_view ele) {
-  if (len_ > 0 && AllowInsert(at(len_ - 1), ele.size())) {
+void Quicklist::PushTail(std::string_view ele, uint64_t packed_threshold) {
+  if (ele.size() >= packed_threshold) {
+    InsertPlain(len_, ele);
+  } else if (len_ > 0 && AllowInsert(at(len_ - 1), ele.size())) {
     Node& n = at(len_ - 1);
     if (n.gap == 0 || !AppendKeepingGap(n, ele)) n.data = lp::Append(Mut(n), ele);
     SetSize(n);
@@ -344,7 +371,7 @@ void Quicklist::PushTail(std::string_view ele) {
   } else {
     size_t reserve = NewEndNodeReserve(len_ - 1);
     Node& n = InsertNode(len_);
-    n = Node{lp::Append(lp::New(reserve), ele), 0, 1, 0, 0};
+    n = Node{lp::Append(lp::New(reserve), ele), 0, 1, 0, 0, 0};
     SetSize(n);
     SettleEnds();
   }
@@ -366,6 +393,14 @@ void Quicklist::Pop(bool head, size_t n, FunctionRef<void(std::string_view)> vis
     size_t i = head ? 0 : len_ - 1;
     Node& node = at(i);
     uint8_t* lp = Raw(node);
+    if (node.plain) {
+      visit(std::string_view(reinterpret_cast<const char*>(lp), Bytes(node)));
+      n--;
+      count_--;
+      EraseNodes(i, 1);
+      dropped = true;
+      continue;
+    }
     size_t k = std::min<size_t>(n, node.count);
     uint8_t* p = head ? lp::First(lp) : lp::Last(lp);
     for (size_t j = 0; j < k; j++) {
@@ -403,9 +438,13 @@ bool Quicklist::Get(int64_t index, std::string* out) {
   if (index < 0 || static_cast<size_t>(index) >= count_) return false;
   size_t off;
   size_t i = Locate(static_cast<size_t>(index), &off);
-  uint8_t* p = lp::Seek(Raw(at(i)), static_cast<int64_t>(off));
-  char buf[24];
-  out->assign(lp::Get(p).View(buf));
+  uint8_t* lp = Raw(at(i));
+  if (at(i).plain) {
+    out->assign(reinterpret_cast<const char*>(lp), Bytes(at(i)));
+  } else {
+    char buf[24];
+    out->assign(lp::Get(lp::Seek(lp, static_cast<int64_t>(off))).View(buf));
+  }
   Settle(i);
   return true;
 }
@@ -416,7 +455,12 @@ void Quicklist::Walk(size_t start, bool forward, FunctionRef<bool(std::string_vi
   char buf[24];
   for (;;) {
     uint8_t* lp = Raw(at(i));
-    uint8_t* p = lp::Seek(lp, static_cast<int64_t>(off));
+    if (at(i).plain) {
+      bool more = visit(std::string_view(reinterpret_cast<const char*>(lp), Bytes(at(i))));
+      Settle(i);
+      if (!more) return;
+    }
+    uint8_t* p = at(i).plain ? nullptr : lp::Seek(lp, static_cast<int64_t>(off));
     while (p != nullptr) {
       if (!visit(lp::Get(p).View(buf))) {
         Settle(i);
@@ -435,10 +479,26 @@ void Quicklist::Walk(size_t start, bool forward, FunctionRef<bool(std::string_vi
   }
 }
 
-void Quicklist::Replace(size_t index, std::string_view ele) {
+void Quicklist::Replace(size_t index, std::string_view ele, uint64_t packed_threshold) {
   size_t off;
   size_t i = Locate(index, &off);
   Node& n = at(i);
+  bool large = ele.size() >= packed_threshold;
+  if (n.plain && large) {
+    Node fresh = PlainNode(ele);
+    FreeData(n);
+    n = fresh;
+    Settle(i);
+    return;
+  }
+  if (n.plain || large) {
+    // Redis's quicklistReplaceEntry: the new element goes in after the old one by the insert
+    // rules (a plain node's neighbour or a new node; or a plain node splitting this one), then
+    // the old element goes.
+    Insert(index, ele, true, packed_threshold);
+    DeleteRange(index, 1);
+    return;
+  }
   uint8_t* lp = Mut(n);
   uint8_t* p = lp::Seek(lp, static_cast<int64_t>(off));
   n.data = lp::Replace(lp, &p, ele);
@@ -460,10 +520,33 @@ bool Quicklist::TryMerge(size_t i) {
   return true;
 }
 
-void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
+void Quicklist::InsertLarge(size_t i, size_t off, std::string_view ele, bool after) {
+  Node& n = at(i);
+  bool at_tail = after && off + 1 == n.count;
+  bool at_head = !after && off == 0;
+  if (n.plain || at_tail || at_head) return InsertPlain(after ? i + 1 : i, ele);
+  // Split around the element's plain node: [0, split) stays, [split, count) moves to a new
+  // node after the plain one. Redis does not merge here.
+  size_t split = after ? off + 1 : off;
+  uint8_t* lp = Mut(n);
+  uint8_t* right = lp::DeleteRange(lp::Dup(lp), 0, static_cast<uint32_t>(split));
+  auto right_count = static_cast<uint16_t>(n.count - split);
+  n.data = lp::DeleteRange(lp, static_cast<int64_t>(split), right_count);
+  n.count = static_cast<uint16_t>(split);
+  SetSize(n);
+  Node& r = InsertNode(i + 1);
+  r = Node{right, 0, right_count, 0, 0, 0};
+  SetSize(r);
+  InsertPlain(i + 1, ele);
+  Settle(i);
+  Settle(i + 2);
+}
+
+void Quicklist::Insert(size_t index, std::string_view ele, bool after, uint64_t packed_threshold) {
   size_t off;
   size_t i = Locate(index, &off);
   count_++;
+  if (ele.size() >= packed_threshold) return InsertLarge(i, off, ele, after);
   Node& n = at(i);
   if (AllowInsert(n, ele.size())) {
     uint8_t* lp = Mut(n);
@@ -495,7 +578,7 @@ void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
   if (at_tail || at_head) {
     size_t pos = at_tail ? i + 1 : i;
     Node& fresh = InsertNode(pos);
-    fresh = Node{lp::Append(lp::New(), ele), 0, 1, 0, 0};
+    fresh = Node{lp::Append(lp::New(), ele), 0, 1, 0, 0, 0};
     SetSize(fresh);
     Settle(pos);
     SettleEnds();
@@ -512,7 +595,7 @@ void Quicklist::Insert(size_t index, std::string_view ele, bool after) {
   n.count = static_cast<uint16_t>(split + 1);
   SetSize(n);
   Node& r = InsertNode(i + 1);
-  r = Node{right, 0, right_count, 0, 0};
+  r = Node{right, 0, right_count, 0, 0, 0};
   SetSize(r);
   // Merge the halves into their outer neighbours when they fit, as Redis's
   // _quicklistMergeNodes does after a split.
@@ -567,28 +650,36 @@ size_t Quicklist::RemoveEqual(std::string_view ele, size_t limit, bool forward) 
   while (i < len_ && (limit == 0 || removed < limit)) {
     Node& node = at(i);
     uint8_t* lp = Raw(node);
-    uint8_t* p = forward ? lp::First(lp) : lp::Last(lp);
     size_t here = 0;
-    while (p != nullptr && (limit == 0 || removed < limit)) {
-      if (!lp::Equals(p, ele)) {
-        p = forward ? lp::Next(lp, p) : lp::Prev(lp, p);
-        continue;
+    if (node.plain) {
+      // A plain node holds one element: a match takes the whole node (erased below).
+      if (std::string_view(reinterpret_cast<const char*>(lp), Bytes(node)) == ele) {
+        here = 1;
+        removed++;
       }
-      if (node.gap != 0) {  // lp::Delete may realloc: needs the allocation's start
-        size_t poff = static_cast<size_t>(p - lp);
-        lp = Mut(node);
-        p = lp + poff;
+    } else {
+      uint8_t* p = forward ? lp::First(lp) : lp::Last(lp);
+      while (p != nullptr && (limit == 0 || removed < limit)) {
+        if (!lp::Equals(p, ele)) {
+          p = forward ? lp::Next(lp, p) : lp::Prev(lp, p);
+          continue;
+        }
+        if (node.gap != 0) {  // lp::Delete may realloc: needs the allocation's start
+          size_t poff = static_cast<size_t>(p - lp);
+          lp = Mut(node);
+          p = lp + poff;
+        }
+        // Offsets before the deleted element survive the reallocation.
+        uint8_t* prev = forward ? nullptr : lp::Prev(lp, p);
+        size_t prev_off = prev ? static_cast<size_t>(prev - lp) : 0;
+        uint8_t* next = nullptr;
+        lp = lp::Delete(lp, p, &next);
+        removed++;
+        here++;
+        p = forward ? next : (prev ? lp + prev_off : nullptr);
       }
-      // Offsets before the deleted element survive the reallocation.
-      uint8_t* prev = forward ? nullptr : lp::Prev(lp, p);
-      size_t prev_off = prev ? static_cast<size_t>(prev - lp) : 0;
-      uint8_t* next = nullptr;
-      lp = lp::Delete(lp, p, &next);
-      removed++;
-      here++;
-      p = forward ? next : (prev ? lp + prev_off : nullptr);
+      node.data = lp;
     }
-    node.data = lp;
     node.count = static_cast<uint16_t>(node.count - here);
     count_ -= here;
     if (node.count == 0) {
@@ -612,9 +703,21 @@ size_t Quicklist::RemoveEqual(std::string_view ele, size_t limit, bool forward) 
 
 void Quicklist::AppendListpack(uint8_t* lp) {
   Node& n = InsertNode(len_);
-  n = Node{lp, 0, static_cast<uint16_t>(lp::Length(lp)), 0, 0};
+  n = Node{lp, 0, static_cast<uint16_t>(lp::Length(lp)), 0, 0, 0};
   SetSize(n);
   count_ += n.count;
+  SettleEnds();
+}
+
+void Quicklist::AppendPlain(uint8_t* bytes, size_t size) {
+  Node& n = InsertNode(len_);
+  n = Node{};
+  n.data = bytes;
+  n.sz = static_cast<uint32_t>(size);
+  n.count = 1;
+  n.plain = 1;
+  n.gap = static_cast<uint16_t>(static_cast<uint64_t>(size) >> 32);
+  count_++;
   SettleEnds();
 }
 
@@ -624,7 +727,7 @@ size_t Quicklist::MemoryUsage() const {
   size_t bytes = cap_ * sizeof(Node);
   for (size_t i = 0; i < len_; i++) {
     const Node& n = at(i);
-    bytes += n.compressed ? 4 + BlobSize(n.data) : n.sz + n.gap;
+    bytes += n.compressed ? 4 + BlobSize(n.data) : n.plain ? Bytes(n) : n.sz + n.gap;
   }
   return bytes;
 }
@@ -637,20 +740,28 @@ size_t Quicklist::compressed_nodes() const {
 
 size_t Quicklist::uncompressed_bytes() const {
   size_t b = 0;
-  for (size_t i = 0; i < len_; i++) b += at(i).sz;
+  for (size_t i = 0; i < len_; i++) b += Bytes(at(i));
   return b;
 }
 
 size_t Quicklist::max_node_bytes() const {
   size_t m = 0;
-  for (size_t i = 0; i < len_; i++) m = std::max<size_t>(m, at(i).sz);
+  for (size_t i = 0; i < len_; i++) m = std::max<size_t>(m, Bytes(at(i)));
   return m;
 }
 
-void Quicklist::ForEachNode(FunctionRef<void(const uint8_t* lp, bool was_compressed)> fn) {
+size_t Quicklist::plain_nodes() const {
+  size_t c = 0;
+  for (size_t i = 0; i < len_; i++) c += at(i).plain;
+  return c;
+}
+
+void Quicklist::ForEachNode(FunctionRef<void(const NodeView&)> fn) {
   for (size_t i = 0; i < len_; i++) {
     bool was = at(i).compressed;
-    fn(Raw(at(i)), was);
+    const uint8_t* bytes = Raw(at(i));
+    fn(NodeView{std::string_view(reinterpret_cast<const char*>(bytes), Bytes(at(i))), at(i).count,
+                static_cast<bool>(at(i).plain), was});
     Settle(i);
   }
 }

@@ -18,6 +18,16 @@
 // Elements are byte strings; a string that is a canonical integer is stored as an integer by
 // the listpack and read back as the same decimal text.
 //
+// Plain nodes (Redis 7.0's QUICKLIST_NODE_CONTAINER_PLAIN): an element of at least
+// `packed_threshold` bytes (1 GB unless DEBUG QUICKLIST-PACKED-THRESHOLD lowers it; the
+// methods that add elements take it as an argument, read from the server's config at each
+// call as Redis reads its global) is stored alone in a node of its own, as its raw bytes: no
+// listpack. A plain node takes no other element and never merges; an insert of a large
+// element next to a packed node's interior splits that node around a new plain node; LSET
+// turning a plain element small (or a packed one large) inserts the new element after the
+// old one, by the insert rules, and deletes the old. Plain nodes are compressed like the
+// others when interior; they never have a head gap.
+//
 // The head gap: pushes and pops at the head do not move the head node's elements. Its
 // listpack may sit `gap` (< 32 KB) bytes after the start of its allocation; LPUSH writes the
 // new entry into the gap (the 6-byte header moves left by the entry's size) and LPOP, or a
@@ -62,6 +72,9 @@ class Quicklist {
   static constexpr int kFillMax = (1 << 15) - 1;
   static constexpr int kFillMin = -5;
   static constexpr int kCompressMax = (1 << 16) - 1;
+  // Redis's default packed_threshold (1 GB) and the largest it accepts (4 GB - 1 MB).
+  static constexpr uint64_t kDefaultPackedThreshold = uint64_t{1} << 30;
+  static constexpr uint64_t kMaxPackedThreshold = (uint64_t{1} << 32) - (1 << 20);
 
   Quicklist(int fill, int compress_depth);
   Quicklist(const Quicklist& other);  // deep copy with the same nodes and options
@@ -74,9 +87,10 @@ class Quicklist {
   int compress_depth() const { return depth_; }
 
   // `ele` (and the elements passed to Insert and Replace) must not be a view into this list:
-  // its bytes may move before they are copied (commands pass arguments or copies).
-  void PushHead(std::string_view ele);
-  void PushTail(std::string_view ele);
+  // its bytes may move before they are copied (commands pass arguments or copies). An element
+  // of at least `packed_threshold` bytes gets a plain node (see the top of this file).
+  void PushHead(std::string_view ele, uint64_t packed_threshold = kDefaultPackedThreshold);
+  void PushTail(std::string_view ele, uint64_t packed_threshold = kDefaultPackedThreshold);
 
   // Removes `n` elements (precondition: n <= size()) from the head (or tail), calling
   // visit(element) for each, in the order they leave, before it is removed.
@@ -92,12 +106,15 @@ class Quicklist {
   void Walk(size_t start, bool forward, FunctionRef<bool(std::string_view)> visit);
 
   // Replaces the element at `index` (precondition: valid, 0-based).
-  void Replace(size_t index, std::string_view ele);
+  void Replace(size_t index, std::string_view ele,
+               uint64_t packed_threshold = kDefaultPackedThreshold);
 
   // Inserts `ele` before or `after` the element at `index` (precondition: valid). A full
   // node is split at that point, as Redis does, and the halves merged with their
-  // neighbours when the result fits.
-  void Insert(size_t index, std::string_view ele, bool after);
+  // neighbours when the result fits. A large element next to a packed node's interior splits
+  // it around the element's plain node (no merging).
+  void Insert(size_t index, std::string_view ele, bool after,
+              uint64_t packed_threshold = kDefaultPackedThreshold);
 
   // Deletes `n` elements from `start` (precondition: start + n <= size()).
   void DeleteRange(size_t start, size_t n);
@@ -110,35 +127,68 @@ class Quicklist {
   size_t MemoryUsage() const;
   // DEBUG OBJECT's figures.
   size_t compressed_nodes() const;
-  size_t uncompressed_bytes() const;  // sum of the nodes' listpack sizes
+  size_t uncompressed_bytes() const;  // sum of the nodes' listpack (or plain element) sizes
   size_t max_node_bytes() const;
+  size_t plain_nodes() const;
 
-  // Adopts `lp` (a valid listpack of 1..65535 elements, e.g. one node of an RDB quicklist) as the
-  // new tail node, as it is: RDB/RESTORE loading keeps Redis's node boundaries. Takes ownership.
+  // Adopts `lp` (a valid listpack of 1..32767 elements, e.g. one node of an RDB quicklist) as the
+  // new tail node, as it is: RDB/RESTORE loading keeps Redis's node boundaries (a loader
+  // splits a foreign node of more elements first). Takes ownership.
   void AppendListpack(uint8_t* lp);
 
-  // Calls fn(listpack) for each node from head to tail, decompressing compressed nodes
-  // for the call (for serialization and tests).
-  void ForEachNode(FunctionRef<void(const uint8_t* lp, bool was_compressed)> fn);
+  // Adopts `bytes` (malloc'd, `size` bytes, taken) as a new plain tail node holding one
+  // element, as RDB loading of a plain node does.
+  void AppendPlain(uint8_t* bytes, size_t size);
+
+  // One node as ForEachNode shows it: a listpack's bytes (count elements), or when `plain`
+  // the element itself (count 1).
+  struct NodeView {
+    std::string_view bytes;
+    size_t count;
+    bool plain;
+    bool was_compressed;
+  };
+  // Calls fn for each node from head to tail, decompressing compressed nodes for the call
+  // (for serialization, DEBUG QUICKLIST and tests).
+  void ForEachNode(FunctionRef<void(const NodeView&)> fn);
 
  private:
-  // 16 bytes. `data` is a listpack, or when `compressed` a blob [u32 size][LZF bytes];
-  // `sz` is always the listpack's byte size. `gap` free bytes precede `data` in its
-  // allocation (the head gap, see the top of this file): the allocation starts at data - gap.
+  // 16 bytes. `data` is a listpack (or when `plain` the element's bytes), or when
+  // `compressed` a blob [u32 size][LZF bytes]; `sz` is always the listpack's byte size. `gap`
+  // free bytes precede `data` in its allocation (the head gap, see the top of this file): the
+  // allocation starts at data - gap. A plain node has no gap: its `gap` bits hold bits 32..46
+  // of the element's size (`sz` the low 32; see Bytes), and its count is 1. A listpack node
+  // holds at most 32767 elements: the fill rules stop below that (64 KB of 2-byte entries,
+  // or fill <= kFillMax).
   struct Node {
     uint8_t* data;
     uint32_t sz;
-    uint16_t count;
+    uint16_t count : 15;
+    uint16_t plain : 1;
     uint16_t compressed : 1;
     uint16_t gap : 15;
   };
   static_assert(sizeof(Node) == 16);
   static constexpr size_t kMaxGap = (1 << 15) - 1;
 
+  // The node's uncompressed byte size (a plain element's may pass 4 GB).
+  static size_t Bytes(const Node& n) {
+    return n.plain ? (size_t{n.gap} << 32) | n.sz : size_t{n.sz};
+  }
+  // A new plain node holding a copy of `ele`.
+  static Node PlainNode(std::string_view ele);
+
   Node& at(size_t i) { return nodes_[begin_ + i]; }
   const Node& at(size_t i) const { return nodes_[begin_ + i]; }
 
+  // Whether the node can take an element of `ele_size` bytes (Redis's
+  // _quicklistNodeAllowInsert), given that the element is below the packed threshold: never a
+  // plain node.
   bool AllowInsert(const Node& n, size_t ele_size) const;
+  // Inserts a plain node for `ele` at position `pos` (0..len_).
+  void InsertPlain(size_t pos, std::string_view ele);
+  // Insert of an element of at least the packed threshold (Redis's isLargeElement branch).
+  void InsertLarge(size_t i, size_t off, std::string_view ele, bool after);
   // Bytes to reserve for a new node pushed at an end, beside node `neighbour` (see .cc).
   size_t NewEndNodeReserve(size_t neighbour) const;
   bool AllowMerge(const Node& a, const Node& b) const;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <random>
 #include <string>
@@ -38,7 +39,8 @@ std::vector<std::string> AllBackwards(Quicklist& ql) {
 // Every node respects the fill rule it was built under and node counts add up.
 void CheckNodes(Quicklist& ql, size_t max_bytes, size_t max_count) {
   size_t total = 0;
-  ql.ForEachNode([&](const uint8_t* lp, bool) {
+  ql.ForEachNode([&](const Quicklist::NodeView& n) {
+    auto* lp = reinterpret_cast<const uint8_t*>(n.bytes.data());
     EXPECT_LE(lp::Bytes(lp), max_bytes);
     EXPECT_LE(lp::Length(lp), max_count);
     EXPECT_GT(lp::Length(lp), 0u);
@@ -212,7 +214,9 @@ TEST(Quicklist, AdoptsListpacksAsNodes) {
   Quicklist src(3, 1);
   for (int i = 0; i < 10; i++) src.PushTail(std::to_string(i));
   Quicklist dst(3, 1);
-  src.ForEachNode([&](const uint8_t* lp, bool) { dst.AppendListpack(lp::Dup(lp)); });
+  src.ForEachNode([&](const Quicklist::NodeView& n) {
+    dst.AppendListpack(lp::Dup(reinterpret_cast<const uint8_t*>(n.bytes.data())));
+  });
   EXPECT_EQ(dst.node_count(), src.node_count());
   EXPECT_EQ(dst.size(), 10u);
   EXPECT_EQ(All(dst), All(src));
@@ -227,8 +231,16 @@ TEST(Quicklist, AdoptsListpacksAsNodes) {
 // Every node is a well-formed Redis listpack (deep check) and the counts add up.
 void CheckListpacks(Quicklist& ql) {
   size_t total = 0;
-  ql.ForEachNode([&](const uint8_t* lp, bool) {
+  ql.ForEachNode([&](const Quicklist::NodeView& n) {
+    if (n.plain) {
+      EXPECT_EQ(n.count, 1u);
+      total++;
+      return;
+    }
+    auto* lp = reinterpret_cast<const uint8_t*>(n.bytes.data());
     ASSERT_TRUE(lp::Validate(lp, lp::Bytes(lp), true));
+    EXPECT_EQ(lp::Bytes(lp), n.bytes.size());
+    EXPECT_EQ(lp::Length(lp), n.count);
     total += lp::Length(lp);
   });
   EXPECT_EQ(total, ql.size());
@@ -538,107 +550,244 @@ TEST(QuicklistHeadGap, RandomHeadHeavyOperations) {
 }
 
 // Random operations against a deque model, for every combination of fill and depth.
-TEST(Quicklist, MatchesModelUnderRandomOperations) {
-  const int fills[] = {-5, -2, -1, 0, 1, 3, 16};
-  const int depths[] = {0, 1, 2};
-  for (int fill : fills) {
-    for (int depth : depths) {
-      SCOPED_TRACE(testing::Message() << "fill " << fill << " depth " << depth);
-      std::mt19937 rng(fill * 31 + depth);
-      Quicklist ql(fill, depth);
-      std::deque<std::string> model;
-      auto value = [&]() -> std::string {
-        switch (rng() % 4) {
-          case 0:
-            return std::to_string(static_cast<int>(rng() % 200) - 100);
-          case 1:
-            return std::string(rng() % 300, static_cast<char>('a' + rng() % 3));
-          default:
-            return "v" + std::to_string(rng() % 50);
-        }
-      };
-      for (int step = 0; step < 3000; step++) {
-        int op = static_cast<int>(rng() % 10);
-        size_t n = model.size();
-        if (op <= 2 || n == 0) {
-          std::string v = value();
-          if (rng() % 2) {
-            ql.PushHead(v);
-            model.push_front(v);
+// ---- plain nodes ---------------------------------------------------------------------------
+
+// Node kinds from head to tail: 'P' plain, 'L' listpack (with its element count).
+std::string Shape(Quicklist& ql) {
+  std::string out;
+  ql.ForEachNode([&](const Quicklist::NodeView& n) {
+    out += n.plain ? "P" : "L" + std::to_string(n.count);
+    out += ' ';
+  });
+  return out;
+}
+
+TEST(QuicklistPlain, LargeElementsGetNodesOfTheirOwn) {
+  Quicklist ql(-2, 0);
+  ql.PushTail("aa", 5);
+  ql.PushTail("bbbbbbbbbb", 5);  // 10 bytes >= 5
+  ql.PushTail("cc", 5);
+  ql.PushHead("12345", 5);  // exactly the threshold: plain, even as an integer
+  ql.PushHead("x", 5);
+  EXPECT_EQ(Shape(ql), "L1 P L1 P L1 ");
+  EXPECT_EQ(ql.plain_nodes(), 2u);
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"x", "12345", "aa", "bbbbbbbbbb", "cc"}));
+  EXPECT_EQ(ql.uncompressed_bytes(), ql.uncompressed_bytes());
+  std::string v;
+  ASSERT_TRUE(ql.Get(1, &v));
+  EXPECT_EQ(v, "12345");
+  ASSERT_TRUE(ql.Get(-2, &v));
+  EXPECT_EQ(v, "bbbbbbbbbb");
+  // A plain head or tail takes no small element: a new node.
+  ql.PopHead(1, [](std::string_view) {});
+  ql.PushHead("y", 5);
+  EXPECT_EQ(Shape(ql), "L1 P L1 P L1 ");
+  std::vector<std::string> got;
+  ql.PopTail(3, [&](std::string_view e) { got.emplace_back(e); });
+  EXPECT_EQ(got, (std::vector<std::string>{"cc", "bbbbbbbbbb", "aa"}));
+  EXPECT_EQ(Shape(ql), "L1 P ");
+  CheckListpacks(ql);
+}
+
+TEST(QuicklistPlain, ReplaceSwitchesNodeKindsAsRedis) {
+  // Shapes checked against redis-server 7.0.15's DEBUG OBJECT ql_nodes.
+  Quicklist ql(-2, 0);
+  for (const char* e : {"aa", "bb", "cc", "dd"}) ql.PushTail(e, 5);
+  ql.Replace(1, "xxxxxxxxxx", 5);  // packed -> plain: the node splits around it
+  EXPECT_EQ(Shape(ql), "L1 P L2 ");
+  ql.Replace(1, "yy", 5);  // plain -> packed: joins the next node's head
+  EXPECT_EQ(Shape(ql), "L1 L3 ");
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"aa", "yy", "cc", "dd"}));
+  ql.Replace(3, "zzzzzzzzzz", 5);  // the tail element: a plain node after, no split
+  EXPECT_EQ(Shape(ql), "L1 L2 P ");
+  ql.Replace(3, "wwwwwwwwwwwwwwwwwwww", 5);  // plain -> plain in place
+  EXPECT_EQ(Shape(ql), "L1 L2 P ");
+  ql.Replace(3, "v", 5);  // plain tail -> packed: a new node
+  EXPECT_EQ(Shape(ql), "L1 L2 L1 ");
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"aa", "yy", "cc", "v"}));
+  CheckListpacks(ql);
+}
+
+TEST(QuicklistPlain, InsertNextToPlainAndInsideListpacks) {
+  Quicklist ql(-2, 0);
+  for (const char* e : {"a", "b", "c", "d"}) ql.PushHead(e, 5);  // d c b a
+  ql.Insert(1, "xxxxxxxxxxxxx", true, 5);                        // after c: split
+  EXPECT_EQ(Shape(ql), "L2 P L2 ");
+  ql.Insert(2, "mm", true, 5);  // after the plain node: the next node's head
+  EXPECT_EQ(Shape(ql), "L2 P L3 ");
+  ql.Insert(2, "nn", false, 5);  // before it: the previous node's tail
+  EXPECT_EQ(Shape(ql), "L3 P L3 ");
+  ql.Insert(0, "hhhhhhhhhhhh", false, 5);  // before the head: a plain node in front
+  ql.Insert(ql.size() - 1, "tttttttttttt", true, 5);
+  EXPECT_EQ(Shape(ql), "P L3 P L3 P ");
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"hhhhhhhhhhhh", "d", "c", "nn", "xxxxxxxxxxxxx",
+                                               "mm", "b", "a", "tttttttttttt"}));
+  CheckListpacks(ql);
+}
+
+TEST(QuicklistPlain, DeleteAndRemoveEqual) {
+  Quicklist ql(-2, 0);
+  for (const char* e : {"one", "xxxxxxxxxxx", "9", "xxxxxxxxxxx", "one"}) ql.PushTail(e, 5);
+  EXPECT_EQ(ql.RemoveEqual("xxxxxxxxxxx", 1, false), 1u);
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"one", "xxxxxxxxxxx", "9", "one"}));
+  EXPECT_EQ(ql.RemoveEqual("xxxxxxxxxxx", 0, true), 1u);
+  EXPECT_EQ(ql.plain_nodes(), 0u);
+  ql.PushHead("yyyyyyyyyy", 5);
+  ql.PushTail("zzzzzzzzzz", 5);
+  ql.DeleteRange(0, 2);  // a plain node and the first of a listpack
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"9", "one", "zzzzzzzzzz"}));
+  ql.DeleteRange(1, 2);
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"9"}));
+  CheckListpacks(ql);
+}
+
+TEST(QuicklistPlain, InteriorPlainNodesAreCompressed) {
+  Quicklist ql(1, 1);
+  std::string big(4000, 'p');
+  for (int i = 0; i < 5; i++) ql.PushTail(big + std::to_string(i), 100);
+  EXPECT_EQ(ql.plain_nodes(), 5u);
+  EXPECT_EQ(ql.compressed_nodes(), 3u);
+  EXPECT_EQ(ql.uncompressed_bytes(), 5 * 4001u);
+  std::string v;
+  ASSERT_TRUE(ql.Get(2, &v));
+  EXPECT_EQ(v, big + "2");
+  EXPECT_EQ(ql.compressed_nodes(), 3u);  // compressed again after the read
+  ql.Replace(2, "small", 100);
+  Quicklist copy(ql);
+  EXPECT_EQ(All(copy), All(ql));
+  EXPECT_EQ(All(ql)[2], "small");
+  CheckListpacks(ql);
+}
+
+TEST(QuicklistPlain, AppendPlainAdoptsTheBytes) {
+  Quicklist ql(-2, 0);
+  ql.PushTail("a");
+  auto* bytes = static_cast<uint8_t*>(malloc(3));
+  memcpy(bytes, "xyz", 3);
+  ql.AppendPlain(bytes, 3);
+  EXPECT_EQ(Shape(ql), "L1 P ");
+  EXPECT_EQ(All(ql), (std::vector<std::string>{"a", "xyz"}));
+}
+
+// Random operations against a std::deque model; elements of at least `threshold` bytes get
+// plain nodes.
+void RunRandomModel(int fill, int depth, uint64_t threshold) {
+  SCOPED_TRACE(testing::Message() << "fill " << fill << " depth " << depth << " threshold "
+                                  << threshold);
+  std::mt19937 rng(static_cast<uint32_t>(fill * 31 + depth + threshold));
+  Quicklist ql(fill, depth);
+  std::deque<std::string> model;
+  auto value = [&]() -> std::string {
+    switch (rng() % 4) {
+      case 0:
+        return std::to_string(static_cast<int>(rng() % 200) - 100);
+      case 1:
+        return std::string(rng() % 300, static_cast<char>('a' + rng() % 3));
+      default:
+        return "v" + std::to_string(rng() % 50);
+    }
+  };
+  for (int step = 0; step < 3000; step++) {
+    int op = static_cast<int>(rng() % 10);
+    size_t n = model.size();
+    if (op <= 2 || n == 0) {
+      std::string v = value();
+      if (rng() % 2) {
+        ql.PushHead(v, threshold);
+        model.push_front(v);
+      } else {
+        ql.PushTail(v, threshold);
+        model.push_back(v);
+      }
+    } else if (op == 3) {
+      size_t k = rng() % (n + 1);
+      std::vector<std::string> got;
+      bool head = rng() % 2;
+      auto visit = [&](std::string_view v) { got.emplace_back(v); };
+      head ? ql.PopHead(k, visit) : ql.PopTail(k, visit);
+      for (size_t j = 0; j < k; j++) {
+        std::string expect = head ? model.front() : model.back();
+        head ? model.pop_front() : model.pop_back();
+        ASSERT_EQ(got[j], expect);
+      }
+    } else if (op == 4) {
+      size_t idx = rng() % n;
+      bool after = rng() % 2;
+      std::string v = value();
+      ql.Insert(idx, v, after, threshold);
+      model.insert(model.begin() + static_cast<long>(idx + (after ? 1 : 0)), v);
+    } else if (op == 5) {
+      size_t idx = rng() % n;
+      std::string v = value();
+      ql.Replace(idx, v, threshold);
+      model[idx] = v;
+    } else if (op == 6) {
+      size_t start = rng() % n;
+      size_t k = rng() % std::min<size_t>(n - start + 1, 40);
+      ql.DeleteRange(start, k);
+      model.erase(model.begin() + static_cast<long>(start),
+                  model.begin() + static_cast<long>(start + k));
+    } else if (op == 7) {
+      std::string v = model[rng() % n];
+      size_t limit = rng() % 3;
+      bool forward = rng() % 2;
+      size_t removed = ql.RemoveEqual(v, limit, forward);
+      size_t expect = 0;
+      if (forward) {
+        for (auto it = model.begin(); it != model.end() && (limit == 0 || expect < limit);) {
+          if (*it == v) {
+            it = model.erase(it);
+            expect++;
           } else {
-            ql.PushTail(v);
-            model.push_back(v);
+            ++it;
           }
-        } else if (op == 3) {
-          size_t k = rng() % (n + 1);
-          std::vector<std::string> got;
-          bool head = rng() % 2;
-          auto visit = [&](std::string_view v) { got.emplace_back(v); };
-          head ? ql.PopHead(k, visit) : ql.PopTail(k, visit);
-          for (size_t j = 0; j < k; j++) {
-            std::string expect = head ? model.front() : model.back();
-            head ? model.pop_front() : model.pop_back();
-            ASSERT_EQ(got[j], expect);
-          }
-        } else if (op == 4) {
-          size_t idx = rng() % n;
-          bool after = rng() % 2;
-          std::string v = value();
-          ql.Insert(idx, v, after);
-          model.insert(model.begin() + static_cast<long>(idx + (after ? 1 : 0)), v);
-        } else if (op == 5) {
-          size_t idx = rng() % n;
-          std::string v = value();
-          ql.Replace(idx, v);
-          model[idx] = v;
-        } else if (op == 6) {
-          size_t start = rng() % n;
-          size_t k = rng() % std::min<size_t>(n - start + 1, 40);
-          ql.DeleteRange(start, k);
-          model.erase(model.begin() + static_cast<long>(start),
-                      model.begin() + static_cast<long>(start + k));
-        } else if (op == 7) {
-          std::string v = model[rng() % n];
-          size_t limit = rng() % 3;
-          bool forward = rng() % 2;
-          size_t removed = ql.RemoveEqual(v, limit, forward);
-          size_t expect = 0;
-          if (forward) {
-            for (auto it = model.begin(); it != model.end() && (limit == 0 || expect < limit);) {
-              if (*it == v) {
-                it = model.erase(it);
-                expect++;
-              } else {
-                ++it;
-              }
-            }
-          } else {
-            for (size_t j = model.size(); j-- > 0 && (limit == 0 || expect < limit);) {
-              if (model[j] == v) {
-                model.erase(model.begin() + static_cast<long>(j));
-                expect++;
-              }
-            }
-          }
-          ASSERT_EQ(removed, expect);
-        } else {
-          int64_t idx = static_cast<int64_t>(rng() % (2 * n + 2)) - static_cast<int64_t>(n) - 1;
-          std::string v;
-          bool ok = ql.Get(idx, &v);
-          int64_t norm = idx < 0 ? idx + static_cast<int64_t>(n) : idx;
-          ASSERT_EQ(ok, norm >= 0 && norm < static_cast<int64_t>(n));
-          if (ok) ASSERT_EQ(v, model[static_cast<size_t>(norm)]);
         }
-        ASSERT_EQ(ql.size(), model.size());
-        if (step % 100 == 0) {
-          ASSERT_EQ(All(ql), std::vector<std::string>(model.begin(), model.end()));
-          ASSERT_EQ(AllBackwards(ql), std::vector<std::string>(model.rbegin(), model.rend()));
-          size_t nodes = ql.node_count();
-          if (depth > 0)
-            EXPECT_LE(ql.compressed_nodes(), nodes > 2u * depth ? nodes - 2u * depth : 0u);
+      } else {
+        for (size_t j = model.size(); j-- > 0 && (limit == 0 || expect < limit);) {
+          if (model[j] == v) {
+            model.erase(model.begin() + static_cast<long>(j));
+            expect++;
+          }
         }
       }
+      ASSERT_EQ(removed, expect);
+    } else {
+      int64_t idx = static_cast<int64_t>(rng() % (2 * n + 2)) - static_cast<int64_t>(n) - 1;
+      std::string v;
+      bool ok = ql.Get(idx, &v);
+      int64_t norm = idx < 0 ? idx + static_cast<int64_t>(n) : idx;
+      ASSERT_EQ(ok, norm >= 0 && norm < static_cast<int64_t>(n));
+      if (ok) {
+        ASSERT_EQ(v, model[static_cast<size_t>(norm)]);
+      }
+    }
+    ASSERT_EQ(ql.size(), model.size());
+    if (step % 100 == 0) {
       ASSERT_EQ(All(ql), std::vector<std::string>(model.begin(), model.end()));
+      ASSERT_EQ(AllBackwards(ql), std::vector<std::string>(model.rbegin(), model.rend()));
+      size_t nodes = ql.node_count();
+      if (depth > 0) {
+        EXPECT_LE(ql.compressed_nodes(), nodes > 2u * depth ? nodes - 2u * depth : 0u);
+      }
+      CheckListpacks(ql);
+    }
+  }
+  ASSERT_EQ(All(ql), std::vector<std::string>(model.begin(), model.end()));
+  Quicklist copy(ql);
+  ASSERT_EQ(All(copy), std::vector<std::string>(model.begin(), model.end()));
+}
+
+TEST(Quicklist, MatchesModelUnderRandomOperations) {
+  for (int fill : {-5, -2, -1, 0, 1, 3, 16}) {
+    for (int depth : {0, 1, 2}) RunRandomModel(fill, depth, Quicklist::kDefaultPackedThreshold);
+  }
+}
+
+TEST(QuicklistPlain, MatchesModelUnderRandomOperations) {
+  // Values are up to 300 bytes: these thresholds make from most to few of them plain.
+  for (int fill : {-2, 1, 3}) {
+    for (int depth : {0, 1}) {
+      for (uint64_t threshold : {1, 3, 100, 250}) RunRandomModel(fill, depth, threshold);
     }
   }
 }
