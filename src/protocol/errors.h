@@ -77,6 +77,19 @@ inline constexpr std::string_view kDebugProtocolType =
     "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
 inline constexpr std::string_view kResp2NotSupported = "ERR RESP2 is not supported by this command";
 inline constexpr std::string_view kDictExpandOom = "ERR OOM in dictTryExpand";
+inline constexpr std::string_view kPackedThreshold =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
+inline constexpr std::string_view kNotListpack = "ERR Not a listpack encoded object.";
+inline constexpr std::string_view kNotQuicklist = "ERR Not a quicklist encoded object.";
+inline constexpr std::string_view kNotHashTable =
+    "ERR The value stored at the specified key is not represented using an hash table";
+inline constexpr std::string_view kOutOfRangeDb = "ERR Out of range database";
+inline constexpr std::string_view kNotSdsString = "ERR Not an sds encoded string.";
+inline constexpr std::string_view kMaxmemoryClientsDisabled = "ERR maxmemory-clients is disabled.";
+inline constexpr std::string_view kRestartFailed =
+    "ERR failed to restart the server. Check server logs.";
+inline constexpr std::string_view kNoClusterMode =
+    "ERR Debug option only available for cluster mode enabled setup!";
 // "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP."
 std::string SubcommandSyntax(std::string_view cmd, std::string_view sub);
 // "ERR <CMD> command not allowed. If the <option> option is set to "local", ..." (DEBUG and

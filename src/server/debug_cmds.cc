@@ -1,15 +1,19 @@
-// DEBUG: the subcommands that need no missing subsystem — SLEEP, SET-ACTIVE-EXPIRE, LOG,
-// OBJECT, ERROR, PROTOCOL, POPULATE, STRINGMATCH-TEST, HELP. The others (RELOAD, LOADAOF, DIGEST,
-// LISTPACK, ...) answer as an unknown subcommand until their subsystem exists; HELP lists Redis's
-// full set. DEBUG is a protected command: the dispatcher refuses it unless enable-debug-command
-// allows.
-#include <liblzf/lzf.h>
+// DEBUG: Redis 7.0.15's subcommands, answered as debug.c does, except those whose subsystem
+// is missing (RELOAD and LOADAOF come with persistence; SDSLEN, CONFIG-REWRITE-FORCE-ALL,
+// CLIENT-EVICTION answer as an unknown subcommand); HELP lists
+// Redis's full set. The data views (OBJECT, DIGEST, LISTPACK, ...) are in debug_data.cc.
+// Settings that Redis keeps as globals (QUICKLIST-PACKED-THRESHOLD, PAUSE-CRON, ...) live in
+// Config as non-directive fields. Crash subcommands (SEGFAULT, PANIC, ASSERT, OOM) crash.
+// DEBUG is a protected command: the dispatcher refuses it unless enable-debug-command allows.
+#include <fmt/format.h>
 
 #include <cerrno>
 #include <chrono>
-#include <climits>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -18,119 +22,21 @@
 #include "common/glob.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "config/config_values.h"
 #include "protocol/errors.h"
+#include "server/debug_data.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
-#include "types/list_type.h"
+#include "types/quicklist.h"
+
+#ifdef DUET_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#pragma weak mallctl  // as in memory_stats.cc: null when the binary has no jemalloc
+#endif
 
 namespace duet {
 
 namespace {
-
-constexpr int64_t kSharedIntegers = 10000;       // OBJ_SHARED_INTEGERS
-constexpr int64_t kSharedRefcount = INT32_MAX;   // OBJ_SHARED_REFCOUNT
-constexpr int64_t kLruClockMax = (1 << 24) - 1;  // LRU_CLOCK_MAX
-
-// Redis's rdbSaveLen: bytes of an RDB length prefix.
-size_t RdbLenBytes(uint64_t len) {
-  if (len < (1 << 6)) return 1;
-  if (len < (1 << 14)) return 2;
-  if (len <= UINT32_MAX) return 5;
-  return 9;
-}
-
-// Bytes Redis's RDB writer spends on a string value (rdbSaveRawString): an integer that
-// round-trips and fits 32 bits is stored in 2/3/5 bytes; longer strings are LZF-compressed
-// when rdbcompression is on and that saves at least 4 bytes; else length prefix + bytes.
-// duet links the system liblzf, whose output can differ from Redis's bundled copy by a byte
-// on some inputs.
-size_t RdbStringLength(std::string_view s, bool compress) {
-  if (s.size() <= 11) {
-    std::optional<int64_t> v = ParseInt64(s);
-    if (v && *v >= INT32_MIN && *v <= INT32_MAX) {
-      if (*v >= INT8_MIN && *v <= INT8_MAX) return 2;
-      if (*v >= INT16_MIN && *v <= INT16_MAX) return 3;
-      return 5;
-    }
-  }
-  if (compress && s.size() > 20) {
-    std::string out(s.size() - 4, '\0');
-    unsigned n = lzf_compress(s.data(), static_cast<unsigned>(s.size()), out.data(),
-                              static_cast<unsigned>(out.size()));
-    if (n > 0) return 1 + RdbLenBytes(n) + RdbLenBytes(s.size()) + n;
-  }
-  return RdbLenBytes(s.size()) + s.size();
-}
-
-// Redis shares the objects of the integers 0..9999 unless an LRU/LFU policy needs per-key
-// access data; DEBUG OBJECT shows such a value with the shared object's refcount and age.
-bool IsSharedInteger(const Entry& e, const Config& config) {
-  if (e.type() != ValueType::kString || e.encoding() != StringEncoding::kInt) return false;
-  const std::string& policy = config.maxmemory_policy;
-  bool per_key_lru = policy.ends_with("-lru") || policy.ends_with("-lfu");
-  if (config.maxmemory != 0 && per_key_lru) return false;
-  std::optional<int64_t> v = ParseInt64(e.str());
-  return v && *v >= 0 && *v < kSharedIntegers;
-}
-
-// Redis's 24-bit object "lru" field for a key's access metadata: the LRU clock in seconds,
-// or under LFU (minutes << 8 | counter).
-int64_t RedisLruField(uint16_t meta, int64_t now_ms, bool lfu, uint64_t idle_s) {
-  if (lfu) {
-    // duet keeps the low 8 bits of the minute clock; rebuild Redis's 16 bits from now.
-    int64_t minutes = now_ms / 60000;
-    int64_t elapsed = static_cast<uint8_t>(static_cast<uint8_t>(minutes) - (meta >> 8));
-    return (((minutes - elapsed) & 0xffff) << 8) | (meta & 0xff);
-  }
-  return (now_ms / 1000 - static_cast<int64_t>(idle_s)) & kLruClockMax;
-}
-
-// Redis's estimateObjectIdleTime, in seconds, from the 24-bit field.
-int64_t RedisIdleSeconds(int64_t lru, int64_t now_ms) {
-  int64_t clock = (now_ms / 1000) & kLruClockMax;
-  return clock >= lru ? clock - lru : clock + (kLruClockMax - lru);
-}
-
-void DebugObject(ServerContext& ctx, std::string_view key) {
-  // Like Redis's dictFind: no expiry check and no LRU update.
-  KeyTable::SlotRef slot = ctx.db().table().Find(key);
-  if (!slot) return ctx.reply().Error(errors::kNoSuchKey);
-  const auto* e = static_cast<const Entry*>(slot.get());
-  const Config& config = ctx.config();
-  bool lfu = ctx.keyspace().ctx().lfu;
-  int64_t now = ctx.now_ms();
-  bool shared = IsSharedInteger(*e, config);
-  int64_t lru;
-  if (shared) {
-    lru = (ctx.server().start_time_ms() / 1000) & kLruClockMax;  // created at startup
-  } else {
-    lru = RedisLruField(slot.meta(), now, lfu, ctx.keyspace().IdleSeconds(slot.meta()));
-  }
-  // Non-string values are sized by the RDB writer of their type; until persistence/ exists
-  // there is none, and 0 is reported.
-  size_t serialized =
-      e->type() == ValueType::kString ? RdbStringLength(e->str(), config.rdbcompression) : 0;
-  char buf[256];
-  snprintf(buf, sizeof(buf),
-           "Value at:%p refcount:%lld encoding:%.*s serializedlength:%zu lru:%lld "
-           "lru_seconds_idle:%lld",
-           static_cast<const void*>(e), static_cast<long long>(shared ? kSharedRefcount : 1),
-           static_cast<int>(EncodingName(*e).size()), EncodingName(*e).data(), serialized,
-           static_cast<long long>(lru), static_cast<long long>(RedisIdleSeconds(lru, now)));
-  std::string out = buf;
-  if (e->type() == ValueType::kList) {
-    // Redis's quicklist figures; ql_listpack_max is the fill option, ql_compressed whether
-    // the list has a compress depth.
-    const Quicklist& ql = static_cast<const lists::ListValue*>(e->object())->ql();
-    snprintf(buf, sizeof(buf),
-             " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d "
-             "ql_uncompressed_size:%zu",
-             ql.node_count(), static_cast<double>(ql.size()) / ql.node_count(), ql.fill(),
-             ql.compress_depth() != 0, ql.uncompressed_bytes());
-    out += buf;
-  }
-  ctx.reply().SimpleString(out);
-}
 
 void DebugProtocol(ServerContext& ctx, std::string_view type) {
   ReplyBuilder& r = ctx.reply();
@@ -348,29 +254,156 @@ void StringmatchFuzz() {
   Log(LogLevel::kDebug, "DEBUG STRINGMATCH-TEST: {} matches", matches);
 }
 
+// Redis's atoi() on an argument (a C string: it ends at a NUL byte).
+int Atoi(std::string_view arg) {
+  std::string text(arg.substr(0, arg.find('\0')));
+  return atoi(text.c_str());
+}
+
+// Redis's getLongLongFromObjectOrReply with the default message.
+std::optional<int64_t> LongLongArg(ServerContext& ctx, std::string_view arg) {
+  std::optional<int64_t> v = ParseInt64(arg);
+  if (!v) ctx.reply().Error(errors::kNotInteger);
+  return v;
+}
+
+[[noreturn]] void Crash(std::string_view why) {
+  Log(LogLevel::kWarning, "{}", why);
+  abort();
+}
+
+void PackedThreshold(ServerContext& ctx, std::string_view arg) {
+  // Redis's memtoull reads a C string; 0 restores the default.
+  std::optional<uint64_t> sz = ParseMemory(arg.substr(0, arg.find('\0')));
+  if (!sz || *sz > Quicklist::kMaxPackedThreshold) {
+    return ctx.reply().Error(errors::kPackedThreshold);
+  }
+  ctx.server().config().list_packed_threshold = *sz == 0 ? Quicklist::kDefaultPackedThreshold : *sz;
+  ctx.reply().Ok();
+}
+
+// sizeof of Redis's core structures on a 64-bit build (DEBUG STRUCTSIZE reports Redis's).
+void StructSize(ServerContext& ctx) {
+  ctx.reply().Bulk(
+      "bits:64 robj:16 dictentry:24 sdshdr5:1 sdshdr8:3 sdshdr16:5 sdshdr32:9 sdshdr64:17 ");
+}
+
+#ifdef DUET_HAVE_JEMALLOC
+// DEBUG MALLCTL name [value]: reads (and writes) an integer, trying 8, 4, 2 and 1 bytes.
+void MallctlInt(ServerContext& ctx, ArgReader& args) {
+  std::string name(args[1].substr(0, args[1].find('\0')));
+  int64_t val = 0;
+  bool write = args.size() > 2;
+  if (write) {
+    std::optional<int64_t> v = LongLongArg(ctx, args[2]);
+    if (!v) return;
+    val = *v;
+  }
+  int64_t old = 0;
+  size_t sz = sizeof(old);
+  while (sz > 0) {
+    int ret = mallctl(name.c_str(), &old, &sz, write ? &val : nullptr, write ? sz : 0);
+    if (ret == 0) return ctx.reply().Integer(old);
+    if (ret == EPERM && write && mallctl(name.c_str(), nullptr, nullptr, &val, sz) == 0) {
+      return ctx.reply().Ok();  // write-only
+    }
+    if (ret != EINVAL) return ctx.reply().Error(std::string("ERR ") + strerror(ret));
+    sz /= 2;  // a smaller integer
+  }
+  ctx.reply().Error(std::string("ERR ") + strerror(EINVAL));
+}
+
+// DEBUG MALLCTL-STR name [value|VOID]: reads (and writes) a string option.
+void MallctlStr(ServerContext& ctx, ArgReader& args) {
+  std::string name(args[1].substr(0, args[1].find('\0')));
+  const char* old = nullptr;
+  size_t sz = sizeof(old);
+  int rret = mallctl(name.c_str(), &old, &sz, nullptr, 0);
+  bool write = args.size() > 2;
+  if (rret != 0 && !(rret == EPERM && write)) {
+    return ctx.reply().Error(std::string("ERR ") + strerror(rret));
+  }
+  int wret = 0;
+  if (write) {
+    std::string val(args[2].substr(0, args[2].find('\0')));
+    const char* ptr = val.c_str();
+    if (val == "VOID") {
+      wret = mallctl(name.c_str(), nullptr, nullptr, nullptr, 0);
+    } else {
+      wret = mallctl(name.c_str(), nullptr, nullptr, &ptr, sizeof(ptr));
+    }
+  }
+  if (rret == 0) return ctx.reply().Bulk(old ? std::string_view(old) : std::string_view());
+  if (wret != 0) return ctx.reply().Error(std::string("ERR ") + strerror(wret));
+  ctx.reply().Ok();
+}
+#endif
+
 void CmdDebug(CommandContext& ctx, ArgReader& args) {
   ServerContext& sctx = ServerContext::From(ctx);
+  Config& config = sctx.server().config();
   std::string_view sub = args[0];
   size_t argc = args.size() + 1;  // Redis's argc, with the command name
-  if (EqualsIgnoreCase(sub, "help") && argc == 2) {
+  auto is = [&](std::string_view name) { return EqualsWord(sub, name); };
+  if (is("help") && argc == 2) {
     DebugHelp(ctx);
-  } else if (EqualsIgnoreCase(sub, "sleep") && argc == 3) {
+  } else if (is("segfault")) {
+    Log(LogLevel::kWarning, "DEBUG SEGFAULT: crashing with SIGSEGV");
+    raise(SIGSEGV);
+  } else if (is("panic")) {
+    Crash(fmt::format("Guru Meditation: DEBUG PANIC called at Unix time {}", time(nullptr)));
+  } else if (is("restart") || is("crash-and-recover")) {
+    // Restarting in place (Redis re-executes its binary) is not supported: Redis's reply when
+    // the restart fails.
+    if (argc >= 3 && !LongLongArg(sctx, args[1])) return;
+    ctx.reply().Error(errors::kRestartFailed);
+  } else if (is("oom")) {
+    Crash("Out Of Memory: DEBUG OOM");
+  } else if (is("assert")) {
+    Crash("=== ASSERTION FAILED ===\n==> DEBUG ASSERT: '1 == 2' is not true");
+  } else if (is("log") && argc == 3) {
+    Log(LogLevel::kWarning, "DEBUG LOG: {}", args[1].substr(0, args[1].find('\0')));
+    ctx.reply().Ok();
+  } else if (is("leak") && argc == 3) {
+    ctx.reply().Ok();  // Redis leaks a copy of the string on purpose; nothing to gain here
+  } else if (is("drop-cluster-packet-filter") && argc == 3) {
+    if (!LongLongArg(sctx, args[1])) return;
+    ctx.reply().Ok();  // no cluster bus
+  } else if (is("object") && argc == 3) {
+    debug::Object(sctx, args[1]);
+  } else if (is("listpack") && argc == 3) {
+    debug::Listpack(sctx, args[1]);
+  } else if (is("quicklist") && (argc == 3 || argc == 4)) {
+    debug::QuicklistRepr(sctx, args[1], argc == 4 && Atoi(args[2]) != 0);
+  } else if (is("populate") && argc >= 3 && argc <= 5) {
+    DebugPopulate(sctx, args);
+  } else if (is("digest") && argc == 2) {
+    debug::Digest(sctx);
+  } else if (is("digest-value") && argc >= 2) {
+    debug::DigestValue(sctx, args.All().subspan(1));
+  } else if (is("protocol") && argc == 3) {
+    DebugProtocol(sctx, args[1]);
+  } else if (is("sleep") && argc == 3) {
     // Redis parses with strtod and no validation: junk sleeps 0, negatives do not sleep.
     std::string text(args[1]);
     double seconds = strtod(text.c_str(), nullptr);
     auto us = static_cast<long long>(seconds * 1000000);
     if (us > 0) std::this_thread::sleep_for(std::chrono::microseconds(us));
     ctx.reply().Ok();
-  } else if (EqualsIgnoreCase(sub, "set-active-expire") && argc == 3) {
-    std::string text(args[1]);
-    sctx.server().config().active_expire_enabled = atoi(text.c_str()) != 0;  // Redis's atoi
+  } else if (is("set-active-expire") && argc == 3) {
+    config.active_expire_enabled = Atoi(args[1]) != 0;
     ctx.reply().Ok();
-  } else if (EqualsIgnoreCase(sub, "log") && argc == 3) {
-    Log(LogLevel::kWarning, "DEBUG LOG: {}", args[1].substr(0, args[1].find('\0')));
+  } else if (is("quicklist-packed-threshold") && argc == 3) {
+    PackedThreshold(sctx, args[1]);
+  } else if (is("set-skip-checksum-validation") && argc == 3) {
+    config.skip_checksum_validation = Atoi(args[1]) != 0;
     ctx.reply().Ok();
-  } else if (EqualsIgnoreCase(sub, "object") && argc == 3) {
-    DebugObject(sctx, args[1]);
-  } else if (EqualsIgnoreCase(sub, "error") && argc == 3) {
+  } else if (is("aof-flush-sleep") && argc == 3) {
+    config.aof_flush_sleep_us = Atoi(args[1]);
+    ctx.reply().Ok();
+  } else if (is("replicate") && argc >= 3) {
+    ctx.reply().Ok();  // no replicas to feed
+  } else if (is("error") && argc == 3) {
     // Written as-is after a '-' (newlines become spaces); Redis does not count it as an
     // error reply in its stats, so it bypasses ReplyBuilder::Error.
     std::string line = "-" + std::string(args[1]);
@@ -379,13 +412,33 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     }
     line += "\r\n";
     ctx.reply().Raw(line);
-  } else if (EqualsIgnoreCase(sub, "protocol") && argc == 3) {
-    DebugProtocol(sctx, args[1]);
-  } else if (EqualsIgnoreCase(sub, "populate") && argc >= 3 && argc <= 5) {
-    DebugPopulate(sctx, args);
-  } else if (EqualsIgnoreCase(sub, "stringmatch-test") && argc == 2) {
+  } else if (is("structsize") && argc == 2) {
+    StructSize(sctx);
+  } else if (is("htstats") && argc == 3) {
+    debug::Htstats(sctx, args[1]);
+  } else if (is("htstats-key") && argc == 3) {
+    debug::HtstatsKey(sctx, args[1]);
+  } else if (is("change-repl-id") && argc == 2) {
+    Log(LogLevel::kWarning, "Changing replication IDs after receiving DEBUG change-repl-id");
+    sctx.server().stats().master_replid.clear();  // a fresh one is drawn on next use
+    ctx.reply().Ok();
+  } else if (is("stringmatch-test") && argc == 2) {
     StringmatchFuzz();
     ctx.reply().SimpleString("Apparently Redis did not crash: test passed");
+  } else if (is("set-disable-deny-scripts") && argc == 3) {
+    config.script_disable_deny_script = Atoi(args[1]) != 0;
+    ctx.reply().Ok();
+#ifdef DUET_HAVE_JEMALLOC
+  } else if (is("mallctl") && argc >= 3 && &mallctl != nullptr) {
+    MallctlInt(sctx, args);
+  } else if (is("mallctl-str") && argc >= 3 && &mallctl != nullptr) {
+    MallctlStr(sctx, args);
+#endif
+  } else if (is("pause-cron") && argc == 3) {
+    config.pause_cron = Atoi(args[1]) != 0;
+    ctx.reply().Ok();
+  } else if (is("clusterlink") && argc == 5 && EqualsWord(args[1], "kill")) {
+    ctx.reply().Error(errors::kNoClusterMode);
   } else {
     ctx.reply().Error(errors::SubcommandSyntax(ctx.name(), sub));
   }

@@ -450,6 +450,7 @@ void Server::FlushPendingWrites() {
 }
 
 void Server::Cron() {
+  if (config_->pause_cron) return;  // DEBUG PAUSE-CRON: none of the periodic work
   cron_loops_++;
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);

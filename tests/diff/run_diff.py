@@ -23,6 +23,8 @@ Case file format (one command per line; '#' starts a comment line):
   !drain                 send PING and read every reply up to its PONG: the messages pushed
                          so far, however many (keyspace notifications of a command)
 Each file starts on a fresh connection after FLUSHALL on both servers.
+A file whose first line is "#!server-args ARG..." runs on a pair of servers started with those
+extra arguments (e.g. --enable-debug-command yes), shared by the files that ask for the same.
 Usage: run_diff.py [case files...]   (default: all cases)
 """
 import codecs
@@ -198,18 +200,32 @@ class Runner:
                 self.connect()
 
 
+def server_args(path):
+    """The extra server arguments of a case file's "#!server-args" first line, or ()."""
+    with open(path, encoding="utf-8") as f:
+        first = f.readline().strip()
+    if not first.startswith("#!server-args"):
+        return ()
+    return tuple(shlex.split(first[len("#!server-args"):]))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     files = sys.argv[1:] or sorted(glob.glob(os.path.join(here, "cases", "*.txt")))
-    redis = ServerProcess("redis")
-    duet = ServerProcess("duet")
-    try:
-        runner = Runner([redis.port, duet.port])
-        for f in files:
-            runner.run_file(f)
-    finally:
-        redis.stop()
-        duet.stop()
+    groups = {}
+    for f in files:
+        groups.setdefault(server_args(f), []).append(f)
+    runner = Runner(None)
+    for extra, group in groups.items():
+        redis = ServerProcess("redis", extra)
+        duet = ServerProcess("duet", extra)
+        try:
+            runner.ports = [redis.port, duet.port]
+            for f in group:
+                runner.run_file(f)
+        finally:
+            redis.stop()
+            duet.stop()
     for fail in runner.failures:
         print(fail)
     print(f"diff: {runner.cases} cases, {len(runner.failures)} mismatches")
