@@ -128,8 +128,12 @@ TEST_F(DebugDataTest, SettingsRedisKeepsAsGlobals) {
   EXPECT_TRUE(t_.config().pause_cron);
   EXPECT_EQ(t_.Run({"DEBUG", "PAUSE-CRON", "0"}), "+OK\r\n");
   EXPECT_FALSE(t_.config().pause_cron);
+  std::string denied = t_.Run({"EVAL", "return redis.call('debug', 'sleep', '0')", "0"});
+  EXPECT_TRUE(denied.starts_with("-ERR This Redis command is not allowed from script")) << denied;
   EXPECT_EQ(t_.Run({"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"}), "+OK\r\n");
   EXPECT_TRUE(t_.config().script_disable_deny_script);
+  EXPECT_EQ(t_.Run({"EVAL", "return redis.call('debug', 'sleep', '0')", "0"}), "+OK\r\n");
+  EXPECT_EQ(t_.Run({"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"}), "+OK\r\n");
   EXPECT_EQ(t_.Run({"DEBUG", "CHANGE-REPL-ID"}), "+OK\r\n");
   EXPECT_EQ(t_.Run({"DEBUG", "JMAP"}),
             "-ERR unknown subcommand or wrong number of arguments for 'JMAP'. Try DEBUG "

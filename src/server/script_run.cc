@@ -41,7 +41,10 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
   bool arity_ok = spec->arity > 0 ? argc == static_cast<size_t>(spec->arity)
                                   : argc >= static_cast<size_t>(-spec->arity);
   if (!arity_ok) return reject(errors::kScriptWrongArgs);
-  if (HasFlag(spec->flags, CmdFlag::kNoScript)) return reject(errors::kScriptNotAllowed);
+  // DEBUG SET-DISABLE-DENY-SCRIPTS lifts the no-script rule (Redis's script_disable_deny_script).
+  if (HasFlag(spec->flags, CmdFlag::kNoScript) && !server_.config().script_disable_deny_script) {
+    return reject(errors::kScriptNotAllowed);
+  }
   bool writes = HasFlag(spec->flags, CmdFlag::kWrite);
   if (read_only_ && (writes || HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
     return reject(errors::kScriptReadOnlyWrite);
