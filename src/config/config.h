@@ -101,6 +101,8 @@ struct Config {
 
   // Memory
   uint64_t maxmemory = 0;
+  // maxmemory-clients: bytes, or (negative) a percentage of maxmemory; 0 disables.
+  int64_t maxmemory_clients = 0;
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
   int maxmemory_eviction_tenacity = 10;

@@ -324,7 +324,8 @@ void ConfigTable::RegisterAll() {
   Register(Numeric("cluster-link-sendbuf-limit", "", 0, 0, -1, 0, kMem | kUns));
   Register(Numeric("active-defrag-ignore-bytes", "", 0, 1, kLLongMax, 100 << 20, kMem | kUns));
   Register(Numeric("tracking-table-max-keys", "", 0, 0, kLongMax, 1000000, kUns));
-  Register(Numeric("maxmemory-clients", "", 0, -100, kLongMax, 0, kMem | kPercent));
+  Register(Numeric("maxmemory-clients", "", 0, -100, kLongMax, &Config::maxmemory_clients, 0,
+                   kMem | kPercent));
   Register(Numeric("repl-backlog-ttl", "", 0, 0, kLongMax, 60 * 60));
   Register(Numeric("loading-process-events-interval-bytes", "", kHidden, 1024, kIntMax,
                    1024 * 1024 * 2));

@@ -84,6 +84,10 @@ std::string ClientLocalAddr(const Client& c) {
   return "[" + c.local_addr.substr(0, colon) + "]" + c.local_addr.substr(colon);
 }
 
+size_t ClientMemoryUsage(const Client& c, const ClientInfoContext& ctx) {
+  return sizeof(Client) + c.query().capacity() + c.out().capacity() + ArgvBytes(c, ctx);
+}
+
 void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext& ctx) {
   int64_t now_s = ctx.now_ms / 1000;
   size_t qbuf = c.query().size();
@@ -94,7 +98,7 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   size_t omem = pending - obl;
   size_t oll = (omem + kReplyChunk - 1) / kReplyChunk;
   size_t rbs = c.out().capacity();
-  size_t tot = sizeof(Client) + qbuf_cap + rbs + argv;
+  size_t tot = ClientMemoryUsage(c, ctx);
 
   AppendField(out, "id", static_cast<int64_t>(c.id()));
   AppendField(out, "addr", c.PeerId());

@@ -42,6 +42,11 @@ struct ClientInfoContext {
   size_t current_argv_bytes = 0;
 };
 
+// The memory `c` holds (CLIENT LIST tot-mem=): the Client itself, its query and reply buffers
+// and the arguments of a command it holds. INFO's mem_clients_normal and client eviction
+// (maxmemory-clients) sum it.
+size_t ClientMemoryUsage(const Client& c, const ClientInfoContext& ctx = {});
+
 // Appends one line for `c` (without the trailing '\n').
 void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext& ctx);
 

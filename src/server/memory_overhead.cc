@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/client_list.h"
 #include "server/server.h"
 
 namespace duet {
@@ -16,7 +17,7 @@ MemoryOverhead ComputeMemoryOverhead(Server& s) {
   m.peak_allocated = st.used_memory_peak;
   m.startup_allocated = std::min(st.used_memory_startup, m.alloc.used);
   for (const auto& [id, c] : s.clients()) {
-    m.clients_normal += c->query().capacity() + c->out().capacity() + sizeof(Client);
+    m.clients_normal += ClientMemoryUsage(*c);
   }
   m.aof_buffer = st.persistence.aof_buffer_length;
   m.lua_caches = st.scripting.scripts_eval_bytes;

@@ -426,6 +426,7 @@ void Server::BeforeSleep() {
     loop_.RequestWakeWithinMs(std::max<int64_t>(0, *deadline - clock_->NowMs()));
   }
   FlushPendingWrites();
+  if (config_->maxmemory_clients != 0) EvictClientsOverLimit();
   if (shutdown_requested_) loop_.Stop();
 }
 

@@ -110,6 +110,11 @@ class Server {
   // limit; kRunning: still over, eviction goes on from the event loop between commands;
   // kFail: over and nothing can be evicted (noeviction, or volatile-* without TTL keys).
   EvictResult PerformEvictions();
+  // Client eviction (maxmemory-clients): while all clients hold at least the limit between
+  // them, closes the one holding the most among those that may be evicted (not CLIENT
+  // NO-EVICT), counting evicted_clients. Runs before the loop sleeps, after the
+  // writes, so only what a client has not taken (or sent without an end) counts.
+  void EvictClientsOverLimit();
   // Whether `spec` is refused with -OOM when nothing can be evicted (Redis's denyoom rule,
   // with its MULTI/EXEC extension).
   bool DeniedWhenOom(const Client& c, const CommandSpec& spec, CmdFlag flags) const;

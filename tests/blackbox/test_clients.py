@@ -451,6 +451,33 @@ class LimitsTest(unittest.TestCase):
         finally:
             stop_all(procs)
 
+    def test_client_eviction(self):
+        # maxmemory-clients: a client holding an unfinished 1.5 MB argument is evicted once the
+        # clients together hold 1 MB; one with CLIENT NO-EVICT on is not, but its memory counts,
+        # so a small client is evicted while it holds that.
+        procs = servers("--maxmemory-clients", "1mb")
+        try:
+            for kind, p in procs.items():
+                with self.subTest(server=kind):
+                    admin = Conn(p.port)
+                    self.assertEqual(admin.cmd("CLIENT", "NO-EVICT", "on"), b"+OK\r\n")
+                    admin.cmd("CONFIG", "RESETSTAT")
+                    big = b"*2\r\n$3\r\nGET\r\n$4000000\r\n" + b"a" * 1_500_000
+                    victim = Conn(p.port)
+                    victim.send(big)
+                    self.assertTrue(victim.closed_within(5))
+                    self.assertIn("evicted_clients:1\r\n", admin.cmd("INFO", "stats").decode())
+                    keeper = Conn(p.port)
+                    self.assertEqual(keeper.cmd("CLIENT", "NO-EVICT", "on"), b"+OK\r\n")
+                    keeper.send(big)
+                    self.assertFalse(keeper.closed_within(0.5))
+                    small = Conn(p.port)
+                    small.send(encode(["PING"]))
+                    self.assertTrue(small.closed_within(5))
+                    self.assertIn("evicted_clients:2\r\n", admin.cmd("INFO", "stats").decode())
+        finally:
+            stop_all(procs)
+
     def test_proto_max_bulk_len(self):
         procs = servers("--proto-max-bulk-len", "1mb")
         try:
