@@ -42,13 +42,26 @@ class IoBuffer {
     return data_ + end_;
   }
   void CommitWrite(size_t n) { end_ += n; }
-  // Releases memory when the buffer is empty and large (after a big request).
-  void ShrinkIfIdle(size_t keep) {
-    if (start_ == end_ && cap_ > keep) {
+  // Reallocates the buffer to max(`cap`, size()) bytes, moving the readable bytes to its
+  // start; 0 with nothing readable frees it. Invalidates pointers into the buffer.
+  void Resize(size_t cap) {
+    if (start_ > 0) {
+      memmove(data_, data_ + start_, end_ - start_);
+      end_ -= start_;
+      start_ = 0;
+    }
+    if (cap < end_) cap = end_;
+    if (cap == cap_) return;
+    if (cap == 0) {
       free(data_);
       data_ = nullptr;
-      cap_ = start_ = end_ = 0;
+      cap_ = 0;
+      return;
     }
+    auto* p = static_cast<char*>(realloc(data_, cap));
+    if (!p) abort();
+    data_ = p;
+    cap_ = cap;
   }
 
  private:

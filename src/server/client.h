@@ -109,7 +109,14 @@ class Client {
   // inside another (EXEC's queue) accounts for its own errors, so the outer one counts as
   // failed only for errors it replied itself (Redis's prev_err_count rule).
   uint64_t errors_accounted = 0;
-  size_t out_peak = 0;   // most output bytes held at once since the buffer last shrank (rbp=)
+  // Buffer sizing, as Redis's clientsCron resizes them (server/clients_cron.cc).
+  size_t query_peak = 0;  // most query bytes held since the last cron visit (querybuf_peak)
+  // The reply buffer Redis would give this client (rbs=: its static buffer, 16 KB at first,
+  // shrunk for clients that get small replies, grown back up to 16 KB for busy ones), and
+  // the most bytes a batch of replies put in it since the peak was last reset (rbp=).
+  size_t reply_buf_size = 16 * 1024;
+  size_t out_peak = 0;
+  int64_t out_peak_reset_ms = 0;
   size_t read_hint = 0;  // bytes still missing from a partially received command, if known
 
   // MULTI/EXEC and WATCH (server/transaction.h).

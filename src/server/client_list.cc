@@ -97,7 +97,6 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   size_t obl = pending < kReplyChunk ? pending : kReplyChunk;
   size_t omem = pending - obl;
   size_t oll = (omem + kReplyChunk - 1) / kReplyChunk;
-  size_t rbs = c.out().capacity();
   size_t tot = ClientMemoryUsage(c, ctx);
 
   AppendField(out, "id", static_cast<int64_t>(c.id()));
@@ -118,7 +117,7 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   AppendField(out, "qbuf-free", static_cast<int64_t>(qbuf_cap - qbuf));
   AppendField(out, "argv-mem", static_cast<int64_t>(argv));
   AppendField(out, "multi-mem", 0);
-  AppendField(out, "rbs", static_cast<int64_t>(rbs));
+  AppendField(out, "rbs", static_cast<int64_t>(c.reply_buf_size));
   AppendField(out, "rbp", static_cast<int64_t>(c.out_peak));
   AppendField(out, "obl", static_cast<int64_t>(obl));
   AppendField(out, "oll", static_cast<int64_t>(oll));

@@ -422,6 +422,8 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     Log(LogLevel::kWarning, "Changing replication IDs after receiving DEBUG change-repl-id");
     sctx.server().stats().master_replid.clear();  // a fresh one is drawn on next use
     ctx.reply().Ok();
+  } else if (is("replybuffer") && argc == 4) {
+    sctx.server().DebugReplyBuffer(ctx.reply(), ctx.name(), sub, args[1], args[2]);
   } else if (is("stringmatch-test") && argc == 2) {
     StringmatchFuzz();
     ctx.reply().SimpleString("Apparently Redis did not crash: test passed");

@@ -189,6 +189,7 @@ void Server::OnAccept(int listen_fd, bool is_unix) {
     client->peer_port = port;
     client->local_addr = is_unix ? config_->unixsocket : LocalAddress(fd);
     client->created_ms = client->last_interaction_ms = clock_->NowMs();
+    client->out_peak_reset_ms = client->created_ms;
     client->authenticated = config_->requirepass.empty();
     stats_.total_connections_received++;
     if (static_cast<int>(clients_.size()) >= config_->maxclients) {
@@ -251,6 +252,7 @@ void Server::ReadFromClient(Client& c) {
     return;
   }
   q.CommitWrite(static_cast<size_t>(n));
+  if (q.size() > c.query_peak) c.query_peak = q.size();
   stats_.net_input_bytes += static_cast<uint64_t>(n);
   c.last_interaction_ms = keyspace_.ctx().now_ms;
   if (static_cast<int64_t>(q.size()) > config_->client_query_buffer_limit) {
@@ -311,7 +313,6 @@ void Server::ProcessInput(Client& c) {
   }
   EndClockChain(outer_chain);
   c.parser().ReleaseLargeScratch();
-  if (q.size() == 0) q.ShrinkIfIdle(256 * 1024);
   if (!c.out().empty() || c.close_after_reply) QueueWrite(c);
 }
 
@@ -324,7 +325,8 @@ void Server::QueueWrite(Client& c) {
 bool Server::WriteToClient(Client& c) {
   std::string& out = c.out();
   size_t& pos = c.out_pos();
-  if (out.size() - pos > c.out_peak) c.out_peak = out.size() - pos;
+  // What Redis's static reply buffer would have held of this batch (rbp=).
+  c.out_peak = std::max(c.out_peak, std::min(out.size(), c.reply_buf_size));
   stats_.total_writes_processed++;
   while (pos < out.size()) {
     ssize_t n = send(c.fd(), out.data() + pos, out.size() - pos, MSG_NOSIGNAL);
@@ -340,10 +342,7 @@ bool Server::WriteToClient(Client& c) {
   if (pos == out.size()) {
     out.clear();
     pos = 0;
-    if (out.capacity() > 1024 * 1024) {
-      out.shrink_to_fit();
-      c.out_peak = 0;
-    }
+    if (out.capacity() > 1024 * 1024) out.shrink_to_fit();
     if (c.want_write_event) {
       c.want_write_event = false;
       loop_.ModifyFd(c.fd(), EPOLLIN | EPOLLET);
@@ -455,6 +454,7 @@ void Server::Cron() {
   cron_loops_++;
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);
+  ClientsCron(now);
 
   // Instantaneous metrics, sampled every 100 ms like Redis's trackInstantaneousMetric.
   if (now - stats_.last_sample_ms >= 100) {

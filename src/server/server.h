@@ -211,6 +211,19 @@ class Server {
   // FLUSHDB/FLUSHALL: every tracking client gets a null invalidation; the table empties.
   void TrackingInvalidateAllOnFlush();
 
+  // ---- client buffers (server/clients_cron.cc) ----
+  // Redis's clientsCron, once per cron tick: visits numclients/hz clients (at least 5, or
+  // all of them when fewer) in turn and resizes their query and reply buffers as Redis
+  // 7.0.15 does (clientsCronResizeQueryBuffer / clientsCronResizeOutputBuffer).
+  void ClientsCron(int64_t now_ms);
+  // The cron's two steps for one client (public for tests).
+  void ResizeQueryBuffer(Client& c, int64_t now_ms);
+  void ResizeReplyBuffer(Client& c, int64_t now_ms);
+  // DEBUG REPLYBUFFER PEAK-RESET-TIME <never|reset|ms> / RESIZING <0|1>; `cmd` and `sub`
+  // are DEBUG and REPLYBUFFER as the client typed them (for the syntax error). Replies.
+  void DebugReplyBuffer(ReplyBuilder& reply, std::string_view cmd, std::string_view sub,
+                        std::string_view option, std::string_view value);
+
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
 
@@ -317,6 +330,11 @@ class Server {
   bool pause_write_only_ = false;
   std::string run_id_;
   uint64_t cron_timer_id_ = 0;
+  size_t clients_cron_fd_ = 0;  // where ClientsCron's round over clients_by_fd_ resumes
+  // DEBUG REPLYBUFFER: how often a client's reply peak restarts (ms, -1 never), and whether
+  // the cron resizes reply buffers at all.
+  int64_t reply_peak_reset_ms_ = 5000;
+  bool reply_buffer_resizing_ = true;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;
   std::unique_ptr<scripting::LuaEngine> lua_;
