@@ -230,6 +230,11 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   bool& keep_expired = keyspace_.ctx().keep_expired;
   bool outer_keep_expired = keep_expired;
   if (HasFlag(spec.flags, CmdFlag::kWrite)) keep_expired = false;
+  if (!outer) {
+    caller_ = &c;
+    caller_spec_ = &spec;
+    caller_args_ = args;
+  }
   try {
     spec.handler(ctx, reader);
   } catch (const std::exception& e) {
@@ -243,13 +248,23 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
   int64_t duration = end_us > start_us ? end_us - start_us : 0;
   if (chain_clock_) chained_clock_us_ = end_us;
-  // A tracking client remembers the keys its read commands fetched.
-  if (c.tracking && !c.tracking->bcast && HasFlag(spec.flags, CmdFlag::kReadOnly)) {
-    TrackingRememberKeys(c, spec, args);
+  // A tracking client remembers the keys its read commands fetched; a read inside a script
+  // makes its caller remember the script's declared keys (Redis 7.0's rule; the _RO script
+  // commands themselves are read-only but remember nothing).
+  if (HasFlag(spec.flags, CmdFlag::kReadOnly) && spec.name != "eval_ro" &&
+      spec.name != "evalsha_ro" && spec.name != "fcall_ro") {
+    bool in_script = &c == script_client_.get() && caller_;
+    Client& who = in_script ? *caller_ : c;
+    if (who.tracking && !who.tracking->bcast) {
+      TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
+    }
   }
   current_client_ = outer;
-  // Its own invalidations follow the reply of the top-level command (after EXEC's array).
-  if (!outer && !pending_invalidations_.empty()) FlushPendingInvalidations(c);
+  if (!outer) {
+    caller_ = nullptr;
+    // Its own invalidations follow the reply of the top-level command (after EXEC's array).
+    if (!pending_invalidations_.empty()) FlushPendingInvalidations(c);
+  }
   stats_.dirty += ctx.dirty();
   // The latency monitor sees every call's own run time, a blocking one's included (Redis's
   // call()); the wait of a blocked client is not latency of the server.

@@ -59,10 +59,7 @@ Server::EvictResult Server::PerformEvictions() {
       if (monitor) AddLatencySample("eviction-del", (MonotonicNowUs() - del_start) / 1000);
       stats_.evicted_keys++;
       // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
-      Client* running = current_client_;
-      current_client_ = nullptr;
-      SignalModifiedKey(db, key);
-      current_client_ = running;
+      SignalModifiedKey(db, key, /*by_client=*/false);
       NotifyKeyspaceEvent(kNotifyEvicted, "evicted", key, db);
       if (UsedMemoryForEviction() <= limit) {
         result = EvictResult::kOk;

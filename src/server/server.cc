@@ -79,11 +79,8 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   kctx.on_expired = [this, previous_on_expired](int db, std::string_view key) {
     if (previous_on_expired) previous_on_expired(db, key);
     NotifyKeyspaceEvent(kNotifyExpired, "expired", key, db);
-    // An expiry is nobody's change: NOLOOP trackers hear of it too (Redis passes no client).
-    Client* running = current_client_;
-    current_client_ = nullptr;
-    SignalModifiedKey(db, key);
-    current_client_ = running;
+    // An expiry is nobody's change (Redis passes no client: BCAST NOLOOP clients hear it).
+    SignalModifiedKey(db, key, /*by_client=*/false);
   };
   ApplyNotifyConfig();
 }
@@ -497,6 +494,9 @@ void Server::Cron() {
   }
 
   if (pause_until_ms_ && now >= pause_until_ms_) UnpauseClients();
+
+  // Keep the tracking table within tracking-table-max-keys even with no command coming.
+  if (stats_.features.tracking_clients != 0) TrackingLimitKeys();
 
   // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
   // so a concurrent client is not kept waiting.

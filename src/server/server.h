@@ -130,7 +130,8 @@ class Server {
   // ---- MULTI/EXEC/WATCH (server/transaction.cc) ----
   WatchRegistry& watches() { return watches_; }
   // A key changed: WATCHers' transactions fail (Redis's signalModifiedKey).
-  void SignalModifiedKey(int db, std::string_view key);
+  // `by_client` false: an expiry or eviction, nobody's change (BCAST NOLOOP clients hear it).
+  void SignalModifiedKey(int db, std::string_view key, bool by_client = true);
   // FLUSHDB/FLUSHALL/SWAPDB are about to replace `db` (see CommandContext::DatabaseReplaced).
   void SignalDatabaseReplaced(int db, int replaced_with);
   // WATCH's view of a key: present in the table, logically expired.
@@ -207,7 +208,8 @@ class Server {
   TrackingTable& tracking() { return tracking_; }
   // A key changed: tells the clients that read it (Redis's trackingInvalidateKey); with
   // `bcast`, also queues it for the BCAST prefixes it falls under.
-  void TrackingInvalidateKey(std::string_view key, bool bcast);
+  // `changer`: the client whose command changed it (null for expiries and evictions).
+  void TrackingInvalidateKey(std::string_view key, bool bcast, const Client* changer);
   // FLUSHDB/FLUSHALL: every tracking client gets a null invalidation; the table empties.
   void TrackingInvalidateAllOnFlush();
 
@@ -318,6 +320,12 @@ class Server {
   // Invalidations for the running client, sent after its reply; nullopt: a flush.
   std::vector<std::optional<std::string>> pending_invalidations_;
   int tracking_limit_effort_ = 0;
+  // The client of the top-level command running now (a script's caller, EXEC's client):
+  // Redis's server.current_client, which tracking compares with (NOLOOP, pending
+  // invalidations); null outside commands and for expiries/evictions. With its command.
+  Client* caller_ = nullptr;
+  const CommandSpec* caller_spec_ = nullptr;
+  std::span<const std::string_view> caller_args_;
   BlockingRegistry blocking_;
   uint64_t next_client_id_ = 1;
   int64_t start_time_ms_ = 0;

@@ -72,11 +72,16 @@ void Server::RerunBlocked(Client& c, const std::string& key) {
   c.serving_key = &key;
   Client* outer = current_client_;
   current_client_ = &c;
+  Client* outer_caller = caller_;
+  caller_ = &c;
   int64_t start = NowUs();
   st.spec->handler(ctx, reader);
   int64_t reply_us = NowUs() - start;
   st.run_us += reply_us;
   current_client_ = outer;
+  caller_ = outer_caller;
+  // Its own invalidations follow its reply (Redis's afterCommand for a served client).
+  if (!outer_caller && !pending_invalidations_.empty()) FlushPendingInvalidations(c);
   c.serving_key = nullptr;
   c.db_index = saved_db;
   stats_.dirty += ctx.dirty();

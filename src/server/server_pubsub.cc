@@ -196,19 +196,19 @@ void Server::SendKeyInvalidation(Client& c, std::string_view key) {
   SendTrackingMessage(c, payload);
 }
 
-void Server::TrackingInvalidateKey(std::string_view key, bool bcast) {
+void Server::TrackingInvalidateKey(std::string_view key, bool bcast, const Client* changer) {
   if (stats_.features.tracking_clients == 0 && tracking_.total_keys() == 0 &&
       !tracking_.HasPrefixes()) {
     return;
   }
-  if (bcast && tracking_.HasPrefixes()) tracking_.KeyChangedForBroadcast(key, current_client_);
+  if (bcast && tracking_.HasPrefixes()) tracking_.KeyChangedForBroadcast(key, changer);
   std::vector<uint64_t> ids = tracking_.Take(key);
   for (uint64_t id : ids) {
     Client* target = FindClient(id);
     if (!target || !target->tracking || target->tracking->bcast) continue;
-    if (target->tracking->noloop && target == current_client_) continue;
+    if (target->tracking->noloop && target == caller_) continue;
     // The running client's own invalidations follow its reply (after the whole EXEC).
-    if (target == current_client_) {
+    if (target == caller_) {
       pending_invalidations_.emplace_back(key);
     } else {
       SendKeyInvalidation(*target, key);
@@ -220,7 +220,7 @@ void Server::TrackingInvalidateAllOnFlush() {
   if (stats_.features.tracking_clients != 0) {
     for (auto& [id, c] : clients_) {
       if (!c->tracking) continue;
-      if (c.get() == current_client_) {
+      if (c.get() == caller_) {
         pending_invalidations_.emplace_back(std::nullopt);
       } else {
         SendTrackingMessage(*c, c->resp == 3 ? "_\r\n" : "$-1\r\n");
@@ -296,10 +296,10 @@ void Server::TrackingLimitKeys() {
     const std::string* key = tracking_.AnyKey();
     if (!key) break;
     std::string copy = *key;
-    Client* saved = current_client_;
-    current_client_ = nullptr;
-    TrackingInvalidateKey(copy, false);
-    current_client_ = saved;
+    Client* saved = caller_;
+    caller_ = nullptr;
+    TrackingInvalidateKey(copy, false, nullptr);
+    caller_ = saved;
     if (tracking_.total_keys() <= static_cast<uint64_t>(max_keys)) {
       tracking_limit_effort_ = 0;
       return;

@@ -46,7 +46,8 @@ void CmdClientTracking(CommandContext& ctx, ArgReader& args) {
   int64_t redirect = 0;
   ClientTracking opts;
   std::vector<std::string> prefixes;
-  for (size_t j = 1; j < args.size(); j++) {
+  // args[0] is TRACKING itself, args[1] ON|OFF.
+  for (size_t j = 2; j < args.size(); j++) {
     bool more = j + 1 < args.size();
     std::string_view a = args[j];
     if (EqualsIgnoreCase(a, "redirect") && more) {
@@ -72,7 +73,7 @@ void CmdClientTracking(CommandContext& ctx, ArgReader& args) {
       return ctx.reply().Error(errors::kSyntax);
     }
   }
-  if (EqualsIgnoreCase(args[0], "on")) {
+  if (EqualsIgnoreCase(args[1], "on")) {
     if (!opts.bcast && !prefixes.empty()) {
       return ctx.reply().Error(errors::kTrackingPrefixNeedsBcast);
     }
@@ -88,7 +89,7 @@ void CmdClientTracking(CommandContext& ctx, ArgReader& args) {
     }
     if (opts.bcast && !CheckPrefixes(ctx, c, prefixes)) return;
     sctx.server().EnableTracking(c, static_cast<uint64_t>(redirect), opts, prefixes);
-  } else if (EqualsIgnoreCase(args[0], "off")) {
+  } else if (EqualsIgnoreCase(args[1], "off")) {
     sctx.server().DisableTracking(c);
   } else {
     return ctx.reply().Error(errors::kSyntax);
@@ -99,9 +100,9 @@ void CmdClientTracking(CommandContext& ctx, ArgReader& args) {
 void CmdClientCaching(CommandContext& ctx, ArgReader& args) {
   Client& c = ServerContext::From(ctx).client();
   if (!c.tracking) return ctx.reply().Error(errors::kCachingNotTracking);
-  if (EqualsIgnoreCase(args[0], "yes")) {
+  if (EqualsIgnoreCase(args[1], "yes")) {
     if (!c.tracking->optin) return ctx.reply().Error(errors::kCachingYesNeedsOptin);
-  } else if (EqualsIgnoreCase(args[0], "no")) {
+  } else if (EqualsIgnoreCase(args[1], "no")) {
     if (!c.tracking->optout) return ctx.reply().Error(errors::kCachingNoNeedsOptout);
   } else {
     return ctx.reply().Error(errors::kSyntax);

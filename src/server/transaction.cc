@@ -17,8 +17,8 @@ WatchRegistry::KeyState Server::ProbeKey(int db, std::string_view key) {
   return {.present = true, .expired = expired};
 }
 
-void Server::SignalModifiedKey(int db, std::string_view key) {
-  TrackingInvalidateKey(key, true);
+void Server::SignalModifiedKey(int db, std::string_view key, bool by_client) {
+  TrackingInvalidateKey(key, true, by_client ? caller_ : nullptr);
   if (watches_.empty()) return;
   watches_.Touch(db, key, [this](int d, std::string_view k) { return ProbeKey(d, k); });
 }
