@@ -226,6 +226,13 @@ class Server {
   void DebugReplyBuffer(ReplyBuilder& reply, std::string_view cmd, std::string_view sub,
                         std::string_view option, std::string_view value);
 
+  // Tests: registers a socket-less client (FindClient, CLIENT LIST and pushes see it).
+  Client& AddClientForTest(std::unique_ptr<Client> c) {
+    Client& ref = *c;
+    clients_.emplace(c->id(), std::move(c));
+    return ref;
+  }
+
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,25 @@ class TestServer {
     server_.Execute(client_, std::span<const std::string_view>(args.data(), args.size()));
     return client_.out();
   }
+  // Another client, registered with the server (FindClient finds it: redirection targets,
+  // subscribers receiving pushes). Its output accumulates until Take()n.
+  Client& NewClient() {
+    auto c = std::make_unique<Client>(next_id_++, -1);
+    c->authenticated = true;
+    return server_.AddClientForTest(std::move(c));
+  }
+  // Runs one command on `c`; returns everything `c` received since the last Take/Run.
+  std::string RunOn(Client& c, std::initializer_list<std::string_view> args) {
+    std::vector<std::string_view> v(args);
+    server_.Execute(c, std::span<const std::string_view>(v.data(), v.size()));
+    return Take(c);
+  }
+  // What `c` received (replies and pushes) since the last call, then forgets it.
+  static std::string Take(Client& c) {
+    std::string out = c.out();
+    c.out().clear();
+    return out;
+  }
   // Same, with arguments that own their bytes.
   std::string RunStrings(const std::vector<std::string>& args) {
     std::vector<std::string_view> views(args.begin(), args.end());
@@ -53,6 +73,7 @@ class TestServer {
   ConfigTable table_;
   Server server_;
   Client client_;
+  uint64_t next_id_ = 2000;
 };
 
 }  // namespace duet
