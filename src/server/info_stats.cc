@@ -71,7 +71,6 @@ int64_t AverageTtl(Db& db, int64_t now_ms) {
 void AppendStatsSection(Server& s, std::string& out) {
   ServerStats& st = s.stats();
   KeyspaceContext& ks = s.keyspace().ctx();
-  const FeatureStats& f = st.features;
   auto kbps = [](const uint64_t(&samples)[ServerStats::kSamples]) {
     return static_cast<float>(ServerStats::Mean(samples)) / 1024;
   };

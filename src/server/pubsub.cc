@@ -13,19 +13,20 @@ ClientSubscriptions& SubsOf(Client* c) {
   return *c->subscriptions;
 }
 
-void AppendLen(std::string* out, char type, size_t n) {
+}  // namespace
+
+void AppendRespLen(std::string* out, char type, size_t n) {
   char buf[24];
   out->push_back(type);
   out->append(buf, FormatInt64(static_cast<int64_t>(n), buf));
   out->append("\r\n", 2);
 }
 
-void AppendBulk(std::string* out, std::string_view s) {
-  AppendLen(out, '$', s.size());
+void AppendRespBulk(std::string* out, std::string_view s) {
+  AppendRespLen(out, '$', s.size());
   out->append(s);
   out->append("\r\n", 2);
 }
-}  // namespace
 
 bool PubSub::Subscribe(Client* c, std::string_view channel, bool shard) {
   ClientSubscriptions& subs = SubsOf(c);
@@ -124,11 +125,11 @@ std::vector<std::string_view> PubSub::ChannelNames(bool shard, const std::string
 void PubSub::EncodeMessage(std::string* out, bool resp3, std::string_view kind,
                            const std::string* pattern, std::string_view channel,
                            std::string_view message) {
-  AppendLen(out, resp3 ? '>' : '*', pattern ? 4 : 3);
-  AppendBulk(out, kind);
-  if (pattern) AppendBulk(out, *pattern);
-  AppendBulk(out, channel);
-  AppendBulk(out, message);
+  AppendRespLen(out, resp3 ? '>' : '*', pattern ? 4 : 3);
+  AppendRespBulk(out, kind);
+  if (pattern) AppendRespBulk(out, *pattern);
+  AppendRespBulk(out, channel);
+  AppendRespBulk(out, message);
 }
 
 }  // namespace duet

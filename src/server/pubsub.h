@@ -36,6 +36,11 @@ struct ClientSubscriptions {
   size_t Total() const { return Count() + shard_channels.size(); }
 };
 
+// Pre-encoded protocol for pushes: a header ("*3\r\n", ">2\r\n", "$5\r\n", ":7\r\n") and a bulk
+// string, appended to `out` (messages are encoded once and copied to every subscriber).
+void AppendRespLen(std::string* out, char type, size_t n);
+void AppendRespBulk(std::string* out, std::string_view s);
+
 class PubSub {
  public:
   using Subscribers = std::vector<Client*>;  // in subscription order

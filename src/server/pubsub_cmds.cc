@@ -13,28 +13,21 @@ namespace duet {
 
 namespace {
 
-void AppendLen(std::string* out, char type, size_t n) {
-  char buf[24];
-  out->push_back(type);
-  out->append(buf, FormatInt64(static_cast<int64_t>(n), buf));
-  out->append("\r\n", 2);
-}
-
 // One (un)subscription confirmation: [kind, name or null, count].
 void Confirm(ServerContext& ctx, std::string_view kind, const std::string_view* name,
              size_t count) {
   Client& c = ctx.client();
   std::string msg;
-  AppendLen(&msg, c.resp == 3 ? '>' : '*', 3);
-  AppendLen(&msg, '$', kind.size());
+  AppendRespLen(&msg, c.resp == 3 ? '>' : '*', 3);
+  AppendRespLen(&msg, '$', kind.size());
   msg.append(kind).append("\r\n");
   if (name) {
-    AppendLen(&msg, '$', name->size());
+    AppendRespLen(&msg, '$', name->size());
     msg.append(*name).append("\r\n");
   } else {
     msg.append(c.resp == 3 ? "_\r\n" : "$-1\r\n");
   }
-  AppendLen(&msg, ':', count);
+  AppendRespLen(&msg, ':', count);
   ctx.server().Push(c, msg);
 }
 

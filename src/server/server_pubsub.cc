@@ -15,18 +15,6 @@ namespace duet {
 namespace {
 constexpr std::string_view kInvalidateChannel = "__redis__:invalidate";
 
-void AppendLen(std::string* out, char type, size_t n) {
-  char buf[24];
-  out->push_back(type);
-  out->append(buf, FormatInt64(static_cast<int64_t>(n), buf));
-  out->append("\r\n", 2);
-}
-
-void AppendBulk(std::string* out, std::string_view s) {
-  AppendLen(out, '$', s.size());
-  out->append(s);
-  out->append("\r\n", 2);
-}
 }  // namespace
 
 void Server::Push(Client& c, std::string_view bytes) {
@@ -162,8 +150,8 @@ void Server::SendTrackingMessage(Client& c, std::string_view payload) {
       // Tell the tracking connection itself that its invalidations have nowhere to go.
       if (c.resp > 2) {
         std::string msg;
-        AppendLen(&msg, '>', 2);
-        AppendBulk(&msg, "tracking-redir-broken");
+        AppendRespLen(&msg, '>', 2);
+        AppendRespBulk(&msg, "tracking-redir-broken");
         msg += ':';
         msg += std::to_string(c.tracking->redirect);
         msg += "\r\n";
@@ -175,13 +163,13 @@ void Server::SendTrackingMessage(Client& c, std::string_view payload) {
   }
   std::string msg;
   if (target->resp > 2) {
-    AppendLen(&msg, '>', 2);
-    AppendBulk(&msg, "invalidate");
+    AppendRespLen(&msg, '>', 2);
+    AppendRespBulk(&msg, "invalidate");
   } else if (redirected && target->pubsub_mode) {
     // A RESP2 connection in Pub/Sub mode gets them as messages of __redis__:invalidate.
-    AppendLen(&msg, '*', 3);
-    AppendBulk(&msg, "message");
-    AppendBulk(&msg, kInvalidateChannel);
+    AppendRespLen(&msg, '*', 3);
+    AppendRespBulk(&msg, "message");
+    AppendRespBulk(&msg, kInvalidateChannel);
   } else {
     return;  // RESP2 without redirection: nowhere to push
   }
@@ -191,8 +179,8 @@ void Server::SendTrackingMessage(Client& c, std::string_view payload) {
 
 void Server::SendKeyInvalidation(Client& c, std::string_view key) {
   std::string payload;
-  AppendLen(&payload, '*', 1);
-  AppendBulk(&payload, key);
+  AppendRespLen(&payload, '*', 1);
+  AppendRespBulk(&payload, key);
   SendTrackingMessage(c, payload);
 }
 
@@ -264,14 +252,14 @@ void Server::BroadcastTrackingInvalidations() {
         size_t n = 0;
         for (const auto& [key, by] : bs.keys) n += by != c;
         if (n == 0) continue;
-        AppendLen(&adhoc, '*', n);
+        AppendRespLen(&adhoc, '*', n);
         for (const auto& [key, by] : bs.keys) {
-          if (by != c) AppendBulk(&adhoc, key);
+          if (by != c) AppendRespBulk(&adhoc, key);
         }
         payload = &adhoc;
       } else if (common.empty()) {
-        AppendLen(&common, '*', bs.keys.size());
-        for (const auto& [key, by] : bs.keys) AppendBulk(&common, key);
+        AppendRespLen(&common, '*', bs.keys.size());
+        for (const auto& [key, by] : bs.keys) AppendRespBulk(&common, key);
       }
       SendTrackingMessage(*c, *payload);
     }
