@@ -1,6 +1,6 @@
 // Glob matching with the semantics of Redis 7.0.15's stringmatchlen (util.c), used by every
 // pattern in duet: KEYS, SCAN/HSCAN/SSCAN/ZSCAN MATCH, CONFIG GET, COMMAND LIST FILTERBY
-// PATTERN, and later PSUBSCRIBE and ACL patterns.
+// PATTERN, PSUBSCRIBE and PUBSUB CHANNELS, and later ACL patterns.
 //
 // Syntax, as Redis reads it:
 //   *        any run of bytes; consecutive stars are one star

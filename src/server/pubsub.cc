@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/glob.h"
 #include "common/strutil.h"
 #include "server/client.h"
 

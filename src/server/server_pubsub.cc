@@ -6,6 +6,7 @@
 
 #include "commands/key_extraction.h"
 #include "common/log.h"
+#include "common/glob.h"
 #include "common/strutil.h"
 #include "server/client_list.h"
 #include "server/server.h"
