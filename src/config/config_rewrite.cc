@@ -32,6 +32,7 @@ class RewriteState {
   std::map<std::string, std::deque<size_t>> option_to_line;  // option -> its line numbers
   std::set<std::string> rewritten;                           // options handled
   bool needs_signature = true;
+  bool force_all = false;  // DEBUG CONFIG-REWRITE-FORCE-ALL: write defaults too
 
   void MarkProcessed(const std::string& option) { rewritten.insert(option); }
 
@@ -41,7 +42,7 @@ class RewriteState {
     MarkProcessed(option);
     auto it = option_to_line.find(option);
     if (it == option_to_line.end()) {
-      if (!force) return;
+      if (!force && !force_all) return;
       if (needs_signature) {
         lines.emplace_back(kSignature);
         needs_signature = false;
@@ -239,10 +240,11 @@ void ConfigTable::RewriteDirective(const Directive& d, RewriteState& st) const {
   }
 }
 
-std::string ConfigTable::Rewrite() const {
+std::string ConfigTable::Rewrite(bool force_all) const {
   const std::string& path = config_->config_file;
   if (path.empty()) return "ERR The server is running without a config file";
   RewriteState st;
+  st.force_all = force_all;
   bool ok = ReadOldFile(path, *this, &st);
   if (ok) {
     for (const Directive& d : directives_) RewriteDirective(d, st);

@@ -104,8 +104,9 @@ class ConfigTable {
                   const SetOptions& opts);
 
   // CONFIG REWRITE: rewrites config_file keeping comments, unknown lines and the position of
-  // each directive. Returns "" or the error text ("ERR ...").
-  std::string Rewrite() const;
+  // each directive; `force_all` writes directives at their defaults too (DEBUG
+  // CONFIG-REWRITE-FORCE-ALL). Returns "" or the error text ("ERR ...").
+  std::string Rewrite(bool force_all = false) const;
 
   // Logs (once per directive) those that were set but have no effect in duet.
   void ReportUnsupported() const;

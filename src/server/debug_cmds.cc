@@ -1,5 +1,5 @@
 // DEBUG: Redis 7.0.15's subcommands, answered as debug.c does, except those whose subsystem
-// is missing (RELOAD and LOADAOF come with persistence; SDSLEN, CONFIG-REWRITE-FORCE-ALL,
+// is missing (RELOAD and LOADAOF come with persistence; SDSLEN and
 // CLIENT-EVICTION answer as an unknown subcommand); HELP lists
 // Redis's full set. The data views (OBJECT, DIGEST, LISTPACK, ...) are in debug_data.cc.
 // Settings that Redis keeps as globals (QUICKLIST-PACKED-THRESHOLD, PAUSE-CRON, ...) live in
@@ -418,6 +418,13 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     debug::Htstats(sctx, args[1]);
   } else if (is("htstats-key") && argc == 3) {
     debug::HtstatsKey(sctx, args[1]);
+  } else if (is("config-rewrite-force-all") && argc == 2) {
+    // CONFIG REWRITE writing every directive, defaults included (Redis's force_write).
+    std::string err = sctx.server().config_table().Rewrite(/*force_all=*/true);
+    if (err.empty()) return ctx.reply().Ok();
+    size_t colon = err.rfind(": ");
+    ctx.reply().Error("ERR CONFIG-REWRITE-FORCE-ALL failed: " +
+                      (colon == std::string::npos ? err.substr(4) : err.substr(colon + 2)));
   } else if (is("change-repl-id") && argc == 2) {
     Log(LogLevel::kWarning, "Changing replication IDs after receiving DEBUG change-repl-id");
     sctx.server().stats().master_replid.clear();  // a fresh one is drawn on next use

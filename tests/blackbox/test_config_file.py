@@ -302,6 +302,27 @@ class ConfigFileTest(unittest.TestCase):
                 s.stop()
         self.assertEqual(replies[1], replies[0])
 
+    def test_debug_config_rewrite_force_all_round_trips(self):
+        # Every directive written, defaults included; a server started from that file has the
+        # same configuration (Redis's "CONFIG REWRITE sanity").
+        s = ServerProcess("duet", config_text="enable-debug-command yes\nhz 20\n")
+        try:
+            before = config_get_all(s.port)
+            self.assertEqual(command(s.port, "DEBUG", "CONFIG-REWRITE-FORCE-ALL"), b"+OK\r\n")
+            with open(os.path.join(s.dir, "server.conf")) as f:
+                text = f.read()
+        finally:
+            s.stop()
+        self.assertIn("\nmaxmemory-policy noeviction\n", text)  # a default, written
+        t = ServerProcess("duet", config_text=text)
+        try:
+            after = config_get_all(t.port)
+        finally:
+            t.stop()
+        for name in ("port", "dir"):
+            before.pop(name), after.pop(name)
+        self.assertEqual(after, before)
+
     def test_rewrite_unwritable_directory(self):
         if os.geteuid() == 0:
             self.skipTest("root can write anywhere")
