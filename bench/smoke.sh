@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Smoke run of the benchmark suite: every benchmark in --quick mode (about 1-2 min), then the
+# Smoke run of the benchmark suite: every benchmark in --quick mode (about 1-2 min), then
+# mem_release.py in its --quick form, then the
 # throughput benchmarks again with duet-loadgen as the client, to prove the scripts and the
 # load generator work against the current duet build. The numbers are noise; only the exit
 # status matters: 0 all measured, 1 a measurement failed, 3 duet lacks a needed command.
@@ -8,5 +9,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 timeout 300 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" "$@"
+timeout 120 python3 "$here/mem_release.py" --quick
 exec timeout 120 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" \
   --client loadgen throughput types-throughput "$@"

@@ -215,6 +215,11 @@ bool Db::AgeSweepStep(uint16_t oldest_stamp, uint16_t now_stamp) {
   return age_cursor_ == 0;
 }
 
+void Db::ReleaseEmptyTables() {
+  if (table_.size() == 0 && table_.segment_count() > 1) table_.Clear();
+  if (expires_.size() == 0 && expires_.segment_count() > 1) expires_.Clear();
+}
+
 void Db::ClearAsync(LazyFreer& freer) {
   freer.FreeTables(std::move(table_), std::move(expires_));
   expire_cursor_ = 0;

@@ -117,6 +117,10 @@ class Db {
   Entry* RandomEntry(uint64_t rnd);
   // Frees every entry.
   void Clear();
+  // An emptied key table or TTL index gives its segments back. Segments do not merge as keys
+  // are deleted, so without this a database whose keys all expired or were deleted would
+  // keep its peak table size (~11 bytes per former key, twice with TTLs).
+  void ReleaseEmptyTables();
   // Empties the database at once and hands its entries to `freer` to free in the background
   // (FLUSHDB/FLUSHALL ASYNC).
   void ClearAsync(LazyFreer& freer);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/allocator.h"
 #include "keyspace/lfu.h"
 
 namespace duet {
@@ -79,17 +80,32 @@ void Keyspace::SetAccessPolicy(std::string_view maxmemory_policy, int lfu_log_fa
   ctx_.lfu_decay_time = lfu_decay_time;
 }
 
-void Keyspace::FlushDb(int index, bool async) {
+bool Keyspace::ClearDb(int index, bool async) {
   Db& d = db(index);
-  if (async && d.size() > 0) {
+  bool had_keys = d.size() > 0;
+  if (async && had_keys) {
     d.ClearAsync(lazy_freer_);
   } else {
     d.Clear();
   }
+  return had_keys;
+}
+
+void Keyspace::FlushDb(int index, bool async) {
+  if (ClearDb(index, async) && !async) ReleaseFreedMemory();
 }
 
 void Keyspace::FlushAll(bool async) {
-  for (int i = 0; i < db_count(); i++) FlushDb(i, async);
+  bool freed = false;
+  for (int i = 0; i < db_count(); i++) freed |= ClearDb(i, async);
+  if (freed && !async) ReleaseFreedMemory();
+}
+
+void Keyspace::ReleaseFreedMemory() {
+  // This thread's cache goes back to the slabs here (only this thread can flush it); the
+  // purge itself runs on the lazy-free worker, so the caller does not wait for it.
+  allocator::FlushThreadCache();
+  lazy_freer_.Purge();
 }
 
 size_t Keyspace::TotalKeys() const {

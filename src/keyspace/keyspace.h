@@ -53,14 +53,26 @@ class Keyspace {
   }
 
   // Removes every key of one database / of every database; with `async` the memory is
-  // released by the lazy-free thread (the keys are gone at once either way).
+  // released by the lazy-free thread (the keys are gone at once either way). A synchronous
+  // flush that removed keys then gives the freed memory back to the OS (ReleaseFreedMemory),
+  // as Redis purges jemalloc after one; the lazy-free thread does so after an async one.
   void FlushDb(int index, bool async);
   void FlushAll(bool async = false);
+  // Returns this thread's cached free regions to the allocator and has the lazy-free thread
+  // purge the allocator's unused pages, without waiting for it.
+  void ReleaseFreedMemory();
+  // Db::ReleaseEmptyTables for every database (from the cron).
+  void ReleaseEmptyTables() {
+    for (Db& d : dbs_) d.ReleaseEmptyTables();
+  }
   // The background freer (FLUSH* ASYNC, UNLINK); its counters feed INFO.
   LazyFreer& lazy_freer() { return lazy_freer_; }
   size_t TotalKeys() const;
 
  private:
+  // Empties one database (see FlushDb); returns whether it had keys.
+  bool ClearDb(int index, bool async);
+
   LazyFreer lazy_freer_;  // declared first: destroyed (joined) after the databases
   std::vector<Db> dbs_;
   KeyspaceContext ctx_;

@@ -1,5 +1,7 @@
 #include "keyspace/lazy_free.h"
 
+#include "common/allocator.h"
+
 namespace duet {
 
 LazyFreer::~LazyFreer() {
@@ -36,6 +38,12 @@ void LazyFreer::FreeEntry(Entry* e) {
   Submit(std::move(job));
 }
 
+void LazyFreer::Purge() {
+  Job job;
+  job.purge = true;
+  Submit(std::move(job));
+}
+
 void LazyFreer::Submit(Job job) {
   pending_.fetch_add(job.objects, std::memory_order_relaxed);
   {
@@ -68,10 +76,24 @@ void LazyFreer::Run() {
     if (job.entry) Entry::Free(job.entry);
     pending_.fetch_sub(job.objects, std::memory_order_relaxed);
     freed_.fetch_add(job.objects, std::memory_order_relaxed);
+    // Release when asked, or after 4 MB of frees once the queue is empty (reading the queue
+    // without the lock only decides whether to release now or after the next job).
+    constexpr uint64_t kReleaseAfterBytes = 4 << 20;
+    if (job.purge ||
+        (allocator::ThreadDeallocatedBytes() - released_at_bytes_ >= kReleaseAfterBytes &&
+         pending_.load(std::memory_order_relaxed) == 0)) {
+      Release();
+    }
     lock.lock();
     busy_ = false;
     if (jobs_.empty()) idle_.notify_all();
   }
+}
+
+void LazyFreer::Release() {
+  allocator::FlushThreadCache();
+  allocator::PurgeArenas();
+  released_at_bytes_ = allocator::ThreadDeallocatedBytes();
 }
 
 }  // namespace duet

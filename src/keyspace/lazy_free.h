@@ -36,6 +36,11 @@ class LazyFreer {
   void FreeTables(KeyTable&& table, KeyTable&& expires);
   // Takes one entry that is no longer in any table.
   void FreeEntry(Entry* e);
+  // Gives free memory back to the OS on the worker (allocator::PurgeArenas after flushing
+  // the worker's thread cache), so the caller never waits for the madvise calls. The worker
+  // also does this by itself whenever it has freed 4 MB or more and has nothing queued: a
+  // FLUSHALL ASYNC's memory leaves the process as soon as it is freed.
+  void Purge();
 
   // INFO's lazyfree_pending_objects: keys handed over and not yet freed.
   size_t pending_objects() const { return pending_.load(std::memory_order_relaxed); }
@@ -50,9 +55,12 @@ class LazyFreer {
     std::unique_ptr<KeyTable> expires;
     Entry* entry = nullptr;
     size_t objects = 0;
+    bool purge = false;
   };
   void Submit(Job job);
   void Run();
+  // On the worker: returns its cached regions and the arenas' dirty pages to the OS.
+  void Release();
 
   std::mutex mu_;
   std::condition_variable wake_;
@@ -63,6 +71,7 @@ class LazyFreer {
   std::thread worker_;
   std::atomic<size_t> pending_{0};
   std::atomic<uint64_t> freed_{0};
+  uint64_t released_at_bytes_ = 0;  // the worker's thread.deallocated at its last Release
 };
 
 // Frees a detached entry: on `freer`'s thread when freer is set and the value is big (its

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "commands/help_reply.h"
+#include "common/allocator.h"
 #include "common/strutil.h"
 #include "protocol/errors.h"
 #include "server/memory_overhead.h"
@@ -101,8 +102,10 @@ void CmdMemoryMallocStats(CommandContext& ctx, ArgReader&) {
 }
 
 void CmdMemoryPurge(CommandContext& ctx, ArgReader&) {
-  // Without jemalloc there is nothing to purge and Redis answers OK too.
-  PurgeAllocator();
+  // Without jemalloc there is nothing to purge and Redis answers OK too. The purge runs
+  // here, synchronously, as Redis's does (after this thread's cache is flushed).
+  allocator::FlushThreadCache();
+  allocator::PurgeArenas();
   ctx.reply().Ok();
 }
 

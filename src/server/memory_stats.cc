@@ -154,17 +154,6 @@ uint64_t UsedMemoryGauge::Get() const {
   return v > 0 ? static_cast<uint64_t>(v) : 0;
 }
 
-bool PurgeAllocator() {
-#ifdef DUET_HAVE_JEMALLOC
-  if (HaveJemalloc()) {
-    char name[64];
-    snprintf(name, sizeof(name), "arena.%d.purge", MALLCTL_ARENAS_ALL);
-    return mallctl(name, nullptr, nullptr, nullptr, 0) == 0;
-  }
-#endif
-  return false;
-}
-
 std::string AllocatorStatsText() {
 #ifdef DUET_HAVE_JEMALLOC
   if (HaveJemalloc()) {

@@ -48,8 +48,6 @@ class UsedMemoryGauge {
   uint64_t deallocated_at_refresh_ = 0;
 };
 
-// Returns jemalloc's unused dirty pages to the OS (MEMORY PURGE); false without jemalloc.
-bool PurgeAllocator();
 // jemalloc's malloc_stats_print text (MEMORY MALLOC-STATS), or Redis's answer for other
 // allocators.
 std::string AllocatorStatsText();

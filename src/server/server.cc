@@ -9,6 +9,7 @@
 #include <cstring>
 #include <random>
 
+#include "common/allocator.h"
 #include "common/log.h"
 #include "net/socket.h"
 #include "server/memory_stats.h"
@@ -102,6 +103,11 @@ void Server::ApplyNotifyConfig() {
   }
 }
 
+void Server::ApplyAllocatorConfig() {
+  auto it = config_->other.find("jemalloc-bg-thread");
+  allocator::SetBackgroundThread(it == config_->other.end() || it->second != "no");
+}
+
 void Server::ApplyLazyFreeConfig() {
   LazyFreer* freer = &keyspace_.lazy_freer();
   keyspace_.ctx().expire_freer = config_->lazyfree_lazy_expire ? freer : nullptr;
@@ -146,6 +152,7 @@ Status Server::Start() {
   loop_.SetBeforeSleep([this] { BeforeSleep(); });
   int hz = config_->hz > 0 ? config_->hz : 1;
   cron_timer_id_ = loop_.AddPeriodicTimer(1000 / hz, [this] { Cron(); });
+  ApplyAllocatorConfig();  // after daemonizing: jemalloc's background threads do not fork
   stats_.used_memory_startup = ReadUsedMemory();  // INFO used_memory_startup
   AdjustOpenFilesLimit(&config_->maxclients);     // logs when maxclients had to be lowered
   return Status::Ok();
@@ -471,6 +478,8 @@ void Server::Cron() {
     memory_gauge_.Refresh();              // the epoch refresh for the maxmemory gauge
     uint64_t used = memory_gauge_.Get();  // INFO used_memory_peak
     if (used > stats_.used_memory_peak) stats_.used_memory_peak = used;
+    keyspace_.ReleaseEmptyTables();
+    if (memory_release_.Observe(used)) keyspace_.ReleaseFreedMemory();
   }
 
   // Over maxmemory with no command coming (CONFIG SET maxmemory lowered it): evict down,
@@ -568,6 +577,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                               config_->lfu_decay_time);
+  } else if (name == "jemalloc-bg-thread") {
+    ApplyAllocatorConfig();
   } else if (name == "hz") {
     RearmCron();
   } else if (name == "latency-monitor-threshold") {

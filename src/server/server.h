@@ -25,6 +25,7 @@
 #include "scripting/lua_engine.h"
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/memory_release.h"
 #include "server/memory_stats.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
@@ -299,6 +300,9 @@ class Server {
   void ApplyNotifyConfig();
   // lazyfree-lazy-expire / lazyfree-lazy-server-del -> the keyspace's freer hooks.
   void ApplyLazyFreeConfig();
+  // jemalloc-bg-thread ("yes" unless set to "no"), as Redis applies it at startup and on
+  // CONFIG SET.
+  void ApplyAllocatorConfig();
   // CONFIG SET hz: re-arms the cron timer at the new frequency.
   void RearmCron();
 
@@ -352,6 +356,7 @@ class Server {
   bool reply_buffer_resizing_ = true;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;
+  MemoryReleaseTrigger memory_release_;  // cron: give big drops back to the OS at once
   std::unique_ptr<scripting::LuaEngine> lua_;
   std::unique_ptr<Client> script_client_;
   ScriptRun* script_run_ = nullptr;
