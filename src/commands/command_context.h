@@ -85,6 +85,15 @@ class CommandContext {
   // so for every list and sorted-set command, BLMOVE included). Returns false when the
   // client may not block (inside MULTI/EXEC): the command then replies its own empty answer.
   virtual bool Block(std::span<const std::string_view> keys, int64_t deadline_ms) { return false; }
+  // Block with a rewritten command to re-run (`args`, name first; empty = the command as
+  // sent: XREAD records "$" as the ID it stood for) and, when `wake_on_delete`, also re-run
+  // when a waited-on stream key is deleted or overwritten (XREADGROUP answers an error then).
+  virtual bool BlockRewritten(std::span<const std::string_view> keys, int64_t deadline_ms,
+                              std::span<const std::string_view> args, bool wake_on_delete) {
+    return false;
+  }
+  // Whether the command runs inside a Lua script (XREAD BLOCK refuses to run there).
+  virtual bool FromScript() const { return false; }
   // The key whose readiness re-runs a blocked command; the command serves from that key
   // only (as Redis 7.0 does). nullptr on a command's first run.
   virtual const std::string* ReadyKey() const { return nullptr; }

@@ -27,5 +27,10 @@ void RegisterBlockingListCommands(CommandTable& table);  // BLPOP BRPOP BLMOVE B
 void RegisterBlockingZSetCommands(CommandTable& table);  // BZPOPMIN BZPOPMAX BZMPOP
 void RegisterClusterCommands(CommandTable& table);       // CLUSTER READONLY READWRITE ASKING
 void RegisterReplicationCommands(CommandTable& table);   // ROLE
+void RegisterStreamCommands(CommandTable& table);        // XADD XRANGE XREVRANGE XLEN XDEL XTRIM
+void RegisterStreamReadCommands(CommandTable& table);    // XREAD XREADGROUP (BLOCK)
+void RegisterStreamGroupCommands(CommandTable& table);   // XGROUP XACK XSETID
+void RegisterStreamClaimCommands(CommandTable& table);   // XPENDING XCLAIM XAUTOCLAIM
+void RegisterStreamInfoCommands(CommandTable& table);    // XINFO
 
 }  // namespace duet

@@ -24,6 +24,11 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterBlockingZSetCommands(table);
   RegisterClusterCommands(table);
   RegisterReplicationCommands(table);
+  RegisterStreamCommands(table);
+  RegisterStreamReadCommands(table);
+  RegisterStreamGroupCommands(table);
+  RegisterStreamClaimCommands(table);
+  RegisterStreamInfoCommands(table);
 }
 
 }  // namespace duet

@@ -101,6 +101,7 @@ void Db::Replace(KeyTable::SlotRef slot, Entry* e) {
       expires_.Insert(e, h);
     }
   }
+  SignalIfStreamGone(old);
   FreeEntryMaybeLazy(old, ctx_->server_del_freer);
   if (type_changed) SignalIfAwaited(e);
 }
@@ -114,6 +115,7 @@ Entry* Db::Detach(std::string_view key) {
   auto* e = static_cast<Entry*>(table_.Erase(key, h));
   if (!e) return nullptr;
   if (e->has_expire()) expires_.Erase(key, h);
+  SignalIfStreamGone(e);
   if (IsExpired(e)) {
     // Counts as an expiry, exactly as if it had been looked up first.
     FreeExpired(e, std::string(key));
@@ -136,6 +138,7 @@ void Db::DeleteExpired(KeyTable::SlotRef slot) {
   uint64_t h = KeyTable::Hash(key);
   table_.Erase(key, h);
   expires_.Erase(key, h);
+  SignalIfStreamGone(e);
   FreeExpired(e, key);
 }
 

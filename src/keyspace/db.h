@@ -148,9 +148,22 @@ class Db {
   // on_key_ready for `e` when someone may wait for it (see KeyspaceContext).
   void SignalIfAwaited(const Entry* e) {
     if (ctx_->blocked_waiters != 0 &&
-        (e->type() == ValueType::kList || e->type() == ValueType::kZSet)) {
+        (e->type() == ValueType::kList || e->type() == ValueType::kZSet ||
+         e->type() == ValueType::kStream)) {
       ctx_->on_key_ready(index_, e->key());
     }
+  }
+
+  // A stream value `old` is leaving the key (deleted, expired, overwritten): XREADGROUP
+  // waiters are told (Redis's signalDeletedKeyAsReady). Call before freeing `old`.
+  void SignalIfStreamGone(const Entry* old) {
+    if (ctx_->blocked_waiters != 0 && old->type() == ValueType::kStream) {
+      ctx_->on_key_ready(index_, old->key());
+    }
+  }
+  // `key` may now serve its waiters (XADD to an existing stream, XGROUP CREATE ... MKSTREAM).
+  void SignalReady(std::string_view key) {
+    if (ctx_->blocked_waiters != 0) ctx_->on_key_ready(index_, key);
   }
 
   KeyTable& table() { return table_; }

@@ -162,4 +162,28 @@ std::string_view FromOpStatus(OpStatus st) {
   }
 }
 
+std::string StreamBlockFromScript(std::string_view cmd) {
+  return Sanitize("ERR " + std::string(CString(cmd)) +
+                  " command is not allowed with BLOCK option from scripts");
+}
+
+std::string XreadNoGroup(std::string_view key, std::string_view group) {
+  return Sanitize("NOGROUP No such key '" + std::string(CString(key)) + "' or consumer group '" +
+                  std::string(CString(group)) + "' in XREADGROUP with GROUP option");
+}
+
+std::string NoSuchGroupForKey(std::string_view group, std::string_view key) {
+  return Sanitize("NOGROUP No such consumer group '" + std::string(CString(group)) +
+                  "' for key name '" + std::string(CString(key)) + "'");
+}
+
+std::string NoSuchKeyOrGroup(std::string_view key, std::string_view group) {
+  return Sanitize("NOGROUP No such key '" + std::string(CString(key)) + "' or consumer group '" +
+                  std::string(CString(group)) + "'");
+}
+
+std::string UnrecognizedXclaimOption(std::string_view opt) {
+  return Sanitize("ERR Unrecognized XCLAIM option '" + std::string(CString(opt)) + "'");
+}
+
 }  // namespace duet::errors

@@ -299,4 +299,74 @@ inline constexpr std::string_view kBusyFunction =
 
 std::string_view FromOpStatus(OpStatus st);
 
+// Streams (XADD XRANGE XREAD XGROUP XCLAIM XINFO ...).
+inline constexpr std::string_view kStreamBadId =
+    "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view kStreamMaxlenMinid =
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+inline constexpr std::string_view kStreamMaxlenNegative = "ERR The MAXLEN argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNegative = "ERR The LIMIT argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNoStrategy =
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+inline constexpr std::string_view kStreamXtrimNoStrategy =
+    "ERR syntax error, XTRIM must be called with a trimming strategy";
+inline constexpr std::string_view kStreamLimitNoApprox =
+    "ERR syntax error, LIMIT cannot be used without the special ~ option";
+inline constexpr std::string_view kStreamIdZero =
+    "ERR The ID specified in XADD must be greater than 0-0";
+inline constexpr std::string_view kStreamExhausted =
+    "ERR The stream has exhausted the last possible ID, unable to add more items";
+inline constexpr std::string_view kStreamIdTooSmall =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+inline constexpr std::string_view kStreamTooLarge = "ERR Elements are too large to be stored";
+inline constexpr std::string_view kStreamBadStart = "ERR invalid start ID for the interval";
+inline constexpr std::string_view kStreamBadEnd = "ERR invalid end ID for the interval";
+inline constexpr std::string_view kXreadUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr std::string_view kXreadGroupOption =
+    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXreadNoackOption =
+    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXreadMissingGroup = "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view kXreadGroupDollar =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID "
+    "would just return an empty result set.";
+inline constexpr std::string_view kXreadGt =
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+    "<consumer> option.";
+inline constexpr std::string_view kXreadGroupGone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+inline constexpr std::string_view kXreadStreamGone = "UNBLOCKED the stream key no longer exists";
+inline constexpr std::string_view kEntriesReadRange =
+    "ERR value for ENTRIESREAD must be positive or -1";
+inline constexpr std::string_view kBusyGroup = "BUSYGROUP Consumer Group name already exists";
+inline constexpr std::string_view kXgroupNeedKey =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically.";
+inline constexpr std::string_view kEntriesAddedPositive = "ERR entries_added must be positive";
+inline constexpr std::string_view kXsetidSmallerThanMaxDeleted =
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+inline constexpr std::string_view kXsetidSmallerThanTop =
+    "ERR The ID specified in XSETID is smaller than the target stream top item";
+inline constexpr std::string_view kXsetidEntriesAdded =
+    "ERR The entries_added specified in XSETID is smaller than the target stream length";
+inline constexpr std::string_view kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view kXautoclaimMinIdle =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view kXclaimRetry =
+    "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+// "ERR <cmd> command is not allowed with BLOCK option from scripts"
+std::string StreamBlockFromScript(std::string_view cmd);
+// "NOGROUP No such key '<key>' or consumer group '<group>' in XREADGROUP with GROUP option"
+std::string XreadNoGroup(std::string_view key, std::string_view group);
+// "NOGROUP No such consumer group '<group>' for key name '<key>'"
+std::string NoSuchGroupForKey(std::string_view group, std::string_view key);
+// "NOGROUP No such key '<key>' or consumer group '<group>'" (XPENDING XCLAIM XAUTOCLAIM)
+std::string NoSuchKeyOrGroup(std::string_view key, std::string_view group);
+// "ERR Unrecognized XCLAIM option '<opt>'"
+std::string UnrecognizedXclaimOption(std::string_view opt);
+
 }  // namespace duet::errors

@@ -46,9 +46,10 @@ struct BlockedState {
   std::vector<std::string> args;  // the command, re-run when a key becomes ready
   std::vector<std::string> keys;  // distinct keys waited on, in the command's order
   int db = 0;
-  int64_t deadline_ms = 0;     // 0: no timeout
-  int64_t run_us = 0;          // time spent running the command so far (not waiting)
-  bool still_waiting = false;  // set by a re-run that found nothing to serve
+  int64_t deadline_ms = 0;      // 0: no timeout
+  int64_t run_us = 0;           // time spent running the command so far (not waiting)
+  bool still_waiting = false;   // set by a re-run that found nothing to serve
+  bool wake_on_delete = false;  // re-run also when a waited-on stream is deleted (XREADGROUP)
   // The client's error-reply count when it blocked: an error replied since (a served BLMOVE
   // whose destination has another type, CLIENT UNBLOCK ... ERROR) makes the call a failed
   // one, as Server::Call counts a direct call.

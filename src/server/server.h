@@ -145,7 +145,8 @@ class Server {
   // ---- blocking commands (server/server_blocking.cc) ----
   // CommandContext::Block for `client` running `spec` with `args`; false inside EXEC.
   bool BlockClient(Client& client, const CommandSpec& spec, std::span<const std::string_view> args,
-                   std::span<const std::string_view> keys, int64_t deadline_ms);
+                   std::span<const std::string_view> keys, int64_t deadline_ms,
+                   bool wake_on_delete = false);
   // CLIENT UNBLOCK: ends `client`'s wait with the timeout reply, or with the UNBLOCKED error
   // when `with_error`. Returns false when it is not blocked.
   bool UnblockClient(Client& client, bool with_error);

@@ -26,7 +26,8 @@ int64_t NowUs() {
 }  // namespace
 
 bool Server::BlockClient(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
-                         std::span<const std::string_view> keys, int64_t deadline_ms) {
+                         std::span<const std::string_view> keys, int64_t deadline_ms,
+                         bool wake_on_delete) {
   if (c.in_exec) return false;  // inside EXEC a blocking command answers as on timeout
   if (c.blocked) {              // a re-run that found nothing: keep waiting
     c.blocked->still_waiting = true;
@@ -40,6 +41,7 @@ bool Server::BlockClient(Client& c, const CommandSpec& spec, std::span<const std
   }
   st->db = c.db_index;
   st->deadline_ms = deadline_ms;
+  st->wake_on_delete = wake_on_delete;
   st->errors_before = c.reply().error_count();
   blocking_.Add(c.id(), st->db, st->keys, deadline_ms);
   keyspace_.ctx().blocked_waiters = blocking_.registrations();
@@ -95,12 +97,13 @@ void Server::ServeReadyKeys() {
   while (blocking_.HasReady()) {
     for (const DbKey& k : blocking_.TakeReady()) {
       for (uint64_t id : blocking_.Waiters(k.db, k.key)) {
-        // Once the key is gone (popped empty) no later waiter can be served from it: stop,
-        // as Redis does, instead of re-running every one of possibly many waiters (a push
-        // for one of a thousand BZPOPMIN workers re-runs one command, not a thousand).
-        if (!keyspace_.db(k.db).Peek(k.key)) break;
+        // Once the key is gone (popped empty) no later waiter can be served from it, as
+        // Redis does, except the XREADGROUPs answering that their stream went away: a
+        // push for one of a thousand BZPOPMIN workers re-runs one command, not a thousand.
         Client* c = FindClient(id);
-        if (c && c->blocked) RerunBlocked(*c, k.key);
+        if (!c || !c->blocked) continue;
+        if (!c->blocked->wake_on_delete && !keyspace_.db(k.db).Peek(k.key)) continue;
+        RerunBlocked(*c, k.key);
       }
     }
   }

@@ -38,6 +38,12 @@ class ServerContext : public CommandContext {
   bool Block(std::span<const std::string_view> keys, int64_t deadline_ms) override {
     return server_.BlockClient(client_, spec(), args_, keys, deadline_ms);
   }
+  bool BlockRewritten(std::span<const std::string_view> keys, int64_t deadline_ms,
+                      std::span<const std::string_view> args, bool wake_on_delete) override {
+    return server_.BlockClient(client_, spec(), args.empty() ? args_ : args, keys, deadline_ms,
+                               wake_on_delete);
+  }
+  bool FromScript() const override { return client_.is_script; }
   const std::string* ReadyKey() const override { return client_.serving_key; }
 
   Server& server() { return server_; }

@@ -24,6 +24,17 @@ void Server::SignalModifiedKey(int db, std::string_view key, bool by_client) {
 }
 
 void Server::SignalDatabaseReplaced(int db, int replaced_with) {
+  // Redis's scanDatabaseForDeletedStreams: XREADGROUP clients blocked on a stream that the
+  // flush or swap takes away are answered that it no longer exists.
+  if (blocking_.registrations() != 0) {
+    for (const std::string& key : blocking_.KeysWaitedIn(db)) {
+      Entry* was = keyspace_.db(db).Peek(key);
+      Entry* is = replaced_with >= 0 ? keyspace_.db(replaced_with).Peek(key) : nullptr;
+      bool was_stream = was != nullptr && was->type() == ValueType::kStream;
+      bool is_stream = is != nullptr && is->type() == ValueType::kStream;
+      if (was_stream && !is_stream) blocking_.MarkReady(db, key);
+    }
+  }
   if (watches_.empty()) return;
   watches_.TouchDb(db, replaced_with, [this](int d, std::string_view k) { return ProbeKey(d, k); });
 }

@@ -1,0 +1,105 @@
+#include "commands/stream_common.h"
+
+#include <string>
+#include <vector>
+
+#include "protocol/errors.h"
+#include "types/typed_lookup.h"
+
+namespace duet::stream_cmds {
+
+StreamValue* LookupRead(CommandContext& ctx, std::string_view key, bool* failed) {
+  Result<Entry*> e = FindTypedForRead(ctx.db(), key, ValueType::kStream);
+  if (!e.ok()) {
+    ctx.reply().Error(e.status());
+    *failed = true;
+    return nullptr;
+  }
+  return *e ? ValueOf<StreamValue>(*e) : nullptr;
+}
+
+StreamValue* LookupWrite(CommandContext& ctx, std::string_view key, bool* failed) {
+  Result<Entry*> e = FindTypedForWrite(ctx.db(), key, ValueType::kStream);
+  if (!e.ok()) {
+    ctx.reply().Error(e.status());
+    *failed = true;
+    return nullptr;
+  }
+  return *e ? ValueOf<StreamValue>(*e) : nullptr;
+}
+
+StreamValue* CreateAt(CommandContext& ctx, std::string_view key) {
+  auto* s = new StreamValue();
+  ctx.db().Add(Entry::NewObject(key, ValueType::kStream, s, Entry::kNoExpire));
+  return s;
+}
+
+std::optional<StreamID> ParseIdOrReply(CommandContext& ctx, std::string_view arg,
+                                       uint64_t missing_seq, bool strict, bool* seq_given) {
+  StreamID id;
+  if (!stream::ParseID(arg, missing_seq, strict, &id, seq_given)) {
+    ctx.reply().Error(errors::kStreamBadId);
+    return std::nullopt;
+  }
+  return id;
+}
+
+void ReplyId(ReplyBuilder& r, StreamID id) { r.Bulk(id.ToString()); }
+
+void ReplyEntry(ReplyBuilder& r, const stream::EntryView& e) {
+  r.ArrayHeader(2);
+  ReplyId(r, e.id);
+  r.ArrayHeader(e.fv.size());
+  for (std::string_view s : e.fv) r.Bulk(s);
+}
+
+stream::NodeLimits Limits(const CommandContext& ctx) {
+  return {ctx.config().stream_node_max_bytes, ctx.config().stream_node_max_entries};
+}
+
+size_t ReplyRangeForGroup(CommandContext& ctx, StreamValue& s, StreamID after, size_t count,
+                          stream::StreamGroup* group, stream::StreamConsumer* consumer,
+                          bool noack) {
+  ReplyBuilder& r = ctx.reply();
+  StreamID start = after;
+  size_t n = 0;
+  // The entries are written after their count is known: collect them first (the views stay
+  // valid, only the group changes below).
+  std::vector<stream::EntryView> entries;
+  if (start.Incr()) {
+    s.Range(start, StreamID::Max(), false, count, [&](const stream::EntryView& e) {
+      entries.push_back(e);
+      return true;
+    });
+  }
+  r.ArrayHeader(entries.size());
+  for (const stream::EntryView& e : entries) {
+    if (group != nullptr && e.id > group->last_id) {
+      if (group->entries_read != -1 && !s.RangeHasTombstones(e.id, StreamID::Max())) {
+        group->entries_read++;
+      } else if (s.entries_added() != 0) {
+        group->entries_read = s.EstimateDistanceFromFirstEverEntry(e.id);
+      }
+      group->last_id = e.id;
+    }
+    ReplyEntry(r, e);
+    if (group != nullptr && !noack) group->Deliver(e.id, consumer, ctx.now_ms());
+    n++;
+  }
+  return n;
+}
+
+stream::StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, stream::StreamGroup* group,
+                                               std::string_view name, std::string_view key) {
+  bool created = false;
+  stream::StreamConsumer* c = group->ConsumerFor(name, ctx.now_ms(), &created);
+  if (created) {
+    ctx.AddDirty(1);
+    ctx.Notify(kNotifyStream, "xgroup-createconsumer", key);
+  } else {
+    c->seen_time = ctx.now_ms();
+  }
+  return c;
+}
+
+}  // namespace duet::stream_cmds
