@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking_args.h"
 #include "commands/command_context.h"
 #include "commands/families.h"
 #include "commands/stream_common.h"
@@ -109,11 +110,10 @@ void ReadCommand(CommandContext& ctx, ArgReader& args, bool xreadgroup) {
         return ctx.reply().Error(errors::StreamBlockFromScript(ctx.name()));
       }
       i++;
-      std::optional<int64_t> ms = ParseInt64(a[i]);
-      if (!ms) return ctx.reply().Error(errors::kTimeoutNotInteger);
-      if (*ms < 0) return ctx.reply().Error(errors::kTimeoutNegative);
-      ra.timeout = *ms > 0 ? ctx.now_ms() + *ms : 0;
-      if (ra.timeout < 0) ra.timeout = 0;
+      std::optional<int64_t> deadline = ParseTimeoutOrReply(ctx, a[i], TimeoutUnit::kMilliseconds);
+      if (!deadline) return;
+      // A sum that wrapped is no deadline, as for the other blocking commands.
+      ra.timeout = *deadline < 0 ? 0 : *deadline;
     } else if (EqualsIgnoreCase(o, "count") && more) {
       i++;
       std::optional<int64_t> c = ParseInt64(a[i]);
