@@ -8,6 +8,7 @@
 #include "types/hash_type.h"
 #include "types/list_type.h"
 #include "types/set_value.h"
+#include "types/stream.h"
 #include "types/typed_lookup.h"
 #include "types/zset.h"
 
@@ -94,8 +95,17 @@ void AddValue(Digest& d, Entry* e) {
           [&](std::string_view f, std::string_view v) { XorPair(d, f, v); });
       break;
     case ValueType::kStream:
-      // TODO(streams): mix each entry as Redis does: the ID as "<ms>.<seq>" (decimal), then
-      // each field and value, all with Mix, in ID order (consumer groups are not digested).
+      // Each entry in ID order: the ID as "<ms>.<seq>", then each field and value, all
+      // mixed (consumer groups are not digested), as Redis's xorObjectDigest.
+      static_cast<const stream::StreamValue*>(e->object())
+          ->ForEachEntry([&](const stream::EntryView& en) {
+            char buf[48];
+            int n =
+                snprintf(buf, sizeof(buf), "%llu.%llu", static_cast<unsigned long long>(en.id.ms),
+                         static_cast<unsigned long long>(en.id.seq));
+            Mix(d, std::string_view(buf, n));
+            for (std::string_view s : en.fv) Mix(d, s);
+          });
       break;
   }
   if (e->has_expire()) Xor(d, "!!expire!!");
