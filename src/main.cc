@@ -168,10 +168,23 @@ int main(int argc, char** argv) {
     if (read(sfd, &si, sizeof(si)) != sizeof(si)) return;
     const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
     Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
+    if (!server.SaveBeforeShutdown(false, false, false)) {
+      Log(LogLevel::kWarning,
+          "{} received but errors trying to shut down the server, check the "
+          "logs for more information",
+          name);
+      return;
+    }
     server.RequestShutdown();
   });
   ShowStartupBanner(config);
   Log(LogLevel::kNotice, "Server initialized");
+  // The dataset from disk before the first client is served; a file that cannot be read
+  // whole stops the server (naming the file and the offset), as redis-server does.
+  if (duet::Status load = server.LoadRdb(); !load.ok()) {
+    Log(LogLevel::kWarning, "{}", load.message());
+    return 1;
+  }
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
   int rc = server.Run();
   Log(LogLevel::kWarning, "User requested shutdown...");

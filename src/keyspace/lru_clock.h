@@ -67,6 +67,22 @@ class LruClock {
     int64_t s = now_ms / 1000 - then;
     return s > 0 ? static_cast<uint64_t>(s) : 0;
   }
+  // The stamp of a key idle for `idle_s` seconds at `now_ms` (RDB's IDLE opcode, RESTORE
+  // IDLETIME): the most recent tick at least that old, or the oldest stamp (kMaxAge ticks
+  // ago) when no tick is. A binary search over the tick times, which never decrease.
+  uint16_t StampForIdle(uint64_t idle_s, int64_t now_ms) const {
+    int64_t target = now_ms / 1000 - static_cast<int64_t>(idle_s);
+    uint32_t lo = 0, hi = kMaxAge;  // smallest age whose tick is at or before `target`
+    while (lo < hi) {
+      uint32_t mid = (lo + hi) / 2;
+      if (static_cast<int64_t>(tick_seconds_[static_cast<uint16_t>(now_ - mid)]) <= target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return static_cast<uint16_t>(now_ - lo);
+  }
 
  private:
   uint16_t now_ = 0;

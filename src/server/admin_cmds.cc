@@ -39,8 +39,9 @@ void CmdShutdown(CommandContext& ctx, ArgReader& args) {
   if (ScriptRun* run = sctx.server().script_run(); run && run->timed_out() && !nosave) {
     return ctx.reply().Error(run->eval_mode() ? errors::kBusyEval : errors::kBusyFunction);
   }
-  // A final RDB save (SAVE, or save points without NOSAVE) belongs here once persistence/
-  // exists; FORCE would then decide whether a failed save still exits.
+  if (!sctx.server().SaveBeforeShutdown(save, nosave, force)) {
+    return ctx.reply().Error(errors::kShutdownFailed);
+  }
   // No reply: the process exits and the connection closes, as with Redis. Nothing more is
   // read from this client.
   sctx.client().close_after_reply = true;

@@ -1,5 +1,5 @@
 // DEBUG: Redis 7.0.15's subcommands, answered as debug.c does, except those whose subsystem
-// is missing (RELOAD and LOADAOF come with persistence; SDSLEN and
+// is missing (LOADAOF comes with the AOF; SDSLEN and
 // CLIENT-EVICTION answer as an unknown subcommand); HELP lists
 // Redis's full set. The data views (OBJECT, DIGEST, LISTPACK, ...) are in debug_data.cc.
 // Settings that Redis keeps as globals (QUICKLIST-PACKED-THRESHOLD, PAUSE-CRON, ...) live in
@@ -339,6 +339,33 @@ void MallctlStr(ServerContext& ctx, ArgReader& args) {
 }
 #endif
 
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the keyspace (unless
+// NOFLUSH) and load the RDB back; MERGE replaces keys already present instead of failing.
+void DebugReload(ServerContext& ctx, ArgReader& args) {
+  bool flush = true, save = true, merge = false;
+  for (size_t i = 1; i < args.size(); i++) {
+    if (EqualsIgnoreCase(args[i], "merge")) {
+      merge = true;
+    } else if (EqualsIgnoreCase(args[i], "noflush")) {
+      flush = false;
+    } else if (EqualsIgnoreCase(args[i], "nosave")) {
+      save = false;
+    } else {
+      return ctx.reply().Error(errors::kDebugReloadOptions);
+    }
+  }
+  Server& s = ctx.server();
+  if (save && !s.SaveRdb().ok()) return ctx.reply().Error(errors::kSaveFailed);
+  if (flush) s.keyspace().FlushAll();
+  Status st = s.LoadRdb(merge);
+  if (!st.ok()) {
+    Log(LogLevel::kWarning, "{}", st.message());
+    return ctx.reply().Error(errors::kDebugReloadFailed);
+  }
+  Log(LogLevel::kNotice, "DB reloaded by DEBUG RELOAD");
+  ctx.reply().Ok();
+}
+
 void CmdDebug(CommandContext& ctx, ArgReader& args) {
   ServerContext& sctx = ServerContext::From(ctx);
   Config& config = sctx.server().config();
@@ -390,6 +417,8 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     auto us = static_cast<long long>(seconds * 1000000);
     if (us > 0) std::this_thread::sleep_for(std::chrono::microseconds(us));
     ctx.reply().Ok();
+  } else if (is("reload")) {
+    DebugReload(sctx, args);
   } else if (is("set-active-expire") && argc == 3) {
     config.active_expire_enabled = Atoi(args[1]) != 0;
     ctx.reply().Ok();

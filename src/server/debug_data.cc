@@ -1,7 +1,5 @@
 #include "server/debug_data.h"
 
-#include <liblzf/lzf.h>
-
 #include <bit>
 #include <climits>
 #include <cstdio>
@@ -10,6 +8,7 @@
 
 #include "common/strutil.h"
 #include "keyspace/key_ops.h"
+#include "persistence/rdb_object.h"
 #include "protocol/errors.h"
 #include "types/digest.h"
 #include "types/hash_type.h"
@@ -26,37 +25,6 @@ namespace {
 constexpr int64_t kSharedIntegers = 10000;       // OBJ_SHARED_INTEGERS
 constexpr int64_t kSharedRefcount = INT32_MAX;   // OBJ_SHARED_REFCOUNT
 constexpr int64_t kLruClockMax = (1 << 24) - 1;  // LRU_CLOCK_MAX
-
-// Redis's rdbSaveLen: bytes of an RDB length prefix.
-size_t RdbLenBytes(uint64_t len) {
-  if (len < (1 << 6)) return 1;
-  if (len < (1 << 14)) return 2;
-  if (len <= UINT32_MAX) return 5;
-  return 9;
-}
-
-// Bytes Redis's RDB writer spends on a string value (rdbSaveRawString): an integer that
-// round-trips and fits 32 bits is stored in 2/3/5 bytes; longer strings are LZF-compressed
-// when rdbcompression is on and that saves at least 4 bytes; else length prefix + bytes.
-// duet links the system liblzf, whose output can differ from Redis's bundled copy by a byte
-// on some inputs.
-size_t RdbStringLength(std::string_view s, bool compress) {
-  if (s.size() <= 11) {
-    std::optional<int64_t> v = ParseInt64(s);
-    if (v && *v >= INT32_MIN && *v <= INT32_MAX) {
-      if (*v >= INT8_MIN && *v <= INT8_MAX) return 2;
-      if (*v >= INT16_MIN && *v <= INT16_MAX) return 3;
-      return 5;
-    }
-  }
-  if (compress && s.size() > 20) {
-    std::string out(s.size() - 4, '\0');
-    unsigned n = lzf_compress(s.data(), static_cast<unsigned>(s.size()), out.data(),
-                              static_cast<unsigned>(out.size()));
-    if (n > 0) return 1 + RdbLenBytes(n) + RdbLenBytes(s.size()) + n;
-  }
-  return RdbLenBytes(s.size()) + s.size();
-}
 
 // Redis shares the objects of the integers 0..9999 unless an LRU/LFU policy needs per-key
 // access data; DEBUG OBJECT shows such a value with the shared object's refcount and age.
@@ -106,8 +74,9 @@ void Object(ServerContext& ctx, std::string_view key) {
   }
   // Non-string values are sized by the RDB writer of their type; until persistence/ exists
   // there is none, and 0 is reported.
-  size_t serialized =
-      e->type() == ValueType::kString ? RdbStringLength(e->str(), config.rdbcompression) : 0;
+  rdb::RdbEncoder enc(config.rdbcompression);  // rdbSavedObjectLen
+  rdb::SaveObject(enc, *e);
+  size_t serialized = enc.buffer().size();
   char buf[256];
   snprintf(buf, sizeof(buf),
            "Value at:%p refcount:%lld encoding:%.*s serializedlength:%zu lru:%lld "

@@ -175,6 +175,16 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kOom);
     return true;
   }
+  // A failed save with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused
+  // until a save succeeds.
+  if (WritesDeniedBySaveError()) {
+    bool write =
+        HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
+    if (write || spec->name == "ping") {
+      Reject(c, spec, errors::kMisconf);
+      return true;
+    }
+  }
   // A script running past busy-reply-threshold: only allow-busy commands (SCRIPT KILL,
   // FUNCTION KILL, SHUTDOWN NOSAVE ...) run meanwhile.
   if (script_run_ && script_run_->timed_out() && !HasFlag(spec->flags, CmdFlag::kAllowBusy)) {

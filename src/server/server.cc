@@ -507,6 +507,8 @@ void Server::Cron() {
   // Keep the tracking table within tracking-table-max-keys even with no command coming.
   if (stats_.features.tracking_clients != 0) TrackingLimitKeys();
 
+  if (!config_->save_params.empty()) CheckSavePoints(now);
+
   // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
   // so a concurrent client is not kept waiting.
   // While clients are paused the dataset stays still: no active expiry (as Redis).

@@ -235,6 +235,26 @@ class Server {
     return ref;
   }
 
+  // ---- RDB persistence (server/rdb_server.cc) ----
+  // Writes the dataset to `dbfilename` in the working directory now (SAVE, save points,
+  // BGSAVE, DEBUG RELOAD, SHUTDOWN), logging as Redis does. On success the dirty counter
+  // restarts and LASTSAVE moves; a failure is logged, sets rdb_last_bgsave_status to err
+  // (which -MISCONF's writes under stop-writes-on-bgsave-error) and is returned.
+  Status SaveRdb();
+  // Loads `dbfilename` into the keyspace (startup, DEBUG RELOAD); a missing file loads
+  // nothing. `replace`: keys already present are replaced (DEBUG RELOAD MERGE). The error
+  // names the file and the byte offset of the problem.
+  Status LoadRdb(bool replace = false);
+  // SHUTDOWN's and SIGTERM's final save: always with `save`, never with `nosave`, else when
+  // save points are configured. Returns false when the save failed and not `force` (the
+  // server then keeps running).
+  bool SaveBeforeShutdown(bool save, bool nosave, bool force);
+  // Whether write commands get -MISCONF (the last save failed, save points are configured
+  // and stop-writes-on-bgsave-error is on).
+  bool WritesDeniedBySaveError() const;
+  // The cron's check of the `save` points.
+  void CheckSavePoints(int64_t now_ms);
+
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
 
@@ -342,6 +362,7 @@ class Server {
   uint64_t next_client_id_ = 1;
   int64_t start_time_ms_ = 0;
   uint64_t cron_loops_ = 0;
+  int64_t last_save_try_ms_ = 0;  // CheckSavePoints' last attempt
   bool shutdown_requested_ = false;
   Client* current_client_ = nullptr;
   bool chain_clock_ = false;      // ProcessInput is running a batch (see CommandStartUs)

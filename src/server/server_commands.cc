@@ -17,6 +17,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterTransactionCommands(table);
   RegisterScriptCommands(table);
   RegisterPubSubCommands(table);
+  RegisterPersistenceCommands(table);
 }
 
 }  // namespace duet

@@ -26,6 +26,7 @@ void RegisterTransactionCommands(CommandTable& table);    // MULTI EXEC DISCARD 
 void RegisterScriptCommands(CommandTable& table);         // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 // SUBSCRIBE PSUBSCRIBE SSUBSCRIBE (and UN-) PUBLISH SPUBLISH PUBSUB (pubsub_cmds.cc)
 void RegisterPubSubCommands(CommandTable& table);
+void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE (rdb_server.cc)
 
 }  // namespace duet
 

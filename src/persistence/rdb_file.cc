@@ -1,0 +1,308 @@
+#include "persistence/rdb_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/crc64.h"
+#include "common/version.h"
+#include "keyspace/lfu.h"
+#include "persistence/rdb_decoder.h"
+#include "persistence/rdb_format.h"
+#include "persistence/rdb_object.h"
+
+namespace duet::rdb {
+namespace {
+
+void AuxField(RdbEncoder& enc, std::string_view key, std::string_view value) {
+  enc.Byte(kOpAux);
+  enc.String(key);
+  enc.String(value);
+}
+
+void AuxField(RdbEncoder& enc, std::string_view key, int64_t value) {
+  enc.Byte(kOpAux);
+  enc.String(key);
+  enc.Int64String(value);
+}
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+}  // namespace
+
+SaveOptions SaveOptionsFor(const Config& config, int64_t now_ms, uint64_t used_mem) {
+  SaveOptions o;
+  o.now_ms = now_ms;
+  o.used_mem = used_mem;
+  std::string_view policy = config.maxmemory_policy;
+  o.save_freq = lfu::IsLfuPolicy(policy);
+  o.save_idle = policy.ends_with("-lru");
+  return o;
+}
+
+void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEncoder& enc) {
+  char magic[10];
+  std::snprintf(magic, sizeof(magic), "REDIS%04d", kVersion);
+  enc.Raw({magic, 9});
+  AuxField(enc, "redis-ver", kRedisVersion);
+  AuxField(enc, "redis-bits", static_cast<int64_t>(sizeof(void*) * 8));
+  AuxField(enc, "ctime", opts.now_ms / 1000);
+  AuxField(enc, "used-mem", static_cast<int64_t>(opts.used_mem));
+  AuxField(enc, "aof-base", opts.aof_base ? 1 : 0);
+  for (const std::string& code : opts.functions) {
+    enc.Byte(kOpFunction2);
+    enc.String(code);
+  }
+  KeyspaceContext& ctx = ks.ctx();
+  for (int i = 0; i < ks.db_count(); i++) {
+    Db& db = ks.db(i);
+    if (db.size() == 0) continue;
+    enc.Byte(kOpSelectDb);
+    enc.Length(static_cast<uint64_t>(i));
+    enc.Byte(kOpResizeDb);
+    enc.Length(db.size());
+    enc.Length(db.expires_size());
+    db.table().ForEach([&](KeyTable::SlotRef slot) {
+      const auto* e = static_cast<const Entry*>(slot.get());
+      if (e->has_expire()) {
+        enc.Byte(kOpExpireTimeMs);
+        enc.Millis(e->expire_ms());
+      }
+      if (opts.save_idle) {
+        enc.Byte(kOpIdle);
+        enc.Length(ks.IdleSeconds(slot.meta()));
+      } else if (opts.save_freq) {
+        enc.Byte(kOpFreq);
+        enc.Byte(lfu::DecayedCounter(slot.meta(), ctx.now_ms, ctx.lfu_decay_time));
+      }
+      enc.Byte(ObjectTypeOf(*e));
+      enc.String(e->key());
+      SaveObject(enc, *e);
+    });
+  }
+  enc.Byte(kOpEof);
+  uint64_t crc = checksum ? enc.Crc() : 0;
+  char b[8];
+  std::memcpy(b, &crc, 8);
+  enc.Raw({b, 8});
+}
+
+Status SaveToFile(Keyspace& ks, const Config& config, const SaveOptions& opts,
+                  const std::string& path) {
+  std::string dir = ".";
+  if (size_t slash = path.rfind('/'); slash != std::string::npos) dir = path.substr(0, slash);
+  std::string tmp = dir + "/temp-" + std::to_string(getpid()) + ".rdb";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::Error("Failed opening the temp RDB file " + tmp + " (in server root dir " + dir +
+                         ") for saving: " + ErrnoText());
+  }
+  RdbEncoder enc(config.rdbcompression, [fd](std::string_view chunk) {
+    while (!chunk.empty()) {
+      ssize_t n = write(fd, chunk.data(), chunk.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::Error("Write error saving DB on disk: " + ErrnoText());
+      }
+      chunk.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  });
+  EncodeKeyspace(ks, opts, config.rdbchecksum, enc);
+  Status st = enc.Finish();
+  if (st.ok() && fsync(fd) != 0)
+    st = Status::Error("Write error saving DB on disk: " + ErrnoText());
+  close(fd);
+  if (st.ok() && rename(tmp.c_str(), path.c_str()) != 0) {
+    st = Status::Error("Error moving temp DB file " + tmp + " on the final destination " + path +
+                       " (in server root dir " + dir + "): " + ErrnoText());
+  }
+  if (!st.ok()) unlink(tmp.c_str());
+  return st;
+}
+
+Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Config& config,
+                      const LoadOptions& opts, LoadStats* stats) {
+  RdbDecoder dec(data, size);
+  std::string_view magic;
+  if (!dec.Bytes(9, &magic) || magic.substr(0, 5) != "REDIS") {
+    return Status::Error("Wrong signature trying to load DB from file");
+  }
+  int version = 0;
+  for (char c : magic.substr(5)) {
+    if (c < '0' || c > '9') return Status::Error("Wrong signature trying to load DB from file");
+    version = version * 10 + (c - '0');
+  }
+  if (version < kMinVersion || version > kVersion) {
+    return Status::Error("Can't handle RDB format version " + std::to_string(version));
+  }
+  stats->version = version;
+  auto fail = [&](std::string_view what) {
+    dec.Fail(what);
+    return Status::Error("Short read or OOM loading DB. Unrecoverable error, aborting now: " +
+                         dec.error());
+  };
+  Db* db = &ks.db(0);
+  int64_t expire_ms = Entry::kNoExpire;
+  int64_t idle = -1;
+  int freq = -1;
+  std::string key, aux_value;
+  while (true) {
+    uint8_t type;
+    if (!dec.Byte(&type)) return fail("reading the type");
+    switch (type) {
+      case kOpExpireTime: {
+        int32_t s;
+        if (!dec.Seconds(&s)) return fail("reading an expire time");
+        expire_ms = int64_t{s} * 1000;
+        continue;
+      }
+      case kOpExpireTimeMs:
+        if (!dec.Millis(&expire_ms)) return fail("reading an expire time");
+        continue;
+      case kOpFreq: {
+        uint8_t f;
+        if (!dec.Byte(&f)) return fail("reading a FREQ");
+        freq = f;
+        continue;
+      }
+      case kOpIdle: {
+        uint64_t v;
+        if (!dec.Length(&v)) return fail("reading an IDLE");
+        idle = static_cast<int64_t>(v);
+        continue;
+      }
+      case kOpEof:
+        break;
+      case kOpSelectDb: {
+        uint64_t id;
+        if (!dec.Length(&id)) return fail("reading a SELECTDB");
+        if (id >= static_cast<uint64_t>(ks.db_count())) {
+          return Status::Error(
+              "FATAL: Data file was created with a Redis server configured to handle more than " +
+              std::to_string(ks.db_count()) + " databases. Exiting");
+        }
+        db = &ks.db(static_cast<int>(id));
+        continue;
+      }
+      case kOpResizeDb: {
+        uint64_t a, b;
+        if (!dec.Length(&a) || !dec.Length(&b)) return fail("reading a RESIZEDB");
+        continue;
+      }
+      case kOpAux:
+        if (!dec.String(&key) || !dec.String(&aux_value)) return fail("reading an aux field");
+        continue;
+      case kOpModuleAux:
+        return fail("module aux data is not supported");
+      case kOpFunction:
+        return fail("Pre-release function format not supported");
+      case kOpFunction2: {
+        std::string code;
+        if (!dec.String(&code)) return fail("reading a function library");
+        stats->functions.push_back(std::move(code));
+        continue;
+      }
+      default: {
+        if (!IsObjectType(type)) return fail("unknown RDB type " + std::to_string(type));
+        if (!dec.String(&key)) return fail("reading a key");
+        Entry* e = nullptr;
+        LoadOutcome r = LoadObject(dec, type, key, config, &e);
+        if (r == LoadOutcome::kError) return fail("loading the value of a key");
+        bool expired =
+            expire_ms != Entry::kNoExpire && !opts.aof_preamble && expire_ms < opts.now_ms;
+        if (r == LoadOutcome::kEmpty || expired) {
+          if (e != nullptr) Entry::Free(e);
+          if (r == LoadOutcome::kEmpty) stats->empty_keys_skipped++;
+          if (expired && r == LoadOutcome::kOk) stats->keys_expired++;
+        } else {
+          if (expire_ms != Entry::kNoExpire) e = Entry::WithExpire(e, expire_ms);
+          uint64_t h = KeyTable::Hash(key);
+          if (db->table().Find(key, h)) {
+            if (!opts.replace) {
+              Entry::Free(e);
+              return Status::Error("RDB has duplicated key '" + key + "' in DB " +
+                                   std::to_string(db->index()));
+            }
+            db->Delete(key);
+          }
+          db->Add(e, h);
+          if (idle >= 0 || freq >= 0) {
+            KeyTable::SlotRef slot = db->table().Find(key, h);
+            if (freq >= 0) {
+              slot.set_meta(lfu::Pack(lfu::Minutes(opts.now_ms), static_cast<uint8_t>(freq)));
+            } else {
+              slot.set_meta(ks.lru_clock().StampForIdle(static_cast<uint64_t>(idle), opts.now_ms));
+            }
+          }
+          stats->keys_loaded++;
+        }
+        expire_ms = Entry::kNoExpire;
+        idle = -1;
+        freq = -1;
+        continue;
+      }
+    }
+    break;  // EOF
+  }
+  if (version >= 5) {
+    size_t crc_end = dec.pos();
+    std::string_view b;
+    if (!dec.Bytes(8, &b)) return fail("reading the checksum");
+    uint64_t stored;
+    std::memcpy(&stored, b.data(), 8);
+    if (config.rdbchecksum && stored != 0) {
+      uint64_t actual = Crc64(0, data, crc_end);
+      if (actual != stored) {
+        char msg[128];
+        std::snprintf(
+            msg, sizeof(msg), "Wrong RDB checksum expected: (%llx) got (%llx). Aborting now.",
+            static_cast<unsigned long long>(stored), static_cast<unsigned long long>(actual));
+        return Status::Error(msg);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status LoadFromFile(const std::string& path, Keyspace& ks, const Config& config,
+                    const LoadOptions& opts, LoadStats* stats, bool* missing) {
+  *missing = false;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      *missing = true;
+      return Status::Ok();
+    }
+    return Status::Error("Fatal error loading the DB: " + ErrnoText() + ". Exiting.");
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return Status::Error("Fatal error loading the DB: " + ErrnoText() + ". Exiting.");
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    close(fd);
+    return Status::Error(
+        "Short read or OOM loading DB. Unrecoverable error, aborting now: "
+        "empty file " +
+        path);
+  }
+  void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) {
+    return Status::Error("Fatal error loading the DB: " + ErrnoText() + ". Exiting.");
+  }
+  madvise(map, size, MADV_SEQUENTIAL);
+  Status s = LoadFromMemory(static_cast<const uint8_t*>(map), size, ks, config, opts, stats);
+  munmap(map, size);
+  if (!s.ok()) return Status::Error(s.message() + " (file " + path + ")");
+  return s;
+}
+
+}  // namespace duet::rdb

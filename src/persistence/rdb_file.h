@@ -1,0 +1,67 @@
+// Whole RDB files: the keyspace written as Redis 7.0.15's `rdbSaveRio` writes it, and RDB files
+// of versions 1..10 loaded into a keyspace.
+//
+// Layout written: "REDIS0010", aux fields (redis-ver, redis-bits, ctime, used-mem, aof-base),
+// the function libraries (FUNCTION2), then per non-empty database SELECTDB + RESIZEDB and its
+// keys (EXPIRETIME_MS, IDLE under an LRU policy or FREQ under an LFU policy, then type, key,
+// value), EOF and the CRC-64 of everything before it (0 when rdbchecksum is off).
+//
+// Threading: both run on the thread that owns the keyspace (SAVE, DEBUG RELOAD, startup).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+#include "keyspace/keyspace.h"
+#include "persistence/rdb_encoder.h"
+
+namespace duet::rdb {
+
+struct SaveOptions {
+  int64_t now_ms = 0;      // ctime aux field
+  uint64_t used_mem = 0;   // used-mem aux field
+  bool aof_base = false;   // the base of a multi-part AOF
+  bool save_idle = false;  // maxmemory-policy is an LRU one: IDLE opcodes
+  bool save_freq = false;  // an LFU one: FREQ opcodes
+  // FUNCTION LOAD code of each library, written as FUNCTION2 records.
+  std::vector<std::string> functions;
+};
+
+// SaveOptions for the server's current config (LRU/LFU opcodes from maxmemory-policy).
+SaveOptions SaveOptionsFor(const Config& config, int64_t now_ms, uint64_t used_mem);
+
+// Encodes the whole keyspace into `enc` (header to checksum). `checksum`: rdbchecksum.
+void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEncoder& enc);
+
+// SAVE: writes the keyspace to `path` through a temporary file in the same directory
+// ("temp-<pid>.rdb"), fsyncs it and renames it over `path`. Errors name the file and errno.
+Status SaveToFile(Keyspace& ks, const Config& config, const SaveOptions& opts,
+                  const std::string& path);
+
+struct LoadOptions {
+  int64_t now_ms = 0;         // keys that expired before this are skipped (as a master)
+  bool aof_preamble = false;  // keep expired keys (the AOF that follows deletes them)
+  bool replace = false;       // DEBUG RELOAD MERGE: a key already present is replaced
+};
+
+struct LoadStats {
+  uint64_t keys_loaded = 0;
+  uint64_t keys_expired = 0;
+  uint64_t empty_keys_skipped = 0;
+  int version = 0;
+  std::vector<std::string> functions;  // FUNCTION2 records, in file order
+};
+
+// Loads an RDB image into `ks`. On error the keys loaded so far stay (the caller exits or
+// flushes); the message names the problem and its byte offset.
+Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Config& config,
+                      const LoadOptions& opts, LoadStats* stats);
+
+// Loads the RDB file at `path`. A missing file is kNotFound (*missing set, Ok returned).
+Status LoadFromFile(const std::string& path, Keyspace& ks, const Config& config,
+                    const LoadOptions& opts, LoadStats* stats, bool* missing);
+
+}  // namespace duet::rdb

@@ -1,0 +1,441 @@
+#include "persistence/rdb_object.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "common/strutil.h"
+#include "persistence/legacy_blobs.h"
+#include "persistence/rdb_format.h"
+#include "types/hash_type.h"
+#include "types/list_type.h"
+#include "types/listpack.h"
+#include "types/packed_pairs.h"
+#include "types/set_value.h"
+#include "types/typed_lookup.h"
+#include "types/zset.h"
+
+namespace duet::rdb {
+namespace {
+
+std::string_view LpView(const uint8_t* lp) {
+  return {reinterpret_cast<const char*>(lp), lp::Bytes(lp)};
+}
+
+void SaveList(RdbEncoder& enc, const Entry& e) {
+  Quicklist& ql = ValueOf<lists::ListValue>(const_cast<Entry*>(&e))->ql();
+  enc.Length(ql.node_count());
+  ql.ForEachNode([&](const uint8_t* lp, bool) {
+    enc.Length(kNodePacked);
+    enc.String(LpView(lp));
+  });
+}
+
+void SaveHash(RdbEncoder& enc, const Entry& e) {
+  hashes::HashView h(const_cast<Entry*>(&e));
+  if (h.IsListpack()) {
+    uint8_t* lp = lp::New();
+    h.ForEach([&](std::string_view f, std::string_view v) {
+      lp = lp::Append(lp, f);
+      lp = lp::Append(lp, v);
+    });
+    enc.String(LpView(lp));
+    lp::Free(lp);
+    return;
+  }
+  enc.Length(h.Length());
+  h.ForEach([&](std::string_view f, std::string_view v) {
+    enc.String(f);
+    enc.String(v);
+  });
+}
+
+void SaveSet(RdbEncoder& enc, const Entry& e) {
+  const auto* s = ValueOf<SetValue>(const_cast<Entry*>(&e));
+  if (const Intset* is = s->intset()) {
+    enc.String({reinterpret_cast<const char*>(is->data()), is->bytes()});
+    return;
+  }
+  enc.Length(s->size());
+  s->ForEach([&](std::string_view m) { enc.String(m); });
+}
+
+void SaveZSet(RdbEncoder& enc, const Entry& e) {
+  if (e.is_packed()) {
+    enc.String(e.packed());
+    return;
+  }
+  const auto* z = ValueOf<zset::ZSetValue>(const_cast<Entry*>(&e));
+  size_t n = z->Size();
+  enc.Length(n);
+  // From the tail: loading a descending sequence inserts each at the head in O(1) (Redis).
+  if (n == 0) return;
+  for (zset::ZSetValue::Cursor c = z->At(n - 1); c.valid(); c.Prev()) {
+    enc.String(c.member());
+    enc.BinaryDouble(c.score());
+  }
+}
+
+// ---- loading --------------------------------------------------------------------------------
+
+// A validated copy of a listpack blob in a malloc'd buffer (lp:: owns such buffers), or
+// nullptr when invalid.
+uint8_t* ListpackFromBlob(const std::string& blob) {
+  if (!lp::Validate(reinterpret_cast<const uint8_t*>(blob.data()), blob.size(), true)) {
+    return nullptr;
+  }
+  auto* lp = static_cast<uint8_t*>(malloc(blob.size()));
+  std::memcpy(lp, blob.data(), blob.size());
+  return lp;
+}
+
+template <typename Fn>
+void ForEachLpElement(uint8_t* lp, Fn&& fn) {
+  char buf[24];
+  for (uint8_t* p = lp::First(lp); p != nullptr; p = lp::Next(lp, p)) fn(lp::Get(p).View(buf));
+}
+
+// Elements of a ziplist (RDB 6..9) or listpack blob into `out`; false when invalid.
+bool BlobElements(const std::string& blob, bool ziplist, std::vector<std::string>* out) {
+  if (ziplist) {
+    return ForEachZiplistElement(blob, [&](std::string_view s) { out->emplace_back(s); });
+  }
+  uint8_t* lp = ListpackFromBlob(blob);
+  if (lp == nullptr) return false;
+  ForEachLpElement(lp, [&](std::string_view s) { out->emplace_back(s); });
+  lp::Free(lp);
+  return true;
+}
+
+LoadOutcome Err(RdbDecoder& dec, std::string_view what) {
+  dec.Fail(what);
+  return LoadOutcome::kError;
+}
+
+LoadOutcome LoadList(RdbDecoder& dec, uint8_t type, std::string_view key, const Config& config,
+                     Entry** out) {
+  auto* lv = new lists::ListValue(config);
+  auto fail = [&](std::string_view what) {
+    delete lv;
+    return Err(dec, what);
+  };
+  uint64_t n;
+  if (!dec.Length(&n)) return fail("bad list length");
+  std::string s;
+  if (type == kTypeList) {
+    for (uint64_t i = 0; i < n; i++) {
+      if (!dec.String(&s)) return fail("bad list element");
+      lv->Push(lists::End::kTail, s);
+    }
+  } else {
+    for (uint64_t i = 0; i < n; i++) {
+      uint64_t container = kNodePacked;
+      if (type == kTypeListQuicklist2 && !dec.Length(&container)) return fail("bad node");
+      if (container != kNodePacked && container != kNodePlain) {
+        return fail("quicklist integrity check failed: unknown node container");
+      }
+      if (!dec.String(&s)) return fail("bad quicklist node");
+      if (container == kNodePlain) {
+        lv->Push(lists::End::kTail, s);
+        continue;
+      }
+      uint8_t* lp;
+      if (type == kTypeListQuicklist) {
+        lp = lp::New();
+        bool ok = ForEachZiplistElement(s, [&](std::string_view e) { lp = lp::Append(lp, e); });
+        if (!ok) {
+          lp::Free(lp);
+          return fail("ziplist integrity check failed");
+        }
+      } else {
+        lp = ListpackFromBlob(s);
+        if (lp == nullptr) return fail("listpack integrity check failed");
+      }
+      uint32_t count = lp::Length(lp);
+      if (count == 0) {  // Redis skips empty nodes
+        lp::Free(lp);
+        continue;
+      }
+      if (count > 65535) {
+        ForEachLpElement(lp, [&](std::string_view e) { lv->Push(lists::End::kTail, e); });
+        lp::Free(lp);
+        continue;
+      }
+      lv->ql().AppendListpack(lp);
+    }
+  }
+  if (lv->size() == 0) {
+    delete lv;
+    return LoadOutcome::kEmpty;
+  }
+  *out = Entry::NewObject(key, ValueType::kList, lv, Entry::kNoExpire);
+  return LoadOutcome::kOk;
+}
+
+LoadOutcome LoadListZiplist(RdbDecoder& dec, std::string_view key, const Config& config,
+                            Entry** out) {
+  std::string blob;
+  if (!dec.String(&blob)) return LoadOutcome::kError;
+  auto* lv = new lists::ListValue(config);
+  if (!ForEachZiplistElement(blob, [&](std::string_view e) { lv->Push(lists::End::kTail, e); })) {
+    delete lv;
+    return Err(dec, "ziplist integrity check failed");
+  }
+  if (lv->size() == 0) {
+    delete lv;
+    return LoadOutcome::kEmpty;
+  }
+  *out = Entry::NewObject(key, ValueType::kList, lv, Entry::kNoExpire);
+  return LoadOutcome::kOk;
+}
+
+// Builds a set from members; false on a duplicate.
+LoadOutcome BuildSet(RdbDecoder& dec, const std::vector<std::string>& members, std::string_view key,
+                     const Config& config, Entry** out) {
+  if (members.empty()) return LoadOutcome::kEmpty;
+  size_t max = static_cast<size_t>(config.set_max_intset_entries);
+  SetValue* s = members.size() > max ? SetValue::CreateHashtable() : SetValue::Create(members[0]);
+  for (const std::string& m : members) {
+    if (!s->Add(m, max)) {
+      delete s;
+      return Err(dec, "Duplicate set members detected");
+    }
+  }
+  *out = Entry::NewObject(key, ValueType::kSet, s, Entry::kNoExpire);
+  return LoadOutcome::kOk;
+}
+
+LoadOutcome BuildHash(RdbDecoder& dec, const std::vector<std::string>& elems, std::string_view key,
+                      const Config& config, Entry** out) {
+  if (elems.size() % 2 != 0) return Err(dec, "hash with an odd number of elements");
+  if (elems.empty()) return LoadOutcome::kEmpty;
+  size_t n = elems.size() / 2;
+  size_t maxlen = 0;
+  for (const std::string& s : elems) maxlen = std::max(maxlen, s.size());
+  if (n <= static_cast<size_t>(config.hash_max_listpack_entries) &&
+      maxlen <= static_cast<size_t>(config.hash_max_listpack_value)) {
+    std::string p = pairs::Empty();
+    for (size_t i = 0; i < elems.size(); i += 2) {
+      if (pairs::FindField(p, elems[i]) != pairs::kNone) {
+        return Err(dec, "Duplicate hash fields detected");
+      }
+      pairs::AppendPair(&p, elems[i], elems[i + 1]);
+    }
+    *out = Entry::NewPacked(key, ValueType::kHash, p, Entry::kNoExpire);
+    return LoadOutcome::kOk;
+  }
+  auto* hv = new hashes::HashValue();
+  hashes::FieldTable& t = hv->table();
+  for (size_t i = 0; i < elems.size(); i += 2) {
+    uint64_t h = hashes::FieldTable::Hash(elems[i]);
+    if (t.Find(elems[i], h)) {
+      delete hv;
+      return Err(dec, "Duplicate hash fields detected");
+    }
+    t.Insert(hashes::FieldBlock::New(elems[i], elems[i + 1]), h);
+  }
+  *out = Entry::NewObject(key, ValueType::kHash, hv, Entry::kNoExpire);
+  return LoadOutcome::kOk;
+}
+
+bool MemberLess(const std::pair<std::string, double>& a, const std::pair<std::string, double>& b) {
+  if (a.second != b.second) return a.second < b.second;
+  return a.first < b.first;  // bytewise: std::string compares as unsigned chars
+}
+
+LoadOutcome BuildZSet(RdbDecoder& dec, std::vector<std::pair<std::string, double>> members,
+                      std::string_view key, const Config& config, Entry** out) {
+  if (members.empty()) return LoadOutcome::kEmpty;
+  for (const auto& m : members) {
+    if (std::isnan(m.second)) return Err(dec, "Zset with NAN score detected");
+  }
+  std::sort(members.begin(), members.end(), MemberLess);
+  std::vector<std::string_view> names;
+  names.reserve(members.size());
+  for (const auto& m : members) names.push_back(m.first);
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) {
+    return Err(dec, "Duplicate zset fields detected");
+  }
+  zset::ZSet z = zset::ZSet::FromSorted(members, zset::LimitsFrom(config));
+  *out = z.Release(key);
+  return LoadOutcome::kOk;
+}
+
+// ZSET_ZIPLIST / ZSET_LISTPACK: member, score, member, score... Kept as a listpack (the bytes
+// as they are for a listpack) while within zset-max-listpack-entries, as Redis does.
+LoadOutcome LoadZSetBlob(RdbDecoder& dec, bool ziplist, std::string_view key, const Config& config,
+                         Entry** out) {
+  std::string blob;
+  if (!dec.String(&blob)) return LoadOutcome::kError;
+  std::vector<std::string> elems;
+  if (!BlobElements(blob, ziplist, &elems)) {
+    return Err(dec, ziplist ? "ziplist integrity check failed" : "listpack integrity check failed");
+  }
+  if (elems.size() % 2 != 0) return Err(dec, "zset listpack with an odd number of elements");
+  if (elems.empty()) return LoadOutcome::kEmpty;
+  std::vector<std::pair<std::string, double>> members;
+  std::vector<std::string_view> names;
+  for (size_t i = 0; i < elems.size(); i += 2) {
+    std::optional<double> score = ParseDouble(elems[i + 1]);
+    if (!score || std::isnan(*score)) return Err(dec, "zset listpack with an invalid score");
+    members.emplace_back(elems[i], *score);
+    names.push_back(elems[i]);
+  }
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) {
+    return Err(dec, "Duplicate zset fields detected");
+  }
+  if (!std::is_sorted(members.begin(), members.end(), MemberLess)) {
+    return Err(dec, "zset listpack out of order");
+  }
+  if (members.size() > static_cast<size_t>(config.zset_max_listpack_entries)) {
+    return BuildZSet(dec, std::move(members), key, config, out);
+  }
+  if (ziplist) {
+    uint8_t* lp = lp::New();
+    for (const std::string& s : elems) lp = lp::Append(lp, s);
+    *out = Entry::NewPacked(key, ValueType::kZSet, LpView(lp), Entry::kNoExpire);
+    lp::Free(lp);
+  } else {
+    *out = Entry::NewPacked(key, ValueType::kZSet, blob, Entry::kNoExpire);
+  }
+  return LoadOutcome::kOk;
+}
+
+}  // namespace
+
+uint8_t ObjectTypeOf(const Entry& e) {
+  switch (e.type()) {
+    case ValueType::kString:
+      return kTypeString;
+    case ValueType::kList:
+      return kTypeListQuicklist2;
+    case ValueType::kSet:
+      return ValueOf<SetValue>(const_cast<Entry*>(&e))->intset() ? kTypeSetIntset : kTypeSet;
+    case ValueType::kZSet:
+      return e.is_packed() ? kTypeZSetListpack : kTypeZSet2;
+    case ValueType::kHash:
+      return e.is_packed() ? kTypeHashListpack : kTypeHash;
+    case ValueType::kStream:
+      break;
+  }
+  return kTypeStreamListpacks2;
+}
+
+void SaveObject(RdbEncoder& enc, const Entry& e) {
+  switch (e.type()) {
+    case ValueType::kString:
+      enc.String(e.str());
+      return;
+    case ValueType::kList:
+      return SaveList(enc, e);
+    case ValueType::kSet:
+      return SaveSet(enc, e);
+    case ValueType::kZSet:
+      return SaveZSet(enc, e);
+    case ValueType::kHash:
+      return SaveHash(enc, e);
+    case ValueType::kStream:
+      break;
+  }
+}
+
+LoadOutcome LoadObject(RdbDecoder& dec, uint8_t type, std::string_view key, const Config& config,
+                       Entry** out) {
+  std::string s;
+  switch (type) {
+    case kTypeString:
+      if (!dec.String(&s)) return LoadOutcome::kError;
+      *out = Entry::NewString(key, s, Entry::kNoExpire);
+      return LoadOutcome::kOk;
+    case kTypeList:
+    case kTypeListQuicklist:
+    case kTypeListQuicklist2:
+      return LoadList(dec, type, key, config, out);
+    case kTypeListZiplist:
+      return LoadListZiplist(dec, key, config, out);
+    case kTypeSet: {
+      uint64_t n;
+      if (!dec.Length(&n)) return LoadOutcome::kError;
+      std::vector<std::string> members;
+      for (uint64_t i = 0; i < n; i++) {
+        if (!dec.String(&s)) return LoadOutcome::kError;
+        members.push_back(std::move(s));
+      }
+      return BuildSet(dec, members, key, config, out);
+    }
+    case kTypeSetIntset: {
+      if (!dec.String(&s)) return LoadOutcome::kError;
+      std::vector<std::string> members;
+      char buf[24];
+      if (!ForEachIntsetElement(
+              s, [&](int64_t v) { members.emplace_back(buf, FormatInt64(v, buf)); })) {
+        return Err(dec, "intset integrity check failed");
+      }
+      return BuildSet(dec, members, key, config, out);
+    }
+    case kTypeZSet:
+    case kTypeZSet2: {
+      uint64_t n;
+      if (!dec.Length(&n)) return LoadOutcome::kError;
+      std::vector<std::pair<std::string, double>> members;
+      for (uint64_t i = 0; i < n; i++) {
+        double score;
+        if (!dec.String(&s)) return LoadOutcome::kError;
+        if (!(type == kTypeZSet2 ? dec.BinaryDouble(&score) : dec.OldDouble(&score))) {
+          return LoadOutcome::kError;
+        }
+        members.emplace_back(std::move(s), score);
+      }
+      return BuildZSet(dec, std::move(members), key, config, out);
+    }
+    case kTypeZSetZiplist:
+    case kTypeZSetListpack:
+      return LoadZSetBlob(dec, type == kTypeZSetZiplist, key, config, out);
+    case kTypeHash: {
+      uint64_t n;
+      if (!dec.Length(&n)) return LoadOutcome::kError;
+      std::vector<std::string> elems;
+      for (uint64_t i = 0; i < 2 * n; i++) {
+        if (!dec.String(&s)) return LoadOutcome::kError;
+        elems.push_back(std::move(s));
+      }
+      return BuildHash(dec, elems, key, config, out);
+    }
+    case kTypeHashZipmap: {
+      if (!dec.String(&s)) return LoadOutcome::kError;
+      std::vector<std::string> elems;
+      if (!ForEachZipmapPair(s, [&](std::string_view f, std::string_view v) {
+            elems.emplace_back(f);
+            elems.emplace_back(v);
+          })) {
+        return Err(dec, "zipmap integrity check failed");
+      }
+      return BuildHash(dec, elems, key, config, out);
+    }
+    case kTypeHashZiplist:
+    case kTypeHashListpack: {
+      if (!dec.String(&s)) return LoadOutcome::kError;
+      std::vector<std::string> elems;
+      if (!BlobElements(s, type == kTypeHashZiplist, &elems)) {
+        return Err(dec, type == kTypeHashZiplist ? "ziplist integrity check failed"
+                                                 : "listpack integrity check failed");
+      }
+      return BuildHash(dec, elems, key, config, out);
+    }
+    case kTypeStreamListpacks:
+    case kTypeStreamListpacks2:
+      return Err(dec, "stream values are not supported yet");
+    case kTypeModule:
+    case kTypeModule2:
+      return Err(dec, "module values are not supported");
+    default:
+      return Err(dec, "unknown value type " + std::to_string(type));
+  }
+}
+
+}  // namespace duet::rdb

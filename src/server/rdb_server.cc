@@ -1,0 +1,153 @@
+// The server's side of RDB persistence: SAVE to `dbfilename`, loading at startup and for
+// DEBUG RELOAD, save points, -MISCONF after a failed save; and the SAVE, BGSAVE and LASTSAVE
+// commands.
+//
+// BGSAVE writes the snapshot synchronously on the event loop for now (the reply and the
+// file are Redis's; a fork-less background writer is the next step, see
+// docs/architecture.md "Persistence").
+#include <cstdio>
+
+#include "common/log.h"
+#include "common/strutil.h"
+#include "persistence/rdb_file.h"
+#include "protocol/errors.h"
+#include "server/memory_stats.h"
+#include "server/server.h"
+#include "server/server_commands.h"
+#include "server/server_context.h"
+
+namespace duet {
+
+Status Server::SaveRdb() {
+  int64_t now = clock_->NowMs();
+  keyspace_.SetNow(now);
+  PersistenceStats& p = stats_.persistence;
+  rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
+  Status st = rdb::SaveToFile(keyspace_, *config_, opts, config_->dbfilename);
+  if (!st.ok()) {
+    Log(LogLevel::kWarning, "{}", st.message());
+    p.rdb_last_bgsave_ok = false;
+    return st;
+  }
+  Log(LogLevel::kNotice, "DB saved on disk");
+  stats_.dirty = 0;
+  p.rdb_last_save_time = now / 1000;
+  p.rdb_last_bgsave_ok = true;
+  p.rdb_saves++;
+  return st;
+}
+
+Status Server::LoadRdb(bool replace) {
+  int64_t start = clock_->NowMs();
+  keyspace_.SetNow(start);
+  PersistenceStats& p = stats_.persistence;
+  rdb::LoadOptions opts;
+  opts.now_ms = start;
+  opts.replace = replace;
+  rdb::LoadStats ls;
+  bool missing = false;
+  p.loading = true;
+  p.loading_start_time = start / 1000;
+  Status st = rdb::LoadFromFile(config_->dbfilename, keyspace_, *config_, opts, &ls, &missing);
+  p.loading = false;
+  if (!st.ok()) return st;
+  if (missing) return st;
+  p.rdb_last_load_keys_loaded = ls.keys_loaded;
+  p.rdb_last_load_keys_expired = ls.keys_expired;
+  if (!ls.functions.empty()) {
+    Log(LogLevel::kWarning, "The RDB holds {} function libraries; duet does not load functions yet",
+        ls.functions.size());
+  }
+  if (ls.empty_keys_skipped) {
+    Log(LogLevel::kNotice,
+        "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+        ls.keys_loaded, ls.keys_expired, ls.empty_keys_skipped);
+  } else {
+    Log(LogLevel::kNotice, "Done loading RDB, keys loaded: {}, keys expired: {}.", ls.keys_loaded,
+        ls.keys_expired);
+  }
+  Log(LogLevel::kNotice, "DB loaded from disk: {:.3f} seconds",
+      static_cast<double>(clock_->NowMs() - start) / 1000);
+  return st;
+}
+
+bool Server::SaveBeforeShutdown(bool save, bool nosave, bool force) {
+  if (nosave || (!save && config_->save_params.empty())) return true;
+  Log(LogLevel::kNotice, "Saving the final RDB snapshot before exiting.");
+  if (SaveRdb().ok()) return true;
+  if (force) {
+    Log(LogLevel::kWarning, "Error trying to save the DB. Exit anyway.");
+    return true;
+  }
+  Log(LogLevel::kWarning, "Error trying to save the DB, can't exit.");
+  return false;
+}
+
+bool Server::WritesDeniedBySaveError() const {
+  return config_->stop_writes_on_bgsave_error && !config_->save_params.empty() &&
+         !stats_.persistence.rdb_last_bgsave_ok;
+}
+
+void Server::CheckSavePoints(int64_t now_ms) {
+  const PersistenceStats& p = stats_.persistence;
+  int64_t lastsave = p.rdb_last_save_time ? p.rdb_last_save_time : start_time_ms_ / 1000;
+  // After a failed save, retry no sooner than 5 s later (CONFIG_BGSAVE_RETRY_DELAY).
+  if (!p.rdb_last_bgsave_ok && now_ms - last_save_try_ms_ < 5000) return;
+  for (const SaveParam& sp : config_->save_params) {
+    if (stats_.dirty >= static_cast<uint64_t>(sp.changes) &&
+        now_ms / 1000 - lastsave > sp.seconds) {
+      Log(LogLevel::kNotice, "{} changes in {} seconds. Saving...", sp.changes, sp.seconds);
+      last_save_try_ms_ = now_ms;
+      SaveRdb();
+      return;
+    }
+  }
+}
+
+namespace {
+
+void CmdSave(CommandContext& ctx, ArgReader& args) {
+  Server& s = ServerContext::From(ctx).server();
+  if (!s.SaveRdb().ok()) return ctx.reply().Error(errors::kSaveFailed);
+  ctx.reply().Ok();
+}
+
+// BGSAVE [SCHEDULE]
+void CmdBgsave(CommandContext& ctx, ArgReader& args) {
+  if (args.size() > 1 || (args.size() == 1 && !EqualsIgnoreCase(args[0], "schedule"))) {
+    return ctx.reply().Error(errors::kSyntax);
+  }
+  Server& s = ServerContext::From(ctx).server();
+  s.stats().persistence.rdb_last_bgsave_time_sec = 0;
+  s.SaveRdb();  // its outcome shows in INFO's rdb_last_bgsave_status, as a child's would
+  ctx.reply().SimpleString("Background saving started");
+}
+
+void CmdLastsave(CommandContext& ctx, ArgReader& args) {
+  Server& s = ServerContext::From(ctx).server();
+  int64_t t = s.stats().persistence.rdb_last_save_time;
+  ctx.reply().Integer(t ? t : s.start_time_ms() / 1000);
+}
+
+}  // namespace
+
+void RegisterPersistenceCommands(CommandTable& table) {
+  using F = CmdFlag;
+  table.Add({.name = "save",
+             .arity = 1,
+             .flags = F::kAdmin | F::kNoScript | F::kNoAsyncLoading | F::kNoMulti,
+             .handler = CmdSave,
+             .acl_categories = "@admin @slow @dangerous"});
+  table.Add({.name = "bgsave",
+             .arity = -1,
+             .flags = F::kAdmin | F::kNoScript | F::kNoAsyncLoading,
+             .handler = CmdBgsave,
+             .acl_categories = "@admin @slow @dangerous"});
+  table.Add({.name = "lastsave",
+             .arity = 1,
+             .flags = F::kLoading | F::kStale | F::kFast,
+             .handler = CmdLastsave,
+             .acl_categories = "@admin @fast @dangerous"});
+}
+
+}  // namespace duet
