@@ -18,6 +18,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterScriptCommands(table);
   RegisterPubSubCommands(table);
   RegisterPersistenceCommands(table);
+  RegisterDumpCommands(table);
 }
 
 }  // namespace duet

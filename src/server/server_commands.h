@@ -27,6 +27,7 @@ void RegisterScriptCommands(CommandTable& table);         // EVAL EVALSHA EVAL_R
 // SUBSCRIBE PSUBSCRIBE SSUBSCRIBE (and UN-) PUBLISH SPUBLISH PUBSUB (pubsub_cmds.cc)
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE (rdb_server.cc)
+void RegisterDumpCommands(CommandTable& table);         // DUMP RESTORE (dump_cmds.cc)
 
 }  // namespace duet
 

@@ -1,0 +1,53 @@
+#include "persistence/dump_payload.h"
+
+#include <cstring>
+
+#include "common/crc64.h"
+#include "persistence/rdb_decoder.h"
+#include "persistence/rdb_encoder.h"
+#include "persistence/rdb_format.h"
+
+namespace duet::rdb {
+
+namespace {
+constexpr size_t kFooter = 10;  // version (2) + CRC-64 (8)
+}  // namespace
+
+std::string CreateDumpPayload(const Entry& e, bool compress) {
+  RdbEncoder enc(compress);
+  enc.Byte(ObjectTypeOf(e));
+  SaveObject(enc, e);
+  enc.Byte(static_cast<uint8_t>(kVersion & 0xff));
+  enc.Byte(static_cast<uint8_t>(kVersion >> 8));
+  uint64_t crc = enc.Crc();
+  char b[8];
+  std::memcpy(b, &crc, 8);
+  enc.Raw({b, 8});
+  return std::move(enc.buffer());
+}
+
+bool VerifyDumpPayload(std::string_view payload, bool skip_checksum) {
+  if (payload.size() < kFooter) return false;
+  const auto* footer = reinterpret_cast<const uint8_t*>(payload.data() + payload.size() - kFooter);
+  int version = footer[0] | (footer[1] << 8);
+  if (version > kVersion) return false;
+  if (skip_checksum) return true;
+  uint64_t crc = Crc64(0, payload.data(), payload.size() - 8);
+  return std::memcmp(&crc, footer + 2, 8) == 0;
+}
+
+LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
+                            Entry** out) {
+  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()), payload.size() - kFooter);
+  uint8_t type;
+  if (!dec.Byte(&type) || !IsObjectType(type)) return LoadOutcome::kError;
+  LoadOutcome r = LoadObject(dec, type, key, config, out);
+  if (r == LoadOutcome::kOk && dec.remaining() != 0) {
+    Entry::Free(*out);
+    *out = nullptr;
+    return LoadOutcome::kError;
+  }
+  return r;
+}
+
+}  // namespace duet::rdb

@@ -1,0 +1,27 @@
+// DUMP / RESTORE payloads (Redis's createDumpPayload / verifyDumpPayload): the value's RDB
+// type byte and encoding, then the RDB version (2 bytes, little endian) and the CRC-64 of
+// everything before it (8 bytes, little endian).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "config/config.h"
+#include "keyspace/entry.h"
+#include "persistence/rdb_object.h"
+
+namespace duet::rdb {
+
+// DUMP's payload for `e` (LZF as rdbcompression says).
+std::string CreateDumpPayload(const Entry& e, bool compress);
+
+// Whether the footer holds an RDB version this reader knows and the checksum matches (the
+// checksum is not checked when `skip_checksum`: DEBUG SET-SKIP-CHECKSUM-VALIDATION).
+bool VerifyDumpPayload(std::string_view payload, bool skip_checksum);
+
+// The value of a verified payload as a new Entry for `key` (no expire). kError for bad data
+// (including trailing bytes), kEmpty for a value without elements.
+LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
+                            Entry** out);
+
+}  // namespace duet::rdb
