@@ -28,9 +28,9 @@ std::string_view LpView(const uint8_t* lp) {
 void SaveList(RdbEncoder& enc, const Entry& e) {
   Quicklist& ql = ValueOf<lists::ListValue>(const_cast<Entry*>(&e))->ql();
   enc.Length(ql.node_count());
-  ql.ForEachNode([&](const uint8_t* lp, bool) {
-    enc.Length(kNodePacked);
-    enc.String(LpView(lp));
+  ql.ForEachNode([&](const Quicklist::NodeView& n) {
+    enc.Length(n.plain ? kNodePlain : kNodePacked);
+    enc.String(n.bytes);
   });
 }
 
@@ -128,7 +128,7 @@ LoadOutcome LoadList(RdbDecoder& dec, uint8_t type, std::string_view key, const 
   if (type == kTypeList) {
     for (uint64_t i = 0; i < n; i++) {
       if (!dec.String(&s)) return fail("bad list element");
-      lv->Push(lists::End::kTail, s);
+      lv->Push(lists::End::kTail, s, config.list_packed_threshold);
     }
   } else {
     for (uint64_t i = 0; i < n; i++) {
@@ -139,7 +139,9 @@ LoadOutcome LoadList(RdbDecoder& dec, uint8_t type, std::string_view key, const 
       }
       if (!dec.String(&s)) return fail("bad quicklist node");
       if (container == kNodePlain) {
-        lv->Push(lists::End::kTail, s);
+        auto* bytes = static_cast<uint8_t*>(malloc(s.size() ? s.size() : 1));
+        std::memcpy(bytes, s.data(), s.size());
+        lv->ql().AppendPlain(bytes, s.size());
         continue;
       }
       uint8_t* lp;
@@ -160,7 +162,9 @@ LoadOutcome LoadList(RdbDecoder& dec, uint8_t type, std::string_view key, const 
         continue;
       }
       if (count > 65535) {
-        ForEachLpElement(lp, [&](std::string_view e) { lv->Push(lists::End::kTail, e); });
+        ForEachLpElement(lp, [&](std::string_view e) {
+          lv->Push(lists::End::kTail, e, config.list_packed_threshold);
+        });
         lp::Free(lp);
         continue;
       }
@@ -180,7 +184,9 @@ LoadOutcome LoadListZiplist(RdbDecoder& dec, std::string_view key, const Config&
   std::string blob;
   if (!dec.String(&blob)) return LoadOutcome::kError;
   auto* lv = new lists::ListValue(config);
-  if (!ForEachZiplistElement(blob, [&](std::string_view e) { lv->Push(lists::End::kTail, e); })) {
+  if (!ForEachZiplistElement(blob, [&](std::string_view e) {
+        lv->Push(lists::End::kTail, e, config.list_packed_threshold);
+      })) {
     delete lv;
     return Err(dec, "ziplist integrity check failed");
   }
