@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "commands/key_extraction.h"
-#include "common/log.h"
 #include "common/glob.h"
+#include "common/log.h"
 #include "common/strutil.h"
 #include "server/client_list.h"
 #include "server/server.h"
