@@ -1,0 +1,110 @@
+# Shared by scripts/start.sh, status.sh, backup-queue.sh and restore-queue.sh (sourced, from
+# the repository root): defaults, ports and passwords of the two instances.
+# Passwords are read from the environment first (DUET_<NAME>_PASSWORD, then the seed's
+# REDIS_<NAME>_PASSWORD), then from the env file (same order); they are never exported and
+# never put on a command line: redis-cli gets them through REDISCLI_AUTH, the server on stdin.
+
+kit_die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 2
+}
+
+kit_defaults() {
+  DUET_DATA_DIR="${DUET_DATA_DIR:-$PWD/data}"
+  DUET_ENV_FILE="${DUET_ENV_FILE:-$PWD/.env}"
+  DUET_BIN="${DUET_BIN:-$PWD/build/release/duet-server}"
+  DUET_CACHE_PORT="${DUET_CACHE_PORT:-6379}"
+  DUET_QUEUE_PORT="${DUET_QUEUE_PORT:-6380}"
+  case "$DUET_DATA_DIR" in /*) ;; *) DUET_DATA_DIR="$PWD/$DUET_DATA_DIR" ;; esac
+}
+
+# kit_port cache|queue
+kit_port() {
+  if [ "$1" = cache ]; then echo "$DUET_CACHE_PORT"; else echo "$DUET_QUEUE_PORT"; fi
+}
+
+# kit_env_file_get KEY: the last KEY=value in the env file, surrounding quotes removed.
+kit_env_file_get() {
+  [ -r "$DUET_ENV_FILE" ] || return 0
+  local line value
+  line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$1=" "$DUET_ENV_FILE" | tail -n 1) || true
+  [ -n "$line" ] || return 0
+  value="${line#*=}"
+  value="${value%$'\r'}"
+  if [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]]; then
+    value="${BASH_REMATCH[1]}"
+  fi
+  printf '%s' "$value"
+}
+
+# kit_password cache|queue: the instance's password, or nothing when none is set.
+kit_password() {
+  local upper var value
+  upper=$(echo "$1" | tr '[:lower:]' '[:upper:]')
+  for var in "DUET_${upper}_PASSWORD" "REDIS_${upper}_PASSWORD"; do
+    value="${!var:-}"
+    if [ -n "$value" ]; then printf '%s' "$value"; return 0; fi
+  done
+  for var in "DUET_${upper}_PASSWORD" "REDIS_${upper}_PASSWORD"; do
+    value=$(kit_env_file_get "$var")
+    if [ -n "$value" ]; then printf '%s' "$value"; return 0; fi
+  done
+}
+
+kit_generate_password() {
+  local p=""
+  while [ "${#p}" -lt 40 ]; do
+    p="$p$(openssl rand -base64 48 | tr -d '/+=\n')"
+  done
+  printf '%s' "${p:0:40}"
+}
+
+# Generates the missing passwords into the env file (created 0600), warns about weak or
+# shared ones.
+kit_ensure_passwords() {
+  local name upper pw cache_pw queue_pw
+  for name in cache queue; do
+    if [ -z "$(kit_password "$name")" ]; then
+      upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
+      (
+        umask 077
+        if [ -s "$DUET_ENV_FILE" ] && [ -n "$(tail -c 1 "$DUET_ENV_FILE")" ]; then
+          echo >> "$DUET_ENV_FILE"
+        fi
+        echo "DUET_${upper}_PASSWORD=$(kit_generate_password)" >> "$DUET_ENV_FILE"
+      )
+      chmod 600 "$DUET_ENV_FILE"
+      echo "$(basename "$0"): generated DUET_${upper}_PASSWORD in $DUET_ENV_FILE"
+    fi
+  done
+  if [ -f "$DUET_ENV_FILE" ] && [ -n "$(find "$DUET_ENV_FILE" -perm /077)" ]; then
+    echo "$(basename "$0"): warning: $DUET_ENV_FILE is readable by others (chmod 600 it)" >&2
+  fi
+  cache_pw=$(kit_password cache)
+  queue_pw=$(kit_password queue)
+  for name in cache queue; do
+    pw=$(kit_password "$name")
+    if [ "${#pw}" -lt 32 ]; then
+      echo "$(basename "$0"): warning: the $name password is shorter than 32 characters" >&2
+    fi
+  done
+  if [ "$cache_pw" = "$queue_pw" ]; then
+    echo "$(basename "$0"): warning: the cache and queue passwords are the same" >&2
+  fi
+}
+
+# kit_requirepass_line PASSWORD: the config line, quoted as the config parser reads it.
+kit_requirepass_line() {
+  local p="$1"
+  p="${p//\\/\\\\}"
+  p="${p//\"/\\\"}"
+  printf 'requirepass "%s"\n' "$p"
+}
+
+# kit_cli cache|queue ARGS...: redis-cli against the instance, authenticated.
+kit_cli() {
+  local name="$1"
+  shift
+  REDISCLI_AUTH="$(kit_password "$name")" redis-cli --no-auth-warning -h 127.0.0.1 \
+    -p "$(kit_port "$name")" "$@"
+}
