@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/start.sh, status.sh, backup-queue.sh and restore-queue.sh (sourced, from
 # the repository root): defaults, ports and passwords of the two instances.
 # Passwords are read from the environment first (DUET_<NAME>_PASSWORD, then the seed's
