@@ -13,7 +13,13 @@ kit_die() {
 kit_defaults() {
   DUET_DATA_DIR="${DUET_DATA_DIR:-$PWD/data}"
   DUET_ENV_FILE="${DUET_ENV_FILE:-$PWD/.env}"
-  DUET_BIN="${DUET_BIN:-$PWD/build/release/duet-server}"
+  if [ -z "${DUET_BIN:-}" ]; then
+    DUET_BIN="$PWD/build/release/duet-server"
+    # A native install (docs/deploy.md) has no build tree.
+    if [ ! -x "$DUET_BIN" ] && command -v duet-server >/dev/null; then
+      DUET_BIN=$(command -v duet-server)
+    fi
+  fi
   DUET_CACHE_PORT="${DUET_CACHE_PORT:-6379}"
   DUET_QUEUE_PORT="${DUET_QUEUE_PORT:-6380}"
   case "$DUET_DATA_DIR" in /*) ;; *) DUET_DATA_DIR="$PWD/$DUET_DATA_DIR" ;; esac

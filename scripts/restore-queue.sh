@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Puts a backup made by scripts/backup-queue.sh back into the queue's data directory, and
+# optionally starts the queue on it.
+#
+# Usage: scripts/restore-queue.sh [options] BACKUP_DIR|latest
+#   latest             the newest backup under --dest
+#   --dest DIR         where backups are (env DUET_BACKUP_DIR; default ./backups/queue)
+#   --data-dir DIR     the kit's data directory (env DUET_DATA_DIR; default ./data); the
+#                      queue's files are in DIR/queue
+#   --queue-dir DIR    the queue's directory itself (e.g. /var/lib/duet/queue)
+#   --from-aof         restore the backup's AOF directory as it was copied (newer than its
+#                      RDB by the time the copy took) instead of rebuilding the AOF from the RDB
+#   --start            then start the queue (scripts/start.sh --only queue --no-build)
+#
+# The queue must be stopped (the script refuses if its port answers). Steps: the checksums
+# are verified; the current dump.rdb and AOF directory are moved aside into
+# <queue dir>/pre-restore-<stamp>/ (nothing is deleted); the backup's dump.rdb is copied in;
+# unless --from-aof, a scratch duet-server loads it with the AOF off and turns the AOF on
+# (CONFIG SET appendonly yes rewrites the AOF from the loaded data), so the queue starts with
+# an AOF that holds exactly the backup. (With the AOF on and no AOF directory, a server would
+# start empty rather than read dump.rdb, as Redis does.)
+# Exit status: 0 restored; 1 failed (reason on stderr); 2 usage error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/kit-common.sh
+source scripts/kit-common.sh
+umask 077
+
+dest="${DUET_BACKUP_DIR:-$PWD/backups/queue}"
+queue_dir=""
+from_aof=0
+start=0
+backup=""
+while (($#)); do
+  case "$1" in
+    --dest) dest="$2"; shift 2 ;;
+    --data-dir) DUET_DATA_DIR="$2"; shift 2 ;;
+    --queue-dir) queue_dir="$2"; shift 2 ;;
+    --env-file) DUET_ENV_FILE="$2"; shift 2 ;;
+    --queue-port) DUET_QUEUE_PORT="$2"; shift 2 ;;
+    --from-aof) from_aof=1; shift ;;
+    --start) start=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) kit_die "unknown option $1 (see --help)" ;;
+    *) [ -z "$backup" ] || kit_die "one backup only"; backup="$1"; shift ;;
+  esac
+done
+[ -n "$backup" ] || kit_die "which backup? (a directory, or 'latest'; see --help)"
+kit_defaults
+queue_dir="${queue_dir:-$DUET_DATA_DIR/queue}"
+
+fail() {
+  echo "restore-queue: FAILED: $*" >&2
+  exit 1
+}
+log() { echo "restore-queue: $*"; }
+
+if [ "$backup" = latest ]; then
+  backup=$(find "$dest" -mindepth 1 -maxdepth 1 -type d -name '2*Z*' 2>/dev/null | sort | tail -n 1)
+  [ -n "$backup" ] || fail "no backup under $dest"
+fi
+[[ -f "$backup/dump.rdb" && -f "$backup/SHA256SUMS" ]] || fail "$backup is not a backup (no dump.rdb/SHA256SUMS)"
+(cd "$backup" && sha256sum --quiet -c SHA256SUMS) || fail "$backup does not match its SHA256SUMS"
+if [ "$from_aof" = 1 ] && [ ! -d "$backup/appendonlydir" ]; then
+  fail "$backup has no AOF directory (drop --from-aof)"
+fi
+if redis-cli -h 127.0.0.1 -p "$DUET_QUEUE_PORT" ping >/dev/null 2>&1; then
+  fail "something answers on 127.0.0.1:$DUET_QUEUE_PORT: stop the queue first"
+fi
+[ -x "$DUET_BIN" ] || fail "no duet-server at $DUET_BIN"
+mkdir -p "$queue_dir"
+
+# Move the current data aside.
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+aside="$queue_dir/pre-restore-$stamp"
+for f in dump.rdb appendonlydir; do
+  if [ -e "$queue_dir/$f" ]; then
+    mkdir -p "$aside"
+    mv "$queue_dir/$f" "$aside/"
+  fi
+done
+[ -d "$aside" ] && log "the previous data is in $aside"
+
+cp "$backup/dump.rdb" "$queue_dir/.dump.rdb.restoring"
+mv "$queue_dir/.dump.rdb.restoring" "$queue_dir/dump.rdb"
+if [ "$from_aof" = 1 ]; then
+  cp -r "$backup/appendonlydir" "$queue_dir/.appendonlydir.restoring"
+  mv "$queue_dir/.appendonlydir.restoring" "$queue_dir/appendonlydir"
+  log "restored dump.rdb and the AOF directory of $backup"
+else
+  # Load the RDB with the AOF off, then turn the AOF on: the server writes a new AOF from
+  # the loaded data and, at SHUTDOWN, a fresh dump.rdb.
+  port="${DUET_SCRATCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+  pw=$(kit_generate_password)
+  scratch_log="$queue_dir/.restore.log"
+  kit_requirepass_line "$pw" |
+    "$DUET_BIN" deploy/queue.conf --port "$port" --bind 127.0.0.1 --dir "$queue_dir" \
+      --appendonly no - > "$scratch_log" 2>&1 &
+  pid=$!
+  trap 'kill "$pid" 2>/dev/null || true' EXIT
+  scli() { REDISCLI_AUTH="$pw" redis-cli --no-auth-warning -p "$port" "$@" | tr -d '\r'; }
+  for _ in $(seq 1 600); do
+    [ "$(scli ping 2>/dev/null)" = PONG ] && break
+    kill -0 "$pid" 2>/dev/null || fail "duet-server did not load the backup: $(tail -n 3 "$scratch_log")"
+    sleep 0.1
+  done
+  keys=$(scli info keyspace | sed -n 's/^db[0-9]*:keys=\([0-9]*\),.*/\1/p' | awk '{s += $1} END {print s + 0}')
+  want=$(sed -n 's/^keys=//p' "$backup/BACKUP_INFO" 2>/dev/null || true)
+  [ "$(scli config set appendonly yes)" = OK ] || fail "CONFIG SET appendonly yes failed"
+  for _ in $(seq 1 36000); do
+    pinfo=$(scli info persistence)
+    if echo "$pinfo" | grep -q '^aof_rewrite_in_progress:0' &&
+       echo "$pinfo" | grep -q '^aof_rewrite_scheduled:0'; then
+      break
+    fi
+    sleep 0.1
+  done
+  echo "$pinfo" | grep -q '^aof_last_bgrewrite_status:ok' || fail "the AOF rewrite failed: $(tail -n 3 "$scratch_log")"
+  scli shutdown save >/dev/null 2>&1 || true
+  wait "$pid" || fail "duet-server did not shut down cleanly: $(tail -n 3 "$scratch_log")"
+  trap - EXIT
+  rm -f "$scratch_log"
+  log "restored $backup: $keys keys${want:+ (the backup holds $want, some may have expired since)}"
+fi
+
+if [ "$start" = 1 ]; then
+  [ "$(basename "$queue_dir")" = queue ] || fail "--start needs the queue dir to be <data dir>/queue"
+  exec bash scripts/start.sh --only queue --no-build --data-dir "$(dirname "$queue_dir")" \
+    --env-file "$DUET_ENV_FILE" --queue-port "$DUET_QUEUE_PORT"
+fi
+log "start the queue: bash scripts/start.sh --only queue   (or: systemctl start duet@queue)"
