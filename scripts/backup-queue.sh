@@ -86,9 +86,8 @@ while [ -e "$final" ]; do  # two backups within one second
   final="$dest/$stamp-$n"
   n=$((n + 1))
 done
-scratch_pid=""
 cleanup() {
-  [ -n "$scratch_pid" ] && kill "$scratch_pid" 2>/dev/null
+  [ -n "${SCRATCH_PID:-}" ] && kill "$SCRATCH_PID" 2>/dev/null
   rm -rf "$partial"
 }
 mkdir -m 700 "$partial" || fail "cannot create $partial"
@@ -112,7 +111,7 @@ if [ "$(info_field aof_enabled)" = 1 ] && [ -d "$data_dir/$aof_dirname" ]; then
   cp -r "$data_dir/$aof_dirname" "$partial/appendonlydir"
   restore_pct
   trap cleanup EXIT
-  manifest=$(find "$partial/appendonlydir" -name '*.manifest' | head -n 1)
+  manifest=$(find "$partial/appendonlydir" -name '*.manifest' -print -quit)
   if [ -n "$manifest" ] && command -v redis-check-aof >/dev/null; then
     # The last incremental file was copied while the queue kept appending: a cut-off last
     # command is expected and is what aof-load-truncated accepts.
@@ -128,25 +127,15 @@ check=$(redis-check-rdb "$partial/dump.rdb" 2>&1) || fail "redis-check-rdb rejec
 keys_read=$(echo "$check" | sed -n 's/^\[info\] \([0-9]*\) keys read$/\1/p')
 keys_read="${keys_read:-0}"
 
-scratch_port="${DUET_SCRATCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-scratch_pw=$(kit_generate_password)
 scratch_log="$partial/.scratch.log"
-kit_requirepass_line "$scratch_pw" |
-  "$DUET_BIN" --port "$scratch_port" --bind 127.0.0.1 --dir "$partial" --dbfilename dump.rdb \
-    --appendonly no --save "" - > "$scratch_log" 2>&1 &
-scratch_pid=$!
-scli() { REDISCLI_AUTH="$scratch_pw" redis-cli --no-auth-warning -p "$scratch_port" "$@" | tr -d '\r'; }
-for _ in $(seq 1 600); do
-  [ "$(scli ping 2>/dev/null)" = PONG ] && break
-  kill -0 "$scratch_pid" 2>/dev/null || fail "the scratch server did not load the copy: $(tail -n 3 "$scratch_log")"
-  sleep 0.1
-done
-sinfo=$(scli info persistence)
+kit_scratch_start "$scratch_log" --dir "$partial" --dbfilename dump.rdb --appendonly no \
+  --save "" || fail "the scratch server did not load the copy: $(tail -n 3 "$scratch_log")"
+sinfo=$(kit_scratch_cli info persistence)
 loaded=$(echo "$sinfo" | sed -n 's/^rdb_last_load_keys_loaded://p')
 expired=$(echo "$sinfo" | sed -n 's/^rdb_last_load_keys_expired://p')
-scli shutdown nosave >/dev/null 2>&1 || true
-wait "$scratch_pid" 2>/dev/null || true
-scratch_pid=""
+kit_scratch_cli shutdown nosave >/dev/null 2>&1 || true
+wait "$SCRATCH_PID" 2>/dev/null || true
+SCRATCH_PID=""
 rm -f "$scratch_log"
 [ "$((loaded + expired))" = "$keys_read" ] ||
   fail "key counts differ: redis-check-rdb read $keys_read, duet loaded $loaded (+$expired expired)"

@@ -115,3 +115,39 @@ kit_cli() {
   REDISCLI_AUTH="$(kit_password "$name")" redis-cli --no-auth-warning -h 127.0.0.1 \
     -p "$(kit_port "$name")" "$@"
 }
+
+# kit_free_port: a free loopback port (DUET_SCRATCH_PORT when set).
+kit_free_port() {
+  if [ -n "${DUET_SCRATCH_PORT:-}" ]; then echo "$DUET_SCRATCH_PORT"; return; fi
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# kit_scratch_start LOG [CONFIG] ARGS...: a throwaway duet-server on a free loopback port with
+# a random password (on stdin), output to LOG. Sets SCRATCH_PID, SCRATCH_PORT, SCRATCH_PW.
+# Returns 0 once it answers PING, 1 if it exited (or did not answer within 60 s).
+kit_scratch_start() {
+  local log="$1"
+  shift
+  SCRATCH_PORT=$(kit_free_port)
+  SCRATCH_PW=$(kit_generate_password)
+  kit_requirepass_line "$SCRATCH_PW" |
+    "$DUET_BIN" "$@" --port "$SCRATCH_PORT" --bind 127.0.0.1 - > "$log" 2>&1 &
+  SCRATCH_PID=$!
+  local _
+  for _ in $(seq 1 600); do
+    [ "$(kit_scratch_cli ping 2>/dev/null)" = PONG ] && return 0
+    kill -0 "$SCRATCH_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# kit_scratch_cli ARGS...: redis-cli against the scratch server, \r removed.
+kit_scratch_cli() {
+  REDISCLI_AUTH="$SCRATCH_PW" redis-cli --no-auth-warning -p "$SCRATCH_PORT" "$@" | tr -d '\r'
+}
+
+# kit_total_keys: reads INFO keyspace on stdin, prints the number of keys of all databases.
+kit_total_keys() {
+  sed -n 's/^db[0-9]*:keys=\([0-9]*\),.*/\1/p' | awk '{s += $1} END {print s + 0}'
+}

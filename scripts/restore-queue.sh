@@ -90,34 +90,25 @@ if [ "$from_aof" = 1 ]; then
 else
   # Load the RDB with the AOF off, then turn the AOF on: the server writes a new AOF from
   # the loaded data and, at SHUTDOWN, a fresh dump.rdb.
-  port="${DUET_SCRATCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-  pw=$(kit_generate_password)
   scratch_log="$queue_dir/.restore.log"
-  kit_requirepass_line "$pw" |
-    "$DUET_BIN" deploy/queue.conf --port "$port" --bind 127.0.0.1 --dir "$queue_dir" \
-      --appendonly no - > "$scratch_log" 2>&1 &
-  pid=$!
-  trap 'kill "$pid" 2>/dev/null || true' EXIT
-  scli() { REDISCLI_AUTH="$pw" redis-cli --no-auth-warning -p "$port" "$@" | tr -d '\r'; }
-  for _ in $(seq 1 600); do
-    [ "$(scli ping 2>/dev/null)" = PONG ] && break
-    kill -0 "$pid" 2>/dev/null || fail "duet-server did not load the backup: $(tail -n 3 "$scratch_log")"
-    sleep 0.1
-  done
-  keys=$(scli info keyspace | sed -n 's/^db[0-9]*:keys=\([0-9]*\),.*/\1/p' | awk '{s += $1} END {print s + 0}')
+  kit_scratch_start "$scratch_log" deploy/queue.conf --dir "$queue_dir" --appendonly no ||
+    fail "duet-server did not load the backup: $(tail -n 3 "$scratch_log")"
+  trap 'kill "$SCRATCH_PID" 2>/dev/null || true' EXIT
+  keys=$(kit_scratch_cli info keyspace | kit_total_keys)
   want=$(sed -n 's/^keys=//p' "$backup/BACKUP_INFO" 2>/dev/null || true)
-  [ "$(scli config set appendonly yes)" = OK ] || fail "CONFIG SET appendonly yes failed"
+  [ "$(kit_scratch_cli config set appendonly yes)" = OK ] || fail "CONFIG SET appendonly yes failed"
   for _ in $(seq 1 36000); do
-    pinfo=$(scli info persistence)
-    if echo "$pinfo" | grep -q '^aof_rewrite_in_progress:0' &&
-       echo "$pinfo" | grep -q '^aof_rewrite_scheduled:0'; then
+    pinfo=$(kit_scratch_cli info persistence)
+    if grep -q '^aof_rewrite_in_progress:0' <<< "$pinfo" &&
+       grep -q '^aof_rewrite_scheduled:0' <<< "$pinfo"; then
       break
     fi
     sleep 0.1
   done
-  echo "$pinfo" | grep -q '^aof_last_bgrewrite_status:ok' || fail "the AOF rewrite failed: $(tail -n 3 "$scratch_log")"
-  scli shutdown save >/dev/null 2>&1 || true
-  wait "$pid" || fail "duet-server did not shut down cleanly: $(tail -n 3 "$scratch_log")"
+  grep -q '^aof_last_bgrewrite_status:ok' <<< "$pinfo" ||
+    fail "the AOF rewrite failed: $(tail -n 3 "$scratch_log")"
+  kit_scratch_cli shutdown save >/dev/null 2>&1 || true
+  wait "$SCRATCH_PID" || fail "duet-server did not shut down cleanly: $(tail -n 3 "$scratch_log")"
   trap - EXIT
   rm -f "$scratch_log"
   log "restored $backup: $keys keys${want:+ (the backup holds $want, some may have expired since)}"

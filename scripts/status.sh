@@ -29,7 +29,7 @@ instances=(cache queue)
 
 # field NAME: the value of NAME: in the INFO text held in $info.
 field() {
-  printf '%s\n' "$info" | sed -n "s/^$1:\(.*\)\r\{0,1\}$/\1/p" | tr -d '\r' | head -n 1
+  printf '%s\n' "$info" | tr -d '\r' | sed -n "/^$1:/{s/^$1://p;q}"
 }
 
 fmt_time() {
@@ -46,8 +46,7 @@ for name in "${instances[@]}"; do
     continue
   fi
   info=$(kit_cli "$name" info everything)
-  keys=$(printf '%s\n' "$info" | sed -n 's/^db[0-9]*:keys=\([0-9]*\),.*/\1/p' |
-    awk '{s += $1} END {print s + 0}')
+  keys=$(printf '%s\n' "$info" | kit_total_keys)
   maxmem=$(field maxmemory_human)
   [ "$(field maxmemory)" = 0 ] && maxmem="no limit"
   printf '%-6s 127.0.0.1:%s  up (PONG)  version %s, uptime %ss, %s clients\n' "$name" "$port" \

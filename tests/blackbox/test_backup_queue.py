@@ -6,14 +6,13 @@ queue runs or when a backup is damaged)."""
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from lib.resp import RawConnection, encode  # noqa: E402
-from lib.servers import ROOT, free_port  # noqa: E402
-from test_start_kit import Kit, call, read_env  # noqa: E402
+from lib.servers import ROOT  # noqa: E402
+from test_start_kit import Kit, KitTestCase, call, read_env  # noqa: E402
 
 BACKUP = os.path.join(ROOT, "scripts", "backup-queue.sh")
 RESTORE = os.path.join(ROOT, "scripts", "restore-queue.sh")
@@ -47,20 +46,10 @@ def snapshot(port, password):
         ["GET", "bull:email:id"], ["EXISTS", "bull:email:lock"])]
 
 
-class BackupQueueTest(unittest.TestCase):
+class BackupQueueTest(KitTestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="duet-backup-")
-        self.env_file = os.path.join(self.dir, "env")
-        self.data_dir = os.path.join(self.dir, "data")
+        super().setUp()
         self.backups = os.path.join(self.dir, "backups")
-        self.cache_port = free_port()
-        self.queue_port = free_port()
-        self.server_pids = {}
-        self.kits = []
-
-    def tearDown(self):
-        for kit in self.kits:
-            kit.kill()
 
     def start_queue(self):
         kit = Kit(self, "--only", "queue")

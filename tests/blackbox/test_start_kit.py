@@ -130,7 +130,10 @@ class Kit:
                               text=True, timeout=30)
 
 
-class StartKitTest(unittest.TestCase):
+class KitTestCase(unittest.TestCase):
+    """A temporary env file, data directory and two free ports per test; every start.sh run
+    and its servers are killed at the end."""
+
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="duet-kit-")
         self.env_file = os.path.join(self.dir, "env")
@@ -143,6 +146,9 @@ class StartKitTest(unittest.TestCase):
     def tearDown(self):
         for kit in self.kits:
             kit.kill()
+
+
+class StartKitTest(KitTestCase):
 
     def start(self, *args, env_extra=None, ports=None):
         kit = Kit(self, *args, env_extra=env_extra)
