@@ -41,13 +41,8 @@ LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, cons
   RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()), payload.size() - kFooter);
   uint8_t type;
   if (!dec.Byte(&type) || !IsObjectType(type)) return LoadOutcome::kError;
-  LoadOutcome r = LoadObject(dec, type, key, config, out);
-  if (r == LoadOutcome::kOk && dec.remaining() != 0) {
-    Entry::Free(*out);
-    *out = nullptr;
-    return LoadOutcome::kError;
-  }
-  return r;
+  // Bytes after the value are ignored, as Redis's RESTORE ignores them.
+  return LoadObject(dec, type, key, config, out);
 }
 
 }  // namespace duet::rdb

@@ -19,8 +19,8 @@ std::string CreateDumpPayload(const Entry& e, bool compress);
 // checksum is not checked when `skip_checksum`: DEBUG SET-SKIP-CHECKSUM-VALIDATION).
 bool VerifyDumpPayload(std::string_view payload, bool skip_checksum);
 
-// The value of a verified payload as a new Entry for `key` (no expire). kError for bad data
-// (including trailing bytes), kEmpty for a value without elements.
+// The value of a verified payload as a new Entry for `key` (no expire). kError for bad data,
+// kEmpty for a value without elements. Bytes after the value are ignored, as Redis does.
 LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
                             Entry** out);
 

@@ -10,6 +10,7 @@
 #include "common/strutil.h"
 #include "persistence/legacy_blobs.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_stream.h"
 #include "types/hash_type.h"
 #include "types/list_type.h"
 #include "types/listpack.h"
@@ -346,7 +347,7 @@ void SaveObject(RdbEncoder& enc, const Entry& e) {
     case ValueType::kHash:
       return SaveHash(enc, e);
     case ValueType::kStream:
-      break;
+      return SaveStream(enc, *ValueOf<stream::StreamValue>(const_cast<Entry*>(&e)));
   }
 }
 
@@ -435,7 +436,7 @@ LoadOutcome LoadObject(RdbDecoder& dec, uint8_t type, std::string_view key, cons
     }
     case kTypeStreamListpacks:
     case kTypeStreamListpacks2:
-      return Err(dec, "stream values are not supported yet");
+      return LoadStream(dec, type, key, out);
     case kTypeModule:
     case kTypeModule2:
       return Err(dec, "module values are not supported");

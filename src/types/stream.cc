@@ -18,6 +18,9 @@ namespace {
 constexpr uint8_t kFlagDeleted = 1;
 constexpr uint8_t kFlagSameFields = 2;
 constexpr size_t kListpackMaxSize = size_t{1} << 30;  // STREAM_LISTPACK_MAX_SIZE
+// An entry's first varint is (ms delta << 2 | flags); a delta of 2^62 - 1 or more does not
+// fit there, so the field holds this value and the delta follows as a varint of its own.
+constexpr uint64_t kMsDeltaEscape = (uint64_t{1} << 62) - 1;
 
 size_t VarintSize(uint64_t v) {
   size_t n = 1;
@@ -87,9 +90,11 @@ struct EntryHead {
 const uint8_t* ReadHead(const StreamNode& n, const uint8_t* p, EntryHead* h) {
   uint64_t a, b;
   p = GetVarint(p, &a);
+  uint64_t ms_delta = a >> 2;
+  if (ms_delta == kMsDeltaEscape) p = GetVarint(p, &ms_delta);
   p = GetVarint(p, &b);
   h->flags = static_cast<uint8_t>(a & 3);
-  h->id.ms = n.master.ms + (a >> 2);
+  h->id.ms = n.master.ms + ms_delta;
   h->id.seq = n.master.seq + static_cast<uint64_t>(UnZigZag(b));
   h->body = p;
   return p;
@@ -346,40 +351,11 @@ void StreamValue::AppendImpl(StreamID id, std::span<const std::string_view> fv,
   }
   uint8_t flags = 0;
   if (n == nullptr) {
-    StreamNode node;
-    node.master = id;
-    size_t mlen = VarintSize(nfields);
-    size_t lp = lp::kHeaderSize + 1 + LpIntSize(static_cast<int64_t>(nfields)) + 2;
-    for (size_t i = 0; i < nfields; i++) {
-      mlen += VarintSize(fv[2 * i].size()) + fv[2 * i].size();
-      lp += lp::EntrySizeFor(fv[2 * i]);
-    }
-    node.master_len = static_cast<uint16_t>(std::min<size_t>(mlen, UINT16_MAX));
-    node.master_fields = static_cast<uint16_t>(std::min<size_t>(nfields, UINT16_MAX));
-    node.lp_static = static_cast<uint32_t>(lp);
-    // Masters too big for the 16-bit bookkeeping are not used as a reference.
-    bool usable = mlen <= UINT16_MAX && nfields <= UINT16_MAX;
-    if (!usable) {
-      node.master_len = 1;
-      node.master_fields = 0;
-      mlen = 1;
-    }
-    Reserve(node, mlen + 64);
-    uint8_t* p = node.data;
-    if (usable) {
-      p = PutVarint(p, nfields);
-      for (size_t i = 0; i < nfields; i++) {
-        p = PutVarint(p, fv[2 * i].size());
-        memcpy(p, fv[2 * i].data(), fv[2 * i].size());
-        p += fv[2 * i].size();
-      }
-      flags = kFlagSameFields;
-    } else {
-      p = PutVarint(p, 0);
-    }
-    node.size = static_cast<uint32_t>(p - node.data);
-    nodes_.push_back(node);
-    n = &nodes_.back();
+    std::vector<std::string_view> fields(nfields);
+    for (size_t i = 0; i < nfields; i++) fields[i] = fv[2 * i];
+    n = &PushNode(id, fields);
+    // The master fields are this entry's, unless they were too big to keep.
+    if (n->master_fields == nfields) flags = kFlagSameFields;
   } else if (nfields == n->master_fields) {
     const uint8_t* m = n->data;
     uint64_t mf;
@@ -392,32 +368,54 @@ void StreamValue::AppendImpl(StreamID id, std::span<const std::string_view> fv,
     }
     if (i == nfields) flags = kFlagSameFields;
   }
-  // Redis's listpack bytes for this entry.
-  int64_t ms_delta = static_cast<int64_t>(id.ms - n->master.ms);
-  int64_t seq_delta = static_cast<int64_t>(id.seq - n->master.seq);
+  WriteEntry(*n, id, flags, fv);
+  length_++;
+  if (length_ == 1) first_id_ = id;
+}
+
+StreamNode& StreamValue::PushNode(StreamID master, std::span<const std::string_view> fields) {
+  StreamNode node;
+  node.master = master;
+  size_t nfields = fields.size();
+  size_t mlen = VarintSize(nfields);
+  size_t lp = lp::kHeaderSize + 1 + LpIntSize(static_cast<int64_t>(nfields)) + 2;
+  for (std::string_view f : fields) {
+    mlen += VarintSize(f.size()) + f.size();
+    lp += lp::EntrySizeFor(f);
+  }
+  // Masters too big for the 16-bit bookkeeping are not used as a reference.
+  bool usable = mlen <= UINT16_MAX && nfields <= UINT16_MAX;
+  if (!usable) {
+    nfields = 0;
+    mlen = 1;
+  }
+  node.master_len = static_cast<uint16_t>(mlen);
+  node.master_fields = static_cast<uint16_t>(nfields);
+  node.lp_static = static_cast<uint32_t>(lp);
+  Reserve(node, mlen + 64);
+  uint8_t* p = PutVarint(node.data, nfields);
+  for (size_t i = 0; i < nfields; i++) {
+    p = PutVarint(p, fields[i].size());
+    memcpy(p, fields[i].data(), fields[i].size());
+    p += fields[i].size();
+  }
+  node.size = static_cast<uint32_t>(p - node.data);
+  nodes_.push_back(node);
+  return nodes_.back();
+}
+
+void StreamValue::WriteEntry(StreamNode& n, StreamID id, uint8_t flags,
+                             std::span<const std::string_view> fv) {
+  size_t nfields = fv.size() / 2;
+  // Redis's listpack bytes for this entry: flags, ms-diff, seq-diff, [count, fields],
+  // values, lp-count.
+  int64_t ms_delta = static_cast<int64_t>(id.ms - n.master.ms);
+  int64_t seq_delta = static_cast<int64_t>(id.seq - n.master.seq);
   int64_t lp_count = static_cast<int64_t>(nfields) + 3;
   size_t lp = 2 + LpIntSize(ms_delta) + LpIntSize(seq_delta);
-  size_t bytes = VarintSize((id.ms - n->master.ms) << 2 | flags);
-  // A ms delta of 62+ bits does not fit beside the flags: such an entry starts a new node
-  // (its delta is then 0). Real clocks never get there.
-  if (((id.ms - n->master.ms) >> 62) != 0) {
-    ShrinkToFit(*n);
-    StreamNode node;
-    node.master = id;
-    node.lp_static = static_cast<uint32_t>(lp::kHeaderSize + 1 + 2 + 2);
-    Reserve(node, 64);
-    node.data[0] = 0;
-    node.size = 1;
-    node.master_len = 1;
-    nodes_.push_back(node);
-    n = &nodes_.back();
-    flags = 0;
-    ms_delta = 0;
-    seq_delta = 0;
-    lp = 2 + 2 + 2;
-    bytes = 1;
-  }
-  bytes += VarintSize(ZigZag(seq_delta));
+  uint64_t ms_field = std::min(id.ms - n.master.ms, kMsDeltaEscape);
+  size_t bytes = VarintSize(ms_field << 2 | flags) + VarintSize(ZigZag(seq_delta));
+  if (ms_field == kMsDeltaEscape) bytes += VarintSize(id.ms - n.master.ms);
   if (!(flags & kFlagSameFields)) {
     lp_count += static_cast<int64_t>(nfields) + 1;
     lp += LpIntSize(static_cast<int64_t>(nfields));
@@ -433,9 +431,10 @@ void StreamValue::AppendImpl(StreamID id, std::span<const std::string_view> fv,
     }
   }
   lp += LpIntSize(lp_count);
-  Reserve(*n, bytes);
-  uint8_t* p = n->data + n->size;
-  p = PutVarint(p, (id.ms - n->master.ms) << 2 | flags);
+  Reserve(n, bytes);
+  uint8_t* p = n.data + n.size;
+  p = PutVarint(p, ms_field << 2 | flags);
+  if (ms_field == kMsDeltaEscape) p = PutVarint(p, id.ms - n.master.ms);
   p = PutVarint(p, ZigZag(seq_delta));
   auto put = [&](std::string_view s) {
     p = PutVarint(p, s.size());
@@ -448,11 +447,66 @@ void StreamValue::AppendImpl(StreamID id, std::span<const std::string_view> fv,
   } else {
     for (size_t i = 0; i < nfields; i++) put(fv[2 * i + 1]);
   }
-  n->size = static_cast<uint32_t>(p - n->data);
-  n->lp_static += static_cast<uint32_t>(lp);
-  n->live++;
-  length_++;
-  if (length_ == 1) first_id_ = id;
+  n.size = static_cast<uint32_t>(p - n.data);
+  n.lp_static += static_cast<uint32_t>(lp);
+  if (flags & kFlagDeleted) {
+    n.deleted++;
+  } else {
+    n.live++;
+  }
+}
+
+void StreamValue::NodeMasterFields(size_t i, std::vector<std::string_view>* out) const {
+  out->clear();
+  const uint8_t* m = nodes_[i].data;
+  uint64_t nf;
+  m = GetVarint(m, &nf);
+  for (uint64_t j = 0; j < nf; j++) {
+    std::string_view f;
+    m = ReadString(m, &f);
+    out->push_back(f);
+  }
+}
+
+void StreamValue::ForEachNodeEntry(size_t i, FunctionRef<void(const NodeEntry&)> fn) const {
+  const StreamNode& n = nodes_[i];
+  NodeEntry e;
+  const uint8_t* p = FirstEntry(n);
+  const uint8_t* stop = n.data + n.size;
+  while (p < stop) {
+    EntryHead h;
+    ReadHead(n, p, &h);
+    e.id = h.id;
+    e.deleted = (h.flags & kFlagDeleted) != 0;
+    e.same_fields = (h.flags & kFlagSameFields) != 0;
+    ReadBody(n, h, &e.fv);
+    p = SkipBody(n, h);
+    fn(e);
+  }
+}
+
+void StreamValue::BeginLoadedNode(StreamID master,
+                                  std::span<const std::string_view> master_fields) {
+  PushNode(master, master_fields);
+}
+
+void StreamValue::AddLoadedEntry(StreamID id, bool deleted, bool same_fields,
+                                 std::span<const std::string_view> fv) {
+  StreamNode* n = &nodes_.back();
+  uint8_t flags = deleted ? kFlagDeleted : 0;
+  // Values only when the node kept its master fields (a master too big to keep is not).
+  if (same_fields && n->master_fields == fv.size() / 2) flags |= kFlagSameFields;
+  WriteEntry(*n, id, flags, fv);
+  if (!deleted) length_++;
+}
+
+void StreamValue::EndLoadedNode() {
+  if (nodes_.empty()) return;
+  if (nodes_.back().live == 0) {
+    RemoveNode(nodes_.size() - 1);
+  } else {
+    ShrinkToFit(nodes_.back());
+  }
 }
 
 size_t StreamValue::NodeFor(StreamID id) const {

@@ -4,7 +4,8 @@
 // indexed by a radix tree: `nodes_` is a vector of StreamNode sorted by master ID (the ID of
 // the node's first entry), binary-searched for a seek. A node's bytes are
 //   master fields:  varint n, then n x (varint len, bytes)     (the first entry's fields)
-//   entries:        varint (ms_delta << 2 | flags), zigzag-varint seq_delta,
+//   entries:        varint (ms_delta << 2 | flags) [varint ms_delta when >= 2^62 - 1, the
+//                   first field then holding 2^62 - 1], zigzag-varint seq_delta,
 //                   [varint n, n x (field, value)] | n_master x value,
 //   each string being varint len + bytes. flags bit 0 = deleted, bit 1 = same fields as the
 //   master (then only the values are stored). Deltas are against the master ID.
@@ -41,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/function_ref.h"
 #include "keyspace/entry.h"
 
 namespace duet::stream {
@@ -150,6 +152,31 @@ class StreamValue final : public CompositeValue {
   void ForEachNode(Fn&& fn) const {
     for (const StreamNode& n : nodes_) fn(n.master, n.live);
   }
+
+  // ---- nodes as stored, for the RDB form (persistence/rdb_stream.h) ----
+  // One stored entry of a node, deleted ones (tombstones) included.
+  struct NodeEntry {
+    StreamID id;
+    bool deleted = false;
+    bool same_fields = false;          // stored as values only: the fields are the master's
+    std::vector<std::string_view> fv;  // field, value ... (views valid until a change)
+  };
+  const StreamNode& node(size_t i) const { return nodes_[i]; }
+  // Node `i`'s (< NodeCount()) master fields (the fields of the entry that opened it).
+  void NodeMasterFields(size_t i, std::vector<std::string_view>* out) const;
+  // fn(const NodeEntry&) for each entry of node `i` in order, tombstones included.
+  void ForEachNodeEntry(size_t i, FunctionRef<void(const NodeEntry&)> fn) const;
+
+  // A loader rebuilds nodes as they were saved: BeginLoadedNode opens a node with master ID
+  // `master` and the master fields; AddLoadedEntry adds its entries; EndLoadedNode closes it
+  // (a node left without a live entry is dropped, as Redis drops such nodes). The caller
+  // guarantees the order: master > every ID loaded before, each entry >= its node's master
+  // and > the entry before it, and for `same_fields` entries fv's fields are the master
+  // fields. length() counts the live entries; SetMeta then sets the rest.
+  void BeginLoadedNode(StreamID master, std::span<const std::string_view> master_fields);
+  void AddLoadedEntry(StreamID id, bool deleted, bool same_fields,
+                      std::span<const std::string_view> fv);
+  void EndLoadedNode();
   // Every live entry in order (persistence, DEBUG DIGEST).
   template <typename Fn>
   void ForEachEntry(Fn&& fn) const {
@@ -180,6 +207,11 @@ class StreamValue final : public CompositeValue {
  private:
   friend class NodeCursor;
   void AppendImpl(StreamID id, std::span<const std::string_view> fv, const NodeLimits& limits);
+  // Appends a node whose master ID is `master` with these master fields (none are kept when
+  // they are too big for the node's 16-bit bookkeeping); returns it.
+  StreamNode& PushNode(StreamID master, std::span<const std::string_view> fields);
+  // Writes one entry at the end of node `n` and counts it as live or deleted.
+  void WriteEntry(StreamNode& n, StreamID id, uint8_t flags, std::span<const std::string_view> fv);
   // Index of the node that may hold `id` (the last whose master <= id), or 0.
   size_t NodeFor(StreamID id) const;
   void RemoveNode(size_t index);

@@ -114,5 +114,60 @@ TEST(StreamValueTest, CloneCopiesGroups) {
   EXPECT_TRUE(g->pel.empty());
 }
 
+// An ms delta too big for the entry head's 62 bits is escaped, so the entry stays in its
+// node as in Redis's listpack (which stores the delta as a wrapped 64-bit integer).
+TEST(StreamValueTest, HugeMsDeltaStaysInTheNode) {
+  StreamValue s;
+  std::vector<std::string_view> fv = {"f", "v"};
+  s.Append(StreamID{1, 1}, fv, NodeLimits{});
+  s.Append(StreamID{(uint64_t{1} << 62) + 1, 0}, fv, NodeLimits{});
+  s.Append(StreamID{UINT64_MAX - 1, 5}, fv, NodeLimits{});
+  EXPECT_EQ(s.NodeCount(), 1u);
+  EXPECT_EQ(Ids(s, StreamID{}, StreamID::Max(), false),
+            (std::vector<std::string>{"1-1", "4611686018427387905-0", "18446744073709551614-5"}));
+  EXPECT_EQ(Ids(s, StreamID{}, StreamID::Max(), true, 1),
+            (std::vector<std::string>{"18446744073709551614-5"}));
+  EXPECT_TRUE(s.Delete(StreamID{(uint64_t{1} << 62) + 1, 0}));
+  EXPECT_EQ(Ids(s, StreamID{}, StreamID::Max(), false),
+            (std::vector<std::string>{"1-1", "18446744073709551614-5"}));
+  std::vector<StreamID> stored;
+  s.ForEachNodeEntry(0, [&](const StreamValue::NodeEntry& e) { stored.push_back(e.id); });
+  EXPECT_EQ(stored.size(), 3u);
+}
+
+// Nodes rebuilt by a loader keep their boundaries and tombstones; a node left with no live
+// entry is dropped.
+TEST(StreamValueTest, LoadedNodesAsSaved) {
+  StreamValue s;
+  std::vector<std::string_view> master = {"a", "b"};
+  std::vector<std::string_view> fv = {"a", "1", "b", "2"};
+  std::vector<std::string_view> other = {"x", "y"};
+  s.BeginLoadedNode(StreamID{1, 0}, master);
+  s.AddLoadedEntry(StreamID{1, 0}, true, true, fv);
+  s.AddLoadedEntry(StreamID{1, 1}, false, true, fv);
+  s.AddLoadedEntry(StreamID{2, 0}, false, false, other);
+  s.EndLoadedNode();
+  s.BeginLoadedNode(StreamID{3, 0}, master);
+  s.AddLoadedEntry(StreamID{3, 0}, true, true, fv);
+  s.EndLoadedNode();
+  s.BeginLoadedNode(StreamID{4, 0}, other);
+  s.AddLoadedEntry(StreamID{4, 0}, false, true, other);
+  s.EndLoadedNode();
+  s.SetMeta(StreamID{9, 9}, StreamID{3, 0}, 7);
+  EXPECT_EQ(s.NodeCount(), 2u);
+  EXPECT_EQ(s.length(), 3u);
+  EXPECT_EQ(s.first_id(), (StreamID{1, 1}));
+  EXPECT_EQ(Ids(s, StreamID{}, StreamID::Max(), false),
+            (std::vector<std::string>{"1-1", "2-0", "4-0"}));
+  EXPECT_EQ(s.node(0).deleted, 1u);
+  EXPECT_EQ(s.node(0).live, 2u);
+  std::vector<std::string_view> mf;
+  s.NodeMasterFields(0, &mf);
+  EXPECT_EQ(mf, master);
+  std::vector<bool> same;
+  s.ForEachNodeEntry(0, [&](const StreamValue::NodeEntry& e) { same.push_back(e.same_fields); });
+  EXPECT_EQ(same, (std::vector<bool>{true, true, false}));
+}
+
 }  // namespace
 }  // namespace duet::stream

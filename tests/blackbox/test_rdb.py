@@ -63,9 +63,43 @@ def populate(c):
     c.cmd("ZADD", "z:small", "1", "a", "2.5", "b", "-inf", "c", "3", "d")
     c.cmd("ZADD", "z:big", *[x for i in range(300) for x in (str(i * 0.5), f"m{i}")])
     c.cmd("PFADD", "hll", "a", "b", "c")
+    populate_streams(c)
     c.cmd("SELECT", "5")
     c.cmd("SET", "db5", "x", "EX", "100000")
     c.cmd("SELECT", "0")
+
+
+STREAMS = ["st:small", "st:big", "st:empty", "st:setid"]
+
+
+def populate_streams(c):
+    """Streams with tombstones, several nodes, consumer groups with PELs and consumers."""
+    c.cmd("XADD", "st:small", "1-1", "a", "1", "b", "2")
+    c.cmd("XADD", "st:small", "1-2", "a", "3", "b", "4")
+    c.cmd("XADD", "st:small", "2-0", "other", "x" * 40)
+    c.cmd("XADD", "st:small", "5-0", "a", "100000", "b", "-7")
+    c.cmd("XDEL", "st:small", "1-2")
+    c.cmd("XGROUP", "CREATE", "st:small", "g1", "0")
+    c.cmd("XGROUP", "CREATE", "st:small", "g2", "$")
+    c.cmd("XREADGROUP", "GROUP", "g1", "alice", "COUNT", "2", "STREAMS", "st:small", ">")
+    c.cmd("XREADGROUP", "GROUP", "g1", "bob", "STREAMS", "st:small", ">")
+    c.cmd("XGROUP", "CREATECONSUMER", "st:small", "g1", "carol")
+    c.cmd("XCLAIM", "st:small", "g1", "carol", "0", "5-0")
+    for i in range(1, 1001):
+        c.cmd("XADD", "st:big", f"{1000 + i}-{i % 3}", "field", f"value-{i}", "n", str(i))
+    c.cmd("XTRIM", "st:big", "MAXLEN", "950")
+    c.cmd("XDEL", "st:big", "1500-0", "1500-1", "1777-0", "1777-1", "1777-2")
+    c.cmd("XGROUP", "CREATE", "st:big", "readers", "0")
+    c.cmd("XREADGROUP", "GROUP", "readers", "r1", "COUNT", "30", "STREAMS", "st:big", ">")
+    c.cmd("XACK", "st:big", "readers", "1060-0", "1061-1")
+    c.cmd("XGROUP", "CREATE", "st:empty", "lonely", "$", "MKSTREAM")
+    c.cmd("XADD", "st:setid", "7-7", "k", "v")
+    c.cmd("XSETID", "st:setid", "100-5", "ENTRIESADDED", "40", "MAXDELETEDID", "90-1")
+
+
+def stream_views(port):
+    c = Conn(port)
+    return {k: c.cmd("XINFO", "STREAM", k, "FULL") for k in STREAMS}
 
 
 def digest(port):
@@ -103,6 +137,8 @@ class RdbInterchangeTest(unittest.TestCase):
         self.assertIn("RDB looks OK!", out)
         loaded = self.start("redis", "--dir", duet.dir)
         self.assertEqual(digest(loaded.port), digest(redis.port))
+        # Streams: the same nodes, metadata, groups, PELs, consumers and times.
+        self.assertEqual(stream_views(loaded.port), stream_views(duet.port))
         c = Conn(loaded.port)
         for key, enc in [("l:big", "quicklist"), ("h:small", "listpack"), ("h:big", "hashtable"),
                          ("set:int", "intset"), ("set:bigint", "hashtable"),
@@ -115,8 +151,11 @@ class RdbInterchangeTest(unittest.TestCase):
         self.assertEqual(Conn(redis.port).cmd("SAVE"), "OK")
         duet = self.start("duet", "--dir", redis.dir)
         c = Conn(duet.port)
-        self.assertEqual(c.cmd("DBSIZE"), 16)
+        self.assertEqual(c.cmd("DBSIZE"), 16 + len(STREAMS))
         self.assertEqual(c.cmd("LRANGE", "l:small", "0", "-1"), ["a", "1", "b", "-300", "c"])
+        self.assertEqual(stream_views(duet.port), stream_views(redis.port))
+        for k in STREAMS:
+            self.assertEqual(c.cmd("DUMP", k), Conn(redis.port).cmd("DUMP", k), k)
         self.assertEqual(c.cmd("OBJECT", "ENCODING", "z:big"), "skiplist")
         # Round trip through duet's writer back to redis-server: same digest.
         want = digest(redis.port)
@@ -176,7 +215,7 @@ class RdbInterchangeTest(unittest.TestCase):
         before = c.cmd("HGETALL", "h:small")
         self.assertEqual(c.cmd("DEBUG", "RELOAD"), "OK")
         self.assertEqual(c.cmd("HGETALL", "h:small"), before)
-        self.assertEqual(c.cmd("DBSIZE"), 16)
+        self.assertEqual(c.cmd("DBSIZE"), 16 + len(STREAMS))
         c.cmd("SET", "after", "1")
         duet.stop()  # SIGTERM: saves because a save point is configured
         again = self.start("duet", "--dir", duet.dir)
