@@ -41,6 +41,12 @@ void PopAndReply(CommandContext& ctx, std::string_view key, End end, size_t coun
     ctx.KeyModified(key, kNotifyList, end == End::kHead ? "lpop" : "rpop");
     ctx.NotifyDelIfGone(key);
     if (*n > 1) ctx.AddDirty(*n - 1);
+    // Replayed as the pop it did (Redis: [LR]POP key, [LR]POP key count for BLMPOP).
+    if (ctx.propagating()) {
+      std::vector<std::string> argv{end == End::kHead ? "LPOP" : "RPOP", std::string(key)};
+      if (nested) argv.push_back(std::to_string(*n));
+      ctx.PropagateAs(std::move(argv));
+    }
   }
 }
 
@@ -82,7 +88,8 @@ void CmdBLMPop(CommandContext& ctx, ArgReader& args) {
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout, BRPOPLPUSH source destination
 // timeout.
 void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view dst, End from, End to,
-                  std::string_view timeout_arg) {
+                  std::string_view timeout_arg, std::string_view from_arg = "right",
+                  std::string_view to_arg = "left") {
   std::optional<int64_t> deadline = ParseBlockTimeoutOrReply(ctx, timeout_arg);
   if (!deadline) return;
   std::string_view keys[] = {src};
@@ -94,7 +101,23 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
   // waiter is unblocked with it, as Redis 7.0 does).
   Result<std::optional<std::string>> v = lists::Move(ctx.db(), ctx.config(), src, dst, from, to);
   if (!v.ok()) return ctx.reply().Error(v.status());
-  if (*v) return SignalMoveAndReply(ctx, src, dst, **v, from == End::kHead, to == End::kHead);
+  if (*v) {
+    // Replayed as the move it did: LMOVE (its LEFT/RIGHT as sent, or Redis's lowercase words
+    // when served after blocking) or RPOPLPUSH.
+    if (ctx.propagating()) {
+      if (ctx.spec().name == "brpoplpush") {
+        ctx.PropagateAs({"RPOPLPUSH", std::string(src), std::string(dst)});
+      } else if (ctx.ReadyKey()) {
+        ctx.PropagateAs({"LMOVE", std::string(src), std::string(dst),
+                         from == End::kHead ? "left" : "right",
+                         to == End::kHead ? "left" : "right"});
+      } else {
+        ctx.PropagateAs({"LMOVE", std::string(src), std::string(dst), std::string(from_arg),
+                         std::string(to_arg)});
+      }
+    }
+    return SignalMoveAndReply(ctx, src, dst, **v, from == End::kHead, to == End::kHead);
+  }
   if (!ctx.Block(keys, *deadline)) ctx.reply().Null();
 }
 
@@ -103,7 +126,7 @@ void CmdBLMove(CommandContext& ctx, ArgReader& args) {
   if (!ParseListEndOrReply(ctx, args[2], &from) || !ParseListEndOrReply(ctx, args[3], &to)) {
     return;
   }
-  BlockingMove(ctx, args[0], args[1], from, to, args[4]);
+  BlockingMove(ctx, args[0], args[1], from, to, args[4], args[2], args[3]);
 }
 
 void CmdBRPopLPush(CommandContext& ctx, ArgReader& args) {

@@ -38,6 +38,12 @@ void PopAndReply(CommandContext& ctx, std::string_view key, bool max, size_t cou
   ctx.KeyModified(key, kNotifyZset, max ? "zpopmax" : "zpopmin");
   ctx.NotifyDelIfGone(key);
   if (popped.size() > 1) ctx.AddDirty(popped.size() - 1);
+  // Replayed as the pop it did: ZPOPMIN/ZPOPMAX key, with the count for BZMPOP.
+  if (ctx.propagating()) {
+    std::vector<std::string> argv{max ? "ZPOPMAX" : "ZPOPMIN", std::string(key)};
+    if (nested) argv.push_back(std::to_string(popped.size()));
+    ctx.PropagateAs(std::move(argv));
+  }
 }
 
 void BlockingPop(CommandContext& ctx, std::span<const std::string_view> keys, bool max,

@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "commands/command_table.h"
 #include "config/config.h"
@@ -100,6 +102,35 @@ class CommandContext {
   void AddDirty(uint64_t n) { dirty_ += n; }
   uint64_t dirty() const { return dirty_; }
 
+  // ---- propagation (AOF; replicas later) ----
+  // A command that made the dataset dirty propagates as it was received unless it says
+  // otherwise here (Redis's rewriteClientCommandVector & co). Build a rewritten form only
+  // when propagating() (nobody listens otherwise).
+  bool propagating() const { return propagating_; }
+  void set_propagating(bool on) { propagating_ = on; }
+  // Propagate as `argv` (name first) instead of as received.
+  void PropagateAs(std::vector<std::string> argv) {
+    propagate_as_ = std::move(argv);
+    rewritten_ = true;
+  }
+  // Propagate the deletion of `key` as DEL, or UNLINK when `lazy` (the lazyfree-lazy-*
+  // directive of the deletion's cause).
+  void PropagateAsDeletion(std::string_view key, bool lazy) {
+    if (propagating_) PropagateAs({lazy ? "UNLINK" : "DEL", std::string(key)});
+  }
+  // Propagates `argv` in the selected database ahead of this command's own form (Redis's
+  // alsoPropagate; combine with PreventPropagation to replace the command by several).
+  virtual void AlsoPropagate(std::vector<std::string> argv) {}
+  // The command itself is not propagated (its effects went through AlsoPropagate, or a
+  // script's calls carry them).
+  void PreventPropagation() { prevent_propagation_ = true; }
+  // The command propagates even if it changed nothing (FLUSHALL of an empty dataset).
+  void ForcePropagation() { force_propagation_ = true; }
+  bool rewritten() const { return rewritten_; }
+  const std::vector<std::string>& propagate_as() const { return propagate_as_; }
+  bool propagation_prevented() const { return prevent_propagation_; }
+  bool propagation_forced() const { return force_propagation_; }
+
  private:
   Keyspace& keyspace_;
   ReplyBuilder& reply_;
@@ -108,6 +139,11 @@ class CommandContext {
   std::string_view name_;
   int* db_index_;
   uint64_t dirty_ = 0;
+  bool propagating_ = false;
+  bool rewritten_ = false;
+  bool prevent_propagation_ = false;
+  bool force_propagation_ = false;
+  std::vector<std::string> propagate_as_;
 };
 
 }  // namespace duet

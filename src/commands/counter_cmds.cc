@@ -36,6 +36,10 @@ void CmdIncrByFloat(CommandContext& ctx, ArgReader& args) {
   Result<std::string_view> v = strings::IncrByFloat(ctx.db(), args[0], args[1]);
   if (!v.ok()) return ctx.reply().Error(v.status());
   ctx.KeyModified(args[0], kNotifyString, "incrbyfloat");
+  // Replayed as the value it produced: float formatting must not drift (Redis's form).
+  if (ctx.propagating()) {
+    ctx.PropagateAs({"SET", std::string(args[0]), std::string(*v), "KEEPTTL"});
+  }
   ctx.reply().Bulk(*v);
 }
 

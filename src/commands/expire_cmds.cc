@@ -49,9 +49,18 @@ void ExpireGeneric(CommandContext& ctx, ArgReader& args, bool seconds, bool rela
       return ctx.reply().Integer(0);
     case keyops::ExpireOutcome::kSet:
       ctx.KeyModified(key, kNotifyGeneric, "expire");
+      // Propagated with the absolute time in ms (Redis's expireGenericCommand), options kept.
+      if (ctx.propagating()) {
+        std::vector<std::string> argv{
+            ctx.spec().name == "pexpireat" ? std::string(ctx.name()) : "PEXPIREAT",
+            std::string(key), relative || seconds ? std::to_string(*when) : std::string(time_arg)};
+        for (std::string_view opt : args.All().subspan(2)) argv.emplace_back(opt);
+        ctx.PropagateAs(std::move(argv));
+      }
       return ctx.reply().Integer(1);
     case keyops::ExpireOutcome::kDeleted:
       ctx.KeyModified(key, kNotifyGeneric, "del");
+      ctx.PropagateAsDeletion(key, ctx.config().lazyfree_lazy_expire);
       return ctx.reply().Integer(1);
   }
 }

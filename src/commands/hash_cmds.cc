@@ -114,6 +114,9 @@ void CmdHincrbyfloat(CommandContext& ctx, ArgReader& args) {
   if (st != OpStatus::kOk) return ctx.reply().Error(st);
   h.Commit();
   ctx.KeyModified(args[0], kNotifyHash, "hincrbyfloat");
+  if (ctx.propagating()) {
+    ctx.PropagateAs({"HSET", std::string(args[0]), std::string(args[1]), text});
+  }
   ctx.reply().Bulk(text);
 }
 

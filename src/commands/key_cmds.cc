@@ -195,6 +195,7 @@ void CmdFlushDb(CommandContext& ctx, ArgReader& args) {
   ctx.DatabaseReplaced(ctx.db_index(), -1);
   ctx.KeyspaceFlushed();
   ctx.keyspace().FlushDb(ctx.db_index(), *async);
+  ctx.ForcePropagation();  // even when it was empty (Redis's flushdbCommand)
   ctx.reply().Ok();
 }
 
@@ -206,6 +207,7 @@ void CmdFlushAll(CommandContext& ctx, ArgReader& args) {
   for (int i = 0; i < ctx.keyspace().db_count(); i++) ctx.DatabaseReplaced(i, -1);
   ctx.KeyspaceFlushed();
   ctx.keyspace().FlushAll(*async);
+  ctx.ForcePropagation();
   ctx.reply().Ok();
 }
 

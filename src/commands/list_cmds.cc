@@ -236,6 +236,10 @@ void CmdLMPop(CommandContext& ctx, ArgReader& args) {
   if (n.ok() && *n > 0) {
     Modified(ctx, key, *n, PopEvent(end));
     ctx.NotifyDelIfGone(key);
+    // Replayed as [LR]POP key count (Redis's lmpopGenericCommand).
+    if (ctx.propagating()) {
+      ctx.PropagateAs({end == End::kHead ? "LPOP" : "RPOP", std::string(key), std::to_string(*n)});
+    }
   }
 }
 

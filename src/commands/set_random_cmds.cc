@@ -39,8 +39,15 @@ void SPopWithCount(CommandContext& ctx, std::string_view key, std::string_view c
     ctx.db().Delete(key);
     ctx.KeyModified(key, kNotifySet, "spop");
     ctx.Notify(kNotifyGeneric, "del", key);
+    if (ctx.propagating()) ctx.PropagateAs({"DEL", std::string(key)});
     return;
   }
+  // The popped members propagate as one SREM each (Redis's spopWithCountCommand).
+  bool prop = ctx.propagating();
+  auto also = [&](std::string_view m) {
+    if (prop) ctx.AlsoPropagate({"SREM", std::string(key), std::string(m)});
+  };
+  if (prop) ctx.PreventPropagation();
   reply.SetHeader(count);
   size_t keep = size - count;
   if (keep * kSpopMoveStrategyMul <= count) {
@@ -54,12 +61,19 @@ void SPopWithCount(CommandContext& ctx, std::string_view key, std::string_view c
       if (!survivors) survivors = SetValue::Create(m);
       survivors->Add(m, max_intset);
     }
-    set->ForEach([&](std::string_view m) { reply.Bulk(m); });
+    set->ForEach([&](std::string_view m) {
+      reply.Bulk(m);
+      also(m);
+    });
     set->SwapContents(*survivors);
     delete survivors;
   } else {
     // Case 2: pop one at a time.
-    for (uint64_t i = 0; i < count; i++) reply.Bulk(set->PopRandom(ks.NextRandom()));
+    for (uint64_t i = 0; i < count; i++) {
+      std::string m = set->PopRandom(ks.NextRandom());
+      reply.Bulk(m);
+      also(m);
+    }
   }
   ctx.KeyModified(key, kNotifySet, "spop");
   ctx.AddDirty(count - 1);
@@ -74,7 +88,9 @@ void CmdSPop(CommandContext& ctx, ArgReader& args) {
   Result<SetValue*> set = sets::FindForWrite(ctx.db(), key);
   if (!set.ok()) return ctx.reply().Error(set.status());
   if (!*set) return ctx.reply().Null();
-  ctx.reply().Bulk((*set)->PopRandom(ctx.keyspace().NextRandom()));
+  std::string member = (*set)->PopRandom(ctx.keyspace().NextRandom());
+  ctx.reply().Bulk(member);
+  if (ctx.propagating()) ctx.PropagateAs({"SREM", std::string(key), member});
   bool emptied = (*set)->size() == 0;
   if (emptied) ctx.db().Delete(key);
   ctx.KeyModified(key, kNotifySet, "spop");

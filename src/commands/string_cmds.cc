@@ -113,6 +113,24 @@ bool ReplyValue(CommandContext& ctx, std::string_view key) {
 
 void CmdGet(CommandContext& ctx, ArgReader& args) { ReplyValue(ctx, args[0]); }
 
+// SET's propagated form (Redis's setGenericCommand): with an expire option, SET key value PXAT
+// <absolute ms>; otherwise the command as sent without its GET options.
+void PropagateSet(CommandContext& ctx, ArgReader& args, bool expire,
+                  const strings::SetParams& params) {
+  std::span<const std::string_view> all = args.All();
+  if (expire) {
+    ctx.PropagateAs({"SET", std::string(all[0]), std::string(all[1]), "PXAT",
+                     std::to_string(params.expire_at_ms)});
+    return;
+  }
+  std::vector<std::string> argv{std::string(ctx.name())};
+  for (size_t i = 0; i < all.size(); i++) {
+    if (i >= 2 && EqualsIgnoreCase(all[i], "get")) continue;
+    argv.emplace_back(all[i]);
+  }
+  if (argv.size() != all.size() + 1) ctx.PropagateAs(std::move(argv));
+}
+
 void CmdSet(CommandContext& ctx, ArgReader& args) {
   std::string_view key = args[0], value = args[1];
   if (args.size() == 2) {  // plain SET: the benchmark's path
@@ -139,6 +157,7 @@ void CmdSet(CommandContext& ctx, ArgReader& args) {
   if (st == OpStatus::kOk) {
     ctx.KeyModified(key, kNotifyString, "set");
     if (ea.flags & kAnyExpire) ctx.Notify(kNotifyGeneric, "expire", key);
+    if (ctx.propagating()) PropagateSet(ctx, args, (ea.flags & kAnyExpire) != 0, params);
   }
   if (get) return;
   if (st == OpStatus::kOk) {
@@ -167,6 +186,10 @@ void SetWithExpire(CommandContext& ctx, ArgReader& args, ExpireUnit unit) {
   strings::Set(ctx.db(), args[0], args[2], params);
   ctx.KeyModified(args[0], kNotifyString, "set");
   ctx.Notify(kNotifyGeneric, "expire", args[0]);
+  if (ctx.propagating()) {
+    ctx.PropagateAs(
+        {"SET", std::string(args[0]), std::string(args[2]), "PXAT", std::to_string(*at)});
+  }
   ctx.reply().Ok();
 }
 
@@ -182,6 +205,7 @@ void CmdGetSet(CommandContext& ctx, ArgReader& args) {
   if (!ReplyValue(ctx, args[0])) return;
   strings::Set(ctx.db(), args[0], args[1], {});
   ctx.KeyModified(args[0], kNotifyString, "set");
+  if (ctx.propagating()) ctx.PropagateAs({"SET", std::string(args[0]), std::string(args[1])});
 }
 
 void CmdGetDel(CommandContext& ctx, ArgReader& args) {
@@ -191,6 +215,7 @@ void CmdGetDel(CommandContext& ctx, ArgReader& args) {
   ctx.reply().Bulk((*e)->str());
   ctx.db().Delete(args[0]);
   ctx.KeyModified(args[0], kNotifyGeneric, "del");
+  ctx.PropagateAsDeletion(args[0], ctx.config().lazyfree_lazy_user_del);
 }
 
 void CmdGetEx(CommandContext& ctx, ArgReader& args) {
@@ -213,12 +238,15 @@ void CmdGetEx(CommandContext& ctx, ArgReader& args) {
     // An absolute time already past deletes the key (Redis's checkAlreadyExpired).
     db.Delete(key);
     ctx.KeyModified(key, kNotifyGeneric, "del");
+    ctx.PropagateAsDeletion(key, ctx.config().lazyfree_lazy_expire);
   } else if (ea.flags & kAnyExpire) {
     db.SetExpire(db.Find(key), at);
     ctx.KeyModified(key, kNotifyGeneric, "expire");
+    if (ctx.propagating()) ctx.PropagateAs({"PEXPIREAT", std::string(key), std::to_string(at)});
   } else if ((ea.flags & kOptPersist) && (*e)->has_expire()) {
     db.SetExpire(db.Find(key), Entry::kNoExpire);
     ctx.KeyModified(key, kNotifyGeneric, "persist");
+    if (ctx.propagating()) ctx.PropagateAs({"PERSIST", std::string(key)});
   }
 }
 

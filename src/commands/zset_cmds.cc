@@ -312,6 +312,10 @@ void PopGeneric(CommandContext& ctx, std::span<const std::string_view> keys, boo
   ctx.KeyModified(key, kNotifyZset, max ? "zpopmax" : "zpopmin");
   if (emptied) ctx.Notify(kNotifyGeneric, "del", key);
   ctx.AddDirty(n - 1);
+  // ZMPOP is replayed as ZPOPMIN/ZPOPMAX key count (Redis's genericZpopCommand).
+  if (emit_key && ctx.propagating()) {
+    ctx.PropagateAs({max ? "ZPOPMAX" : "ZPOPMIN", std::string(key), std::to_string(n)});
+  }
 }
 
 void PopMinMax(CommandContext& ctx, ArgReader& args, bool max) {

@@ -105,6 +105,12 @@ bool AllowedInSubscriberMode(const CommandSpec& spec) {
          n == "reset";
 }
 
+// EVAL & co and FCALL & co (Redis's scriptPrepareForRun prevents their propagation).
+bool IsScriptCall(const CommandSpec& spec) {
+  const std::string& n = spec.name;
+  return n.starts_with("eval") || n.starts_with("fcall");
+}
+
 // Commands that act on the transaction itself run at once inside MULTI instead of queueing.
 bool RunsInsideMulti(const CommandSpec& spec) {
   const std::string& n = spec.name;
@@ -269,6 +275,7 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
       TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
     }
   }
+  if (propagator_.active()) PropagateCall(c, spec, ctx, args, !outer);
   current_client_ = outer;
   if (!outer) {
     caller_ = nullptr;
@@ -291,6 +298,23 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   c.errors_accounted = errors_now;
   RecordCall(c, spec, args, duration, failed);
   FeedMonitorsIfWanted(c, spec, args);
+}
+
+void Server::PropagateCall(const Client& c, const CommandSpec& spec, const CommandContext& ctx,
+                           std::span<const std::string_view> args, bool top_level) {
+  // EXEC is never propagated itself: its commands are, wrapped by Flush (Redis's call()).
+  // Nor are scripts and functions: the commands they call carry their effects.
+  if (!ctx.propagation_prevented() && spec.name != "exec" && !IsScriptCall(spec) &&
+      (ctx.dirty() > 0 || ctx.propagation_forced())) {
+    if (ctx.rewritten()) {
+      propagator_.Add(c.db_index, ctx.propagate_as());
+    } else {
+      propagator_.Add(c.db_index, args);
+    }
+  }
+  // RANDOMKEY and SCAN (Redis's CMD_TOUCHES_ARBITRARY_KEYS) expire keys they meet: those
+  // deletions are independent, as active expiry's are.
+  if (top_level) propagator_.Flush(spec.name != "randomkey" && spec.name != "scan");
 }
 
 void Server::RecordCall(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,

@@ -63,7 +63,10 @@ void CmdRestore(CommandContext& ctx, ArgReader& args) {
   if (expire != 0 && expire <= ctx.now_ms()) {
     // Already expired: the key is gone (Redis propagates a DEL when it replaced one).
     Entry::Free(e);
-    if (deleted) ctx.KeyModified(key, kNotifyGeneric, "del");
+    if (deleted) {
+      ctx.KeyModified(key, kNotifyGeneric, "del");
+      if (ctx.propagating()) ctx.PropagateAs({"DEL", std::string(key)});
+    }
     return ctx.reply().Ok();
   }
   if (expire != 0) e = Entry::WithExpire(e, expire);
@@ -80,6 +83,15 @@ void CmdRestore(CommandContext& ctx, ArgReader& args) {
     }
   }
   ctx.KeyModified(key, kNotifyGeneric, "restore");
+  // A relative TTL is replayed as the absolute time it stood for (ttl rewritten, ABSTTL
+  // appended), as Redis's restoreCommand.
+  if (expire != 0 && !absttl && ctx.propagating()) {
+    std::vector<std::string> argv{std::string(ctx.name())};
+    for (std::string_view a : args.All()) argv.emplace_back(a);
+    argv[2] = std::to_string(expire);
+    argv.emplace_back("ABSTTL");
+    ctx.PropagateAs(std::move(argv));
+  }
   ctx.reply().Ok();
 }
 

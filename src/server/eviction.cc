@@ -61,6 +61,9 @@ Server::EvictResult Server::PerformEvictions() {
       // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
       SignalModifiedKey(db, key, /*by_client=*/false);
       NotifyKeyspaceEvent(kNotifyEvicted, "evicted", key, db);
+      if (propagator_.active()) {
+        propagator_.Add(db, {config_->lazyfree_lazy_eviction ? "UNLINK" : "DEL", key});
+      }
       if (UsedMemoryForEviction() <= limit) {
         result = EvictResult::kOk;
         break;
@@ -77,6 +80,8 @@ Server::EvictResult Server::PerformEvictions() {
       result = EvictResult::kRunning;
     }
     AddLatencySample("eviction-cycle", (MonotonicNowUs() - start) / 1000);
+    // Each eviction is its own effect, never wrapped in MULTI (Redis's propagate_no_multi).
+    FlushPropagationOutsideCommands();
   }
   eviction_running_ = result == EvictResult::kRunning;
   if (eviction_running_) loop_.RequestWakeWithinMs(0);

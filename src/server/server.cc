@@ -80,6 +80,10 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   kctx.on_expired = [this, previous_on_expired](int db, std::string_view key) {
     if (previous_on_expired) previous_on_expired(db, key);
     NotifyKeyspaceEvent(kNotifyExpired, "expired", key, db);
+    // Propagated as the deletion it was (Redis's deleteExpiredKeyAndPropagate).
+    if (propagator_.active()) {
+      propagator_.Add(db, {config_->lazyfree_lazy_expire ? "UNLINK" : "DEL", std::string(key)});
+    }
     // An expiry is nobody's change (Redis passes no client: BCAST NOLOOP clients hear it).
     SignalModifiedKey(db, key, /*by_client=*/false);
   };
@@ -518,6 +522,7 @@ void Server::Cron() {
     if (budget > 5000) budget = 5000;
     int64_t start = MonotonicNowUs();
     keyspace_.ActiveExpireCycle(budget, MonotonicNowUs);
+    FlushPropagationOutsideCommands();
     // The budget is checked between keys: freeing one big value can overrun it.
     AddLatencySample("expire-cycle", (MonotonicNowUs() - start) / 1000);
   }

@@ -27,6 +27,7 @@
 #include "server/client.h"
 #include "server/memory_release.h"
 #include "server/memory_stats.h"
+#include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
@@ -255,6 +256,14 @@ class Server {
   // The cron's check of the `save` points.
   void CheckSavePoints(int64_t now_ms);
 
+  // ---- propagation (server/propagation.h) ----
+  Propagator& propagator() { return propagator_; }
+  // Hands what is queued to the targets, unwrapped: effects produced outside any command
+  // (active expiry, eviction, a lookup between commands).
+  void FlushPropagationOutsideCommands() {
+    if (propagator_.pending() != 0 && !current_client_) propagator_.Flush(false);
+  }
+
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
 
@@ -291,6 +300,10 @@ class Server {
   // The accounting part of Call.
   void RecordCall(Client& client, const CommandSpec& spec, std::span<const std::string_view> args,
                   int64_t duration_us, bool failed);
+  // Queues the effect of a call that just ran (its propagated form when it made the dataset
+  // dirty) and, for a top-level call, flushes the queue (Redis's call() + afterCommand).
+  void PropagateCall(const Client& client, const CommandSpec& spec, const CommandContext& ctx,
+                     std::span<const std::string_view> args, bool top_level);
   // Re-runs the blocked commands waiting on keys that became ready, until none is left.
   void ServeReadyKeys();
   // Re-runs `client`'s blocked command for the ready `key`.
@@ -376,6 +389,7 @@ class Server {
   // the cron resizes reply buffers at all.
   int64_t reply_peak_reset_ms_ = 5000;
   bool reply_buffer_resizing_ = true;
+  Propagator propagator_;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;
   MemoryReleaseTrigger memory_release_;  // cron: give big drops back to the OS at once

@@ -80,6 +80,9 @@ void Server::RerunBlocked(Client& c, const std::string& key) {
   st.spec->handler(ctx, reader);
   int64_t reply_us = NowUs() - start;
   st.run_us += reply_us;
+  // Served, the pop it did propagates (Redis's serveClientBlockedOnList); still waiting, it
+  // changed nothing.
+  if (propagator_.active()) PropagateCall(c, *st.spec, ctx, args, !outer);
   current_client_ = outer;
   caller_ = outer_caller;
   // Its own invalidations follow its reply (Redis's afterCommand for a served client).

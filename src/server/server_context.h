@@ -16,7 +16,9 @@ class ServerContext : public CommandContext {
                        client.db_index_ptr()),
         server_(server),
         client_(client),
-        args_(args) {}
+        args_(args) {
+    set_propagating(server.propagator().active());
+  }
 
   using CommandContext::KeyModified;
   void KeyModified(std::string_view key) override {
@@ -42,6 +44,9 @@ class ServerContext : public CommandContext {
                       std::span<const std::string_view> args, bool wake_on_delete) override {
     return server_.BlockClient(client_, spec(), args.empty() ? args_ : args, keys, deadline_ms,
                                wake_on_delete);
+  }
+  void AlsoPropagate(std::vector<std::string> argv) override {
+    server_.propagator().Add(client_.db_index, std::move(argv));
   }
   bool FromScript() const override { return client_.is_script; }
   const std::string* ReadyKey() const override { return client_.serving_key; }

@@ -1,0 +1,54 @@
+// Propagator: the one place where executed writes leave the dataset for the AOF (and, later,
+// replicas). Redis 7.0.15's alsoPropagate / propagatePendingCommands.
+//
+// During a top-level command (and everything it runs: EXEC's queue, a script's calls, the
+// lazy expiries they trigger) the server Add()s each effect in execution order; after the
+// top-level command Flush() hands them to every target, wrapped in MULTI ... EXEC when there
+// is more than one (one atomic unit, as Redis writes it), MULTI in the database of the first
+// effect. Outside commands (active expiry, eviction) Flush(false) hands them over unwrapped.
+//
+// Targets receive (db, argv) and own the SELECT bookkeeping. With no target attached nothing
+// is copied (Add returns at once), so a server without AOF pays one branch per write.
+//
+// Threading: event-loop thread only.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace duet {
+
+class PropagationTarget {
+ public:
+  virtual ~PropagationTarget() = default;
+  // One command's effect in database `db` (argv[0] is the command name as propagated).
+  virtual void Feed(int db, std::span<const std::string> argv) = 0;
+};
+
+class Propagator {
+ public:
+  void AddTarget(PropagationTarget* t) { targets_.push_back(t); }
+  void RemoveTarget(PropagationTarget* t) { std::erase(targets_, t); }
+  // Whether anyone listens: commands build rewritten forms only then.
+  bool active() const { return !targets_.empty(); }
+
+  // Queues an effect (alsoPropagate). No-op without targets.
+  void Add(int db, std::vector<std::string> argv);
+  void Add(int db, std::span<const std::string_view> argv);
+  // Hands the queued effects to the targets and forgets them (propagatePendingCommands);
+  // `allow_multi`: wrap two or more in MULTI/EXEC.
+  void Flush(bool allow_multi);
+  size_t pending() const { return ops_.size(); }
+
+ private:
+  struct Op {
+    int db;
+    std::vector<std::string> argv;
+  };
+  std::vector<PropagationTarget*> targets_;
+  std::vector<Op> ops_;
+};
+
+}  // namespace duet
