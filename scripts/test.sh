@@ -2,11 +2,21 @@
 # Runs the whole test suite: unit tests, differential tests against redis-server 7.0.15,
 # black-box tests (redis-cli, Python, Node.js/ioredis), the RESP parser fuzzer for a bounded
 # time, and the unit + differential tests again under ASan/UBSan.
-# Usage: scripts/test.sh [--quick]   (--quick skips the sanitizer build and the fuzzer)
+# Usage: scripts/test.sh [--quick] [--docker]
+#   --quick   skips the sanitizer build and the fuzzer
+#   --docker  also runs scripts/test-docker.sh (image build + compose, ~14 min on
+#             2 cores from a cold Docker cache; also DUET_TEST_DOCKER=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+docker_test="${DUET_TEST_DOCKER:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --docker) docker_test=1 ;;
+    *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 step() { echo; echo "=== $* ==="; }
 
@@ -35,6 +45,11 @@ step "black-box tests (node: ioredis)"
 
 step "benchmark smoke run (bench/ scripts against this build; numbers are noise)"
 DUET_BIN="$PWD/build/release/duet-server" bash bench/smoke.sh >/dev/null
+
+if [ "$docker_test" = 1 ]; then
+  step "docker: Dockerfile + compose.yaml (scripts/test-docker.sh)"
+  bash scripts/test-docker.sh
+fi
 
 if [ "$quick" = 1 ]; then
   echo; echo "quick run: sanitizer and fuzz stages skipped"; exit 0

@@ -4,6 +4,7 @@ prefixed logs, clean stop on SIGTERM and Ctrl-C, queue data kept across restarts
 the seed's REDIS_*_PASSWORD names, and `start.sh status`. Runs on free ports with its own env
 file and data directory (never ./.env, 6379 or 6380), on the binary DUET_BIN names."""
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -120,9 +121,11 @@ class Kit:
                 pass
             self.proc.wait()
         self.log.close()
-        for port in (self.cache_port, self.queue_port):
-            pid = self.base.server_pids.get(port)
-            if pid and pid_alive(pid):
+        # The servers run in their own sessions: kill them by the PIDs start.sh printed.
+        pids = {int(p) for p in re.findall(r"\(pid (\d+),", self.output())}
+        pids |= {self.base.server_pids.get(p) for p in (self.cache_port, self.queue_port)}
+        for pid in pids - {None}:
+            if pid_alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
     def status(self):

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Tests the Dockerfile and compose.yaml for real: installs docker.io, docker-compose and
+# mmdebstrap (apt-get) when missing, starts dockerd when none runs (and stops it after),
+# builds the debian:bookworm base image from the Debian archive when it is missing (no
+# registry is needed: mmdebstrap --variant=minbase | docker import; the same image is tagged
+# debian:bookworm-slim when that is missing, minbase being what slim is, less the docs), then
+# `compose up -d --build` both services under a throwaway project name, free ports and a
+# temporary env file (the repository's .env is not read), waits for the healthchecks, runs the
+# seed deployment's commands through `compose exec` (ping, INFO memory/stats/persistence,
+# SLOWLOG GET 10, LASTSAVE, a wrong password), checks that the server runs as a non-root user
+# with its password in no command line, environment or log, restarts the queue service and
+# checks its data survived, and tears everything down (containers, network, volume).
+# Usage: scripts/test-docker.sh   (as root, or a user allowed to run apt-get/docker via sudo)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+step() { echo "test-docker: $* ($((SECONDS - started)) s)"; }
+fail() {
+  echo "test-docker: FAILED: $*" >&2
+  exit 1
+}
+
+dk() { ${SUDO:+sudo} docker "$@"; }
+
+# 1. Packages.
+missing=()
+for p in docker.io docker-compose mmdebstrap; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  step "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+    { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+fi
+
+# 2. A docker daemon.
+dockerd_pid=""
+work=$(mktemp -d /tmp/duet-docker-test.XXXXXX)
+if ! dk info >/dev/null 2>&1; then
+  step "starting dockerd"
+  $SUDO dockerd > "$work/dockerd.log" 2>&1 &
+  dockerd_pid=$!
+  for _ in $(seq 1 120); do
+    dk info >/dev/null 2>&1 && break
+    kill -0 "$dockerd_pid" 2>/dev/null || fail "dockerd exited: $(tail -n 5 "$work/dockerd.log")"
+    sleep 0.5
+  done
+  dk info >/dev/null 2>&1 || fail "dockerd did not come up"
+fi
+
+# 3. Base images.
+if ! dk image inspect debian:bookworm >/dev/null 2>&1; then
+  step "building debian:bookworm from the Debian archive (mmdebstrap)"
+  $SUDO mmdebstrap --variant=minbase bookworm - 2> "$work/mmdebstrap.log" |
+    dk import - debian:bookworm >/dev/null || fail "mmdebstrap: $(tail -n 5 "$work/mmdebstrap.log")"
+fi
+if ! dk image inspect debian:bookworm-slim >/dev/null 2>&1; then
+  dk tag debian:bookworm debian:bookworm-slim
+fi
+
+# 4. Compose: the plugin (docker compose) when present, else Debian's docker-compose.
+if dk compose version >/dev/null 2>&1; then
+  compose_cmd=(dk compose)
+else
+  compose_cmd=(docker-compose)
+  [ -n "$SUDO" ] && compose_cmd=(sudo docker-compose)
+fi
+project="duettest$$"
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+cache_pw=$(openssl rand -hex 20)
+queue_pw=$(openssl rand -hex 20)
+cache_port=${DUET_DOCKER_CACHE_PORT:-$(free_port)}
+queue_port=${DUET_DOCKER_QUEUE_PORT:-$(free_port)}
+cat > "$work/env" <<EOF
+DUET_CACHE_PASSWORD=$cache_pw
+DUET_QUEUE_PASSWORD=$queue_pw
+DUET_CACHE_PORT=$cache_port
+DUET_QUEUE_PORT=$queue_port
+EOF
+compose() {
+  "${compose_cmd[@]}" --project-name "$project" --project-directory "$PWD" \
+    --env-file "$work/env" -f compose.yaml "$@"
+}
+cleanup() {
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  if [ -n "$dockerd_pid" ]; then
+    $SUDO kill "$dockerd_pid" 2>/dev/null || true
+    wait "$dockerd_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# 5. Up, healthy.
+step "compose up -d --build (${compose_cmd[*]})"
+compose up -d --build > "$work/up.log" 2>&1 || fail "compose up: $(tail -n 20 "$work/up.log")"
+wait_healthy() {
+  local service="$1" id state
+  id=$(compose ps -q "$service")
+  [ -n "$id" ] || fail "no container for $service"
+  for _ in $(seq 1 120); do
+    state=$(dk inspect -f '{{.State.Health.Status}}' "$id")
+    [ "$state" = healthy ] && return 0
+    sleep 1
+  done
+  compose logs "$service" | tail -n 20
+  fail "$service is $state, not healthy"
+}
+wait_healthy redis-cache
+wait_healthy redis-queue
+step "both services healthy"
+
+# 6. The seed's commands.
+expect() {  # expect WHAT PATTERN OUTPUT
+  grep -q -- "$2" <<< "$3" || fail "$1: expected /$2/, got: $(head -c 300 <<< "$3")"
+}
+cli() {  # cli SERVICE PASSWORD ARGS...: as the seed runs it
+  local service="$1" pw="$2"
+  shift 2
+  compose exec -T "$service" redis-cli -a "$pw" "$@" 2>/dev/null | tr -d '\r'
+}
+for s in "redis-cache $cache_pw" "redis-queue $queue_pw"; do
+  read -r service pw <<< "$s"
+  expect "$service ping" '^PONG$' "$(cli "$service" "$pw" ping)"
+  expect "$service INFO memory" '^used_memory_human:' "$(cli "$service" "$pw" INFO memory)"
+  expect "$service INFO stats" '^evicted_keys:0$' "$(cli "$service" "$pw" INFO stats)"
+  expect "$service SLOWLOG GET 10" '' "$(cli "$service" "$pw" SLOWLOG GET 10)"
+  expect "$service LASTSAVE" '^[0-9][0-9]*$' "$(cli "$service" "$pw" LASTSAVE)"
+  expect "$service wrong password" '^NOAUTH Authentication required.$' "$(cli "$service" wrong-password ping)"
+  expect "$service user" '^999$' "$(compose exec -T "$service" id -u | tr -d '\r')"
+  procs=$(compose exec -T "$service" sh -c 'cat /proc/[0-9]*/cmdline /proc/1/environ' | tr '\0' '\n')
+  expect "$service runs duet-server as PID 1" 'duet-server' "$procs"
+  if grep -qF "$pw" <<< "$procs"; then
+    fail "$service: the password is in a command line or the server's environment"
+  fi
+done
+expect "cache policy" '^allkeys-lru$' "$(cli redis-cache "$cache_pw" CONFIG GET maxmemory-policy)"
+expect "queue policy" '^noeviction$' "$(cli redis-queue "$queue_pw" CONFIG GET maxmemory-policy)"
+expect "queue AOF" '^aof_enabled:1$' "$(cli redis-queue "$queue_pw" INFO persistence)"
+expect "cache from the host" '^PONG$' "$(REDISCLI_AUTH=$cache_pw redis-cli --no-auth-warning -p "$cache_port" ping | tr -d '\r')"
+expect "queue from the host" '^PONG$' "$(REDISCLI_AUTH=$queue_pw redis-cli --no-auth-warning -p "$queue_port" ping | tr -d '\r')"
+limits=$(dk inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}' "$(compose ps -q redis-queue)")
+[ "$limits" = "402653184 2000000000" ] || fail "deploy.resources.limits not applied: $limits"
+step "seed commands passed"
+
+# 7. Queue data survives a restart of its service (SIGTERM, final save, named volume).
+expect "RPUSH" '^3$' "$(cli redis-queue "$queue_pw" RPUSH bull:email:wait 1 2 3)"
+compose restart redis-queue >/dev/null 2>&1 || fail "compose restart redis-queue"
+wait_healthy redis-queue
+expect "queue data after restart" '^3$' "$(cli redis-queue "$queue_pw" LLEN bull:email:wait)"
+logs=$(compose logs --no-color 2>&1)
+expect "queue log" 'DB saved on disk' "$logs"
+if grep -qF -e "$cache_pw" -e "$queue_pw" <<< "$logs"; then fail "a password is in the logs"; fi
+step "queue data survived a restart"
+
+step "passed"
