@@ -75,10 +75,16 @@ kit_ensure_passwords() {
       upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
       (
         umask 077
-        if [ -s "$DUET_ENV_FILE" ] && [ -n "$(tail -c 1 "$DUET_ENV_FILE")" ]; then
-          echo >> "$DUET_ENV_FILE"
+        line="DUET_${upper}_PASSWORD=$(kit_generate_password)"
+        if grep -qE "^DUET_${upper}_PASSWORD=[[:space:]]*$" "$DUET_ENV_FILE" 2>/dev/null; then
+          # The empty line of .env.example: fill it in place.
+          sed -i -E "s/^DUET_${upper}_PASSWORD=[[:space:]]*$/$line/" "$DUET_ENV_FILE"
+        else
+          if [ -s "$DUET_ENV_FILE" ] && [ -n "$(tail -c 1 "$DUET_ENV_FILE")" ]; then
+            echo >> "$DUET_ENV_FILE"
+          fi
+          echo "$line" >> "$DUET_ENV_FILE"
         fi
-        echo "DUET_${upper}_PASSWORD=$(kit_generate_password)" >> "$DUET_ENV_FILE"
       )
       chmod 600 "$DUET_ENV_FILE"
       echo "$(basename "$0"): generated DUET_${upper}_PASSWORD in $DUET_ENV_FILE"

@@ -276,6 +276,25 @@ class StartKitTest(KitTestCase):
         self.assertEqual(st.returncode, 0, st.stdout + st.stderr)
         self.assertEqual(kit.stop(), 0)
 
+    def test_fills_in_a_copied_env_example(self):
+        with open(os.path.join(ROOT, ".env.example")) as f:
+            example = f.read()
+        with open(self.env_file, "w") as f:
+            f.write(example)
+        kit = self.start()
+        with open(self.env_file) as f:
+            text = f.read()
+        lines = text.splitlines()
+        self.assertEqual(len(lines), len(example.splitlines()))  # filled in, not appended
+        self.assertEqual(stat.S_IMODE(os.stat(self.env_file).st_mode), 0o600)
+        self.assertEqual(sum(l.startswith("DUET_CACHE_PASSWORD=") for l in lines), 1)
+        cache_pw, queue_pw = self.passwords()
+        self.assertGreaterEqual(len(queue_pw), 32)
+        self.assertEqual(call(self.queue_port, queue_pw, "PING"), b"+PONG\r\n")
+        self.server_pid(self.cache_port, cache_pw)
+        self.server_pid(self.queue_port, queue_pw)
+        self.assertEqual(kit.stop(), 0)
+
     def test_a_server_that_cannot_start_stops_the_other(self):
         # The queue's port is taken: the queue exits, start.sh stops the cache and fails.
         blocker = subprocess.Popen(["python3", "-c", (
