@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/sd_notify.h"
 #include "config/config.h"
 #include "config/config_loader.h"
 #include "config/config_table.h"
@@ -134,6 +135,22 @@ int main(int argc, char** argv) {
   }
   table.ReportUnsupported();
 
+  // systemd supervision (Type=notify units): "supervised systemd", or "auto" when systemd
+  // set NOTIFY_SOCKET. READY=1 follows the data load, STOPPING=1 the shutdown request.
+  std::string supervised = table.GetValue("supervised");
+  bool notify_systemd =
+      supervised == "systemd" || (supervised == "auto" && duet::SdNotifySocketSet());
+  if (notify_systemd) {
+    if (duet::SdNotify("STATUS=duet is loading...\n")) {
+      Log(LogLevel::kNotice,
+          "Supervised by systemd. Please make sure you set appropriate values for "
+          "TimeoutStartSec and TimeoutStopSec in your service unit.");
+    } else {
+      Log(LogLevel::kWarning, "systemd supervision error: NOTIFY_SOCKET not found!");
+      notify_systemd = false;
+    }
+  }
+
   signal(SIGPIPE, SIG_IGN);
   sigset_t mask;
   sigemptyset(&mask);
@@ -168,6 +185,7 @@ int main(int argc, char** argv) {
     if (read(sfd, &si, sizeof(si)) != sizeof(si)) return;
     const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
     Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
+    if (notify_systemd) duet::SdNotify("STOPPING=1\n");
     if (!server.SaveBeforeShutdown(false, false, false)) {
       Log(LogLevel::kWarning,
           "{} received but errors trying to shut down the server, check the "
@@ -186,7 +204,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  if (notify_systemd) {
+    duet::SdNotify("STATUS=Ready to accept connections\n");
+    duet::SdNotify("READY=1\n");
+  }
   int rc = server.Run();
+  if (notify_systemd) duet::SdNotify("STOPPING=1\n");
   Log(LogLevel::kWarning, "User requested shutdown...");
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   if (!config.unixsocket.empty()) unlink(config.unixsocket.c_str());

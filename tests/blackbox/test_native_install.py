@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from lib.resp import RawConnection, encode  # noqa: E402
 from lib.servers import ROOT, free_port  # noqa: E402
-from test_start_kit import WRONGPASS, call, listening, read_env, wait_for  # noqa: E402
+from test_start_kit import WRONGPASS, call, listening, read_env  # noqa: E402
 
 INSTALL = os.path.join(ROOT, "scripts", "install-native.sh")
 
@@ -74,7 +75,7 @@ class NativeInstallTest(unittest.TestCase):
                            ("ProtectHome", "yes"), ("PrivateTmp", "yes"),
                            ("ReadWritePaths", "/var/lib/duet/%i"), ("User", "duet"),
                            ("StateDirectory", "duet/%i"), ("CapabilityBoundingSet", ""),
-                           ("StandardInput", "file:/etc/duet/%i.secret")):
+                           ("StandardInput", "file:/etc/duet/%i.secret"), ("Type", "notify")):
             self.assertIn(value, unit_values(self.unit, key), key)
 
     @unittest.skipUnless(shutil.which("systemd-analyze"), "systemd-analyze not installed")
@@ -103,22 +104,35 @@ class NativeInstallTest(unittest.TestCase):
         argv += ["--port", str(port), "-"]
         os.makedirs(self.rooted(f"/var/lib/duet/{name}"), exist_ok=True)
         stdin = open(self.rooted(stdin_spec.removeprefix("file:").replace("%i", name)))
+        # systemd's notification socket (Type=notify): READY=1 once the server accepts.
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify_path = os.path.join(self.root, f"notify-{name}")
+        notify.bind(notify_path)
+        notify.settimeout(20)
+        self.addCleanup(notify.close)
         log = open(os.path.join(self.root, f"{name}.log"), "w")
-        p = subprocess.Popen(argv, stdin=stdin, stdout=log, stderr=subprocess.STDOUT)
+        p = subprocess.Popen(argv, stdin=stdin, stdout=log, stderr=subprocess.STDOUT,
+                             env=dict(os.environ, NOTIFY_SOCKET=notify_path))
         stdin.close()
         log.close()
         self.addCleanup(lambda: p.poll() is None and p.kill())
-        self.assertTrue(wait_for(lambda: listening(port) or p.poll() is not None))
-        if p.poll() is not None:
-            with open(os.path.join(self.root, f"{name}.log")) as f:
-                self.fail(f"{name} exited: " + f.read())
-        return p, port
+        messages = b""
+        while b"READY=1" not in messages:
+            try:
+                messages += notify.recv(4096)
+            except socket.timeout:
+                p.kill()
+                with open(os.path.join(self.root, f"{name}.log")) as f:
+                    self.fail(f"{name}: no READY=1 from the server: " + f.read())
+        self.assertTrue(listening(port))
+        self.assertIn(b"STATUS=Ready to accept connections\n", messages)
+        return p, port, notify
 
     def test_instances_start_as_the_unit_says(self):
         env = read_env(os.path.join(self.root, "etc/duet/duet.env"))
         for name, policy in (("cache", b"allkeys-lru"), ("queue", b"noeviction")):
             pw = env[f"DUET_{name.upper()}_PASSWORD"]
-            p, port = self.start_like_systemd(name)
+            p, port, notify = self.start_like_systemd(name)
             c = RawConnection(port)
             c.send(encode(["AUTH", "wrong"]))
             self.assertEqual(c.read_reply(), WRONGPASS)
@@ -132,6 +146,7 @@ class NativeInstallTest(unittest.TestCase):
             if name == "queue":
                 self.assertEqual(call(port, pw, "SET", "job", "1"), b"+OK\r\n")
             p.send_signal(signal.SIGTERM)
+            self.assertEqual(notify.recv(4096), b"STOPPING=1\n")
             self.assertEqual(p.wait(timeout=20), 0)
         self.assertTrue(os.path.exists(self.rooted("/var/lib/duet/queue/dump.rdb")))
 
