@@ -157,3 +157,46 @@ kit_scratch_cli() {
 kit_total_keys() {
   sed -n 's/^db[0-9]*:keys=\([0-9]*\),.*/\1/p' | awk '{s += $1} END {print s + 0}'
 }
+
+# kit_aof_from_rdb QUEUE_DIR [--directive value ...]: writes the queue's AOF from its
+# dump.rdb. A server started with appendonly yes and no AOF directory starts EMPTY (as Redis
+# 7.0 does) and later overwrites dump.rdb, so wherever a dump.rdb has no AOF beside it (a
+# restored backup, data from before the AOF was turned on) a scratch server loads the RDB with
+# the AOF off, CONFIG SET appendonly yes makes it write the AOF from the loaded data, and
+# SHUTDOWN SAVE ends it. Prints the number of keys; returns 1 (reason on stderr) on failure.
+kit_aof_from_rdb() {
+  local dir="$1" log pinfo="" keys _
+  shift
+  log="$dir/.aof-from-rdb.log"
+  if ! kit_scratch_start "$log" deploy/queue.conf --dir "$dir" "$@" --appendonly no; then
+    kill "$SCRATCH_PID" 2>/dev/null
+    echo "duet-server did not load $dir/dump.rdb: $(tail -n 3 "$log")" >&2
+    return 1
+  fi
+  keys=$(kit_scratch_cli info keyspace | kit_total_keys)
+  if [ "$(kit_scratch_cli config set appendonly yes)" != OK ]; then
+    kill "$SCRATCH_PID" 2>/dev/null
+    echo "CONFIG SET appendonly yes failed: $(tail -n 3 "$log")" >&2
+    return 1
+  fi
+  for _ in $(seq 1 36000); do
+    pinfo=$(kit_scratch_cli info persistence)
+    if grep -q '^aof_rewrite_in_progress:0' <<< "$pinfo" &&
+       grep -q '^aof_rewrite_scheduled:0' <<< "$pinfo"; then
+      break
+    fi
+    sleep 0.1
+  done
+  if ! grep -q '^aof_last_bgrewrite_status:ok' <<< "$pinfo"; then
+    kill "$SCRATCH_PID" 2>/dev/null
+    echo "the AOF rewrite failed: $(tail -n 3 "$log")" >&2
+    return 1
+  fi
+  kit_scratch_cli shutdown save >/dev/null 2>&1 || true
+  if ! wait "$SCRATCH_PID"; then
+    echo "duet-server did not shut down cleanly: $(tail -n 3 "$log")" >&2
+    return 1
+  fi
+  rm -f "$log"
+  echo "$keys"
+}

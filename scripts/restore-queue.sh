@@ -88,29 +88,8 @@ if [ "$from_aof" = 1 ]; then
   mv "$queue_dir/.appendonlydir.restoring" "$queue_dir/appendonlydir"
   log "restored dump.rdb and the AOF directory of $backup"
 else
-  # Load the RDB with the AOF off, then turn the AOF on: the server writes a new AOF from
-  # the loaded data and, at SHUTDOWN, a fresh dump.rdb.
-  scratch_log="$queue_dir/.restore.log"
-  kit_scratch_start "$scratch_log" deploy/queue.conf --dir "$queue_dir" --appendonly no ||
-    fail "duet-server did not load the backup: $(tail -n 3 "$scratch_log")"
-  trap 'kill "$SCRATCH_PID" 2>/dev/null || true' EXIT
-  keys=$(kit_scratch_cli info keyspace | kit_total_keys)
+  keys=$(kit_aof_from_rdb "$queue_dir") || fail "writing the AOF from the backup's RDB"
   want=$(sed -n 's/^keys=//p' "$backup/BACKUP_INFO" 2>/dev/null || true)
-  [ "$(kit_scratch_cli config set appendonly yes)" = OK ] || fail "CONFIG SET appendonly yes failed"
-  for _ in $(seq 1 36000); do
-    pinfo=$(kit_scratch_cli info persistence)
-    if grep -q '^aof_rewrite_in_progress:0' <<< "$pinfo" &&
-       grep -q '^aof_rewrite_scheduled:0' <<< "$pinfo"; then
-      break
-    fi
-    sleep 0.1
-  done
-  grep -q '^aof_last_bgrewrite_status:ok' <<< "$pinfo" ||
-    fail "the AOF rewrite failed: $(tail -n 3 "$scratch_log")"
-  kit_scratch_cli shutdown save >/dev/null 2>&1 || true
-  wait "$SCRATCH_PID" || fail "duet-server did not shut down cleanly: $(tail -n 3 "$scratch_log")"
-  trap - EXIT
-  rm -f "$scratch_log"
   log "restored $backup: $keys keys${want:+ (the backup holds $want, some may have expired since)}"
 fi
 

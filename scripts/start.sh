@@ -68,6 +68,21 @@ kit_ensure_passwords
 mkdir -p "$DUET_DATA_DIR/cache" "$DUET_DATA_DIR/queue"
 chmod 700 "$DUET_DATA_DIR/queue"
 
+# A dump.rdb without an AOF directory (a restored backup, data from before the AOF was on):
+# write the AOF from it first, or the queue would start empty (see kit_aof_from_rdb).
+queue_dir="$DUET_DATA_DIR/queue"
+if [[ " ${instances[*]} " == *" queue "* && -f "$queue_dir/dump.rdb" &&
+      ! -e "$queue_dir/appendonlydir" && " ${directives[*]-} " != *" --appendonly no "* ]]; then
+  echo "start: $queue_dir has dump.rdb but no AOF: writing the AOF from it"
+  keys=$(kit_aof_from_rdb "$queue_dir" "${directives[@]+"${directives[@]}"}") ||
+    kit_die "could not write the AOF from $queue_dir/dump.rdb (see above); the queue is not started"
+  if [ -e "$queue_dir/appendonlydir" ]; then
+    echo "start: the AOF holds the $keys keys of dump.rdb"
+  else
+    echo "start: this duet-server writes no AOF yet; the queue persists through dump.rdb"
+  fi
+fi
+
 declare -A pids=()
 
 # start_instance NAME: the server in its own session (so the terminal's Ctrl-C reaches only

@@ -20,7 +20,34 @@ if [ -z "$password" ]; then
   exit 1
 fi
 escaped=$(printf '%s' "$password" | sed 's/\\/\\\\/g; s/"/\\"/g')
+
+# The queue with a dump.rdb but no AOF directory (a restored backup, a volume from before the
+# AOF was on): a server with appendonly yes would start EMPTY and later overwrite dump.rdb (as
+# Redis 7.0 does). Load the RDB with the AOF off on loopback, turn the AOF on (the server
+# writes it from the loaded data), save and stop; then start for real.
+if [ "$instance" = queue ] && [ -f /data/dump.rdb ] && [ ! -e /data/appendonlydir ]; then
+  echo "duet-entrypoint: /data has dump.rdb but no AOF: writing the AOF from it"
+  duet-server /etc/duet/queue.conf --bind 127.0.0.1 --port 6379 --dir /data \
+    --daemonize no --appendonly no "$@" - <<EOF &
+requirepass "$escaped"
+EOF
+  pid=$!
+  cli() { REDISCLI_AUTH="$password" redis-cli --no-auth-warning -p 6379 "$@" | tr -d '\r'; }
+  until [ "$(cli ping 2>/dev/null)" = PONG ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "duet-entrypoint: loading dump.rdb failed" >&2; exit 1; }
+    sleep 0.2
+  done
+  [ "$(cli config set appendonly yes)" = OK ] || { kill "$pid"; exit 1; }
+  while cli info persistence | grep -Eq '^aof_rewrite_(in_progress|scheduled):1'; do
+    sleep 0.2
+  done
+  cli info persistence | grep -q '^aof_last_bgrewrite_status:ok' ||
+    { echo "duet-entrypoint: writing the AOF failed" >&2; kill "$pid"; exit 1; }
+  cli shutdown save >/dev/null 2>&1 || true
+  wait "$pid" || { echo "duet-entrypoint: the conversion server failed" >&2; exit 1; }
+fi
 unset password
+
 # exec: duet-server becomes PID 1 and gets the SIGTERM of `docker stop` itself (the queue then
 # fsyncs and saves). The here-document is a pipe in dash, not a file.
 exec duet-server "/etc/duet/$instance.conf" --bind 0.0.0.0 '-::*' --port 6379 --dir /data \

@@ -249,7 +249,11 @@ class StartKitTest(KitTestCase):
         self.assertIn("queue | ", kit.output())
         self.assertIn("DB saved on disk", kit.output())
 
+        # With an AOF directory the queue loads it; with only dump.rdb (a duet without the
+        # AOF) start.sh writes the AOF from it first, else the queue would start empty.
+        had_aof = os.path.isdir(os.path.join(self.data_dir, "queue", "appendonlydir"))
         kit = self.start()
+        self.assertEqual("has dump.rdb but no AOF" in kit.output(), not had_aof)
         self.assertEqual(self.passwords(), (cache_pw, queue_pw))  # not regenerated
         self.assertEqual(call(self.queue_port, queue_pw, "LRANGE", "bull:email:wait", "0", "-1"),
                          b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n")
