@@ -67,11 +67,10 @@ void Evictor::RefillPool(bool lfu, int segments) {
   }
 }
 
-bool Evictor::EvictFromPool(bool lfu, int segments, LazyFreer* freer, int* db_index,
-                            std::string* key) {
+Entry* Evictor::DetachFromPool(bool lfu, int segments, int* db_index) {
   for (int attempt = 0; attempt < 64; attempt++) {
     if (pool_.size() <= kRefillBelow) RefillPool(lfu, segments);
-    if (pool_.empty()) return false;
+    if (pool_.empty()) return nullptr;
     PoolEntry c = pool_.back();
     pool_.pop_back();
     Db& d = keyspace_->db(c.db);
@@ -82,13 +81,10 @@ bool Evictor::EvictFromPool(bool lfu, int segments, LazyFreer* freer, int* db_in
     bool saturated = !lfu && keyspace_->lru_clock().Age(s.meta()) == LruClock::kMaxAge;
     if (!saturated && Rank(s.meta(), lfu) < c.rank) continue;
     auto* e = static_cast<Entry*>(s.get());
-    if (db_index) *db_index = c.db;
-    if (key) key->assign(e->key());
-    Entry* detached = d.Detach(e->key());
-    if (detached) FreeEntryMaybeLazy(detached, freer);
-    return true;
+    *db_index = c.db;
+    return d.Detach(e->key());
   }
-  return false;
+  return nullptr;
 }
 
 void Evictor::SampleAllKeys(Db& db, bool lfu, int segments, Candidate* best) {
@@ -138,9 +134,8 @@ void Evictor::SampleVolatile(Db& db, EvictionPolicy policy, int keys, Candidate*
   }
 }
 
-bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int* db_index,
-                       std::string* key) {
-  if (policy == EvictionPolicy::kNoEviction) return false;
+Entry* Evictor::DetachOne(EvictionPolicy policy, int samples, int* db_index) {
+  if (policy == EvictionPolicy::kNoEviction) return nullptr;
   bool volatile_only =
       policy == EvictionPolicy::kVolatileLru || policy == EvictionPolicy::kVolatileLfu ||
       policy == EvictionPolicy::kVolatileRandom || policy == EvictionPolicy::kVolatileTtl;
@@ -152,7 +147,7 @@ bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int
   int segments = samples < 5 ? 1 : (samples + 4) / 5;
   if (policy == EvictionPolicy::kAllKeysLru || policy == EvictionPolicy::kAllKeysLfu) {
     bool lfu = policy == EvictionPolicy::kAllKeysLfu;
-    if (EvictFromPool(lfu, segments, freer, db_index, key)) return true;
+    if (Entry* e = DetachFromPool(lfu, segments, db_index)) return e;
     // 64 stale pool entries in a row (a burst of deletions): sample directly below.
   }
   Candidate best;
@@ -180,15 +175,11 @@ bool Evictor::EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int
       }
     }
   }
-  if (!best.entry) return false;
-  Db& d = keyspace_->db(best.db);
-  if (db_index) *db_index = best.db;
-  if (key) key->assign(best.entry->key());
+  if (!best.entry) return nullptr;
+  *db_index = best.db;
   // Detach (not Delete): an evicted key that happened to be expired is still removed, and
   // counted as expired by Detach, which is what Redis's eviction of it amounts to.
-  Entry* e = d.Detach(best.entry->key());
-  if (e) FreeEntryMaybeLazy(e, freer);
-  return true;
+  return keyspace_->db(best.db).Detach(best.entry->key());
 }
 
 }  // namespace duet

@@ -48,13 +48,12 @@ class Evictor {
  public:
   explicit Evictor(Keyspace* keyspace) : keyspace_(keyspace) {}
 
-  // Removes one key chosen under `policy` and returns true, or returns false when the
-  // policy has nothing to evict (noeviction, or volatile-* with no key that has a TTL).
-  // The value is freed on `freer` (lazyfree-lazy-eviction) when given and the value is
-  // big. `samples` is maxmemory-samples. Sets *db_index and *key to the evicted key (for
-  // notifications/propagation) when they are non-null.
-  bool EvictOne(EvictionPolicy policy, int samples, LazyFreer* freer, int* db_index = nullptr,
-                std::string* key = nullptr);
+  // Detaches one key chosen under `policy` from its database and returns it (the caller
+  // frees it, with FreeEntryMaybeLazy, after reading its key for notifications: so the
+  // caller can measure what the free alone releases, as Redis's performEvictions does), or
+  // returns nullptr when the policy has nothing to evict (noeviction, or volatile-* with no
+  // key that has a TTL). `samples` is maxmemory-samples; *db_index is set to the key's db.
+  Entry* DetachOne(EvictionPolicy policy, int samples, int* db_index);
 
  private:
   struct Candidate {
@@ -72,8 +71,8 @@ class Evictor {
   static constexpr size_t kPerSegment = 4;
   static constexpr size_t kRefillBelow = 12;
 
-  // An allkeys-lru/lfu eviction through the pool; false when every database is empty.
-  bool EvictFromPool(bool lfu, int segments, LazyFreer* freer, int* db_index, std::string* key);
+  // An allkeys-lru/lfu victim from the pool; nullptr when every database is empty.
+  Entry* DetachFromPool(bool lfu, int segments, int* db_index);
   void RefillPool(bool lfu, int segments);
   void AddToPool(const PoolEntry& c);
   // Eviction priority of a key's slot metadata: under LRU the inverse of its last access in

@@ -173,6 +173,13 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   // EXPIRE... still run, so a full instance can be drained).
   // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queueing costs
   // memory), and EXEC when a queued command is denyoom, as Redis does.
+  // Clients over maxmemory-clients go first, before any key (Redis's evictClients in
+  // processCommand): the last command may have grown someone's output buffer. When that
+  // someone is this client, its command is not run.
+  if (config_->maxmemory_clients != 0) {
+    EvictClientsOverLimit();
+    if (c.closing) return true;
+  }
   pre_command_oom_ = config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail;
   // Keys evicted just now are invalidated before the command's own changes (Redis's
   // trackingHandlePendingKeyInvalidations after performEvictions).

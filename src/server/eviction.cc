@@ -42,8 +42,15 @@ Server::EvictResult Server::PerformEvictions() {
   if (pause_until_ms_ != 0) return EvictResult::kOk;
   EvictResult result = EvictResult::kOk;
   uint64_t limit = config_->maxmemory;
-  if (limit != 0 && UsedMemoryForEviction() > limit) {
+  uint64_t used = limit != 0 ? UsedMemoryForEviction() : 0;
+  if (limit != 0 && used > limit) {
     result = EvictResult::kFail;
+    // As Redis: the goal is fixed up front and only what each delete itself releases counts
+    // towards it. Re-measuring the total would also count what the eviction adds (tracking
+    // invalidations and keyspace events queued in client buffers) and drain the keyspace in
+    // a feedback loop.
+    int64_t to_free = static_cast<int64_t>(used - limit);
+    int64_t freed = 0;
     EvictionPolicy policy = ParseEvictionPolicy(config_->maxmemory_policy);
     LazyFreer* freer = config_->lazyfree_lazy_eviction ? &keyspace_.lazy_freer() : nullptr;
     int64_t start = MonotonicNowUs();
@@ -51,24 +58,37 @@ Server::EvictResult Server::PerformEvictions() {
     bool monitor = config_->latency_monitor_threshold != 0;
     for (uint64_t n = 1;; n++) {
       int db = 0;
-      std::string key;
       // "eviction-del" times the whole pick-and-delete (Redis times the delete alone; the
       // pick is a few µs against a millisecond threshold).
       int64_t del_start = monitor ? MonotonicNowUs() : 0;
-      if (!evictor_.EvictOne(policy, config_->maxmemory_samples, freer, &db, &key)) break;
+      // Only the detach and the free count as freed (see to_free above).
+      int64_t before = static_cast<int64_t>(UsedMemoryForEviction());
+      Entry* victim = evictor_.DetachOne(policy, config_->maxmemory_samples, &db);
+      if (!victim) break;
+      freed += before - static_cast<int64_t>(UsedMemoryForEviction());
+      // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
+      SignalModifiedKey(db, victim->key(), /*by_client=*/false);
+      NotifyKeyspaceEvent(kNotifyEvicted, "evicted", victim->key(), db);
+      if (propagator_.active()) {
+        std::string_view del = config_->lazyfree_lazy_eviction ? "UNLINK" : "DEL";
+        std::string_view argv[] = {del, victim->key()};
+        propagator_.Add(db, argv);
+      }
+      before = static_cast<int64_t>(UsedMemoryForEviction());
+      FreeEntryMaybeLazy(victim, freer);
+      freed += before - static_cast<int64_t>(UsedMemoryForEviction());
       if (monitor) AddLatencySample("eviction-del", (MonotonicNowUs() - del_start) / 1000);
       stats_.evicted_keys++;
-      // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
-      SignalModifiedKey(db, key, /*by_client=*/false);
-      NotifyKeyspaceEvent(kNotifyEvicted, "evicted", key, db);
-      if (propagator_.active()) {
-        propagator_.Add(db, {config_->lazyfree_lazy_eviction ? "UNLINK" : "DEL", key});
-      }
-      if (UsedMemoryForEviction() <= limit) {
+      if (freed >= to_free) {
         result = EvictResult::kOk;
         break;
       }
-      // The clock is read every 16 keys, as Redis does.
+      // A lazily freed value leaves memory on the other thread's time, so every 16 keys
+      // the total is checked too; and the clock is read every 16 keys, as Redis does.
+      if ((n & 15) == 0 && freer && UsedMemoryForEviction() <= limit) {
+        result = EvictResult::kOk;
+        break;
+      }
       if ((n & 15) == 0 && MonotonicNowUs() - start >= budget) {
         result = EvictResult::kRunning;
         break;

@@ -350,7 +350,12 @@ bool Server::WriteToClient(Client& c) {
   if (pos == out.size()) {
     out.clear();
     pos = 0;
-    if (out.capacity() > 1024 * 1024) out.shrink_to_fit();
+    // What went beyond Redis's reply buffer lives in its reply list, freed once written:
+    // keep no more than twice the buffer (or a 16 KB chunk) allocated, so memory queued
+    // for slow readers (tracking invalidations, pub/sub) leaves used_memory when sent.
+    if (out.capacity() > 2 * std::max<size_t>(c.reply_buf_size, 16 * 1024)) {
+      std::string().swap(out);
+    }
     if (c.want_write_event) {
       c.want_write_event = false;
       loop_.ModifyFd(c.fd(), EPOLLIN | EPOLLET);
