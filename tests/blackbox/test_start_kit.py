@@ -234,6 +234,32 @@ class StartKitTest(KitTestCase):
         self.assertEqual(st.returncode, 1)
         self.assertIn("DOWN", st.stdout)
 
+    def test_readme_commands_as_written(self):
+        """The README's "Using the two instances" block, run by bash with only the ports and
+        the .env path moved to this test's."""
+        with open(os.path.join(ROOT, "README.md")) as f:
+            readme = f.read()
+        section = readme[readme.index("## Using the two instances"):]
+        start = section.index("```bash\n") + 8
+        block = section[start:section.index("```", start)]
+        self.assertIn("redis-cli -p 6379 ping", block)
+        script = (block.replace("./.env", self.env_file)
+                  .replace("-p 6379", f"-p {self.cache_port}")
+                  .replace("-p 6380", f"-p {self.queue_port}"))
+        kit = self.start()
+        r = subprocess.run(["bash", "-e", "-c", script], cwd=ROOT, env=kit.env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "PONG")
+        self.assertIn("# Persistence", lines)
+        self.assertIn("aof_enabled:1", lines)
+        self.assertIn(f"queue  127.0.0.1:{self.queue_port}  up (PONG)", r.stdout)
+        cache_pw, queue_pw = self.passwords()
+        self.server_pid(self.cache_port, cache_pw)
+        self.server_pid(self.queue_port, queue_pw)
+        self.assertEqual(kit.stop(), 0)
+
     def test_queue_data_survives_restart_and_ctrl_c(self):
         kit = self.start()
         cache_pw, queue_pw = self.passwords()
