@@ -11,8 +11,11 @@
 # so a backup directory that exists is complete.
 #
 # Usage: scripts/backup-queue.sh [--dest DIR] [--keep N] [--env-file FILE] [--queue-port N]
+#                                [--queue-dir DIR]
 #   --dest DIR   where backups go (env DUET_BACKUP_DIR; default ./backups/queue)
 #   --keep N     how many backups to keep (env DUET_BACKUP_KEEP; default 7; 0 keeps all)
+#   --queue-dir DIR  where the queue's files are on this host, when that is not the server's
+#                own "dir" (a container: the volume's mount point)
 # Runs on the host that holds the queue's data directory (it reads the files the server
 # writes). For cron: exit status 0 = backup made and verified; 1 = failed (nothing is kept
 # of the failed attempt; the reason is on stderr); 2 = usage error.
@@ -25,12 +28,14 @@ umask 077
 
 dest="${DUET_BACKUP_DIR:-$PWD/backups/queue}"
 keep="${DUET_BACKUP_KEEP:-7}"
+queue_dir=""
 while (($#)); do
   case "$1" in
     --dest) dest="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     --env-file) DUET_ENV_FILE="$2"; shift 2 ;;
     --queue-port) DUET_QUEUE_PORT="$2"; shift 2 ;;
+    --queue-dir) queue_dir="$2"; shift 2 ;;
     -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) kit_die "unexpected argument: $1 (see --help)" ;;
   esac
@@ -53,10 +58,10 @@ pong=$(kit_cli queue ping 2>&1 | tr -d '\r') || true
 [ "$pong" = PONG ] || fail "the queue on 127.0.0.1:$DUET_QUEUE_PORT does not answer PING: $pong"
 command -v redis-check-rdb >/dev/null || fail "redis-check-rdb not found (apt-get install redis-tools)"
 
-data_dir=$(kit_cli queue config get dir | tr -d '\r' | sed -n 2p)
+data_dir="${queue_dir:-$(kit_cli queue config get dir | tr -d '\r' | sed -n 2p)}"
 dbfilename=$(kit_cli queue config get dbfilename | tr -d '\r' | sed -n 2p)
 aof_dirname=$(kit_cli queue config get appenddirname | tr -d '\r' | sed -n 2p)
-[ -d "$data_dir" ] || fail "the queue's dir $data_dir is not on this host"
+[ -d "$data_dir" ] || fail "the queue's dir $data_dir is not on this host (--queue-dir)"
 
 # 1. A fresh snapshot. BGSAVE SCHEDULE waits for a running AOF rewrite instead of failing.
 saves_before=$(info_field rdb_saves)

@@ -93,6 +93,14 @@ else
   log "restored $backup: $keys keys${want:+ (the backup holds $want, some may have expired since)}"
 fi
 
+# Run as root for another user's directory (a native install, a container volume): the
+# restored files get the directory's owner, or that user's server could not write them.
+owner=$(stat -c %u:%g "$queue_dir")
+if [ "$(id -u)" = 0 ] && [ "$owner" != 0:0 ]; then
+  chown -R "$owner" "$queue_dir/dump.rdb" "$queue_dir/appendonlydir" 2>/dev/null || true
+  [ -d "${aside:-}" ] && chown -R "$owner" "$aside"
+fi
+
 if [ "$start" = 1 ]; then
   [ "$(basename "$queue_dir")" = queue ] || fail "--start needs the queue dir to be <data dir>/queue"
   exec bash scripts/start.sh --only queue --no-build --data-dir "$(dirname "$queue_dir")" \

@@ -9,7 +9,9 @@
 # seed deployment's commands through `compose exec` (ping, INFO memory/stats/persistence,
 # SLOWLOG GET 10, LASTSAVE, a wrong password), checks that the server runs as a non-root user
 # with its password in no command line, environment or log, restarts the queue service and
-# checks its data survived, and tears everything down (containers, network, volume).
+# checks its data survived, backs the queue up from its volume and restores it there with
+# scripts/backup-queue.sh / restore-queue.sh (when the host has a build of duet-server), and
+# tears everything down (containers, network, volume).
 # Usage: scripts/test-docker.sh   (as root, or a user allowed to run apt-get/docker via sudo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -158,5 +160,25 @@ logs=$(compose logs --no-color 2>&1)
 expect "queue log" 'DB saved on disk' "$logs"
 if grep -qF -e "$cache_pw" -e "$queue_pw" <<< "$logs"; then fail "a password is in the logs"; fi
 step "queue data survived a restart"
+
+# 8. Backup from the volume and restore into it (scripts/backup-queue.sh --queue-dir), with a
+# host build of duet-server for the verification load.
+if [ -x build/release/duet-server ]; then
+  mount=$(dk volume inspect -f '{{.Mountpoint}}' "${project}_queue-data")
+  kit_env=(env DUET_ENV_FILE="$work/env" DUET_BACKUP_DIR="$work/backups" DUET_QUEUE_PORT="$queue_port")
+  out=$("${kit_env[@]}" bash scripts/backup-queue.sh --queue-dir "$mount" 2>&1) ||
+    fail "backup-queue.sh: $out"
+  expect "RPUSH after the backup" '^4$' "$(cli redis-queue "$queue_pw" RPUSH bull:email:wait 4)"
+  compose stop redis-queue >/dev/null 2>&1
+  out=$("${kit_env[@]}" bash scripts/restore-queue.sh latest --queue-dir "$mount" 2>&1) ||
+    fail "restore-queue.sh: $out"
+  expect "restored files' owner" '^999$' "$(stat -c %u "$mount/dump.rdb")"
+  compose start redis-queue >/dev/null 2>&1
+  wait_healthy redis-queue
+  expect "queue data after the restore" '^3$' "$(cli redis-queue "$queue_pw" LLEN bull:email:wait)"
+  step "backup from the volume and restore into it"
+else
+  step "note: no build/release/duet-server on the host: backup/restore through the volume skipped"
+fi
 
 step "passed"
