@@ -132,6 +132,15 @@ class BackupQueueTest(KitTestCase):
         self.assertEqual(snapshot(self.queue_port, pw), expected)
         self.assertEqual(kit.stop(), 0)
 
+        # With the AOF on, the copied AOF directory restores as well (--from-aof).
+        if aof_live:
+            r = self.run_script(kit, RESTORE, "--from-aof", os.path.join(self.backups, kept[0]))
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("restored dump.rdb and the AOF directory", r.stdout)
+            kit, pw = self.start_queue()
+            self.assertEqual(snapshot(self.queue_port, pw), expected)
+            self.assertEqual(kit.stop(), 0)
+
     def test_backup_of_a_stopped_queue_fails_with_status_1(self):
         kit, _ = self.start_queue()
         self.assertEqual(kit.stop(), 0)
