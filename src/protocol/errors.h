@@ -308,6 +308,12 @@ inline constexpr std::string_view kScriptDebugPipeline =
 inline constexpr std::string_view kScriptDebugUnsupported =
     "ERR SCRIPT DEBUG is not supported: duet has no Lua debugger";
 inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
+inline constexpr std::string_view kBadNumberOfKeys = "ERR Bad number of keys provided";
+inline constexpr std::string_view kLibraryNotFound = "ERR Library not found";
+inline constexpr std::string_view kFunctionCodeMissing = "ERR Function code is missing";
+inline constexpr std::string_view kRestorePolicy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
 inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
 inline constexpr std::string_view kUnkillable =
     "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "

@@ -1,6 +1,7 @@
 #include "scripting/lua_engine.h"
 
 #include <openssl/evp.h>
+#include <time.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -140,7 +141,7 @@ bool ParseShebang(std::string_view body, uint32_t* flags, size_t* shebang_len, s
   return true;
 }
 
-LuaEngine::LuaEngine() {
+LuaEngine::LuaEngine(Mode mode) : mode_(mode) {
   // Redis's generator starts from lrand48's default state, not from seed 0.
   rand_state_ = 0x1234ABCD330EULL;
   Init();
@@ -151,7 +152,7 @@ LuaEngine::~LuaEngine() { Close(); }
 void LuaEngine::Init() {
   L_ = lua_newstate(Alloc, this);
   OpenSandboxLibraries(L_);
-  RegisterRedisApi(L_, this);
+  RegisterRedisApi(L_, this, mode_ == Mode::kEval);
   if (luaL_loadbuffer(L_, kErrorHandler.data(), kErrorHandler.size(), "@err_handler_def") == 0) {
     lua_pcall(L_, 0, 0, 0);
   } else {
@@ -161,7 +162,20 @@ void LuaEngine::Init() {
   errh_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   lua_pushnil(L_);
   lua_setglobal(L_, "debug");
+  if (mode_ == Mode::kFunctions) {  // the handler lives in the registry only
+    lua_pushnil(L_);
+    lua_setglobal(L_, "__redis__err__handler");
+  }
   globals_ref_ = ProtectGlobals(L_);
+  if (mode_ == Mode::kFunctions) {
+    lua_pushvalue(L_, LUA_GLOBALSINDEX);
+    int proxy_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+    PushLoadApi(L_, this);
+    FunctionGlobals g = MakeFunctionGlobals(L_, proxy_ref);
+    func_meta_ref_ = g.meta_ref;
+    load_api_ref_ = g.load_api_ref;
+    func_globals_ref_ = g.globals_ref;
+  }
 }
 
 void LuaEngine::Close() {
@@ -242,14 +256,35 @@ void PushArray(lua_State* L, std::span<const std::string_view> items) {
 }
 }  // namespace
 
+void LuaEngine::BeginRun(ScriptHost& host, bool time_limit) {
+  host_ = &host;
+  script_resp_ = 2;
+  repl_flags_ = 3;
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, errh_ref_);
+  if (time_limit) lua_sethook(L_, CountHook, LUA_MASKCOUNT, kHookInstructions);
+}
+
+void LuaEngine::EndRun(int err, std::string_view name, ReplyBuilder& out, bool time_limit) {
+  lua_State* L = L_;
+  if (++gc_count_ == kGcPeriod) {
+    lua_gc(L, LUA_GCSTEP, static_cast<int>(kGcPeriod));
+    gc_count_ = 0;
+  }
+  if (err) {
+    WriteRunError(L, name, out);
+  } else {
+    WriteLuaValue(L, script_resp_, out);
+  }
+  lua_pop(L, 1);  // the error handler
+  if (time_limit) lua_sethook(L, nullptr, 0, 0);
+  host_ = nullptr;
+}
+
 void LuaEngine::Run(const CachedScript& script, std::string_view sha,
                     std::span<const std::string_view> keys, std::span<const std::string_view> args,
                     ScriptHost& host, ReplyBuilder& out, bool time_limit) {
   lua_State* L = L_;
-  host_ = &host;
-  script_resp_ = 2;
-  repl_flags_ = 3;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, errh_ref_);
+  BeginRun(host, time_limit);
   lua_rawgeti(L, LUA_REGISTRYINDEX, script.fn_ref);
   lua_rawgeti(L, LUA_REGISTRYINDEX, globals_ref_);
   PushArray(L, keys);
@@ -257,20 +292,80 @@ void LuaEngine::Run(const CachedScript& script, std::string_view sha,
   PushArray(L, args);
   lua_setfield(L, -2, "ARGV");
   lua_pop(L, 1);
-  if (time_limit) lua_sethook(L, CountHook, LUA_MASKCOUNT, kHookInstructions);
-  int err = lua_pcall(L, 0, 1, -2);
-  if (++gc_count_ == kGcPeriod) {
-    lua_gc(L, LUA_GCSTEP, static_cast<int>(kGcPeriod));
-    gc_count_ = 0;
-  }
-  if (err) {
-    WriteRunError(L, sha, out);
+  EndRun(lua_pcall(L, 0, 1, -2), sha, out, time_limit);
+}
+
+void LuaEngine::RunFunction(int fn_ref, std::string_view name,
+                            std::span<const std::string_view> keys,
+                            std::span<const std::string_view> args, ScriptHost& host,
+                            ReplyBuilder& out, bool time_limit) {
+  lua_State* L = L_;
+  BeginRun(host, time_limit);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
+  PushArray(L, keys);
+  PushArray(L, args);
+  EndRun(lua_pcall(L, 2, 1, -4), name, out, time_limit);
+}
+
+void LuaEngine::Unref(int ref) { luaL_unref(L_, LUA_REGISTRYINDEX, ref); }
+
+namespace {
+int64_t MonotonicUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+void LoadHook(lua_State* L, lua_Debug* ar) {
+  LuaEngine* e = EngineOf(L);
+  if (!e->LoadTimedOut()) return;
+  lua_sethook(L, LoadHook, LUA_MASKLINE, 0);
+  PushErrorTable(L, "FUNCTION LOAD timeout");
+  lua_error(L);
+}
+}  // namespace
+
+bool LuaEngine::LoadTimedOut() const {
+  return load_timeout_ms_ > 0 && (MonotonicUs() - load_start_us_) / 1000 > load_timeout_ms_;
+}
+
+bool LuaEngine::LoadLibrary(std::string_view code, int64_t timeout_ms,
+                            std::vector<RegisteredFunction>* out, std::string* err) {
+  lua_State* L = L_;
+  FunctionGlobals g{func_meta_ref_, load_api_ref_, func_globals_ref_};
+  SelectFunctionGlobals(L, g, true);
+  bool ok = false;
+  if (luaL_loadbuffer(L, code.data(), code.size(), "@user_function")) {
+    *err = std::string("Error compiling function: ") + lua_tostring(L, -1);
+    lua_pop(L, 1);
   } else {
-    WriteLuaValue(L, script_resp_, out);
+    loading_ = out;
+    load_start_us_ = MonotonicUs();
+    load_timeout_ms_ = timeout_ms;
+    lua_sethook(L, LoadHook, LUA_MASKCOUNT, kHookInstructions);
+    if (lua_pcall(L, 0, 0, 0)) {
+      // As luaExtractErrorInformation: a string error gets the ERR code, a table its err.
+      std::string msg;
+      if (lua_isstring(L, -1)) msg = std::string("ERR ") + lua_tostring(L, -1);
+      if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "err");
+        if (lua_isstring(L, -1)) msg = lua_tostring(L, -1);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+      *err = "Error registering functions: " + msg;
+    } else {
+      ok = true;
+    }
+    lua_sethook(L, nullptr, 0, 0);
+    loading_ = nullptr;
   }
-  lua_pop(L, 1);  // the error handler
-  if (time_limit) lua_sethook(L, nullptr, 0, 0);
-  host_ = nullptr;
+  SelectFunctionGlobals(L, g, false);
+  if (!ok) {
+    for (const RegisteredFunction& f : *out) Unref(f.fn_ref);
+    out->clear();
+  }
+  return ok;
 }
 
 }  // namespace duet::scripting

@@ -58,6 +58,15 @@ class ScriptHost {
   virtual bool Interrupt() = 0;
 };
 
+// A function a library registered with redis.register_function while FUNCTION LOAD ran it.
+struct RegisteredFunction {
+  std::string name;
+  std::string description;
+  bool has_description = false;
+  uint32_t flags = 0;
+  int fn_ref = 0;  // the callback, in the Lua registry
+};
+
 struct CachedScript {
   std::string body;
   uint32_t flags = 0;
@@ -66,7 +75,12 @@ struct CachedScript {
 
 class LuaEngine {
  public:
-  LuaEngine();
+  // kEval: EVAL's interpreter (scripts see KEYS/ARGV globals, redis.breakpoint & co).
+  // kFunctions: the interpreter of FUNCTION libraries (Redis's function_lua.c): library
+  // code runs with only `redis` (register_function, log, constants) visible; callbacks get
+  // (keys, args) and see the full sandbox.
+  enum class Mode { kEval, kFunctions };
+  explicit LuaEngine(Mode mode = Mode::kEval);
   ~LuaEngine();
   LuaEngine(const LuaEngine&) = delete;
   LuaEngine& operator=(const LuaEngine&) = delete;
@@ -86,6 +100,22 @@ class LuaEngine {
   void Run(const CachedScript& script, std::string_view sha, std::span<const std::string_view> keys,
            std::span<const std::string_view> args, ScriptHost& host, ReplyBuilder& out,
            bool time_limit);
+
+  // ---- functions mode ----
+  // Runs a library's code (after its shebang line) with the load-time globals; the
+  // functions it registers are appended to *out. False with Redis's error text in *err
+  // ("Error compiling function: ...", "Error registering functions: ..."); then nothing is
+  // kept. `timeout_ms` > 0 stops code that runs longer ("FUNCTION LOAD timeout").
+  bool LoadLibrary(std::string_view code, int64_t timeout_ms, std::vector<RegisteredFunction>* out,
+                   std::string* err);
+  // Calls a registered callback with (KEYS, ARGV) tables; like Run otherwise.
+  void RunFunction(int fn_ref, std::string_view name, std::span<const std::string_view> keys,
+                   std::span<const std::string_view> args, ScriptHost& host, ReplyBuilder& out,
+                   bool time_limit);
+  void Unref(int ref);
+  // The list redis.register_function appends to, while LoadLibrary runs (else nullptr).
+  std::vector<RegisteredFunction>* loading() { return loading_; }
+  bool LoadTimedOut() const;
 
   size_t num_scripts() const { return scripts_.size(); }
   // INFO: bytes the interpreter holds (used_memory_lua / used_memory_vm_eval).
@@ -112,7 +142,18 @@ class LuaEngine {
   void Init();
   void Close();
 
+  // Pushes the run's error handler and prepares the run (host, resp, hook).
+  void BeginRun(ScriptHost& host, bool time_limit);
+  void EndRun(int err, std::string_view name, ReplyBuilder& out, bool time_limit);
+
+  Mode mode_;
   lua_State* L_ = nullptr;
+  int func_meta_ref_ = 0;  // functions mode: the metatable whose __index selects the view
+  int load_api_ref_ = 0;   // functions mode: the load-time globals
+  int func_globals_ref_ = 0;
+  std::vector<RegisteredFunction>* loading_ = nullptr;
+  int64_t load_start_us_ = 0;
+  int64_t load_timeout_ms_ = 0;
   int globals_ref_ = 0;  // the real globals table (KEYS/ARGV are set in it)
   int errh_ref_ = 0;     // __redis__err__handler
   std::unordered_map<std::string, CachedScript> scripts_;
@@ -126,6 +167,13 @@ class LuaEngine {
   std::vector<std::string_view> call_views_;
   std::string call_reply_;
 };
+
+// Library and function names: letters, digits and '_', at least one.
+bool IsValidFunctionName(std::string_view name);
+// Redis's text for a bad library or function name.
+inline constexpr const char* kBadNameError =
+    "Library names can only contain letters, numbers, or underscores(_) and must be at least one "
+    "character long";
 
 // Redis's sha1hex: the lower-case hex SHA1 of `data` (41 bytes with the NUL).
 void Sha1Hex(std::string_view data, char out[41]);

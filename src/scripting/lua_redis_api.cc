@@ -3,6 +3,7 @@
 // and Redis's math.random/randomseed. Texts and argument rules as Redis 7.0.15's.
 #include "scripting/lua_redis_api.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <lua5.1/lua.hpp>
@@ -237,6 +238,110 @@ int MathRandomseed(lua_State* L) {
   return 0;
 }
 
+std::string StringAt(lua_State* L, int idx) {
+  size_t len;
+  const char* s = lua_tolstring(L, idx, &len);
+  return std::string(s, len);
+}
+
+// redis.register_function(name, callback) or redis.register_function{function_name=...,
+// callback=..., description=..., flags={...}}: only while FUNCTION LOAD runs the library.
+int RegisterFunction(lua_State* L) {
+  LuaEngine* e = Engine(L);
+  std::vector<RegisteredFunction>* list = e->loading();
+  if (!list) {
+    return RaiseError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+  }
+  int argc = lua_gettop(L);
+  if (argc < 1 || argc > 2) {
+    return RaiseError(L, "wrong number of arguments to redis.register_function");
+  }
+  RegisteredFunction f;
+  bool have_name = false;
+  int ref = LUA_NOREF;
+  auto fail = [&](const char* err) {
+    if (ref != LUA_NOREF) e->Unref(ref);
+    return RaiseError(L, err);
+  };
+  if (argc == 1) {
+    if (!lua_istable(L, 1)) {
+      return fail(
+          "calling redis.register_function with a single argument is only applicable to Lua "
+          "table (representing named arguments).");
+    }
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+      if (!lua_isstring(L, -2)) {
+        return fail("named argument key given to redis.register_function is not a string");
+      }
+      std::string key = ToLower(StringAt(L, -2));
+      if (key == "function_name") {
+        if (!lua_isstring(L, -1)) {
+          return fail("function_name argument given to redis.register_function must be a string");
+        }
+        f.name = StringAt(L, -1);
+        have_name = true;
+      } else if (key == "description") {
+        if (!lua_isstring(L, -1)) {
+          return fail("description argument given to redis.register_function must be a string");
+        }
+        f.description = StringAt(L, -1);
+        f.has_description = true;
+      } else if (key == "callback") {
+        if (!lua_isfunction(L, -1)) {
+          return fail("callback argument given to redis.register_function must be a function");
+        }
+        if (ref != LUA_NOREF) e->Unref(ref);
+        ref = luaL_ref(L, LUA_REGISTRYINDEX);  // pops the value
+        continue;
+      } else if (key == "flags") {
+        if (!lua_istable(L, -1)) {
+          return fail(
+              "flags argument to redis.register_function must be a table representing function "
+              "flags");
+        }
+        uint32_t flags = 0;
+        for (int j = 1;; j++) {
+          lua_pushnumber(L, j);
+          lua_gettable(L, -2);
+          if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            break;
+          }
+          std::string bad;
+          if (!lua_isstring(L, -1) || !ParseScriptFlags(ToLower(StringAt(L, -1)), &flags, &bad)) {
+            return fail("unknown flag given");
+          }
+          lua_pop(L, 1);
+        }
+        f.flags = flags;
+      } else {
+        return fail("unknown argument given to redis.register_function");
+      }
+      lua_pop(L, 1);
+    }
+    if (!have_name) return fail("redis.register_function must get a function name argument");
+    if (ref == LUA_NOREF) return fail("redis.register_function must get a callback argument");
+  } else {
+    if (!lua_isstring(L, 1)) {
+      return fail("first argument to redis.register_function must be a string");
+    }
+    if (!lua_isfunction(L, 2)) {
+      return fail("second argument to redis.register_function must be a function");
+    }
+    f.name = StringAt(L, 1);
+    lua_pushvalue(L, 2);
+    ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  if (!IsValidFunctionName(f.name)) return fail(kBadNameError);
+  for (const RegisteredFunction& g : *list) {
+    if (g.name == f.name) return fail("Function already exists in the library");
+  }
+  f.fn_ref = ref;
+  list->push_back(std::move(f));
+  return 0;
+}
+
 void SetFunction(lua_State* L, LuaEngine* e, const char* name, lua_CFunction fn) {
   lua_pushlightuserdata(L, e);
   lua_pushcclosure(L, fn, 1);
@@ -248,12 +353,8 @@ void SetNumber(lua_State* L, const char* name, double v) {
   lua_setfield(L, -2, name);
 }
 
-}  // namespace
-
-void RegisterRedisApi(lua_State* L, LuaEngine* engine) {
-  lua_newtable(L);
-  SetFunction(L, engine, "call", Call);
-  SetFunction(L, engine, "pcall", PCall);
+// redis.log, its levels and the version, which both redis tables have.
+void SetLogAndVersion(lua_State* L, LuaEngine* engine) {
   SetFunction(L, engine, "log", LogCommand);
   SetNumber(L, "LOG_DEBUG", 0);
   SetNumber(L, "LOG_VERBOSE", 1);
@@ -262,6 +363,21 @@ void RegisterRedisApi(lua_State* L, LuaEngine* engine) {
   SetNumber(L, "REDIS_VERSION_NUM", 0x07000f);
   lua_pushstring(L, "7.0.15");
   lua_setfield(L, -2, "REDIS_VERSION");
+}
+
+}  // namespace
+
+void PushLoadApi(lua_State* L, LuaEngine* engine) {
+  lua_newtable(L);
+  SetFunction(L, engine, "register_function", RegisterFunction);
+  SetLogAndVersion(L, engine);
+}
+
+void RegisterRedisApi(lua_State* L, LuaEngine* engine, bool eval) {
+  lua_newtable(L);
+  SetFunction(L, engine, "call", Call);
+  SetFunction(L, engine, "pcall", PCall);
+  SetLogAndVersion(L, engine);
   SetFunction(L, engine, "setresp", SetResp);
   SetFunction(L, engine, "sha1hex", Sha1hex);
   SetFunction(L, engine, "error_reply", ErrorReply);
@@ -273,9 +389,11 @@ void RegisterRedisApi(lua_State* L, LuaEngine* engine) {
   SetNumber(L, "REPL_REPLICA", 2);
   SetNumber(L, "REPL_ALL", 3);
   SetFunction(L, engine, "acl_check_cmd", AclCheckCmd);
-  SetFunction(L, engine, "breakpoint", Breakpoint);
-  SetFunction(L, engine, "debug", Debug);
-  SetFunction(L, engine, "replicate_commands", ReplicateCommands);
+  if (eval) {
+    SetFunction(L, engine, "breakpoint", Breakpoint);
+    SetFunction(L, engine, "debug", Debug);
+    SetFunction(L, engine, "replicate_commands", ReplicateCommands);
+  }
   lua_setglobal(L, "redis");
 
   lua_getglobal(L, "math");

@@ -8,6 +8,10 @@ namespace duet::scripting {
 
 class LuaEngine;
 
-void RegisterRedisApi(lua_State* L, LuaEngine* engine);
+// `eval`: EVAL's table also has breakpoint, debug and replicate_commands.
+void RegisterRedisApi(lua_State* L, LuaEngine* engine, bool eval);
+// Pushes the `redis` table FUNCTION LOAD's library code sees: register_function, log, the
+// log levels and the version.
+void PushLoadApi(lua_State* L, LuaEngine* engine);
 
 }  // namespace duet::scripting

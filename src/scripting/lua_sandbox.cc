@@ -175,7 +175,60 @@ void ProxyTop(lua_State* L, int proxies, int made, int newindex) {
   lua_replace(L, real);  // leaves the proxy where the table was
 }
 
+// An empty table that reads through to the table at the top of the stack and refuses
+// writes; replaces that table with the proxy.
+void SimpleProxy(lua_State* L) {
+  lua_newtable(L);
+  lua_createtable(L, 0, 2);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, ReadonlyNewIndex);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
+  lua_replace(L, -2);
+}
+
+void SetErrorMetatable(lua_State* L) {
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, NonexistentGlobal);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+}
+
 }  // namespace
+
+FunctionGlobals MakeFunctionGlobals(lua_State* L, int globals_proxy_ref) {
+  FunctionGlobals g;
+  g.globals_ref = globals_proxy_ref;
+  // The load API: {redis = <load-time redis>}, both raising on missing names, read-only.
+  SetErrorMetatable(L);
+  SimpleProxy(L);
+  lua_createtable(L, 0, 1);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "redis");
+  SetErrorMetatable(L);
+  SimpleProxy(L);
+  g.load_api_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  // The globals of library code and callbacks.
+  lua_newtable(L);
+  lua_createtable(L, 0, 2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, g.globals_ref);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, ReadonlyNewIndex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushvalue(L, -1);
+  g.meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_setmetatable(L, -2);
+  lua_replace(L, LUA_GLOBALSINDEX);
+  return g;
+}
+
+void SelectFunctionGlobals(lua_State* L, const FunctionGlobals& g, bool loading) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, g.meta_ref);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, loading ? g.load_api_ref : g.globals_ref);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
 
 void OpenSandboxLibraries(lua_State* L) {
   LoadLib(L, "", luaopen_base);

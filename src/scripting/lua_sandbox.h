@@ -27,4 +27,16 @@ void OpenSandboxLibraries(lua_State* L);
 // table (where KEYS and ARGV are set).
 int ProtectGlobals(lua_State* L);
 
+// Functions mode: replaces LUA_GLOBALSINDEX with an empty read-only table whose reads go to
+// the table SelectFunctionGlobals names: the load API (`redis` = the load-time redis table
+// at the top of the stack, popped, with register_function/log/constants) or the sandbox's
+// globals (`globals_ref`, from ProtectGlobals). Returns the refs it needs.
+struct FunctionGlobals {
+  int meta_ref = 0;
+  int load_api_ref = 0;
+  int globals_ref = 0;
+};
+FunctionGlobals MakeFunctionGlobals(lua_State* L, int globals_proxy_ref);
+void SelectFunctionGlobals(lua_State* L, const FunctionGlobals& g, bool loading);
+
 }  // namespace duet::scripting

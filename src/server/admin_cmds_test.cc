@@ -28,8 +28,7 @@ TEST(ShutdownTest, ShutsDownWithoutReply) {
 TEST(FunctionTest, NoLibraries) {
   TestServer t;
   EXPECT_EQ(t.Run({"FUNCTION"}), "-ERR wrong number of arguments for 'function' command\r\n");
-  EXPECT_EQ(t.Run({"FUNCTION", "LOAD", "x"}),
-            "-ERR unknown subcommand 'LOAD'. Try FUNCTION HELP.\r\n");
+  EXPECT_EQ(t.Run({"FUNCTION", "LOAD", "x"}), "-ERR Missing library metadata\r\n");
   EXPECT_EQ(t.Run({"FUNCTION", "LIST"}), "*0\r\n");
   EXPECT_EQ(t.Run({"FUNCTION", "LIST", "withcode", "LIBRARYNAME", "x*"}), "*0\r\n");
   EXPECT_EQ(t.Run({"FUNCTION", "LIST", "WITHCODE", "WITHCODE"}),

@@ -58,6 +58,7 @@ void EvalGeneric(CommandContext& ctx, ArgReader& args, bool evalsha, bool ro) {
   std::span<const std::string_view> rest = args.All().subspan(2);
   size_t nk = static_cast<size_t>(*numkeys);
   ScriptRun run(server, c, sha, /*eval_mode=*/true, read_only, allow_oom);
+  run.set_caller_args(sctx.args());
   lua.Run(*script, sha, rest.subspan(0, nk), rest.subspan(nk), run, ctx.reply(),
           server.config().busy_reply_threshold > 0);
 }
@@ -132,8 +133,8 @@ void RegisterScriptCommands(CommandTable& table) {
   using F = CmdFlag;
   const F eval_flags = F::kNoScript | F::kSkipMonitor | F::kMayReplicate | F::kNoMandatoryKeys |
                        F::kStale | F::kScriptFlags;
-  const F eval_ro_flags =
-      F::kNoScript | F::kSkipMonitor | F::kNoMandatoryKeys | F::kStale | F::kReadOnly;
+  const F eval_ro_flags = F::kNoScript | F::kSkipMonitor | F::kNoMandatoryKeys | F::kStale |
+                          F::kReadOnly | F::kScriptFlags;
   table.Add("eval", -3, eval_flags, 0, 0, 0, CmdEval, "@slow @scripting");
   table.Add("evalsha", -3, eval_flags, 0, 0, 0, CmdEvalSha, "@slow @scripting");
   table.Add("eval_ro", -3, eval_ro_flags, 0, 0, 0, CmdEvalRo, "@slow @scripting");

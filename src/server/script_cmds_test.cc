@@ -53,3 +53,40 @@ TEST(ScriptCmds, SelectInsideAScriptLeavesTheCallersDb) {
 
 }  // namespace
 }  // namespace duet
+
+namespace duet {
+namespace {
+
+TEST(FunctionCmds, LoadCallListDelete) {
+  TestServer t;
+  EXPECT_EQ(t.RunStrings({"FUNCTION", "LOAD",
+                          "#!lua name=lib\nredis.register_function('f', function(keys, args) "
+                          "return redis.call('set', keys[1], args[1]) end)"}),
+            "$3\r\nlib\r\n");
+  EXPECT_EQ(t.Run({"FCALL", "f", "1", "k", "v"}), "+OK\r\n");
+  EXPECT_EQ(t.Run({"GET", "k"}), "$1\r\nv\r\n");
+  std::string r = t.Run({"FCALL_RO", "f", "1", "k", "v"});
+  EXPECT_EQ(r, "-ERR Can not execute a script with write flag using *_ro command.\r\n");
+  EXPECT_EQ(t.Run({"FUNCTION", "DELETE", "lib"}), "+OK\r\n");
+  EXPECT_EQ(t.Run({"FCALL", "f", "0"}), "-ERR Function not found\r\n");
+}
+
+TEST(FunctionCmds, DumpRestoreRoundTrip) {
+  TestServer t;
+  t.RunStrings({"FUNCTION", "LOAD",
+                "#!lua name=lib\nredis.register_function('f', function() return 7 end)"});
+  std::string dump = t.Run({"FUNCTION", "DUMP"});
+  ASSERT_EQ(dump[0], '$');
+  std::string payload = dump.substr(dump.find("\r\n") + 2);
+  payload.resize(payload.size() - 2);
+  EXPECT_EQ(t.Run({"FUNCTION", "FLUSH"}), "+OK\r\n");
+  EXPECT_EQ(t.RunStrings({"FUNCTION", "RESTORE", payload}), "+OK\r\n");
+  EXPECT_EQ(t.Run({"FCALL", "f", "0"}), ":7\r\n");
+  EXPECT_EQ(t.RunStrings({"FUNCTION", "RESTORE", payload}), "-ERR Library lib already exists\r\n");
+  payload[3] ^= 1;
+  EXPECT_EQ(t.RunStrings({"FUNCTION", "RESTORE", payload, "REPLACE"}),
+            "-ERR DUMP payload version or checksum are wrong\r\n");
+}
+
+}  // namespace
+}  // namespace duet

@@ -59,6 +59,8 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
   server_.RunScriptCommand(*spec, argv, resp, reply);
 }
 
+int64_t ScriptRun::DurationMs() const { return (server_.clock().NowUs() - start_us_) / 1000; }
+
 int ScriptRun::AclCheck(std::span<const std::string_view> argv) {
   const CommandSpec* spec = server_.commands().Find(argv[0]);
   if (spec && spec->IsContainer() && argv.size() >= 2) {

@@ -33,6 +33,11 @@ class ScriptRun : public scripting::ScriptHost {
   bool Interrupt() override;
 
   Client& caller() { return caller_; }
+  const std::string& name() const { return name_; }
+  // FUNCTION STATS: the command that runs the script and for how long it has run.
+  void set_caller_args(std::span<const std::string_view> args) { caller_args_ = args; }
+  std::span<const std::string_view> caller_args() const { return caller_args_; }
+  int64_t DurationMs() const;
   bool eval_mode() const { return eval_mode_; }
   // The script ran a write command: SCRIPT KILL refuses (UNKILLABLE), OOM no longer applies.
   bool write_dirty() const { return write_dirty_; }
@@ -52,6 +57,7 @@ class ScriptRun : public scripting::ScriptHost {
   bool killed_ = false;
   int64_t start_us_;
   int saved_db_;
+  std::span<const std::string_view> caller_args_;
 };
 
 }  // namespace duet

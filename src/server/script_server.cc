@@ -33,9 +33,14 @@ void Server::CountScriptRejection(const CommandSpec* spec, std::string_view erro
 CmdFlag Server::EffectiveFlags(const CommandSpec& spec,
                                std::span<const std::string_view> args) const {
   if (args.size() < 2) return spec.flags;
-  bool evalsha = spec.name == "evalsha";
+  bool fcall = spec.name == "fcall" || spec.name == "fcall_ro";
+  bool evalsha = spec.name == "evalsha" || spec.name == "evalsha_ro";
   uint32_t sflags;
-  if (const scripting::CachedScript* s = evalsha ? lua_->Find(args[1]) : nullptr) {
+  if (fcall) {
+    scripting::FunctionRef fn = functions_->Find(args[1]);
+    if (!fn.function) return spec.flags;
+    sflags = fn.function->flags;
+  } else if (const scripting::CachedScript* s = evalsha ? lua_->Find(args[1]) : nullptr) {
     sflags = s->flags;
   } else if (evalsha) {
     return spec.flags;

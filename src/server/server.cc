@@ -52,6 +52,7 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
       keyspace_(config->databases),
       run_id_(RandomHex(40)),
       lua_(std::make_unique<scripting::LuaEngine>()),
+      functions_(std::make_unique<scripting::FunctionStore>()),
       script_client_(std::make_unique<Client>(0, -1)) {
   script_client_->is_script = true;
   script_client_->authenticated = true;

@@ -22,6 +22,7 @@
 #include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
+#include "scripting/function_store.h"
 #include "scripting/lua_engine.h"
 #include "server/blocking.h"
 #include "server/client.h"
@@ -158,6 +159,7 @@ class Server {
 
   // ---- scripting (server/script_*.cc) ----
   scripting::LuaEngine& lua() { return *lua_; }
+  scripting::FunctionStore& functions() { return *functions_; }
   // The client scripts run their commands as (not listed by CLIENT LIST).
   Client& script_client() { return *script_client_; }
   // The running script, nullptr when none (set by ScriptRun).
@@ -394,6 +396,7 @@ class Server {
   UsedMemoryGauge memory_gauge_;
   MemoryReleaseTrigger memory_release_;  // cron: give big drops back to the OS at once
   std::unique_ptr<scripting::LuaEngine> lua_;
+  std::unique_ptr<scripting::FunctionStore> functions_;
   std::unique_ptr<Client> script_client_;
   ScriptRun* script_run_ = nullptr;
   bool pre_command_oom_ = false;

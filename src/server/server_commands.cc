@@ -16,6 +16,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterMemoryCommands(table);
   RegisterTransactionCommands(table);
   RegisterScriptCommands(table);
+  RegisterFunctionCommands(table);
   RegisterPubSubCommands(table);
   RegisterPersistenceCommands(table);
   RegisterDumpCommands(table);
