@@ -43,6 +43,7 @@ void SortGeneric(CommandContext& ctx, ArgReader& args, bool readonly) {
       return ctx.reply().Error(errors::kSyntax);
     }
   }
+  params.from_script = ctx.FromScript();
   Result<sorting::SortResult> r = sorting::Sort(ctx.db(), key, params);
   if (!r.ok()) return ctx.reply().Error(r.status());
   if (r->bad_score) return ctx.reply().Error(errors::kSortScore);

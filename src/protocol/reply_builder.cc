@@ -29,6 +29,7 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 void ReplyBuilder::Error(std::string_view msg) {
   errors_++;
   last_error_.assign(msg);
+  last_error_counted_ = false;
   if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
   if (muted_) return;
   out_->push_back('-');

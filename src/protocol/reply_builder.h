@@ -32,6 +32,13 @@ class ReplyBuilder {
   // `msg` starts with the error code ("ERR ...", "WRONGTYPE ..."); the '-' is added here.
   void Error(std::string_view msg);
   void Error(OpStatus st);
+  // An error whose stats were counted already (a script's error that came from a command it
+  // ran): it still makes the call a failed one, but errorstats skip it.
+  void ErrorCountedBefore(std::string_view msg) {
+    Error(msg);
+    last_error_counted_ = true;
+  }
+  bool last_error_counted() const { return last_error_counted_; }
   void Integer(int64_t v);
   void Bulk(std::string_view s);
   void Null();       // RESP2 $-1, RESP3 _
@@ -55,6 +62,7 @@ class ReplyBuilder {
   bool muted_ = false;
   uint64_t errors_ = 0;
   std::string last_error_;
+  bool last_error_counted_ = false;
 };
 
 }  // namespace duet

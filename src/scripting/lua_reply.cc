@@ -298,7 +298,10 @@ void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
         lua_getfield(L, -1, "err");
         std::string msg = CStringNoNewlines(lua_tostring(L, -1));
         lua_pop(L, 1);
-        out.Error(msg);
+        lua_getfield(L, -1, "ignore_error_stats_update");
+        bool counted = lua_isboolean(L, -1) && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        counted ? out.ErrorCountedBefore(msg) : out.Error(msg);
         break;
       }
       if (StringField(L, "ok", &s)) {
@@ -402,12 +405,15 @@ void WriteRunError(lua_State* L, std::string_view funcname, ReplyBuilder& out) {
   bool have_line = lua_isstring(L, -1);
   if (have_line) line = lua_tostring(L, -1);
   lua_pop(L, 1);
+  lua_getfield(L, -1, "ignore_error_stats_update");
+  bool counted = lua_isboolean(L, -1) && lua_toboolean(L, -1);
+  lua_pop(L, 1);
   lua_pop(L, 1);
   std::string text = msg;
   if (have_line && have_source) {
     text += " script: " + std::string(funcname) + ", on " + source + ":" + line + ".";
   }
-  out.Error(text);
+  counted ? out.ErrorCountedBefore(text) : out.Error(text);
 }
 
 }  // namespace duet::scripting

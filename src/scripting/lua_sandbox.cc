@@ -33,6 +33,22 @@ int RedisPcall(lua_State* L) {
   return lua_gettop(L);
 }
 
+// loadstring: Redis's Lua has no binary chunk loader (it parses everything as text), so
+// precompiled bytecode does not load: nil and an error, as a syntax error there.
+int LoadStringTextOnly(lua_State* L) {
+  size_t len;
+  const char* s = lua_tolstring(L, 1, &len);
+  if (s && len > 0 && s[0] == LUA_SIGNATURE[0]) {
+    lua_pushnil(L);
+    lua_pushstring(L, "[string \"?Lua\"]:1: unexpected symbol near '<\\27>'");
+    return 2;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 void LoadLib(lua_State* L, const char* name, lua_CFunction open) {
   lua_pushcfunction(L, open);
   lua_pushstring(L, name);
@@ -257,6 +273,9 @@ void OpenSandboxLibraries(lua_State* L) {
   }
   lua_pushcfunction(L, RedisPcall);
   lua_setglobal(L, "pcall");
+  lua_getglobal(L, "loadstring");
+  lua_pushcclosure(L, LoadStringTextOnly, 1);
+  lua_setglobal(L, "loadstring");
 }
 
 int ProtectGlobals(lua_State* L) {

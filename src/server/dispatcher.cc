@@ -336,7 +336,7 @@ void Server::RecordCall(Client& c, const CommandSpec& spec, std::span<const std:
   c.commands_processed++;
   if (failed) {
     spec.failed_calls++;
-    CountError(c.reply().last_error());
+    if (!c.reply().last_error_counted()) CountError(c.reply().last_error());
   }
   bool to_slowlog = !HasFlag(spec.flags, CmdFlag::kSkipSlowlog) &&
                     config_->slowlog_log_slower_than >= 0 &&

@@ -20,6 +20,7 @@ MemoryOverhead ComputeMemoryOverhead(Server& s) {
     m.clients_normal += ClientMemoryUsage(*c);
   }
   m.aof_buffer = st.persistence.aof_buffer_length;
+  s.RefreshScriptingStats();
   m.lua_caches = st.scripting.scripts_eval_bytes;
   m.functions_caches = st.scripting.functions_bytes;
   uint64_t total =

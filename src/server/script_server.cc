@@ -62,6 +62,17 @@ CmdFlag Server::EffectiveFlags(const CommandSpec& spec,
   return static_cast<CmdFlag>(f);
 }
 
+void Server::RefreshScriptingStats() {
+  ScriptingStats& st = stats_.scripting;
+  st.vm_eval_bytes = lua_->MemoryBytes();
+  st.scripts_eval_bytes = lua_->ScriptsMemoryBytes();
+  st.cached_scripts = lua_->num_scripts();
+  st.vm_functions_bytes = functions_->VmMemoryBytes();
+  st.functions_bytes = functions_->OverheadBytes();
+  st.functions = functions_->num_functions();
+  st.libraries = functions_->libraries().size();
+}
+
 void Server::KillScript(ReplyBuilder& reply, bool is_eval) {
   if (!script_run_) return reply.Error(errors::kNotBusy);
   if (script_run_->write_dirty()) return reply.Error(errors::kUnkillable);

@@ -190,6 +190,8 @@ class Server {
   void ScriptBusyStarted(ScriptRun& run);
   // ... and ended: the caller's socket is served again.
   void ScriptBusyEnded(ScriptRun& run);
+  // Updates stats().scripting from the engines (INFO memory, MEMORY STATS).
+  void RefreshScriptingStats();
   // SCRIPT KILL (is_eval) / FUNCTION KILL: replies OK, NOTBUSY, UNKILLABLE or BUSY.
   void KillScript(ReplyBuilder& reply, bool is_eval);
 

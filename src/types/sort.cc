@@ -155,7 +155,7 @@ Result<SortResult> Sort(Db& db, std::string_view key, const SortParams& params) 
   bool dontsort = by && CString(*by).find('*') == std::string_view::npos;
   // A set's own order is its hash order: a stored result is sorted (ALPHA) instead so that
   // it is deterministic.
-  if (dontsort && e && e->type() == ValueType::kSet && write) {
+  if (dontsort && e && e->type() == ValueType::kSet && (write || params.from_script)) {
     dontsort = false;
     alpha = true;
     by.reset();

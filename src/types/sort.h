@@ -30,6 +30,9 @@ struct SortParams {
   // STORE destination: also makes pattern lookups write lookups and, for sets, forces a
   // sorted (ALPHA) result under BY without '*' so the stored order is deterministic.
   std::optional<std::string_view> store;
+  // Called from a script: a set under BY without '*' is sorted as for STORE (Redis makes
+  // scripts' replies deterministic).
+  bool from_script = false;
 };
 
 struct SortResult {
