@@ -99,8 +99,6 @@ class CommandContext {
   // The key whose readiness re-runs a blocked command; the command serves from that key
   // only (as Redis 7.0 does). nullptr on a command's first run.
   virtual const std::string* ReadyKey() const { return nullptr; }
-  // The command was called by a script (redis.call).
-  virtual bool FromScript() const { return false; }
   void AddDirty(uint64_t n) { dirty_ += n; }
   uint64_t dirty() const { return dirty_; }
 

@@ -50,7 +50,6 @@ class ServerContext : public CommandContext {
   }
   bool FromScript() const override { return client_.is_script; }
   const std::string* ReadyKey() const override { return client_.serving_key; }
-  bool FromScript() const override { return client_.is_script; }
 
   Server& server() { return server_; }
   Client& client() { return client_; }
