@@ -9,14 +9,7 @@
 
 namespace duet::rdb {
 
-namespace {
-constexpr size_t kFooter = 10;  // version (2) + CRC-64 (8)
-}  // namespace
-
-std::string CreateDumpPayload(const Entry& e, bool compress) {
-  RdbEncoder enc(compress);
-  enc.Byte(ObjectTypeOf(e));
-  SaveObject(enc, e);
+std::string FinishDumpPayload(RdbEncoder& enc) {
   enc.Byte(static_cast<uint8_t>(kVersion & 0xff));
   enc.Byte(static_cast<uint8_t>(kVersion >> 8));
   uint64_t crc = enc.Crc();
@@ -26,9 +19,17 @@ std::string CreateDumpPayload(const Entry& e, bool compress) {
   return std::move(enc.buffer());
 }
 
+std::string CreateDumpPayload(const Entry& e, bool compress) {
+  RdbEncoder enc(compress);
+  enc.Byte(ObjectTypeOf(e));
+  SaveObject(enc, e);
+  return FinishDumpPayload(enc);
+}
+
 bool VerifyDumpPayload(std::string_view payload, bool skip_checksum) {
-  if (payload.size() < kFooter) return false;
-  const auto* footer = reinterpret_cast<const uint8_t*>(payload.data() + payload.size() - kFooter);
+  if (payload.size() < kDumpFooterBytes) return false;
+  const auto* footer =
+      reinterpret_cast<const uint8_t*>(payload.data() + payload.size() - kDumpFooterBytes);
   int version = footer[0] | (footer[1] << 8);
   if (version > kVersion) return false;
   if (skip_checksum) return true;
@@ -38,7 +39,8 @@ bool VerifyDumpPayload(std::string_view payload, bool skip_checksum) {
 
 LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
                             Entry** out) {
-  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()), payload.size() - kFooter);
+  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()),
+                 payload.size() - kDumpFooterBytes);
   uint8_t type;
   if (!dec.Byte(&type) || !IsObjectType(type)) return LoadOutcome::kError;
   // Bytes after the value are ignored, as Redis's RESTORE ignores them.

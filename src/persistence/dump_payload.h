@@ -8,9 +8,16 @@
 
 #include "config/config.h"
 #include "keyspace/entry.h"
+#include "persistence/rdb_encoder.h"
 #include "persistence/rdb_object.h"
 
 namespace duet::rdb {
+
+// The footer: RDB version (2 bytes) + CRC-64 (8 bytes).
+inline constexpr size_t kDumpFooterBytes = 10;
+
+// Appends the footer to what `enc` holds (it must have no sink) and returns the payload.
+std::string FinishDumpPayload(RdbEncoder& enc);
 
 // DUMP's payload for `e` (LZF as rdbcompression says).
 std::string CreateDumpPayload(const Entry& e, bool compress);

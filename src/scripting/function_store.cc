@@ -1,7 +1,5 @@
 #include "scripting/function_store.h"
 
-#include "common/crc64.h"
-#include "common/rdb_string.h"
 #include "common/strutil.h"
 
 namespace duet::scripting {
@@ -165,78 +163,15 @@ FunctionRef FunctionStore::Find(std::string_view name) const {
   return it == index_.end() ? FunctionRef{nullptr, nullptr} : it->second;
 }
 
-std::string FunctionStore::Dump(bool compress) const {
-  std::string out;
-  for (const auto& [name, lib] : libs_) {
-    out.push_back(static_cast<char>(rdb::kOpcodeFunction2));
-    rdb::AppendString(&out, lib->code, compress);
-  }
-  out.push_back(static_cast<char>(rdb::kRdbVersion & 0xff));
-  out.push_back(static_cast<char>((rdb::kRdbVersion >> 8) & 0xff));
-  uint64_t crc = Crc64(0, out.data(), out.size());
-  for (int i = 0; i < 8; i++) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
-  return out;
+std::vector<std::string_view> FunctionStore::Codes() const {
+  std::vector<std::string_view> codes;
+  codes.reserve(libs_.size());
+  for (const auto& [name, lib] : libs_) codes.push_back(lib->code);
+  return codes;
 }
 
-bool FunctionStore::Restore(std::string_view payload, RestorePolicy policy, std::string* err) {
-  // Redis's verifyDumpPayload: a 2-byte RDB version (not newer than ours) and the CRC64.
-  if (payload.size() < 10) {
-    *err = "DUMP payload version or checksum are wrong";
-    return false;
-  }
-  size_t footer = payload.size() - 10;
-  uint16_t ver = static_cast<uint8_t>(payload[footer]) |
-                 (static_cast<uint16_t>(static_cast<uint8_t>(payload[footer + 1])) << 8);
-  uint64_t crc = 0;
-  for (int i = 7; i >= 0; i--) crc = (crc << 8) | static_cast<uint8_t>(payload[footer + 2 + i]);
-  if (ver > rdb::kRdbVersion || Crc64(0, payload.data(), payload.size() - 8) != crc) {
-    *err = "DUMP payload version or checksum are wrong";
-    return false;
-  }
-  // Load everything into a scratch list first: nothing changes unless all of it loads.
-  std::vector<std::string> codes;
-  size_t pos = 0;
-  while (footer - pos > 0) {
-    uint8_t type = static_cast<uint8_t>(payload[pos++]);
-    if (type != rdb::kOpcodeFunction && type != rdb::kOpcodeFunction2) {
-      *err = "given type is not a function";
-      return false;
-    }
-    std::string_view body = payload.substr(0, footer);
-    if (type == rdb::kOpcodeFunction) {
-      std::string name, engine, blob, desc;
-      uint64_t has_desc;
-      bool enc;
-      if (!rdb::ReadString(body, &pos, &name)) {
-        *err = "Failed loading library name";
-        return false;
-      }
-      if (!rdb::ReadString(body, &pos, &engine)) {
-        *err = "Failed loading engine name";
-        return false;
-      }
-      if (!rdb::ReadLen(body, &pos, &has_desc, &enc) || enc) {
-        *err = "Failed loading library description indicator";
-        return false;
-      }
-      if (has_desc && !rdb::ReadString(body, &pos, &desc)) {
-        *err = "Failed loading library description";
-        return false;
-      }
-      if (!rdb::ReadString(body, &pos, &blob)) {
-        *err = "Failed loading library blob";
-        return false;
-      }
-      codes.push_back("#!" + engine + " name=" + name + "\n" + blob);
-    } else {
-      std::string code;
-      if (!rdb::ReadString(body, &pos, &code)) {
-        *err = "Failed loading library payload";
-        return false;
-      }
-      codes.push_back(std::move(code));
-    }
-  }
+bool FunctionStore::Restore(const std::vector<std::string>& codes, RestorePolicy policy,
+                            std::string* err) {
   // Build the new libraries in a scratch store.
   std::vector<std::unique_ptr<Library>> loaded;
   std::unordered_map<std::string, bool> seen_fn;

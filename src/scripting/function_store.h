@@ -1,8 +1,9 @@
 // FunctionStore: the FUNCTION libraries of one server (Redis 7.0.15's functions.c): each
 // library is its code ("#!lua name=<lib>\n..."), loaded by running it in the functions-mode
 // LuaEngine, and the functions it registered; function names are unique across libraries
-// (looked up case-insensitively, as Redis's dict). FUNCTION DUMP/RESTORE payloads are
-// Redis's: FUNCTION2 opcode + RDB string per library, RDB version 10, CRC64.
+// (looked up case-insensitively, as Redis's dict). The RDB form of the libraries (FUNCTION
+// DUMP/RESTORE payloads, RDB files) is persistence/function_payload.h's: this class deals in
+// library codes only.
 #pragma once
 
 #include <cstdint>
@@ -46,11 +47,14 @@ class FunctionStore {
   const std::map<std::string, std::unique_ptr<Library>>& libraries() const { return libs_; }
   size_t num_functions() const { return index_.size(); }
 
-  // FUNCTION DUMP's payload.
-  std::string Dump(bool compress) const;
+  // The code of every library, in name order (what FUNCTION DUMP and RDB files hold).
+  std::vector<std::string_view> Codes() const;
   enum class RestorePolicy { kAppend, kReplace, kFlush };
-  // FUNCTION RESTORE; false with the reply error (without "ERR ") in *err.
-  bool Restore(std::string_view payload, RestorePolicy policy, std::string* err);
+  // FUNCTION RESTORE of libraries given by their codes: all of them are created first; any
+  // failure (bad code, a library or function name used twice among them, and under kAppend /
+  // kReplace a clash with the libraries kept) changes nothing and returns false with the
+  // reply error (without "ERR ") in *err. kFlush replaces every library.
+  bool Restore(const std::vector<std::string>& codes, RestorePolicy policy, std::string* err);
 
   LuaEngine& engine() { return *engine_; }
   // INFO: used_memory_vm_functions and the store's own overhead (used_memory_functions).

@@ -2,6 +2,7 @@
 // (Redis 7.0.15's functions.c) over the server's scripting::FunctionStore.
 #include "commands/help_reply.h"
 #include "common/strutil.h"
+#include "persistence/function_payload.h"
 #include "protocol/errors.h"
 #include "scripting/function_store.h"
 #include "server/script_run.h"
@@ -125,7 +126,7 @@ void CmdFunctionList(CommandContext& ctx, ArgReader& args) {
 }
 
 void CmdFunctionDump(CommandContext& ctx, ArgReader& args) {
-  ctx.reply().Bulk(Store(ctx).Dump(ctx.config().rdbcompression));
+  ctx.reply().Bulk(rdb::CreateFunctionsPayload(Store(ctx).Codes(), ctx.config().rdbcompression));
 }
 
 // FUNCTION RESTORE <payload> [FLUSH|APPEND|REPLACE]
@@ -144,7 +145,11 @@ void CmdFunctionRestore(CommandContext& ctx, ArgReader& args) {
     }
   }
   std::string err;
-  if (!Store(ctx).Restore(args[1], policy, &err)) return ctx.reply().Error("ERR " + err);
+  std::vector<std::string> codes;
+  if (!rdb::ParseFunctionsPayload(args[1], ctx.config().skip_checksum_validation, &codes, &err) ||
+      !Store(ctx).Restore(codes, policy, &err)) {
+    return ctx.reply().Error("ERR " + err);
+  }
   ctx.AddDirty(1);
   ctx.reply().Ok();
 }
