@@ -137,6 +137,11 @@ struct Config {
   // Scripting
   int64_t busy_reply_threshold = 5000;  // lua-time-limit, ms
 
+  // Replication: writes need this many good replicas (duet has none yet, so any value > 0
+  // with a lag > 0 turns writes into -NOREPLICAS, as on a Redis primary without replicas).
+  int min_replicas_to_write = 0;
+  int min_replicas_max_lag = 10;
+
   // Persistence (implemented by persistence/)
   bool appendonly = false;
   std::string appendfilename = "appendonly.aof";

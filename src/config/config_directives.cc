@@ -261,6 +261,10 @@ void ConfigTable::RegisterAll() {
   Register(Numeric("maxclients", "", 0, 1, kUIntMax, &Config::maxclients, 10000, kUns));
   Register(Numeric("unixsocketperm", "", kImm, 0, 0777, &Config::unixsocketperm, 0, kOctal | kUns));
   Register(Numeric("slowlog-max-len", "", 0, 0, kLongMax, &Config::slowlog_max_len, 128));
+  Register(Numeric("min-replicas-to-write", "min-slaves-to-write", 0, 0, kIntMax,
+                   &Config::min_replicas_to_write, 0));
+  Register(Numeric("min-replicas-max-lag", "min-slaves-max-lag", 0, 0, kIntMax,
+                   &Config::min_replicas_max_lag, 10));
   Register(Numeric("busy-reply-threshold", "lua-time-limit", 0, 0, kLongMax,
                    &Config::busy_reply_threshold, 5000));
   Register(Numeric("slowlog-log-slower-than", "", 0, -1, kLLongMax,
@@ -311,8 +315,6 @@ void ConfigTable::RegisterAll() {
   Register(Numeric("repl-ping-replica-period", "repl-ping-slave-period", 0, 1, kIntMax, 10));
   Register(Numeric("rdb-key-save-delay", "", kHidden, INT_MIN, kIntMax, 0));
   Register(Numeric("key-load-delay", "", kHidden, INT_MIN, kIntMax, 0));
-  Register(Numeric("min-replicas-to-write", "min-slaves-to-write", 0, 0, kIntMax, 0));
-  Register(Numeric("min-replicas-max-lag", "min-slaves-max-lag", 0, 0, kIntMax, 10));
   Register(Numeric("watchdog-period", "", kHidden, 0, kIntMax, 0));
   Register(Numeric("shutdown-timeout", "", 0, 0, kIntMax, 10));
   Register(Numeric("repl-diskless-sync-max-replicas", "", 0, 0, kIntMax, 0));

@@ -296,6 +296,7 @@ inline constexpr std::string_view kScriptReadOnlyWrite =
     "Write commands are not allowed from read-only scripts.";
 inline constexpr std::string_view kScriptOom =
     "-OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
 inline constexpr std::string_view kScriptRoWriteFlag =
     "ERR Can not execute a script with write flag using *_ro command.";
 inline constexpr std::string_view kScriptAllowOom =

@@ -198,6 +198,10 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
       return true;
     }
   }
+  if (WritesDeniedByReplicas() && HasFlag(flags, CmdFlag::kWrite)) {
+    Reject(c, spec, errors::kNoReplicas);
+    return true;
+  }
   // A script running past busy-reply-threshold: only allow-busy commands (SCRIPT KILL,
   // FUNCTION KILL, SHUTDOWN NOSAVE ...) run meanwhile.
   if (script_run_ && script_run_->timed_out() && !HasFlag(spec->flags, CmdFlag::kAllowBusy)) {

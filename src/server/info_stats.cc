@@ -133,6 +133,10 @@ void AppendReplicationSection(Server& s, std::string& out) {
   if (st.master_replid.empty()) st.master_replid = RandomHex40();
   out += "role:master\r\n";
   out += "connected_slaves:0\r\n";
+  const Config& config = s.config();
+  if (config.min_replicas_to_write > 0 && config.min_replicas_max_lag > 0) {
+    out += "min_slaves_good_slaves:0\r\n";
+  }
   out += "master_failover_state:no-failover\r\n";
   Add(out, "master_replid:{}\r\n", st.master_replid);
   out += "master_replid2:0000000000000000000000000000000000000000\r\n";

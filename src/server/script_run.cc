@@ -55,6 +55,12 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
       server_.pre_command_oom() && HasFlag(spec->flags, CmdFlag::kDenyOom)) {
     return reject(errors::kScriptOom);
   }
+  // The server-state checks of Redis's scriptVerifyWriteCommandAllow, also only until the
+  // script has written (scripts with a shebang were already refused by the dispatcher).
+  if (writes && !write_dirty_) {
+    if (server_.WritesDeniedBySaveError()) return reject("-" + std::string(errors::kMisconf));
+    if (server_.WritesDeniedByReplicas()) return reject("-" + std::string(errors::kNoReplicas));
+  }
   if (writes) write_dirty_ = true;
   server_.RunScriptCommand(*spec, argv, resp, reply);
 }

@@ -257,6 +257,11 @@ class Server {
   // Whether write commands get -MISCONF (the last save failed, save points are configured
   // and stop-writes-on-bgsave-error is on).
   bool WritesDeniedBySaveError() const;
+  // Whether write commands get -NOREPLICAS: min-replicas-to-write and min-replicas-max-lag
+  // are both set, and duet (a primary without replicas) has fewer good replicas than that.
+  bool WritesDeniedByReplicas() const {
+    return config_->min_replicas_to_write > 0 && config_->min_replicas_max_lag > 0;
+  }
   // The cron's check of the `save` points.
   void CheckSavePoints(int64_t now_ms);
 
