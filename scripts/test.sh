@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, differential tests against redis-server 7.0.15,
-# black-box tests (redis-cli, Python, Node.js/ioredis), the RESP parser fuzzer for a bounded
-# time, and the unit + differential tests again under ASan/UBSan.
+# black-box tests (redis-cli, Python, Node.js/ioredis), the RESP parser and RDB fuzzers for a
+# bounded time, and the unit + differential tests again under ASan/UBSan.
 # Usage: scripts/test.sh [--quick] [--docker]
 #   --quick   skips the sanitizer build and the fuzzer
 #   --docker  also runs scripts/test-docker.sh (image build + compose, ~14 min on
@@ -62,6 +62,14 @@ cmake --build build/fuzz --target fuzz_request_parser -j "$(nproc)"
 mkdir -p build/fuzz/corpus
 ./build/fuzz/fuzz_request_parser -max_total_time=60 -max_len=4096 build/fuzz/corpus \
   fuzz/corpus/request_parser 2>&1 | tail -3
+
+# RESTORE payloads and RDB files; DUET_RDB_FUZZ_SECONDS runs it longer (default 30).
+step "fuzz: RDB files and RESTORE payloads (${DUET_RDB_FUZZ_SECONDS:-30} s)"
+cmake --build build/fuzz --target fuzz_rdb_load -j "$(nproc)"
+rm -rf build/fuzz/rdb-seeds && mkdir -p build/fuzz/rdb-corpus
+DUET_BIN="$PWD/build/release/duet-server" python3 fuzz/make_rdb_seeds.py build/fuzz/rdb-seeds
+./build/fuzz/fuzz_rdb_load -max_total_time="${DUET_RDB_FUZZ_SECONDS:-30}" -max_len=65536 \
+  -rss_limit_mb=4096 build/fuzz/rdb-corpus build/fuzz/rdb-seeds 2>&1 | tail -3
 
 step "build (asan/ubsan)"
 bash scripts/build.sh asan

@@ -44,12 +44,15 @@ void CmdLcs(CommandContext& ctx, ArgReader& args) {
   options.want_sequence = !idx && !len;
   options.want_matches = idx;
   options.min_match_len = static_cast<uint64_t>(min_match_len);
+  options.max_table_bytes = static_cast<uint64_t>(ctx.config().proto_max_bulk_len);
   lcs::Result result;
   switch (lcs::Compute(a, b, options, &result)) {
     case lcs::Status::kTooLong:
       return ctx.reply().Error(errors::kLcsTooLong);
     case lcs::Status::kNoMemory:
       return ctx.reply().Error(errors::kLcsNoMemory);
+    case lcs::Status::kOverLimit:
+      return ctx.reply().Error(errors::kLcsOverBulkLimit);
     case lcs::Status::kOk:
       break;
   }

@@ -46,6 +46,9 @@ class LazyFreer {
   size_t pending_objects() const { return pending_.load(std::memory_order_relaxed); }
   // INFO's lazyfreed_objects: keys freed in the background so far.
   uint64_t freed_objects() const { return freed_.load(std::memory_order_relaxed); }
+  // The same since the last ResetStats (CONFIG RESETSTAT, Redis's lazyfreeResetStats).
+  uint64_t stat_freed_objects() const { return freed_objects() - stat_base_; }
+  void ResetStats() { stat_base_ = freed_objects(); }
   // Blocks until everything handed over so far is freed (tests, shutdown).
   void Drain();
 
@@ -71,6 +74,7 @@ class LazyFreer {
   std::thread worker_;
   std::atomic<size_t> pending_{0};
   std::atomic<uint64_t> freed_{0};
+  uint64_t stat_base_ = 0;          // freed_objects() at the last ResetStats (event-loop thread)
   uint64_t released_at_bytes_ = 0;  // the worker's thread.deallocated at its last Release
 };
 

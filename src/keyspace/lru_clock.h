@@ -39,9 +39,14 @@ class LruClock {
     if (last_tick_ms_ < 0) {  // first call: tick 0 happened now
       last_tick_ms_ = now_ms;
       tick_accesses_ = accesses;
-      // Stamps from before the first tick (none, unless LFU data is reinterpreted after a
-      // policy change) count as made at startup.
-      tick_seconds_.assign(tick_seconds_.size(), static_cast<uint32_t>(now_ms / 1000));
+      // The ticks before startup count as one a second, so an idle time given before any
+      // tick could age a key (RESTORE IDLETIME, the RDB's IDLE opcode at load) still maps to
+      // a stamp that old, up to kMaxAge seconds. Real ticks overwrite them as they come.
+      int64_t start = now_ms / 1000;
+      for (uint32_t age = 0; age < tick_seconds_.size(); age++) {
+        int64_t t = start - age;
+        tick_seconds_[static_cast<uint16_t>(now_ - age)] = static_cast<uint32_t>(t > 0 ? t : 0);
+      }
       return false;
     }
     uint64_t every = keys / 1024 > 64 ? keys / 1024 : 64;

@@ -38,13 +38,18 @@ bool VerifyDumpPayload(std::string_view payload, bool skip_checksum) {
 }
 
 LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
-                            Entry** out) {
-  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()),
-                 payload.size() - kDumpFooterBytes);
+                            Entry** out, std::string* error) {
+  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()), payload.size() - kDumpFooterBytes);
   uint8_t type;
-  if (!dec.Byte(&type) || !IsObjectType(type)) return LoadOutcome::kError;
-  // Bytes after the value are ignored, as Redis's RESTORE ignores them.
-  return LoadObject(dec, type, key, config, out);
+  LoadOutcome r = LoadOutcome::kError;
+  if (dec.Byte(&type)) {
+    // Bytes after the value are ignored, as Redis's RESTORE ignores them.
+    r = IsObjectType(type)
+            ? LoadObject(dec, type, key, config, out)
+            : (dec.Fail("Unknown RDB encoding type " + std::to_string(type)), LoadOutcome::kError);
+  }
+  if (r == LoadOutcome::kError && error != nullptr) *error = dec.error();
+  return r;
 }
 
 }  // namespace duet::rdb

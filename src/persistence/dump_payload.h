@@ -28,7 +28,8 @@ bool VerifyDumpPayload(std::string_view payload, bool skip_checksum);
 
 // The value of a verified payload as a new Entry for `key` (no expire). kError for bad data,
 // kEmpty for a value without elements. Bytes after the value are ignored, as Redis does.
+// `error` (optional) receives what was wrong, with the byte offset.
 LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
-                            Entry** out);
+                            Entry** out, std::string* error = nullptr);
 
 }  // namespace duet::rdb

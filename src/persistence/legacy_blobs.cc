@@ -122,14 +122,17 @@ bool ForEachZiplistElement(std::string_view zl, FunctionRef<void(std::string_vie
   // Validate first, then call back: a corrupt blob must not leave half a value behind.
   std::vector<ZlEntry> entries;
   size_t prev = 0;
+  size_t tail = 10;  // the header's zltail: the offset of the last entry (10 when empty)
   for (const uint8_t* p = b + 10; p < end;) {
     ZlEntry e;
     if (!DecodeZlEntry(p, end, &e) || e.prevlen != prev) return false;
+    tail = static_cast<size_t>(p - b);
     prev = e.size;
     p += e.size;
     entries.push_back(e);
   }
   if (declared != 0xffff && declared != entries.size()) return false;
+  if (U32(b + 4) != tail) return false;
   char buf[24];
   for (const ZlEntry& e : entries) {
     fn(e.is_int ? std::string_view(buf, FormatInt64(e.ival, buf)) : e.sval);

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/crc64.h"
+#include "common/log.h"
 #include "common/version.h"
 #include "keyspace/lfu.h"
 #include "persistence/rdb_decoder.h"
@@ -217,7 +218,10 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
             expire_ms != Entry::kNoExpire && !opts.aof_preamble && expire_ms < opts.now_ms;
         if (r == LoadOutcome::kEmpty || expired) {
           if (e != nullptr) Entry::Free(e);
-          if (r == LoadOutcome::kEmpty) stats->empty_keys_skipped++;
+          if (r == LoadOutcome::kEmpty) {
+            Log(LogLevel::kWarning, "rdbLoadObject skipping empty key: {}", key);
+            stats->empty_keys_skipped++;
+          }
           if (expired && r == LoadOutcome::kOk) stats->keys_expired++;
         } else {
           if (expire_ms != Entry::kNoExpire) e = Entry::WithExpire(e, expire_ms);
@@ -260,7 +264,8 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
       if (actual != stored) {
         char msg[128];
         std::snprintf(
-            msg, sizeof(msg), "Wrong RDB checksum expected: (%llx) got (%llx). Aborting now.",
+            msg, sizeof(msg),
+            "RDB CRC error: wrong RDB checksum expected: (%llx) got (%llx). Aborting now.",
             static_cast<unsigned long long>(stored), static_cast<unsigned long long>(actual));
         return Status::Error(msg);
       }

@@ -111,6 +111,14 @@ bool BlobElements(const std::string& blob, bool ziplist, std::vector<std::string
   return true;
 }
 
+// Whether a field, value, field, value ... list names a field twice.
+bool HasDuplicateFields(const std::vector<std::string>& elems) {
+  std::vector<std::string_view> fields;
+  for (size_t i = 0; i < elems.size(); i += 2) fields.push_back(elems[i]);
+  std::sort(fields.begin(), fields.end());
+  return std::adjacent_find(fields.begin(), fields.end()) != fields.end();
+}
+
 LoadOutcome Err(RdbDecoder& dec, std::string_view what) {
   dec.Fail(what);
   return LoadOutcome::kError;
@@ -136,9 +144,10 @@ LoadOutcome LoadList(RdbDecoder& dec, uint8_t type, std::string_view key, const 
       uint64_t container = kNodePacked;
       if (type == kTypeListQuicklist2 && !dec.Length(&container)) return fail("bad node");
       if (container != kNodePacked && container != kNodePlain) {
-        return fail("quicklist integrity check failed: unknown node container");
+        return fail("Quicklist integrity check failed.");
       }
       if (!dec.String(&s)) return fail("bad quicklist node");
+      if (s.empty()) return fail("Quicklist node of zero bytes");
       if (container == kNodePlain) {
         auto* bytes = static_cast<uint8_t*>(malloc(s.size() ? s.size() : 1));
         std::memcpy(bytes, s.data(), s.size());
@@ -151,11 +160,11 @@ LoadOutcome LoadList(RdbDecoder& dec, uint8_t type, std::string_view key, const 
         bool ok = ForEachZiplistElement(s, [&](std::string_view e) { lp = lp::Append(lp, e); });
         if (!ok) {
           lp::Free(lp);
-          return fail("ziplist integrity check failed");
+          return fail("Ziplist integrity check failed.");
         }
       } else {
         lp = ListpackFromBlob(s);
-        if (lp == nullptr) return fail("listpack integrity check failed");
+        if (lp == nullptr) return fail("Listpack integrity check failed.");
       }
       uint32_t count = lp::Length(lp);
       if (count == 0) {  // Redis skips empty nodes
@@ -189,7 +198,7 @@ LoadOutcome LoadListZiplist(RdbDecoder& dec, std::string_view key, const Config&
         lv->Push(lists::End::kTail, e, config.list_packed_threshold);
       })) {
     delete lv;
-    return Err(dec, "ziplist integrity check failed");
+    return Err(dec, "List ziplist integrity check failed.");
   }
   if (lv->size() == 0) {
     delete lv;
@@ -280,7 +289,8 @@ LoadOutcome LoadZSetBlob(RdbDecoder& dec, bool ziplist, std::string_view key, co
   if (!dec.String(&blob)) return LoadOutcome::kError;
   std::vector<std::string> elems;
   if (!BlobElements(blob, ziplist, &elems)) {
-    return Err(dec, ziplist ? "ziplist integrity check failed" : "listpack integrity check failed");
+    return Err(dec, ziplist ? "Zset ziplist integrity check failed."
+                            : "Zset listpack integrity check failed.");
   }
   if (elems.size() % 2 != 0) return Err(dec, "zset listpack with an odd number of elements");
   if (elems.empty()) return LoadOutcome::kEmpty;
@@ -294,7 +304,8 @@ LoadOutcome LoadZSetBlob(RdbDecoder& dec, bool ziplist, std::string_view key, co
   }
   std::sort(names.begin(), names.end());
   if (std::adjacent_find(names.begin(), names.end()) != names.end()) {
-    return Err(dec, "Duplicate zset fields detected");
+    return Err(dec, ziplist ? "Zset ziplist integrity check failed."
+                            : "Zset listpack integrity check failed.");
   }
   if (!std::is_sorted(members.begin(), members.end(), MemberLess)) {
     return Err(dec, "zset listpack out of order");
@@ -381,7 +392,7 @@ LoadOutcome LoadObject(RdbDecoder& dec, uint8_t type, std::string_view key, cons
       char buf[24];
       if (!ForEachIntsetElement(
               s, [&](int64_t v) { members.emplace_back(buf, FormatInt64(v, buf)); })) {
-        return Err(dec, "intset integrity check failed");
+        return Err(dec, "Intset integrity check failed.");
       }
       return BuildSet(dec, members, key, config, out);
     }
@@ -416,11 +427,13 @@ LoadOutcome LoadObject(RdbDecoder& dec, uint8_t type, std::string_view key, cons
     case kTypeHashZipmap: {
       if (!dec.String(&s)) return LoadOutcome::kError;
       std::vector<std::string> elems;
-      if (!ForEachZipmapPair(s, [&](std::string_view f, std::string_view v) {
-            elems.emplace_back(f);
-            elems.emplace_back(v);
-          })) {
-        return Err(dec, "zipmap integrity check failed");
+      if (!ForEachZipmapPair(s,
+                             [&](std::string_view f, std::string_view v) {
+                               elems.emplace_back(f);
+                               elems.emplace_back(v);
+                             }) ||
+          elems.empty() || HasDuplicateFields(elems)) {
+        return Err(dec, "Zipmap integrity check failed.");
       }
       return BuildHash(dec, elems, key, config, out);
     }
@@ -428,9 +441,10 @@ LoadOutcome LoadObject(RdbDecoder& dec, uint8_t type, std::string_view key, cons
     case kTypeHashListpack: {
       if (!dec.String(&s)) return LoadOutcome::kError;
       std::vector<std::string> elems;
-      if (!BlobElements(s, type == kTypeHashZiplist, &elems)) {
-        return Err(dec, type == kTypeHashZiplist ? "ziplist integrity check failed"
-                                                 : "listpack integrity check failed");
+      // A duplicate field fails the blob's integrity check, as in Redis's validation.
+      if (!BlobElements(s, type == kTypeHashZiplist, &elems) || HasDuplicateFields(elems)) {
+        return Err(dec, type == kTypeHashZiplist ? "Hash ziplist integrity check failed."
+                                                 : "Hash listpack integrity check failed.");
       }
       return BuildHash(dec, elems, key, config, out);
     }

@@ -148,6 +148,8 @@ inline constexpr std::string_view kLcsIdxAndLen =
 inline constexpr std::string_view kLcsTooLong = "ERR String too long for LCS";
 inline constexpr std::string_view kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
+inline constexpr std::string_view kLcsOverBulkLimit =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 
 // HyperLogLog (PFADD PFCOUNT PFMERGE PFDEBUG).
 inline constexpr std::string_view kHllWrongType =

@@ -62,6 +62,7 @@ void CmdConfigResetStat(CommandContext& ctx, ArgReader& args) {
   ks.keyspace_hits = 0;
   ks.keyspace_misses = 0;
   ks.expired_stale_perc_samples = 0;
+  s.keyspace().lazy_freer().ResetStats();
   ctx.reply().Ok();
 }
 

@@ -1,6 +1,7 @@
 // DUMP and RESTORE (Redis's cluster.c commands), on the RDB value encoding of persistence/.
 // Payloads are always validated in depth (sanitize-dump-payload's "yes"): a bad payload is
 // "Bad data format", never a crash.
+#include "common/log.h"
 #include "common/strutil.h"
 #include "keyspace/lfu.h"
 #include "persistence/dump_payload.h"
@@ -54,7 +55,10 @@ void CmdRestore(CommandContext& ctx, ArgReader& args) {
     return ctx.reply().Error(errors::kBadDumpPayload);
   }
   Entry* e = nullptr;
-  if (rdb::LoadDumpPayload(payload, key, ctx.config(), &e) != rdb::LoadOutcome::kOk) {
+  std::string error;
+  if (rdb::LoadDumpPayload(payload, key, ctx.config(), &e, &error) != rdb::LoadOutcome::kOk) {
+    // Logged as Redis's rdbReportError logs it in a RESTORE context (verbose).
+    Log(LogLevel::kVerbose, "Internal error in RDB reading -> {}", error);
     return ctx.reply().Error(errors::kBadRestoreData);
   }
   bool deleted = replace && db.Delete(key);

@@ -262,7 +262,7 @@ void AppendMemorySection(Server& s, std::string& out) {
   out += "active_defrag_running:0\r\n";
   const LazyFreer& freer = s.keyspace().lazy_freer();
   Add(out, "lazyfree_pending_objects:{}\r\n", freer.pending_objects());
-  Add(out, "lazyfreed_objects:{}\r\n", freer.freed_objects());
+  Add(out, "lazyfreed_objects:{}\r\n", freer.stat_freed_objects());
 }
 
 void AppendPersistenceSection(Server& s, std::string& out) {

@@ -50,7 +50,14 @@ Status Server::LoadRdb(bool replace) {
   p.loading_start_time = start / 1000;
   Status st = rdb::LoadFromFile(config_->dbfilename, keyspace_, *config_, opts, &ls, &missing);
   p.loading = false;
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    // A file that could not be opened is reported as it is; a damaged one as Redis reports
+    // it (the error, then what redis-check-rdb would say, then the termination notice).
+    if (st.message().starts_with("Fatal error loading")) return st;
+    Log(LogLevel::kWarning, "Internal error in RDB reading: {}", st.message());
+    Log(LogLevel::kWarning, "--- RDB ERROR DETECTED --- {}", st.message());
+    return Status::Error("Terminating server after rdb file reading failure.");
+  }
   if (missing) return st;
   p.rdb_last_load_keys_loaded = ls.keys_loaded;
   p.rdb_last_load_keys_expired = ls.keys_expired;

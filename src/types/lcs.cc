@@ -11,6 +11,7 @@ Status Compute(std::string_view a, std::string_view b, const Options& options, R
   auto blen = static_cast<uint32_t>(b.size());
   uint64_t cells = uint64_t{alen + 1} * (blen + 1);
   if (cells > SIZE_MAX / sizeof(uint32_t)) return Status::kNoMemory;
+  if (cells * sizeof(uint32_t) > options.max_table_bytes) return Status::kOverLimit;
   // A failed allocation is an error reply, not an abort: the table is client-sized.
   std::unique_ptr<uint32_t, decltype(&free)> table(
       static_cast<uint32_t*>(malloc(cells * sizeof(uint32_t))), &free);

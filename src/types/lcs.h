@@ -21,9 +21,10 @@ struct Match {
 };
 
 struct Options {
-  bool want_sequence = true;   // fill Result::sequence
-  bool want_matches = false;   // fill Result::matches (IDX)
-  uint64_t min_match_len = 0;  // MINMATCHLEN: shorter runs are left out of `matches`
+  bool want_sequence = true;              // fill Result::sequence
+  bool want_matches = false;              // fill Result::matches (IDX)
+  uint64_t min_match_len = 0;             // MINMATCHLEN: shorter runs are left out of `matches`
+  uint64_t max_table_bytes = UINT64_MAX;  // proto-max-bulk-len: a bigger table is refused
 };
 
 struct Result {
@@ -34,8 +35,9 @@ struct Result {
 
 enum class Status {
   kOk,
-  kTooLong,   // a string has UINT32_MAX - 1 bytes or more ("String too long for LCS")
-  kNoMemory,  // the table could not be allocated ("Insufficient memory ...")
+  kTooLong,    // a string has UINT32_MAX - 1 bytes or more ("String too long for LCS")
+  kNoMemory,   // the table could not be allocated ("Insufficient memory ...")
+  kOverLimit,  // the table would exceed max_table_bytes ("... exceeds proto-max-bulk-len")
 };
 
 // Computes the LCS of `a` and `b` into `*out`.
