@@ -179,6 +179,19 @@ TEST(InfoTest, CommandStatsErrorStatsAndReset) {
   EXPECT_EQ(Field(BulkText(t.Run({"INFO", "persistence"})), "rdb_changes_since_last_save"), "2");
 }
 
+TEST(InfoTest, ResetStatRestartsLazyfreedObjects) {
+  TestServer t;
+  // A hashtable set of 200 members: freeing it is worth the lazy-free thread (effort > 64).
+  std::vector<std::string> push = {"SADD", "big"};
+  for (int i = 0; i < 200; i++) push.push_back("element-" + std::to_string(i));
+  t.RunStrings(push);
+  EXPECT_EQ(t.Run({"UNLINK", "big"}), ":1\r\n");
+  t.server().keyspace().lazy_freer().Drain();
+  EXPECT_EQ(Field(BulkText(t.Run({"INFO", "memory"})), "lazyfreed_objects"), "1");
+  EXPECT_EQ(t.Run({"CONFIG", "RESETSTAT"}), "+OK\r\n");
+  EXPECT_EQ(Field(BulkText(t.Run({"INFO", "memory"})), "lazyfreed_objects"), "0");
+}
+
 TEST(InfoTest, LatencyTrackingConfig) {
   TestServer t;
   t.Run({"CONFIG", "SET", "latency-tracking-info-percentiles", "50 100"});
