@@ -7,7 +7,7 @@ FROM debian:bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config libfmt-dev libxxhash-dev libjemalloc-dev \
-      liblzf-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpack-dev libssl-dev \
+      liblzf-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpack-dev libssl-dev libcivetweb-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt CMakePresets.json ./
@@ -22,7 +22,7 @@ FROM debian:bookworm-slim
 # operator's `docker compose exec ... redis-cli`) and redis-check-rdb/aof.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libjemalloc2 libxxhash0 libssl3 libfmt9 liblzf1 redis-tools \
+      libjemalloc2 libxxhash0 libssl3 libfmt9 liblzf1 libcivetweb1 redis-tools \
  && rm -rf /var/lib/apt/lists/* \
  && (getent group duet >/dev/null || groupadd --system --gid 999 duet) \
  && useradd --system --uid 999 --gid duet --home-dir /data --no-create-home \

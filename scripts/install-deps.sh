@@ -4,8 +4,9 @@
 set -euo pipefail
 
 PKGS=(build-essential cmake ninja-build pkg-config libfmt-dev libxxhash-dev libjemalloc-dev
-      liblzf-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpack-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
-      redis-server redis-tools python3 nodejs npm clang libclang-rt-14-dev openssl procps)
+      liblzf-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpack-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libcivetweb-dev
+      redis-server redis-tools python3 nodejs npm clang libclang-rt-14-dev openssl procps
+      chromium)  # chromium: the status page test (headless)
 
 missing=()
 for p in "${PKGS[@]}"; do

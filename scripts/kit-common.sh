@@ -137,7 +137,7 @@ kit_scratch_start() {
   SCRATCH_PORT=$(kit_free_port)
   SCRATCH_PW=$(kit_generate_password)
   kit_requirepass_line "$SCRATCH_PW" |
-    "$DUET_BIN" "$@" --port "$SCRATCH_PORT" --bind 127.0.0.1 - > "$log" 2>&1 &
+    "$DUET_BIN" "$@" --port "$SCRATCH_PORT" --bind 127.0.0.1 --metrics-port 0 - > "$log" 2>&1 &
   SCRATCH_PID=$!
   local _
   for _ in $(seq 1 600); do

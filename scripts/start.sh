@@ -14,6 +14,9 @@
 #   --env-file FILE      password file (env DUET_ENV_FILE; default ./.env)
 #   --cache-port N       (env DUET_CACHE_PORT; default 6379, from deploy/cache.conf)
 #   --queue-port N       (env DUET_QUEUE_PORT; default 6380, from deploy/queue.conf)
+#   --cache-metrics-port N, --queue-metrics-port N
+#                        (env DUET_CACHE_METRICS_PORT / DUET_QUEUE_METRICS_PORT; default off)
+#                        Prometheus /metrics and the status page on 127.0.0.1:N
 #   --directive value    any other pair is a server directive for the started instance(s),
 #                        overriding the config file (e.g. --maxmemory 1gb)
 # env DUET_BIN: the duet-server binary (default build/release/duet-server).
@@ -46,7 +49,9 @@ while (($#)); do
     --env-file) DUET_ENV_FILE="$2"; shift 2 ;;
     --cache-port) DUET_CACHE_PORT="$2"; shift 2 ;;
     --queue-port) DUET_QUEUE_PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cache-metrics-port) DUET_CACHE_METRICS_PORT="$2"; shift 2 ;;
+    --queue-metrics-port) DUET_QUEUE_METRICS_PORT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --*)
       (($# >= 2)) || kit_die "directive $1 needs a value"
       directives+=("$1" "$2"); shift 2 ;;
@@ -90,16 +95,22 @@ declare -A pids=()
 # server exit without its final save), the password on stdin, the log through a prefixer that
 # ignores the signals so the shutdown lines are not lost.
 start_instance() {
-  local name="$1" port password conf args=()
+  local name="$1" port password conf metrics args=()
   conf="deploy/$name.conf"
   port=$(kit_port "$name")
   password=$(kit_password "$name")
-  args=("$conf" --port "$port" --dir "$DUET_DATA_DIR/$name" "${directives[@]+"${directives[@]}"}" -)
+  args=("$conf" --port "$port" --dir "$DUET_DATA_DIR/$name")
+  if [ "$name" = cache ]; then metrics="${DUET_CACHE_METRICS_PORT:-}"; else metrics="${DUET_QUEUE_METRICS_PORT:-}"; fi
+  [ -n "$metrics" ] && args+=(--metrics-port "$metrics")
+  args+=("${directives[@]+"${directives[@]}"}" -)
   kit_requirepass_line "$password" |
     setsid "$DUET_BIN" "${args[@]}" \
       > >(trap '' INT TERM HUP; exec sed -u "s/^/$name | /") 2>&1 &
   pids[$name]=$!
   echo "start: $name on 127.0.0.1:$port (pid ${pids[$name]}, dir $DUET_DATA_DIR/$name)"
+  if [ -n "$metrics" ]; then
+    echo "start: $name status page http://127.0.0.1:$metrics/ (Prometheus: /metrics)"
+  fi
 }
 
 stopping=0

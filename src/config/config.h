@@ -68,6 +68,11 @@ struct Config {
   int tcp_keepalive = 300;
   int timeout = 0;
   int64_t maxclients = 10000;
+
+  // duet's own: the Prometheus /metrics endpoint and status page (server/metrics_service.h).
+  int metrics_port = 0;  // 0: off
+  std::string metrics_bind = "127.0.0.1";
+  std::string metrics_bullmq_prefix = "bull";  // BullMQ's key prefix, for the queue depths
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   bool protected_mode = true;

@@ -48,6 +48,20 @@ std::string CheckAofDirname(const Config&, const std::string& v) {
   return IsBaseName(v) ? "" : "appenddirname can't be a path, just a dirname";
 }
 
+std::string CheckMetricsBind(const Config&, const std::string& v) {
+  if (v.empty()) return "metrics-bind can't be empty";
+  for (char c : v) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+              c == '.' || c == ':';
+    if (!ok) return "metrics-bind must be an IPv4 or IPv6 address";
+  }
+  return "";
+}
+
+std::string CheckBullmqPrefix(const Config&, const std::string& v) {
+  return v.empty() ? "metrics-bullmq-prefix can't be empty" : "";
+}
+
 std::string CheckHostname(const Config&, const std::string& v) {
   if (v.size() >= 256) return "Hostnames must be less than 256 characters";
   for (char c : v) {
@@ -185,6 +199,10 @@ void ConfigTable::RegisterAll() {
   constexpr unsigned kNull = kNullIfEmpty;
   Register(String("unixsocket", "", kImm | kNull, &Config::unixsocket, ""));
   Register(String("pidfile", "", kImm | kNull, &Config::pidfile, ""));
+  // duet's own directives (not in Redis): the metrics endpoint, off by default.
+  Register(String("metrics-bind", "", 0, &Config::metrics_bind, "127.0.0.1", CheckMetricsBind));
+  Register(String("metrics-bullmq-prefix", "", 0, &Config::metrics_bullmq_prefix, "bull",
+                  CheckBullmqPrefix));
   Register(String("dbfilename", "", kProtected, &Config::dbfilename, "dump.rdb", CheckDbFilename));
   Register(String("appendfilename", "", kImm, &Config::appendfilename, "appendonly.aof",
                   CheckAofFilename));
@@ -234,6 +252,7 @@ void ConfigTable::RegisterAll() {
   // Numbers duet acts on.
   Register(Numeric("databases", "", kImm, 1, kIntMax, &Config::databases, 16));
   Register(Numeric("port", "", 0, 0, 65535, &Config::port, 6379));
+  Register(Numeric("metrics-port", "", 0, 0, 65535, &Config::metrics_port, 0));
   Register(Numeric("list-max-listpack-size", "list-max-ziplist-size", 0, INT_MIN, kIntMax,
                    &Config::list_max_listpack_size, -2));
   Register(Numeric("tcp-keepalive", "", 0, 0, kIntMax, &Config::tcp_keepalive, 300));

@@ -160,6 +160,8 @@ Status Server::Start() {
   ApplyAllocatorConfig();  // after daemonizing: jemalloc's background threads do not fork
   stats_.used_memory_startup = ReadUsedMemory();  // INFO used_memory_startup
   AdjustOpenFilesLimit(&config_->maxclients);     // logs when maxclients had to be lowered
+  metrics_ = std::make_unique<MetricsService>(*this);
+  if (std::string err = metrics_->Reconfigure(); !err.empty()) return Status::Error(err);
   return Status::Ok();
 }
 
@@ -604,6 +606,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     return AdjustOpenFilesLimit(&config_->maxclients);
   } else if (name == "slowlog-max-len") {
     slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
+  } else if (name.starts_with("metrics-")) {
+    return metrics_ ? metrics_->Reconfigure() : "";
   } else if (name == "dir") {
     if (chdir(config_->dir.c_str()) != 0) return strerror(errno);
     char buf[4096];

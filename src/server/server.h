@@ -28,6 +28,7 @@
 #include "server/client.h"
 #include "server/memory_release.h"
 #include "server/memory_stats.h"
+#include "server/metrics_service.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
@@ -410,6 +411,8 @@ class Server {
   std::function<uint64_t()> used_memory_source_;
   bool eviction_running_ = false;      // over the limit after a time-limited round
   uint64_t gauge_lazyfreed_seen_ = 0;  // LazyFreer::freed_objects() at the last refresh
+  // The /metrics endpoint (metrics-port); created by Start(), destroyed first (last member).
+  std::unique_ptr<MetricsService> metrics_;
 };
 
 // Raises RLIMIT_NOFILE so `*maxclients` connections fit (Redis's adjustOpenFilesLimit). When
