@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -137,26 +138,36 @@ std::string Label(std::string_view name, std::string_view value) {
   return std::string(name) + "=\"" + EscapeLabelValue(value) + "\"";
 }
 
-// Per-command metrics from INFO commandstats: one family per field.
-void AppendCommandStats(std::string& out, const ParsedInfo& p) {
-  struct Col {
-    std::string_view key, name, help;
-  };
-  constexpr Col kCols[] = {
-      {"calls", "duet_command_calls_total", "Calls of the command (INFO commandstats)."},
-      {"usec", "duet_command_duration_usec_total", "Microseconds spent in the command."},
-      {"rejected_calls", "duet_command_rejected_calls_total",
-       "Calls refused before running (arity, ACL, OOM...)."},
-      {"failed_calls", "duet_command_failed_calls_total", "Calls that replied with an error."},
-  };
-  for (const Col& col : kCols) {
-    Header(out, col.name, "counter", col.help);
-    for (const auto& [cmd, value] : p.cmdstats) {
+// One metric family per field of "a=1,b=2" INFO lines (commandstats, keyspace), labelled
+// `label`=<the line's name>.
+struct Column {
+  std::string_view key, name, help;
+};
+using Rows = std::vector<std::pair<std::string_view, std::string_view>>;
+
+void AppendColumns(std::string& out, const Rows& rows, std::string_view label,
+                   std::string_view type, std::span<const Column> cols) {
+  for (const Column& col : cols) {
+    Header(out, col.name, type, col.help);
+    for (const auto& [row, value] : rows) {
       std::string_view v = Lookup(SplitPairs(value), col.key);
-      if (!v.empty()) Sample(out, col.name, Label("cmd", cmd), v);
+      if (!v.empty()) Sample(out, col.name, Label(label, row), v);
     }
   }
 }
+
+constexpr Column kCommandColumns[] = {
+    {"calls", "duet_command_calls_total", "Calls of the command (INFO commandstats)."},
+    {"usec", "duet_command_duration_usec_total", "Microseconds spent in the command."},
+    {"rejected_calls", "duet_command_rejected_calls_total",
+     "Calls refused before running (arity, ACL, OOM...)."},
+    {"failed_calls", "duet_command_failed_calls_total", "Calls that replied with an error."},
+};
+
+constexpr Column kKeyspaceColumns[] = {
+    {"keys", "duet_keys", "Keys in the database."},
+    {"expires", "duet_expiring_keys", "Keys with a TTL in the database."},
+};
 
 // INFO latencystats: "p50=1.003,p99=...": a summary's quantiles per command.
 void AppendLatency(std::string& out, const ParsedInfo& p) {
@@ -172,23 +183,6 @@ void AppendLatency(std::string& out, const ParsedInfo& p) {
       char buf[32];
       snprintf(buf, sizeof(buf), "%g", percent / 100.0);
       Sample(out, kName, Label("cmd", cmd) + "," + Label("quantile", buf), v);
-    }
-  }
-}
-
-void AppendKeyspace(std::string& out, const ParsedInfo& p) {
-  struct Col {
-    std::string_view key, name, help;
-  };
-  constexpr Col kCols[] = {
-      {"keys", "duet_keys", "Keys in the database."},
-      {"expires", "duet_expiring_keys", "Keys with a TTL in the database."},
-  };
-  for (const Col& col : kCols) {
-    Header(out, col.name, "gauge", col.help);
-    for (const auto& [db, value] : p.dbs) {
-      std::string_view v = Lookup(SplitPairs(value), col.key);
-      if (!v.empty()) Sample(out, col.name, Label("db", db), v);
     }
   }
 }
@@ -258,8 +252,8 @@ std::string RenderPrometheus(const MetricsSnapshot& snap) {
     Header(out, m.name, m.type, m.help);
     Sample(out, m.name, "", v == "ok" ? "1" : "0");
   }
-  AppendKeyspace(out, p);
-  AppendCommandStats(out, p);
+  AppendColumns(out, p.dbs, "db", "gauge", kKeyspaceColumns);
+  AppendColumns(out, p.cmdstats, "cmd", "counter", kCommandColumns);
   AppendLatency(out, p);
   AppendQueues(out, snap);
   return out;
