@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/version.h"
 #include "keyspace/lfu.h"
+#include "persistence/function_payload.h"
 #include "persistence/rdb_decoder.h"
 #include "persistence/rdb_format.h"
 #include "persistence/rdb_object.h"
@@ -54,10 +55,7 @@ void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEnc
   AuxField(enc, "ctime", opts.now_ms / 1000);
   AuxField(enc, "used-mem", static_cast<int64_t>(opts.used_mem));
   AuxField(enc, "aof-base", opts.aof_base ? 1 : 0);
-  for (const std::string& code : opts.functions) {
-    enc.Byte(kOpFunction2);
-    enc.String(code);
-  }
+  WriteFunctions(enc, opts.functions);
   KeyspaceContext& ctx = ks.ctx();
   for (int i = 0; i < ks.db_count(); i++) {
     Db& db = ks.db(i);
@@ -201,11 +199,13 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
       case kOpModuleAux:
         return fail("module aux data is not supported");
       case kOpFunction:
-        return fail("Pre-release function format not supported");
       case kOpFunction2: {
-        std::string code;
-        if (!dec.String(&code)) return fail("reading a function library");
-        stats->functions.push_back(std::move(code));
+        std::string code, err;
+        if (!ReadFunction(dec, type, &code, &err) ||
+            (opts.on_function && !opts.on_function(code, &err))) {
+          return fail("Failed loading library, " + err);
+        }
+        stats->functions++;
         continue;
       }
       default: {

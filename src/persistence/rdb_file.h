@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,9 @@ struct SaveOptions {
   bool aof_base = false;   // the base of a multi-part AOF
   bool save_idle = false;  // maxmemory-policy is an LRU one: IDLE opcodes
   bool save_freq = false;  // an LFU one: FREQ opcodes
-  // FUNCTION LOAD code of each library, written as FUNCTION2 records.
-  std::vector<std::string> functions;
+  // FUNCTION LOAD code of each library (viewing the caller's store), written as FUNCTION2
+  // records.
+  std::vector<std::string_view> functions;
 };
 
 // SaveOptions for the server's current config (LRU/LFU opcodes from maxmemory-policy).
@@ -45,6 +47,10 @@ struct LoadOptions {
   int64_t now_ms = 0;         // keys that expired before this are skipped (as a master)
   bool aof_preamble = false;  // keep expired keys (the AOF that follows deletes them)
   bool replace = false;       // DEBUG RELOAD MERGE: a key already present is replaced
+  // Called with the code of each function library (FUNCTION2, or the pre-GA FUNCTION record
+  // turned into the same code), in file order, before the keys that follow it are read; false
+  // with a message in *err fails the load ("Failed loading library, <err>"). Unset: skipped.
+  std::function<bool(const std::string& code, std::string* err)> on_function;
 };
 
 struct LoadStats {
@@ -52,7 +58,7 @@ struct LoadStats {
   uint64_t keys_expired = 0;
   uint64_t empty_keys_skipped = 0;
   int version = 0;
-  std::vector<std::string> functions;  // FUNCTION2 records, in file order
+  uint64_t functions = 0;  // function libraries read
 };
 
 // Loads an RDB image into `ks`. On error the keys loaded so far stay (the caller exits or

@@ -162,5 +162,48 @@ TEST(RdbFile, DuplicateKeyIsAnError) {
   EXPECT_EQ(st.message(), "RDB has duplicated key 'k' in DB 0");
 }
 
+TEST(RdbFile, FunctionLibrariesComeBeforeTheKeysAndFailTheLoad) {
+  TestServer a;
+  a.Run({"SET", "k", "v"});
+  RdbEncoder enc(true);
+  SaveOptions opts = SaveOptionsFor(a.config(), a.clock().NowMs(), 0);
+  std::string lib1 = "#!lua name=one\nredis.register_function('f', function() return 1 end)";
+  std::string lib2 = "#!lua name=two\n" + std::string(100, '-');
+  opts.functions = {lib1, lib2};
+  EncodeKeyspace(a.server().keyspace(), opts, true, enc);
+  std::string image = enc.buffer();
+  // After the aux fields, before the first SELECTDB.
+  EXPECT_LT(image.find("name=two"),
+            image.find(std::string("\xfe\x00\xfb", 3)));  // SELECTDB 0, RESIZEDB
+
+  TestServer b;
+  std::vector<std::string> seen;
+  LoadOptions lo;
+  lo.now_ms = b.clock().NowMs();
+  lo.on_function = [&](const std::string& code, std::string* err) {
+    seen.push_back(code);
+    return true;
+  };
+  LoadStats stats;
+  const auto* data = reinterpret_cast<const uint8_t*>(image.data());
+  ASSERT_TRUE(
+      LoadFromMemory(data, image.size(), b.server().keyspace(), b.config(), lo, &stats).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{lib1, lib2}));
+  EXPECT_EQ(stats.functions, 2u);
+  EXPECT_EQ(b.Run({"GET", "k"}), "$1\r\nv\r\n");
+
+  TestServer c;
+  lo.on_function = [&](const std::string& code, std::string* err) {
+    *err = "Library 'one' already exists";
+    return false;
+  };
+  Status st = LoadFromMemory(data, image.size(), c.server().keyspace(), c.config(), lo, &stats);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("Failed loading library, Library 'one' already exists"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(c.Run({"DBSIZE"}), ":0\r\n");  // nothing after the library was read
+}
+
 }  // namespace
 }  // namespace duet::rdb

@@ -340,7 +340,8 @@ void MallctlStr(ServerContext& ctx, ArgReader& args) {
 #endif
 
 // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty the keyspace (unless
-// NOFLUSH) and load the RDB back; MERGE replaces keys already present instead of failing.
+// NOFLUSH) and load the RDB back; MERGE replaces keys and libraries already present instead
+// of failing.
 void DebugReload(ServerContext& ctx, ArgReader& args) {
   bool flush = true, save = true, merge = false;
   for (size_t i = 1; i < args.size(); i++) {
@@ -356,7 +357,10 @@ void DebugReload(ServerContext& ctx, ArgReader& args) {
   }
   Server& s = ctx.server();
   if (save && !s.SaveRdb().ok()) return ctx.reply().Error(errors::kSaveFailed);
-  if (flush) s.keyspace().FlushAll();
+  if (flush) {  // Redis's emptyData: the keys and the function libraries
+    s.keyspace().FlushAll();
+    s.functions().Flush();
+  }
   Status st = s.LoadRdb(merge);
   if (!st.ok()) {
     Log(LogLevel::kWarning, "{}", st.message());

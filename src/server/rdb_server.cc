@@ -23,6 +23,7 @@ Status Server::SaveRdb() {
   keyspace_.SetNow(now);
   PersistenceStats& p = stats_.persistence;
   rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
+  opts.functions = functions_->Codes();
   Status st = rdb::SaveToFile(keyspace_, *config_, opts, config_->dbfilename);
   if (!st.ok()) {
     Log(LogLevel::kWarning, "{}", st.message());
@@ -44,6 +45,12 @@ Status Server::LoadRdb(bool replace) {
   rdb::LoadOptions opts;
   opts.now_ms = start;
   opts.replace = replace;
+  // Libraries are created as they are read (Redis's rdbFunctionLoad): one that fails, or that
+  // exists already without MERGE, fails the load.
+  opts.on_function = [this, replace](const std::string& code, std::string* err) {
+    std::string name;
+    return functions_->Load(code, replace, /*timeout_ms=*/0, &name, err);
+  };
   rdb::LoadStats ls;
   bool missing = false;
   p.loading = true;
@@ -61,10 +68,6 @@ Status Server::LoadRdb(bool replace) {
   if (missing) return st;
   p.rdb_last_load_keys_loaded = ls.keys_loaded;
   p.rdb_last_load_keys_expired = ls.keys_expired;
-  if (!ls.functions.empty()) {
-    Log(LogLevel::kWarning, "The RDB holds {} function libraries; duet does not load functions yet",
-        ls.functions.size());
-  }
   if (ls.empty_keys_skipped) {
     Log(LogLevel::kNotice,
         "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",

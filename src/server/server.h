@@ -248,8 +248,8 @@ class Server {
   // (which -MISCONF's writes under stop-writes-on-bgsave-error) and is returned.
   Status SaveRdb();
   // Loads `dbfilename` into the keyspace (startup, DEBUG RELOAD); a missing file loads
-  // nothing. `replace`: keys already present are replaced (DEBUG RELOAD MERGE). The error
-  // names the file and the byte offset of the problem.
+  // nothing. `replace`: keys and function libraries already present are replaced (DEBUG RELOAD
+  // MERGE). The error names the file and the byte offset of the problem.
   Status LoadRdb(bool replace = false);
   // SHUTDOWN's and SIGTERM's final save: always with `save`, never with `nosave`, else when
   // save points are configured. Returns false when the save failed and not `force` (the

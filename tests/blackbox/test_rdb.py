@@ -111,7 +111,8 @@ def check_rdb(path):
     return r.returncode, r.stdout + r.stderr
 
 
-class RdbInterchangeTest(unittest.TestCase):
+class ServersTest(unittest.TestCase):
+    """Starts servers for a test and stops them after it."""
 
     def setUp(self):
         self.servers = []
@@ -125,16 +126,22 @@ class RdbInterchangeTest(unittest.TestCase):
         self.servers.append(s)
         return s
 
+    def save_checked(self, server):
+        """SAVE on `server`, then redis-check-rdb must find its dump.rdb OK."""
+        self.assertEqual(Conn(server.port).cmd("SAVE"), "OK")
+        rc, out = check_rdb(os.path.join(server.dir, "dump.rdb"))
+        self.assertEqual(rc, 0, out)
+        self.assertIn("RDB looks OK!", out)
+
+
+class RdbInterchangeTest(ServersTest):
+
     def test_duet_dump_loads_in_redis(self):
         redis = self.start("redis")
         duet = self.start("duet")
         populate(Conn(redis.port))
         populate(Conn(duet.port))
-        self.assertEqual(Conn(duet.port).cmd("SAVE"), "OK")
-        path = os.path.join(duet.dir, "dump.rdb")
-        rc, out = check_rdb(path)
-        self.assertEqual(rc, 0, out)
-        self.assertIn("RDB looks OK!", out)
+        self.save_checked(duet)
         loaded = self.start("redis", "--dir", duet.dir)
         self.assertEqual(digest(loaded.port), digest(redis.port))
         # Streams: the same nodes, metadata, groups, PELs, consumers and times.
@@ -220,6 +227,123 @@ class RdbInterchangeTest(unittest.TestCase):
         duet.stop()  # SIGTERM: saves because a save point is configured
         again = self.start("duet", "--dir", duet.dir)
         self.assertEqual(Conn(again.port).cmd("GET", "after"), "1")
+
+
+LIB_A = """#!lua name=liba
+local function incr(keys, args)
+  return redis.call('INCRBY', keys[1], args[1])
+end
+redis.register_function('a_incr', incr)
+redis.register_function{function_name='a_get', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}, description='reads one key'}
+"""
+LIB_B = "#!lua name=libb\nredis.register_function('b_hello', function() return 'hello' end)\n" + \
+    "-- " + "padding " * 40 + "\n"  # LZF-compressible
+
+
+def rdb_image(*codes):
+    """An RDB file holding only FUNCTION2 records (checksum 0: not checked)."""
+    def rdb_string(b):
+        n = len(b)
+        head = bytes([n]) if n < 64 else bytes([0x40 | (n >> 8), n & 0xFF]) if n < 16384 \
+            else b"\x80" + n.to_bytes(4, "big")
+        return head + b
+    body = b"REDIS0010"
+    for code in codes:
+        body += b"\xf5" + rdb_string(code.encode())
+    return body + b"\xff" + bytes(8)
+
+
+def function_list(port):
+    """FUNCTION LIST WITHCODE, libraries by name (their order is the server's dict's)."""
+    libs = Conn(port).cmd("FUNCTION", "LIST", "WITHCODE")
+    for lib in libs:  # library_name n engine e functions [...] library_code c
+        lib[5] = sorted(lib[5], key=lambda fn: fn[1])
+    return sorted(libs, key=lambda lib: lib[1])
+
+
+class RdbFunctionsTest(ServersTest):
+    """Function libraries in RDB files (FUNCTION2 records before the databases), both ways."""
+
+    def test_redis_functions_load_in_duet(self):
+        redis = self.start("redis")
+        r = Conn(redis.port)
+        self.assertEqual(r.cmd("FUNCTION", "LOAD", LIB_A), "liba")
+        r.cmd("SET", "k", "5")
+        self.assertEqual(r.cmd("SAVE"), "OK")
+        one_lib_dump = r.cmd("FUNCTION", "DUMP")
+        duet = self.start("duet", "--dir", redis.dir)
+        c = Conn(duet.port)
+        self.assertEqual(c.cmd("FCALL", "a_incr", "1", "k", "2"), 7)
+        self.assertEqual(c.cmd("FCALL_RO", "a_get", "1", "k"), "7")
+        self.assertEqual(c.cmd("FUNCTION", "DUMP"), one_lib_dump)
+        self.assertEqual(function_list(duet.port), function_list(redis.port))
+        # Two libraries, one LZF-compressed.
+        self.assertEqual(r.cmd("FUNCTION", "LOAD", LIB_B), "libb")
+        self.assertEqual(r.cmd("SAVE"), "OK")
+        duet.stop()
+        self.servers.remove(duet)
+        duet = self.start("duet", "--dir", redis.dir)
+        self.assertEqual(function_list(duet.port), function_list(redis.port))
+        self.assertEqual(Conn(duet.port).cmd("FCALL", "b_hello", "0"), "hello")
+
+    def test_duet_functions_load_in_redis(self):
+        duet = self.start("duet")
+        c = Conn(duet.port)
+        self.assertEqual(c.cmd("FUNCTION", "LOAD", LIB_A), "liba")
+        self.assertEqual(c.cmd("FUNCTION", "LOAD", LIB_B), "libb")
+        c.cmd("SET", "k", "1")
+        self.save_checked(duet)
+        redis = self.start("redis", "--dir", duet.dir)
+        self.assertEqual(function_list(redis.port), function_list(duet.port))
+        self.assertEqual(Conn(redis.port).cmd("FCALL", "a_incr", "1", "k", "41"), 42)
+        # Functions only, no keys: still a valid file.
+        c.cmd("FLUSHALL")
+        self.save_checked(duet)
+
+    def test_debug_reload_and_restart_keep_functions(self):
+        duet = self.start("duet", "--save", "3600 1", "--enable-debug-command", "yes")
+        c = Conn(duet.port)
+        c.cmd("FUNCTION", "LOAD", LIB_A)
+        self.assertEqual(c.cmd("DEBUG", "RELOAD"), "OK")
+        self.assertEqual(c.cmd("FCALL", "a_incr", "1", "k", "1"), 1)
+        # NOFLUSH: the library is still there, so loading it again fails; MERGE replaces it.
+        self.assertEqual(c.cmd("DEBUG", "RELOAD", "NOFLUSH"),
+                         "-ERR Error trying to load the RDB dump")
+        self.assertEqual(c.cmd("DEBUG", "RELOAD", "NOFLUSH", "MERGE"), "OK")
+        c.cmd("FUNCTION", "LOAD", LIB_B)
+        self.assertEqual(c.cmd("DEBUG", "RELOAD", "NOSAVE"), "OK")  # the file has liba only
+        self.assertEqual([lib[1] for lib in function_list(duet.port)], ["liba"])
+        c.cmd("FUNCTION", "LOAD", LIB_B)
+        duet.stop()  # SIGTERM: the final save holds both libraries
+        again = self.start("duet", "--dir", duet.dir)
+        self.assertEqual([lib[1] for lib in function_list(again.port)], ["liba", "libb"])
+
+    def test_bad_library_stops_startup(self):
+        for label, codes in [("lua error", ["#!lua name=bad\nthis is not lua\n"]),
+                             ("no functions", ["#!lua name=empty\nlocal x = 1\n"]),
+                             ("twice", [LIB_B, LIB_B])]:
+            with self.subTest(label):
+                d = tempfile.mkdtemp(prefix="duet-badlib-")
+                with open(os.path.join(d, "dump.rdb"), "wb") as f:
+                    f.write(rdb_image(*codes))
+                port = free_port()
+                r = subprocess.run([duet_binary(), "--port", str(port), "--bind", "127.0.0.1",
+                                    "--save", "", "--dir", d],
+                                   capture_output=True, text=True, timeout=20)
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn("Failed loading library, ", r.stdout + r.stderr)
+                # redis-server refuses the same file (and exits 0: its RDB report runs
+                # redis-check-rdb, which finds the file well formed).
+                r = subprocess.run(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                    "--save", "", "--dir", d],
+                                   capture_output=True, text=True, timeout=20)
+                self.assertIn("Failed loading library, ", r.stdout + r.stderr)
+        # A good hand-made image loads.
+        d = tempfile.mkdtemp(prefix="duet-goodlib-")
+        with open(os.path.join(d, "dump.rdb"), "wb") as f:
+            f.write(rdb_image(LIB_A, LIB_B))
+        duet = self.start("duet", "--dir", d)
+        self.assertEqual(Conn(duet.port).cmd("FCALL", "b_hello", "0"), "hello")
 
 
 if __name__ == "__main__":
