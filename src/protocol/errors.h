@@ -150,6 +150,15 @@ inline constexpr std::string_view kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
 inline constexpr std::string_view kLcsOverBulkLimit =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+// MIGRATE.
+inline constexpr std::string_view kMigrateKeysNeedsEmptyKey =
+    "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
+inline constexpr std::string_view kMigrateConnect =
+    "IOERR error or timeout connecting to the client";
+inline constexpr std::string_view kMigrateWriteError =
+    "IOERR error or timeout writing to target instance";
+inline constexpr std::string_view kMigrateReadError =
+    "IOERR error or timeout reading to target instance";
 
 // HyperLogLog (PFADD PFCOUNT PFMERGE PFDEBUG).
 inline constexpr std::string_view kHllWrongType =

@@ -106,7 +106,7 @@ void AppendStatsSection(Server& s, std::string& out) {
   Add(out, "pubsubshard_channels:{}\r\n", s.pubsub().shard_channel_count());
   Add(out, "latest_fork_usec:{}\r\n", st.persistence.latest_fork_usec);
   Add(out, "total_forks:{}\r\n", st.persistence.total_forks);
-  out += "migrate_cached_sockets:0\r\n";
+  Add(out, "migrate_cached_sockets:{}\r\n", s.migrate_sockets().size());
   out += "slave_expires_tracked_keys:0\r\n";
   out += "active_defrag_hits:0\r\n";
   out += "active_defrag_misses:0\r\n";

@@ -471,6 +471,7 @@ void Server::Cron() {
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);
   ClientsCron(now);
+  migrate_sockets_.CloseIdle(now / 1000);
 
   // Instantaneous metrics, sampled every 100 ms like Redis's trackInstantaneousMetric.
   if (now - stats_.last_sample_ms >= 100) {

@@ -29,6 +29,7 @@
 #include "server/memory_release.h"
 #include "server/memory_stats.h"
 #include "server/metrics_service.h"
+#include "server/migrate_sockets.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/slowlog.h"
@@ -198,6 +199,7 @@ class Server {
 
   // ---- Pub/Sub, keyspace notifications, tracking (server/server_pubsub.cc) ----
   PubSub& pubsub() { return pubsub_; }
+  MigrateSockets& migrate_sockets() { return migrate_sockets_; }
   // Delivers `message` to the subscribers of `channel` (shard channels when `shard`; else
   // also to the patterns matching it). Returns the number of deliveries (Redis's receivers).
   size_t Publish(std::string_view channel, std::string_view message, bool shard);
@@ -371,6 +373,7 @@ class Server {
   std::vector<uint64_t> unblocked_;  // clients whose block ended: process their held input
   WatchRegistry watches_;
   PubSub pubsub_;
+  MigrateSockets migrate_sockets_;  // MIGRATE's cached connections
   TrackingTable tracking_;
   // Invalidations for the running client, sent after its reply; nullopt: a flush.
   std::vector<std::optional<std::string>> pending_invalidations_;

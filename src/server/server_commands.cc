@@ -20,6 +20,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterPubSubCommands(table);
   RegisterPersistenceCommands(table);
   RegisterDumpCommands(table);
+  RegisterMigrateCommands(table);
 }
 
 }  // namespace duet

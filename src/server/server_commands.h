@@ -29,6 +29,7 @@ void RegisterFunctionCommands(CommandTable& table);  // FUNCTION * FCALL FCALL_R
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE (rdb_server.cc)
 void RegisterDumpCommands(CommandTable& table);         // DUMP RESTORE (dump_cmds.cc)
+void RegisterMigrateCommands(CommandTable& table);      // MIGRATE (migrate_cmds.cc)
 
 }  // namespace duet
 
