@@ -83,6 +83,7 @@ void HttpExporter::Publish(MetricsSnapshot snap) {
 }
 
 std::shared_ptr<const MetricsSnapshot> HttpExporter::FreshSnapshot() {
+  scrapes_.fetch_add(1, std::memory_order_relaxed);
   std::unique_lock lock(mu_);
   uint64_t seen = generation_;
   waiters_.fetch_add(1, std::memory_order_relaxed);

@@ -36,6 +36,8 @@ class HttpExporter {
 
   // Event-loop side. True while a request waits for a fresher snapshot.
   bool SnapshotWanted() const { return waiters_.load(std::memory_order_relaxed) > 0; }
+  // Requests for /metrics so far (the event loop keeps discovery going only while watched).
+  uint64_t scrapes() const { return scrapes_.load(std::memory_order_relaxed); }
   void Publish(MetricsSnapshot snap);
 
  private:
@@ -50,6 +52,7 @@ class HttpExporter {
   uint64_t generation_ = 0;                        // guarded by mu_
   bool stopping_ = false;                          // guarded by mu_
   std::atomic<int> waiters_{0};
+  std::atomic<uint64_t> scrapes_{0};
 };
 
 }  // namespace duet

@@ -35,8 +35,16 @@ std::string MetricsService::Reconfigure() {
 }
 
 void MetricsService::Tick(bool force) {
-  bullmq_.Step(server_.keyspace(), server_.config().metrics_bullmq_prefix, kDiscoveryBudget);
-  if (force || exporter_.SnapshotWanted()) exporter_.Publish(TakeSnapshot());
+  bool wanted = force || exporter_.SnapshotWanted();
+  if (uint64_t n = exporter_.scrapes(); n != scrapes_seen_) {
+    scrapes_seen_ = n;
+    watched_ticks_left_ = kWatchedTicks;
+  }
+  if (wanted || watched_ticks_left_ > 0) {
+    if (watched_ticks_left_ > 0) watched_ticks_left_--;
+    bullmq_.Step(server_.keyspace(), server_.config().metrics_bullmq_prefix, kDiscoveryBudget);
+  }
+  if (wanted) exporter_.Publish(TakeSnapshot());
 }
 
 MetricsSnapshot MetricsService::TakeSnapshot() {
