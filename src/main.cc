@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
   Log(LogLevel::kNotice, "Server initialized");
   // The dataset from disk before the first client is served; a file that cannot be read
   // whole stops the server (naming the file and the offset), as redis-server does.
-  if (duet::Status load = server.LoadRdb(); !load.ok()) {
+  if (duet::Status load = server.LoadDataAtStartup(); !load.ok()) {
     Log(LogLevel::kWarning, "{}", load.message());
     return 1;
   }
@@ -210,6 +210,7 @@ int main(int argc, char** argv) {
   }
   int rc = server.Run();
   if (notify_systemd) duet::SdNotify("STOPPING=1\n");
+  server.ShutdownAof();
   Log(LogLevel::kWarning, "User requested shutdown...");
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   if (!config.unixsocket.empty()) unlink(config.unixsocket.c_str());

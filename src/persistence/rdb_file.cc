@@ -271,6 +271,7 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
       }
     }
   }
+  stats->bytes_read = dec.pos();
   return Status::Ok();
 }
 

@@ -19,6 +19,11 @@ inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 // Persistence (SAVE, BGSAVE, DUMP, RESTORE).
 inline constexpr std::string_view kBgsaveInProgress = "ERR Background save already in progress";
 inline constexpr std::string_view kSaveFailed = "ERR";  // SAVE's reply when rdbSave failed
+// Writes while the AOF cannot be written (Redis's writeCommandsGetDiskErrorMessage), then
+// strerror of the failure.
+inline constexpr std::string_view kMisconfAofPrefix = "MISCONF Errors writing to the AOF file: ";
+inline constexpr std::string_view kBgrewriteaofStarted =
+    "Background append only file rewriting started";
 inline constexpr std::string_view kBadDumpPayload =
     "ERR DUMP payload version or checksum are wrong";
 inline constexpr std::string_view kBadRestoreData = "ERR Bad data format";

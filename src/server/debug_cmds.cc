@@ -423,6 +423,19 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     ctx.reply().Ok();
   } else if (is("reload")) {
     DebugReload(sctx, args);
+  } else if (is("loadaof")) {
+    // Flush the AOF buffer, empty the keyspace and load the AOF back (Redis exits when it
+    // cannot).
+    Server& s = sctx.server();
+    if (s.aof_on()) s.FlushAof(true);
+    s.keyspace().FlushAll();
+    bool loaded = false;
+    if (Status st = s.LoadAof(&loaded); !st.ok()) {
+      Log(LogLevel::kWarning, "{}", st.message());
+      std::exit(1);
+    }
+    Log(LogLevel::kNotice, "Append Only File loaded by DEBUG LOADAOF");
+    ctx.reply().Ok();
   } else if (is("set-active-expire") && argc == 3) {
     config.active_expire_enabled = Atoi(args[1]) != 0;
     ctx.reply().Ok();

@@ -198,6 +198,16 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
       return true;
     }
   }
+  // The AOF could not be written: writes (and PING) get -MISCONF until a write succeeds.
+  if (aof_on_) {
+    std::string aof_error;
+    bool write =
+        HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
+    if ((write || spec->name == "ping") && WritesDeniedByAofError(&aof_error)) {
+      Reject(c, spec, aof_error);
+      return true;
+    }
+  }
   if (WritesDeniedByReplicas() && HasFlag(flags, CmdFlag::kWrite)) {
     Reject(c, spec, errors::kNoReplicas);
     return true;

@@ -289,7 +289,7 @@ void AppendPersistenceSection(Server& s, std::string& out) {
   Add(out, "rdb_last_cow_size:{}\r\n", p.rdb_last_cow_size);
   Add(out, "rdb_last_load_keys_expired:{}\r\n", p.rdb_last_load_keys_expired);
   Add(out, "rdb_last_load_keys_loaded:{}\r\n", p.rdb_last_load_keys_loaded);
-  Add(out, "aof_enabled:{}\r\n", s.config().appendonly ? 1 : 0);
+  Add(out, "aof_enabled:{}\r\n", s.aof_on() ? 1 : 0);
   Add(out, "aof_rewrite_in_progress:{}\r\n", p.aof_rewrite_in_progress ? 1 : 0);
   Add(out, "aof_rewrite_scheduled:{}\r\n", p.aof_rewrite_scheduled ? 1 : 0);
   Add(out, "aof_last_rewrite_time_sec:{}\r\n", p.aof_last_rewrite_time_sec);
@@ -302,7 +302,7 @@ void AppendPersistenceSection(Server& s, std::string& out) {
   Add(out, "aof_last_cow_size:{}\r\n", p.aof_last_cow_size);
   out += "module_fork_in_progress:0\r\n";
   out += "module_fork_last_cow_size:0\r\n";
-  if (s.config().appendonly) {
+  if (s.aof_on()) {
     Add(out, "aof_current_size:{}\r\n", p.aof_current_size);
     Add(out, "aof_base_size:{}\r\n", p.aof_base_size);
     Add(out, "aof_pending_rewrite:{}\r\n", p.aof_pending_rewrite ? 1 : 0);

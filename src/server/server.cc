@@ -12,6 +12,7 @@
 #include "common/allocator.h"
 #include "common/log.h"
 #include "net/socket.h"
+#include "server/aof.h"
 #include "server/memory_stats.h"
 #include "server/server_commands.h"
 
@@ -53,7 +54,8 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
       run_id_(RandomHex(40)),
       lua_(std::make_unique<scripting::LuaEngine>()),
       functions_(std::make_unique<scripting::FunctionStore>()),
-      script_client_(std::make_unique<Client>(0, -1)) {
+      script_client_(std::make_unique<Client>(0, -1)),
+      aof_(std::make_unique<AofState>(*config, *clock)) {
   script_client_->is_script = true;
   script_client_->authenticated = true;
   script_client_->in_exec = true;  // scripts never block (Redis's CLIENT_DENY_BLOCKING)
@@ -120,6 +122,7 @@ void Server::ApplyLazyFreeConfig() {
 }
 
 Server::~Server() {
+  if (aof_on_) propagator_.RemoveTarget(aof_.get());
   for (auto& [id, c] : clients_) close(c->fd());
   for (int fd : listen_fds_) close(fd);
 }
@@ -440,6 +443,10 @@ void Server::BeforeSleep() {
   if (std::optional<int64_t> deadline = blocking_.NextDeadline()) {
     loop_.RequestWakeWithinMs(std::max<int64_t>(0, *deadline - clock_->NowMs()));
   }
+  // The effects of this iteration reach the AOF (written, and fsynced under `always`) before
+  // any of its replies leaves.
+  FlushPropagationOutsideCommands();
+  if (aof_on_) FlushAof(false);
   FlushPendingWrites();
   if (config_->maxmemory_clients != 0) EvictClientsOverLimit();
   if (shutdown_requested_) loop_.Stop();
@@ -521,6 +528,7 @@ void Server::Cron() {
   if (stats_.features.tracking_clients != 0) TrackingLimitKeys();
 
   if (!config_->save_params.empty()) CheckSavePoints(now);
+  AofCron();
 
   // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
   // so a concurrent client is not kept waiting.
@@ -585,6 +593,15 @@ std::string Server::ApplyConfigChange(const std::string& name) {
           "new write commands depending on the maxmemory-policy.",
           config_->maxmemory, UsedMemoryForEviction());
       PerformEvictions();
+    }
+  } else if (name == "appendonly") {
+    if (config_->appendonly && !aof_on_) {
+      if (Status st = StartAof(); !st.ok()) {
+        Log(LogLevel::kWarning, "{}", st.message());
+        return "Unable to turn on AOF. Check server logs.";
+      }
+    } else if (!config_->appendonly && aof_on_) {
+      StopAof();
     }
   } else if (name == "notify-keyspace-events") {
     ApplyNotifyConfig();

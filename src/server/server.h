@@ -39,6 +39,7 @@
 
 namespace duet {
 
+class AofState;
 class ScriptRun;
 
 class Server {
@@ -268,6 +269,35 @@ class Server {
   // The cron's check of the `save` points.
   void CheckSavePoints(int64_t now_ms);
 
+  // ---- AOF persistence (server/aof_server.cc) ----
+  // Startup: the AOF manifest is read (a bad one is an error); with appendonly the AOF is
+  // loaded (Redis 7's upgrade of a single appendonly.aof first) and opened for appending
+  // (creating the base, the incremental file and the manifest when missing), else the RDB
+  // is loaded. Errors name the file (and the log the offset); the caller exits.
+  Status LoadDataAtStartup();
+  // Loads the files of the manifest into the keyspace (startup, DEBUG LOADAOF); *loaded
+  // tells whether there was anything to load.
+  Status LoadAof(bool* loaded);
+  // Writes the buffered commands with one write() and fsyncs as appendfsync says (BeforeSleep,
+  // before any reply leaves; the cron). `force`: write even while an everysec fsync runs.
+  // A failed write under `always` exits (as Redis: the replies are promised durable);
+  // otherwise writes get -MISCONF until a retry succeeds.
+  void FlushAof(bool force);
+  // Once per cron tick: retries, everysec fsyncs, automatic and scheduled rewrites.
+  void AofCron();
+  // BGREWRITEAOF / automatic rewrite (synchronous): a new base file of the dataset, a new
+  // incremental file, the older files retired (and removed unless aof-disable-auto-gc).
+  Status RewriteAof();
+  // CONFIG SET appendonly yes (with the initial rewrite) / no.
+  Status StartAof();
+  void StopAof();
+  // SHUTDOWN / SIGTERM: the buffer written and fsynced.
+  void ShutdownAof();
+  bool aof_on() const { return aof_on_; }
+  // Whether write commands get -MISCONF because the AOF could not be written; *err gets the
+  // error text.
+  bool WritesDeniedByAofError(std::string* err) const;
+
   // ---- propagation (server/propagation.h) ----
   Propagator& propagator() { return propagator_; }
   // Hands what is queued to the targets, unwrapped: effects produced outside any command
@@ -312,6 +342,25 @@ class Server {
   // The accounting part of Call.
   void RecordCall(Client& client, const CommandSpec& spec, std::span<const std::string_view> args,
                   int64_t duration_us, bool failed);
+  // AOF internals (server/aof_server.cc).
+  enum class AofLoadResult {
+    kOk,
+    kNotExist,
+    kEmpty,
+    kOpenErr,
+    kFailed,
+    kTruncated,
+    kTruncatedNotLast
+  };
+  std::string AofPath(const std::string& name) const;
+  Status LoadAofManifest();
+  Status LoadAofFiles(bool* loaded);
+  AofLoadResult LoadAofFile(const std::string& name, bool last_file);
+  Status OpenAofOnStart();
+  Status WriteAofBase(const std::string& path);
+  Status RewriteAofKeepingIncr();
+  void RefreshAofSizes();
+  void SyncAofStats();
   // Queues the effect of a call that just ran (its propagated form when it made the dataset
   // dirty) and, for a top-level call, flushes the queue (Redis's call() + afterCommand).
   void PropagateCall(const Client& client, const CommandSpec& spec, const CommandContext& ctx,
@@ -403,6 +452,9 @@ class Server {
   int64_t reply_peak_reset_ms_ = 5000;
   bool reply_buffer_resizing_ = true;
   Propagator propagator_;
+  std::unique_ptr<AofState> aof_;
+  bool aof_on_ = false;
+  int64_t last_aof_retry_ms_ = 0;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;
   MemoryReleaseTrigger memory_release_;  // cron: give big drops back to the OS at once

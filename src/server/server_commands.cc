@@ -19,6 +19,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterFunctionCommands(table);
   RegisterPubSubCommands(table);
   RegisterPersistenceCommands(table);
+  RegisterAofCommands(table);
   RegisterDumpCommands(table);
   RegisterMigrateCommands(table);
 }

@@ -28,6 +28,7 @@ void RegisterFunctionCommands(CommandTable& table);  // FUNCTION * FCALL FCALL_R
 // SUBSCRIBE PSUBSCRIBE SSUBSCRIBE (and UN-) PUBLISH SPUBLISH PUBSUB (pubsub_cmds.cc)
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE (rdb_server.cc)
+void RegisterAofCommands(CommandTable& table);          // BGREWRITEAOF (aof_server.cc)
 void RegisterDumpCommands(CommandTable& table);         // DUMP RESTORE (dump_cmds.cc)
 void RegisterMigrateCommands(CommandTable& table);      // MIGRATE (migrate_cmds.cc)
 

@@ -1,0 +1,52 @@
+// AofState: the server's append-only file while `appendonly` is on (Redis 7 multi-part AOF):
+// the open incremental file, the buffer of propagated commands not yet written, the manifest
+// and the counters INFO persistence reports. The Server owns it (server/aof_server.cc runs
+// it); as a PropagationTarget it receives every propagated command and appends it to `buf`
+// in Redis's AOF encoding (a SELECT when the database changes, `#TS:` annotations when
+// aof-timestamp-enabled).
+//
+// Threading: event-loop thread; `fsync` runs fdatasyncs on its own thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "persistence/aof_manifest.h"
+#include "persistence/fsync_thread.h"
+#include "server/propagation.h"
+
+namespace duet {
+
+class AofState : public PropagationTarget {
+ public:
+  AofState(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+  void Feed(int db, std::span<const std::string> argv) override;
+
+  int fd = -1;                // the incremental file being appended to
+  std::string buf;            // commands not yet written (Redis's aof_buf)
+  uint64_t fed = 0;           // bytes ever appended to buf (a logical offset)
+  uint64_t written = 0;       // ... of which written to the file
+  int selected_db = -1;       // the database the file's last SELECT chose (-1: none yet)
+  int64_t cur_timestamp = 0;  // the last #TS annotation's second
+  aof::Manifest manifest;
+  int64_t current_size = 0;       // aof_current_size: base + incremental files
+  int64_t rewrite_base_size = 0;  // aof_base_size: the size after the last rewrite
+  int64_t last_incr_size = 0;     // bytes in the current incremental file
+  int64_t last_incr_fsync_offset = 0;
+  int64_t last_fsync_s = 0;           // when the last fsync was started (unix seconds)
+  int64_t flush_postponed_start = 0;  // everysec: a write waiting for a running fsync
+  bool last_write_ok = true;
+  int last_write_errno = 0;
+  int64_t last_write_error_log_s = 0;
+  uint64_t delayed_fsync = 0;
+  FsyncThread fsync;
+
+ private:
+  const Config& config_;
+  const Clock& clock_;
+};
+
+}  // namespace duet

@@ -1,0 +1,773 @@
+// The server's side of the append-only file (Redis 7 multi-part AOF): loading it at startup
+// (manifest -> base (RDB preamble or commands) -> incremental files, Redis 7's upgrade of a
+// single appendonly.aof), appending the propagated commands (server/aof.h) and writing them
+// before replies leave (BeforeSleep), fsync policies, write errors, rewrites (BGREWRITEAOF,
+// automatic, CONFIG SET appendonly yes), DEBUG LOADAOF and the BGREWRITEAOF command.
+//
+// A rewrite writes the new base synchronously on the event loop for now (the fork-less
+// background snapshot is a separate piece; see docs/architecture.md "Persistence").
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/log.h"
+#include "common/strutil.h"
+#include "persistence/rdb_file.h"
+#include "protocol/errors.h"
+#include "server/aof.h"
+#include "server/memory_stats.h"
+#include "server/server.h"
+#include "server/server_commands.h"
+#include "server/server_context.h"
+
+namespace duet {
+
+void AofState::Feed(int db, std::span<const std::string> argv) {
+  size_t before = buf.size();
+  if (config_.aof_timestamp_enabled) {
+    int64_t now_s = clock_.NowMs() / 1000;
+    if (cur_timestamp < now_s) {
+      cur_timestamp = now_s;
+      buf += "#TS:" + std::to_string(now_s) + "\r\n";
+    }
+  }
+  if (db != selected_db) {
+    std::string id = std::to_string(db);
+    buf += "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(id.size()) + "\r\n" + id + "\r\n";
+    selected_db = db;
+  }
+  aof::AppendCommand(&buf, argv);
+  fed += buf.size() - before;
+}
+
+namespace {
+
+std::string ErrnoText(int e) { return std::strerror(e); }
+
+bool PathExists(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0;
+}
+
+bool IsDir(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int64_t FileSize(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
+}
+
+// A whole file in memory (mmap; empty files map nothing).
+class MappedFile {
+ public:
+  ~MappedFile() {
+    if (data_) munmap(data_, size_);
+  }
+  bool Open(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      close(fd);
+      return false;
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        close(fd);
+        return false;
+      }
+      data_ = static_cast<char*>(p);
+    }
+    close(fd);
+    return true;
+  }
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+bool ArityFits(const CommandSpec& spec, size_t argc) {
+  return spec.arity > 0 ? argc == static_cast<size_t>(spec.arity)
+                        : argc >= static_cast<size_t>(-spec.arity);
+}
+
+}  // namespace
+
+std::string Server::AofPath(const std::string& name) const {
+  return config_->appenddirname + "/" + name;
+}
+
+// ---- loading ---------------------------------------------------------------------------
+
+Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_file) {
+  std::string path = AofPath(name);
+  MappedFile f;
+  if (!f.Open(path)) {
+    if (errno == ENOENT) {
+      Log(LogLevel::kWarning, "The append log file {} doesn't exist: {}", name, ErrnoText(errno));
+      return AofLoadResult::kNotExist;
+    }
+    Log(LogLevel::kWarning, "Fatal error: can't open the append log file {} for reading: {}", name,
+        ErrnoText(errno));
+    return AofLoadResult::kOpenErr;
+  }
+  if (f.size() == 0) return AofLoadResult::kEmpty;
+  size_t start = 0;
+  if (f.size() >= 5 && std::memcmp(f.data(), "REDIS", 5) == 0) {
+    bool old_style = name == config_->appendfilename;
+    Log(LogLevel::kNotice, "{}",
+        old_style ? "Reading RDB preamble from AOF file..."
+                  : "Reading RDB base file on AOF loading...");
+    rdb::LoadOptions opts;
+    opts.now_ms = clock_->NowMs();
+    opts.aof_preamble = true;
+    rdb::LoadStats ls;
+    Status st = rdb::LoadFromMemory(reinterpret_cast<const uint8_t*>(f.data()), f.size(), keyspace_,
+                                    *config_, opts, &ls);
+    if (!st.ok()) {
+      Log(LogLevel::kWarning, "{}", st.message());
+      if (old_style) {
+        Log(LogLevel::kWarning,
+            "Error reading the RDB preamble of the AOF file {}, AOF loading aborted", name);
+      } else {
+        Log(LogLevel::kWarning, "Error reading the RDB base file {}, AOF loading aborted", name);
+      }
+      return AofLoadResult::kFailed;
+    }
+    start = ls.bytes_read;
+    if (old_style) Log(LogLevel::kNotice, "Reading the remaining AOF tail...");
+  }
+  // The commands, run on a client of their own that never blocks and gets no replies, as
+  // Redis's fake AOF client.
+  Client loader(0, -1);
+  loader.authenticated = true;
+  loader.in_exec = true;
+  aof::CommandReader reader(f.data(), f.size(), start);
+  std::vector<std::string_view> argv;
+  size_t valid_before_multi = start;
+  size_t valid_up_to = start;
+  bool truncated = false;
+  while (true) {
+    aof::CommandReader::Result r = reader.Next(&argv);
+    if (r == aof::CommandReader::Result::kEnd) break;
+    if (r == aof::CommandReader::Result::kTruncated) {
+      truncated = true;
+      break;
+    }
+    if (r == aof::CommandReader::Result::kFormatError) {
+      Log(LogLevel::kWarning,
+          "Bad file format reading the append only file {}: make a backup of your AOF file, "
+          "then use ./redis-check-aof --fix <filename.manifest>",
+          name);
+      Log(LogLevel::kWarning, "The bad data is at offset {} of {}", reader.error_offset(), path);
+      return AofLoadResult::kFailed;
+    }
+    const CommandSpec* spec = commands_.Find(argv[0]);
+    if (spec && spec->IsContainer() && argv.size() >= 2)
+      spec = CommandTable::FindSub(*spec, argv[1]);
+    if (!spec) {
+      Log(LogLevel::kWarning, "Unknown command '{}' reading the append only file {}", argv[0],
+          name);
+      Log(LogLevel::kWarning, "The command ends at offset {} of {}", reader.offset(), path);
+      return AofLoadResult::kFailed;
+    }
+    if (!ArityFits(*spec, argv.size())) {
+      Log(LogLevel::kWarning,
+          "Bad file format reading the append only file {}: wrong number of arguments for '{}' "
+          "ending at offset {}",
+          name, argv[0], reader.offset());
+      return AofLoadResult::kFailed;
+    }
+    if (spec->name == "multi") valid_before_multi = valid_up_to;
+    int64_t now_us = clock_->NowUs();
+    keyspace_.SetNow(now_us / 1000);
+    if (loader.multi && spec->name != "exec") {
+      loader.multi->commands.push_back({spec, std::vector<std::string>(argv.begin(), argv.end())});
+    } else {
+      Call(loader, *spec, argv, now_us);
+    }
+    loader.out().clear();
+    valid_up_to = reader.offset();
+  }
+  if (!truncated && loader.multi) {
+    Log(LogLevel::kWarning, "Revert incomplete MULTI/EXEC transaction in AOF file {}", name);
+    valid_up_to = valid_before_multi;
+    truncated = true;
+  }
+  if (loader.multi) DiscardTransaction(loader);
+  if (!truncated) return AofLoadResult::kOk;
+  if (config_->aof_load_truncated) {
+    Log(LogLevel::kWarning, "!!! Warning: short read while loading the AOF file {}!!!", name);
+    Log(LogLevel::kWarning, "!!! Truncating the AOF {} at offset {} !!!", name, valid_up_to);
+    if (truncate(path.c_str(), static_cast<off_t>(valid_up_to)) != 0) {
+      Log(LogLevel::kWarning, "Error truncating the AOF file {}: {}", name, ErrnoText(errno));
+    } else {
+      Log(LogLevel::kWarning, "AOF {} loaded anyway because aof-load-truncated is enabled", name);
+      return last_file ? AofLoadResult::kTruncated : AofLoadResult::kTruncatedNotLast;
+    }
+  }
+  Log(LogLevel::kWarning,
+      "Unexpected end of file reading the append only file {}. You can: 1) Make a backup of "
+      "your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively "
+      "you can set the 'aof-load-truncated' configuration option to yes and restart the "
+      "server.",
+      name);
+  Log(LogLevel::kWarning, "The last complete command ends at offset {} of {}", valid_up_to, path);
+  return AofLoadResult::kFailed;
+}
+
+Status Server::LoadAofManifest() {
+  aof_->manifest = aof::Manifest();
+  std::string name = config_->appendfilename + ".manifest";
+  std::string path = AofPath(name);
+  if (!IsDir(config_->appenddirname) || !PathExists(path)) return Status::Ok();
+  MappedFile f;
+  if (!f.Open(path)) {
+    return Status::Error("Fatal error: can't open the AOF manifest file " + path +
+                         " for reading: " + ErrnoText(errno));
+  }
+  int line_no = 0;
+  std::string line;
+  Status st =
+      aof::Manifest::Parse(std::string_view(f.data(), f.size()), &aof_->manifest, &line_no, &line);
+  if (st.ok()) return st;
+  Log(LogLevel::kWarning, "\n*** FATAL AOF MANIFEST FILE ERROR ***\n");
+  if (line_no) {
+    Log(LogLevel::kWarning, "Reading the manifest file, at line {}\n", line_no);
+    Log(LogLevel::kWarning, ">>> '{}'\n", line);
+  }
+  Log(LogLevel::kWarning, "{}\n", st.message());
+  return Status::Error("Invalid AOF manifest file " + path + " (line " + std::to_string(line_no) +
+                       "): " + st.message());
+}
+
+Status Server::LoadAof(bool* loaded) {
+  *loaded = false;
+  // What is loaded is not propagated again (Redis turns the AOF off while it loads).
+  bool was_on = aof_on_;
+  if (was_on) propagator_.RemoveTarget(aof_.get());
+  Status st = LoadAofFiles(loaded);
+  if (was_on) propagator_.AddTarget(aof_.get());
+  return st;
+}
+
+Status Server::LoadAofFiles(bool* loaded) {
+  aof::Manifest& m = aof_->manifest;
+  const std::string& dir = config_->appenddirname;
+  const std::string& fname = config_->appendfilename;
+  // Redis 7's upgrade of a single appendonly.aof (in the working directory) into a base file.
+  if (PathExists(fname)) {
+    bool upgrade =
+        !IsDir(dir) || (!m.base && m.incr.empty()) ||
+        (m.base && m.incr.empty() && m.base->name == fname && !PathExists(AofPath(fname)));
+    if (upgrade) {
+      if (!IsDir(dir) && mkdir(dir.c_str(), 0755) != 0) {
+        return Status::Error("Can't open or create append-only dir " + dir + ": " +
+                             ErrnoText(errno));
+      }
+      m = aof::Manifest();
+      m.base = aof::FileInfo{fname, 1, 'b'};
+      m.base_seq = 1;
+      if (Status st = aof::WriteManifest(dir, fname, m); !st.ok()) return st;
+      if (rename(fname.c_str(), AofPath(fname).c_str()) != 0) {
+        return Status::Error("Error trying to move the old AOF file " + fname + " into dir " + dir +
+                             ": " + ErrnoText(errno));
+      }
+      Log(LogLevel::kNotice,
+          "Successfully migrated an old-style AOF file ({}) into the AOF directory ({}).", fname,
+          dir);
+    }
+  }
+  if (!m.base && m.incr.empty()) return Status::Ok();
+  int64_t total = 0, base_size = 0;
+  std::vector<const aof::FileInfo*> files;
+  if (m.base) files.push_back(&*m.base);
+  for (const aof::FileInfo& f : m.incr) files.push_back(&f);
+  for (const aof::FileInfo* f : files) {
+    int64_t size = FileSize(AofPath(f->name));
+    if (size < 0) {
+      Log(LogLevel::kWarning, "Unable to obtain the AOF file {} length. stat: {}", f->name,
+          ErrnoText(errno));
+      return Status::Error("The AOF file " + AofPath(f->name) +
+                           " listed in the manifest is missing");
+    }
+    total += size;
+  }
+  if (total == 0) return Status::Ok();
+  PersistenceStats& p = stats_.persistence;
+  p.loading = true;
+  p.loading_start_time = clock_->NowMs() / 1000;
+  p.loading_total_bytes = static_cast<uint64_t>(total);
+  for (size_t i = 0; i < files.size(); i++) {
+    const aof::FileInfo& f = *files[i];
+    bool last = i + 1 == files.size();
+    int64_t start = clock_->NowMs();
+    AofLoadResult r = LoadAofFile(f.name, last);
+    if (i == 0 && m.base) base_size = FileSize(AofPath(f.name));
+    if (r == AofLoadResult::kOk || r == AofLoadResult::kTruncated) {
+      Log(LogLevel::kNotice, "DB loaded from {} file {}: {:.3f} seconds",
+          f.type == 'b' ? "base" : "incr", f.name,
+          static_cast<double>(clock_->NowMs() - start) / 1000);
+    }
+    if (r == AofLoadResult::kTruncatedNotLast) {
+      Log(LogLevel::kWarning, "Fatal error: the truncated file is not the last file");
+      r = AofLoadResult::kFailed;
+    }
+    if (r == AofLoadResult::kOpenErr || r == AofLoadResult::kFailed ||
+        r == AofLoadResult::kNotExist) {
+      p.loading = false;
+      return Status::Error("Loading the append only file " + AofPath(f.name) + " failed");
+    }
+  }
+  p.loading = false;
+  aof_->current_size = total;
+  aof_->rewrite_base_size = base_size;
+  *loaded = true;
+  return Status::Ok();
+}
+
+Status Server::LoadDataAtStartup() {
+  if (Status st = LoadAofManifest(); !st.ok()) return st;
+  if (!config_->appendonly) return LoadRdb();
+  int64_t start = clock_->NowUs();
+  bool loaded = false;
+  if (Status st = LoadAof(&loaded); !st.ok()) return st;
+  if (loaded) {
+    Log(LogLevel::kNotice, "DB loaded from append only file: {:.3f} seconds",
+        static_cast<double>(clock_->NowUs() - start) / 1e6);
+  }
+  return OpenAofOnStart();
+}
+
+// ---- writing ---------------------------------------------------------------------------
+
+Status Server::OpenAofOnStart() {
+  AofState& a = *aof_;
+  const std::string& dir = config_->appenddirname;
+  if (!IsDir(dir) && mkdir(dir.c_str(), 0755) != 0) {
+    return Status::Error("Can't open or create append-only dir " + dir + ": " + ErrnoText(errno));
+  }
+  bool had_incr = !a.manifest.incr.empty();
+  if (!a.manifest.base && !had_incr) {
+    std::string base = a.manifest.NewBase(config_->appendfilename, config_->aof_use_rdb_preamble);
+    if (Status st = WriteAofBase(AofPath(base)); !st.ok()) return st;
+    Log(LogLevel::kNotice, "Creating AOF base file {} on server start", base);
+  }
+  std::string incr =
+      had_incr ? a.manifest.incr.back().name : a.manifest.NewIncr(config_->appendfilename);
+  a.fd = open(AofPath(incr).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (a.fd < 0) {
+    return Status::Error("Can't open the append-only file " + incr + ": " + ErrnoText(errno));
+  }
+  if (Status st = aof::WriteManifest(dir, config_->appendfilename, a.manifest); !st.ok()) return st;
+  a.last_incr_size = FileSize(AofPath(incr));
+  a.last_incr_fsync_offset = a.last_incr_size;
+  a.selected_db = -1;
+  RefreshAofSizes();
+  Log(LogLevel::kNotice, "{} AOF incr file {} on server start", had_incr ? "Opening" : "Creating",
+      incr);
+  aof_on_ = true;
+  propagator_.AddTarget(aof_.get());
+  return Status::Ok();
+}
+
+void Server::RefreshAofSizes() {
+  AofState& a = *aof_;
+  int64_t total = 0;
+  if (a.manifest.base) total += std::max<int64_t>(0, FileSize(AofPath(a.manifest.base->name)));
+  for (const aof::FileInfo& f : a.manifest.incr) {
+    total += std::max<int64_t>(0, FileSize(AofPath(f.name)));
+  }
+  a.current_size = total;
+}
+
+Status Server::WriteAofBase(const std::string& path) {
+  int64_t now = clock_->NowMs();
+  keyspace_.SetNow(now);
+  rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
+  opts.aof_base = true;
+  // aof-use-rdb-preamble no: the base is still written as an RDB image (commands-form
+  // rewriting is not built yet); its name says .aof as Redis's would, and loading detects
+  // the format by its "REDIS" signature, as Redis does.
+  return rdb::SaveToFile(keyspace_, *config_, opts, path);
+}
+
+void Server::FlushAof(bool force) {
+  if (!aof_on_) return;
+  AofState& a = *aof_;
+  bool everysec = config_->appendfsync == "everysec";
+  bool always = config_->appendfsync == "always";
+  int64_t now_s = clock_->NowMs() / 1000;
+  bool sync_in_progress = false;
+  if (a.buf.empty()) {
+    if (everysec && a.last_incr_fsync_offset != a.last_incr_size && now_s > a.last_fsync_s &&
+        a.fsync.Pending() == 0) {
+      // fall through to the fsync
+    } else if (always && a.last_incr_fsync_offset != a.last_incr_size) {
+      // fall through
+    } else {
+      return;
+    }
+  } else {
+    if (everysec) sync_in_progress = a.fsync.Pending() != 0;
+    if (everysec && !force && sync_in_progress) {
+      // A write would wait for the running fsync anyway: postpone it up to two seconds.
+      if (a.flush_postponed_start == 0) {
+        a.flush_postponed_start = now_s;
+        return;
+      }
+      if (now_s - a.flush_postponed_start < 2) return;
+      a.delayed_fsync++;
+      Log(LogLevel::kNotice,
+          "Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer "
+          "without waiting for fsync to complete, this may slow down Redis.");
+    }
+    a.flush_postponed_start = 0;
+    size_t done = 0;
+    int err = 0;
+    while (done < a.buf.size()) {
+      ssize_t n = write(a.fd, a.buf.data() + done, a.buf.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        err = errno;
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (done != a.buf.size()) {
+      bool can_log = now_s - a.last_write_error_log_s > 30;
+      if (can_log) a.last_write_error_log_s = now_s;
+      if (done == 0 && err != 0) {
+        if (can_log) Log(LogLevel::kWarning, "Error writing to the AOF file: {}", ErrnoText(err));
+        a.last_write_errno = err;
+      } else {
+        if (can_log) {
+          Log(LogLevel::kWarning,
+              "Short write while writing to the AOF file: (nwritten={}, expected={})", done,
+              a.buf.size());
+        }
+        // Nothing half-written stays in the file: the whole buffer is retried later.
+        if (ftruncate(a.fd, a.last_incr_size) == 0) {
+          done = 0;
+        } else if (can_log) {
+          Log(LogLevel::kWarning,
+              "Could not remove short write from the append-only file.  Redis may refuse to "
+              "load the AOF the next time it starts.  ftruncate: {}",
+              ErrnoText(errno));
+        }
+        a.last_write_errno = ENOSPC;
+      }
+      if (always) {
+        // The replies of this batch (and what readers saw) are promised durable: as Redis,
+        // stop rather than acknowledge what is not on disk.
+        Log(LogLevel::kWarning,
+            "Can't recover from AOF write error when the AOF fsync policy is 'always'. "
+            "Exiting...");
+        std::exit(1);
+      }
+      a.last_write_ok = false;
+      if (done > 0) {
+        a.current_size += static_cast<int64_t>(done);
+        a.last_incr_size += static_cast<int64_t>(done);
+        a.written += done;
+        a.buf.erase(0, done);
+      }
+      SyncAofStats();
+      return;
+    }
+    if (!a.last_write_ok) {
+      Log(LogLevel::kWarning, "AOF write error looks solved, Redis can write again.");
+      a.last_write_ok = true;
+    }
+    a.current_size += static_cast<int64_t>(done);
+    a.last_incr_size += static_cast<int64_t>(done);
+    a.written += done;
+    if (a.buf.capacity() < 4000) {
+      a.buf.clear();
+    } else {
+      std::string().swap(a.buf);
+    }
+  }
+  if (config_->no_appendfsync_on_rewrite && stats_.persistence.aof_rewrite_in_progress) {
+    SyncAofStats();
+    return;
+  }
+  if (always) {
+    int64_t start = MonotonicNowUs();
+    if (fdatasync(a.fd) != 0) {
+      Log(LogLevel::kWarning,
+          "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+          "Exiting...",
+          ErrnoText(errno));
+      std::exit(1);
+    }
+    AddLatencySample("aof-fsync-always", (MonotonicNowUs() - start) / 1000);
+    a.last_incr_fsync_offset = a.last_incr_size;
+    a.last_fsync_s = now_s;
+  } else if (everysec && now_s > a.last_fsync_s) {
+    if (!sync_in_progress && a.fsync.Pending() == 0) {
+      a.fsync.Submit(a.fd, false);
+      a.last_incr_fsync_offset = a.last_incr_size;
+    }
+    a.last_fsync_s = now_s;
+  }
+  SyncAofStats();
+}
+
+void Server::SyncAofStats() {
+  PersistenceStats& p = stats_.persistence;
+  AofState& a = *aof_;
+  p.aof_current_size = static_cast<uint64_t>(a.current_size);
+  p.aof_base_size = static_cast<uint64_t>(a.rewrite_base_size);
+  p.aof_buffer_length = a.buf.size();
+  p.aof_pending_bio_fsync = a.fsync.Pending();
+  p.aof_delayed_fsync = a.delayed_fsync;
+  p.aof_last_write_ok = a.last_write_ok && !a.fsync.failed();
+}
+
+bool Server::WritesDeniedByAofError(std::string* err) const {
+  if (!aof_on_) return false;
+  const AofState& a = *aof_;
+  int e = 0;
+  if (!a.last_write_ok) {
+    e = a.last_write_errno;
+  } else if (a.fsync.failed()) {
+    e = a.fsync.last_errno();
+  } else {
+    return false;
+  }
+  *err = std::string(errors::kMisconfAofPrefix) + ErrnoText(e);
+  return true;
+}
+
+void Server::AofCron() {
+  if (!aof_on_) return;
+  AofState& a = *aof_;
+  int64_t now_ms = clock_->NowMs();
+  // A write postponed behind a running fsync, a failed write to retry (once a second, as
+  // Redis), an everysec fsync that is due.
+  if (a.flush_postponed_start != 0 || !a.last_write_ok || !a.buf.empty() ||
+      a.last_incr_fsync_offset != a.last_incr_size) {
+    if (a.last_write_ok || now_ms - last_aof_retry_ms_ >= 1000) {
+      last_aof_retry_ms_ = now_ms;
+      FlushAof(false);
+    }
+  }
+  // Automatic rewrite: the AOF grew by auto-aof-rewrite-percentage over its size after the
+  // last rewrite, and is past auto-aof-rewrite-min-size.
+  int64_t perc = config_->auto_aof_rewrite_percentage;
+  if (perc != 0 && a.current_size > config_->auto_aof_rewrite_min_size) {
+    int64_t base = a.rewrite_base_size ? a.rewrite_base_size : 1;
+    int64_t growth = (a.current_size * 100 / base) - 100;
+    if (growth >= perc) {
+      Log(LogLevel::kNotice, "Starting automatic rewriting of AOF on {}% growth", growth);
+      RewriteAof();
+    }
+  }
+  if (stats_.persistence.aof_rewrite_scheduled) {
+    stats_.persistence.aof_rewrite_scheduled = false;
+    RewriteAof();
+  }
+  SyncAofStats();
+}
+
+void Server::ShutdownAof() {
+  if (!aof_on_) return;
+  FlushAof(true);
+  Log(LogLevel::kNotice, "Calling fsync() on the AOF file.");
+  aof_->fsync.WaitIdle();
+  fdatasync(aof_->fd);
+}
+
+// ---- rewriting, switching on and off ---------------------------------------------------
+
+Status Server::RewriteAof() {
+  AofState& a = *aof_;
+  PersistenceStats& p = stats_.persistence;
+  const std::string& dir = config_->appenddirname;
+  const std::string& fname = config_->appendfilename;
+  int64_t start = clock_->NowMs();
+  Log(LogLevel::kNotice, "Background append only file rewriting started");
+  auto fail = [&](const Status& st) {
+    Log(LogLevel::kWarning, "{}", st.message());
+    Log(LogLevel::kWarning, "Background AOF rewrite terminated with error");
+    p.aof_last_bgrewrite_ok = false;
+    p.aof_rewrites_consecutive_failures++;
+    return st;
+  };
+  if (!IsDir(dir) && mkdir(dir.c_str(), 0755) != 0) {
+    return fail(
+        Status::Error("Can't open or create append-only dir " + dir + ": " + ErrnoText(errno)));
+  }
+  aof::Manifest m = a.manifest;
+  int new_fd = -1;
+  if (aof_on_) {
+    // Everything so far goes to the current incremental file, which the new base covers;
+    // later commands go to a new one.
+    FlushAof(true);
+    std::string incr = m.NewIncr(fname);
+    new_fd = open(AofPath(incr).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (new_fd < 0) {
+      return fail(
+          Status::Error("Can't open the append-only file " + incr + ": " + ErrnoText(errno)));
+    }
+  }
+  std::string base = m.NewBase(fname, config_->aof_use_rdb_preamble);
+  if (Status st = WriteAofBase(AofPath(base)); !st.ok()) {
+    if (new_fd >= 0) {
+      close(new_fd);
+      unlink(AofPath(m.incr.back().name).c_str());
+    }
+    return fail(st);
+  }
+  m.IncrToHistory(/*keep_last=*/aof_on_);
+  if (Status st = aof::WriteManifest(dir, fname, m); !st.ok()) {
+    if (new_fd >= 0) close(new_fd);
+    unlink(AofPath(base).c_str());
+    return fail(st);
+  }
+  if (aof_on_) {
+    // The old file was fdatasync'ed by FlushAof (always) or is left to the fsync thread,
+    // which closes it afterwards.
+    a.fsync.Submit(a.fd, /*close_after=*/true);
+    a.fd = new_fd;
+    a.selected_db = -1;
+    a.last_incr_size = 0;
+    a.last_incr_fsync_offset = 0;
+  }
+  a.manifest = std::move(m);
+  // History files go (unless aof-disable-auto-gc).
+  auto gc = config_->other.find("aof-disable-auto-gc");
+  if ((gc == config_->other.end() || gc->second != "yes") && !a.manifest.history.empty()) {
+    for (const aof::FileInfo& h : a.manifest.history) {
+      Log(LogLevel::kNotice, "Removing the history file {} in the background", h.name);
+      unlink(AofPath(h.name).c_str());
+    }
+    a.manifest.history.clear();
+    if (Status st = aof::WriteManifest(dir, fname, a.manifest); !st.ok()) {
+      Log(LogLevel::kWarning, "{}", st.message());
+    }
+  }
+  RefreshAofSizes();
+  a.rewrite_base_size = a.current_size;
+  p.aof_last_bgrewrite_ok = true;
+  p.aof_rewrites++;
+  p.aof_rewrites_consecutive_failures = 0;
+  p.aof_last_rewrite_time_sec = (clock_->NowMs() - start) / 1000;
+  Log(LogLevel::kNotice, "Background AOF rewrite terminated with success");
+  Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
+  SyncAofStats();
+  return Status::Ok();
+}
+
+Status Server::StartAof() {
+  if (aof_on_) return Status::Ok();
+  AofState& a = *aof_;
+  const std::string& dir = config_->appenddirname;
+  if (!IsDir(dir) && mkdir(dir.c_str(), 0755) != 0) {
+    return Status::Error("Can't open or create append-only dir " + dir + ": " + ErrnoText(errno));
+  }
+  // The initial rewrite: a base of the whole dataset, a new incremental file after it.
+  aof::Manifest m = a.manifest;
+  std::string incr = m.NewIncr(config_->appendfilename);
+  int fd = open(AofPath(incr).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::Error("Redis needs to enable the AOF but can't open the append only file " +
+                         incr + ": " + ErrnoText(errno));
+  }
+  a.manifest = std::move(m);
+  a.fd = fd;
+  a.selected_db = -1;
+  a.last_incr_size = 0;
+  a.last_incr_fsync_offset = 0;
+  a.buf.clear();
+  aof_on_ = true;
+  if (Status st = RewriteAofKeepingIncr(); !st.ok()) {
+    aof_on_ = false;
+    close(a.fd);
+    a.fd = -1;
+    return st;
+  }
+  propagator_.AddTarget(aof_.get());
+  Log(LogLevel::kNotice, "AOF rewrite in progress... (appendonly yes)");
+  return Status::Ok();
+}
+
+Status Server::RewriteAofKeepingIncr() {
+  // The freshly opened incremental file is the one to keep: write the base and retire the
+  // older files (RewriteAof would open yet another incremental file).
+  AofState& a = *aof_;
+  PersistenceStats& p = stats_.persistence;
+  aof::Manifest m = a.manifest;
+  std::string base = m.NewBase(config_->appendfilename, config_->aof_use_rdb_preamble);
+  if (Status st = WriteAofBase(AofPath(base)); !st.ok()) {
+    p.aof_last_bgrewrite_ok = false;
+    return st;
+  }
+  m.IncrToHistory(/*keep_last=*/true);
+  if (Status st = aof::WriteManifest(config_->appenddirname, config_->appendfilename, m);
+      !st.ok()) {
+    p.aof_last_bgrewrite_ok = false;
+    return st;
+  }
+  for (const aof::FileInfo& h : m.history) unlink(AofPath(h.name).c_str());
+  m.history.clear();
+  a.manifest = std::move(m);
+  aof::WriteManifest(config_->appenddirname, config_->appendfilename, a.manifest);
+  RefreshAofSizes();
+  a.rewrite_base_size = a.current_size;
+  p.aof_last_bgrewrite_ok = true;
+  p.aof_rewrites++;
+  p.aof_last_rewrite_time_sec = 0;
+  Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
+  SyncAofStats();
+  return Status::Ok();
+}
+
+void Server::StopAof() {
+  if (!aof_on_) return;
+  FlushAof(true);
+  AofState& a = *aof_;
+  a.fsync.WaitIdle();
+  fdatasync(a.fd);
+  close(a.fd);
+  a.fd = -1;
+  a.buf.clear();
+  aof_on_ = false;
+  propagator_.RemoveTarget(aof_.get());
+  SyncAofStats();
+}
+
+namespace {
+
+void CmdBgrewriteaof(CommandContext& ctx, ArgReader& args) {
+  Server& s = ServerContext::From(ctx).server();
+  // Written now, on the event loop (see the top of this file); the reply is Redis's.
+  s.RewriteAof();
+  ctx.reply().SimpleString(errors::kBgrewriteaofStarted);
+}
+
+}  // namespace
+
+void RegisterAofCommands(CommandTable& table) {
+  using F = CmdFlag;
+  table.Add({.name = "bgrewriteaof",
+             .arity = 1,
+             .flags = F::kAdmin | F::kNoScript | F::kNoAsyncLoading,
+             .handler = CmdBgrewriteaof,
+             .acl_categories = "@admin @slow @dangerous"});
+}
+
+}  // namespace duet
