@@ -189,11 +189,16 @@ void CmdXclaim(CommandContext& ctx, ArgReader& args) {
   StreamConsumer* consumer = nullptr;
   std::vector<std::pair<StreamID, bool>> out;  // claimed IDs (entry exists)
   int64_t dirty = 0;
-  for (StreamID id : ids) {
+  // The command propagates as one XCLAIM per change in Redis's idempotent form (or
+  // XGROUP SETID for a moved last ID alone).
+  ctx.PreventPropagation();
+  for (size_t i = 0; i < ids.size(); i++) {
+    StreamID id = ids[i];
     auto it = g->pel.find(id);
     StreamNack* nack = it == g->pel.end() ? nullptr : it->second.get();
     if (!s->Contains(id)) {
       if (nack != nullptr) {
+        PropagateXclaim(ctx, a[0], a[1], *g, a[4 + i], *nack);
         propagate_last_id = false;
         dirty++;
         g->Ack(id);
@@ -217,10 +222,14 @@ void CmdXclaim(CommandContext& ctx, ArgReader& args) {
     }
     g->Assign(nack, id, consumer);
     out.emplace_back(id, true);
+    PropagateXclaim(ctx, a[0], a[1], *g, a[4 + i], *nack);
     propagate_last_id = false;
     dirty++;
   }
-  if (propagate_last_id) dirty++;
+  if (propagate_last_id) {
+    dirty++;
+    PropagateGroupId(ctx, a[0], a[1], *g);
+  }
   ctx.AddDirty(dirty);
   ReplyBuilder& r = ctx.reply();
   r.ArrayHeader(out.size());
@@ -265,6 +274,7 @@ void CmdXautoclaim(CommandContext& ctx, ArgReader& args) {
   StreamGroup* g = s ? s->FindGroup(a[1]) : nullptr;
   if (g == nullptr) return ctx.reply().Error(errors::NoSuchKeyOrGroup(a[0], a[1]));
   StreamConsumer* consumer = nullptr;
+  ctx.PreventPropagation();  // each change propagates as Redis's XCLAIM form
   int64_t attempts = count * 10;
   int64_t now = ctx.now_ms();
   std::vector<StreamID> claimed, deleted;
@@ -276,6 +286,7 @@ void CmdXautoclaim(CommandContext& ctx, ArgReader& args) {
     ++it;
     if (!s->Contains(id)) {
       dirty++;
+      PropagateXclaim(ctx, a[0], a[1], *g, id.ToString(), *nack);
       g->Ack(id);
       deleted.push_back(id);
       count--;
@@ -286,6 +297,7 @@ void CmdXautoclaim(CommandContext& ctx, ArgReader& args) {
     nack->delivery_time = now;
     if (!justid) nack->delivery_count++;
     g->Assign(nack, id, consumer);
+    PropagateXclaim(ctx, a[0], a[1], *g, id.ToString(), *nack);
     claimed.push_back(id);
     count--;
     dirty++;

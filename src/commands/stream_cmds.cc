@@ -20,7 +20,8 @@ struct AddTrimArgs {
   bool seq_given = true;
   bool no_mkstream = false;
   StreamID id;
-  size_t id_pos = 0;  // index in args of the ID (XADD)
+  size_t id_pos = 0;    // index in args of the ID (XADD)
+  size_t trim_pos = 0;  // index in args of the MAXLEN/MINID threshold
 };
 
 // streamParseAddOrTrimArgsOrReply; args[0] is the key. Returns false after replying.
@@ -44,6 +45,7 @@ bool ParseAddOrTrim(CommandContext& ctx, std::span<const std::string_view> args,
         out->trim.approx = next == "~";
         i++;
       }
+      out->trim_pos = i + 1;
       if (maxlen) {
         std::optional<int64_t> v = ParseInt64(args[i + 1]);
         if (!v) {
@@ -115,6 +117,25 @@ bool ParseAddOrTrim(CommandContext& ctx, std::span<const std::string_view> args,
   return true;
 }
 
+// Redis's XADD/XTRIM propagation: an approximate trim ("~") is replayed as the exact trim it
+// did ("=" and the length left, or the first ID left); an ID XADD generated (or completed)
+// as that ID.
+void PropagateAddOrTrim(CommandContext& ctx, std::span<const std::string_view> a,
+                        const AddTrimArgs& p, const StreamValue& s, const StreamID* added) {
+  bool trim = p.trim.strategy != TrimArgs::kNone && p.trim.approx;
+  bool id = added && (!p.id_given || !p.seq_given);
+  if (!ctx.propagating() || (!trim && !id)) return;
+  std::vector<std::string> argv{std::string(ctx.name())};
+  for (std::string_view x : a) argv.emplace_back(x);
+  if (trim) {
+    argv[p.trim_pos] = "=";
+    argv[p.trim_pos + 1] = p.trim.strategy == TrimArgs::kMaxLen ? std::to_string(s.length())
+                                                                : s.first_id().ToString();
+  }
+  if (id) argv[p.id_pos + 1] = added->ToString();
+  ctx.PropagateAs(std::move(argv));
+}
+
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ...
 void CmdXadd(CommandContext& ctx, ArgReader& args) {
   std::span<const std::string_view> a = args.All();
@@ -172,6 +193,7 @@ void CmdXadd(CommandContext& ctx, ArgReader& args) {
   if (p.trim.strategy != TrimArgs::kNone) {
     if (s->Trim(p.trim) != 0) ctx.Notify(kNotifyStream, "xtrim", key);
   }
+  PropagateAddOrTrim(ctx, a, p, *s, &id);
   ctx.db().SignalReady(key);
 }
 
@@ -267,6 +289,7 @@ void CmdXtrim(CommandContext& ctx, ArgReader& args) {
   if (deleted != 0) {
     ctx.KeyModified(args[0], kNotifyStream, "xtrim");
     ctx.AddDirty(deleted - 1);
+    PropagateAddOrTrim(ctx, args.All(), p, *s, nullptr);
   }
   ctx.reply().Integer(deleted);
 }

@@ -58,8 +58,9 @@ stream::NodeLimits Limits(const CommandContext& ctx) {
 }
 
 size_t ReplyRangeForGroup(CommandContext& ctx, StreamValue& s, StreamID after, size_t count,
-                          stream::StreamGroup* group, stream::StreamConsumer* consumer,
-                          bool noack) {
+                          stream::StreamGroup* group, stream::StreamConsumer* consumer, bool noack,
+                          std::string_view key, std::string_view group_name) {
+  bool propagate_last_id = false;
   ReplyBuilder& r = ctx.reply();
   StreamID start = after;
   size_t n = 0;
@@ -81,21 +82,51 @@ size_t ReplyRangeForGroup(CommandContext& ctx, StreamValue& s, StreamID after, s
         group->entries_read = s.EstimateDistanceFromFirstEverEntry(e.id);
       }
       group->last_id = e.id;
+      if (noack) propagate_last_id = true;
     }
     ReplyEntry(r, e);
-    if (group != nullptr && !noack) group->Deliver(e.id, consumer, ctx.now_ms());
+    if (group != nullptr && !noack) {
+      group->Deliver(e.id, consumer, ctx.now_ms());
+      if (ctx.propagating()) {
+        PropagateXclaim(ctx, key, group_name, *group, e.id.ToString(), *group->pel.at(e.id));
+      }
+    }
     n++;
   }
+  if (propagate_last_id && ctx.propagating()) PropagateGroupId(ctx, key, group_name, *group);
   return n;
 }
 
+void PropagateXclaim(CommandContext& ctx, std::string_view key, std::string_view group_name,
+                     const stream::StreamGroup& g, std::string_view id,
+                     const stream::StreamNack& nack) {
+  if (!ctx.propagating()) return;
+  ctx.AlsoPropagate({"XCLAIM", std::string(key), std::string(group_name), nack.consumer->name,
+                     "0", std::string(id), "TIME", std::to_string(nack.delivery_time),
+                     "RETRYCOUNT", std::to_string(nack.delivery_count), "FORCE", "JUSTID",
+                     "LASTID", g.last_id.ToString()});
+}
+
+void PropagateGroupId(CommandContext& ctx, std::string_view key, std::string_view group_name,
+                      const stream::StreamGroup& g) {
+  if (!ctx.propagating()) return;
+  ctx.AlsoPropagate({"XGROUP", "SETID", std::string(key), std::string(group_name),
+                     g.last_id.ToString(), "ENTRIESREAD", std::to_string(g.entries_read)});
+}
+
 stream::StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, stream::StreamGroup* group,
-                                               std::string_view name, std::string_view key) {
+                                               std::string_view name, std::string_view key,
+                                               bool propagate_creation,
+                                               std::string_view group_name) {
   bool created = false;
   stream::StreamConsumer* c = group->ConsumerFor(name, ctx.now_ms(), &created);
   if (created) {
     ctx.AddDirty(1);
     ctx.Notify(kNotifyStream, "xgroup-createconsumer", key);
+    if (propagate_creation && ctx.propagating()) {
+      ctx.AlsoPropagate({"XGROUP", "CREATECONSUMER", std::string(key), std::string(group_name),
+                         std::string(name)});
+    }
   } else {
     c->seen_time = ctx.now_ms();
   }

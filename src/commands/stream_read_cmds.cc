@@ -86,7 +86,10 @@ void ServeReady(CommandContext& ctx, const ReadArgs& ra, std::span<const std::st
     return;
   }
   StreamConsumer* consumer = nullptr;
-  if (group) consumer = LookupOrCreateConsumer(ctx, group, ra.consumer, key);
+  if (group) {
+    ctx.PreventPropagation();  // its deliveries propagate as XCLAIMs
+    consumer = LookupOrCreateConsumer(ctx, group, ra.consumer, key, ra.noack, ra.group);
+  }
   ReplyBuilder& r = ctx.reply();
   if (r.resp3()) {
     r.MapHeader(1);
@@ -96,7 +99,7 @@ void ServeReady(CommandContext& ctx, const ReadArgs& ra, std::span<const std::st
   }
   r.Bulk(key);
   size_t count = ra.count ? static_cast<size_t>(ra.count) : kBlockedDefaultCount;
-  ReplyRangeForGroup(ctx, *s, gt, count, group, consumer, ra.noack);
+  ReplyRangeForGroup(ctx, *s, gt, count, group, consumer, ra.noack, key, ra.group);
 }
 
 void ReadCommand(CommandContext& ctx, ArgReader& args, bool xreadgroup) {
@@ -222,12 +225,16 @@ void ReadCommand(CommandContext& ctx, ArgReader& args, bool xreadgroup) {
       if (!r.resp3()) r.ArrayHeader(2);
       r.Bulk(key);
       StreamConsumer* consumer = nullptr;
-      if (ra.has_group) consumer = LookupOrCreateConsumer(ctx, groups[sv.k], ra.consumer, key);
+      if (ra.has_group) {
+        ctx.PreventPropagation();  // its deliveries propagate as XCLAIMs (Redis's form)
+        consumer =
+            LookupOrCreateConsumer(ctx, groups[sv.k], ra.consumer, key, ra.noack, ra.group);
+      }
       if (sv.history) {
         ReplyHistory(ctx, *s, consumer, sv.gt, static_cast<size_t>(ra.count));
       } else {
         ReplyRangeForGroup(ctx, *s, sv.gt, static_cast<size_t>(ra.count), groups[sv.k], consumer,
-                           ra.noack);
+                           ra.noack, key, ra.group);
       }
       if (ra.has_group) ctx.AddDirty(1);
     }
