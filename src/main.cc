@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
   // The dataset from disk before the first client is served; a file that cannot be read
   // whole stops the server (naming the file and the offset), as redis-server does.
   if (duet::Status load = server.LoadDataAtStartup(); !load.ok()) {
-    Log(LogLevel::kWarning, "{}", load.message());
+    if (load.message() != duet::Server::kErrorLogged) Log(LogLevel::kWarning, "{}", load.message());
     return 1;
   }
   Log(LogLevel::kNotice, "Ready to accept connections tcp");

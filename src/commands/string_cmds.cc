@@ -234,7 +234,7 @@ void CmdGetEx(CommandContext& ctx, ArgReader& args) {
   ctx.reply().Bulk((*e)->str());
 
   Db& db = ctx.db();
-  if ((ea.flags & (kOptExAt | kOptPxAt)) && at <= ctx.now_ms()) {
+  if ((ea.flags & (kOptExAt | kOptPxAt)) && at <= ctx.now_ms() && !ctx.keyspace().ctx().loading) {
     // An absolute time already past deletes the key (Redis's checkAlreadyExpired).
     db.Delete(key);
     ctx.KeyModified(key, kNotifyGeneric, "del");

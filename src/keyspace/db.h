@@ -62,6 +62,10 @@ struct KeyspaceContext {
   // expireIfNeeded): while set, an expired key a lookup meets is reported missing but not
   // deleted, and not counted as expired. The server clears it around write commands.
   bool keep_expired = false;
+  // While an AOF loads, keys never expire (Redis's checkAlreadyExpired and expireIfNeeded
+  // while loading): a past PEXPIREAT sets the time, lookups find the key; expiry resumes
+  // once loading is done.
+  bool loading = false;
   // The latency monitor: while `latency_threshold_ms` is non-zero, deleting an expired key
   // that takes at least that many ms is recorded as an "expire-del" event.
   LatencyMonitor* latency = nullptr;
@@ -171,7 +175,9 @@ class Db {
   KeyspaceContext& ctx() { return *ctx_; }
 
  private:
-  bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_ms() <= ctx_->now_ms; }
+  bool IsExpired(const Entry* e) const {
+    return e->has_expire() && e->expire_ms() <= ctx_->now_ms && !ctx_->loading;
+  }
   // Deletes the expired key in `slot`, unless keep_expired holds it.
   void DeleteExpired(KeyTable::SlotRef slot);
   // Frees an expired key's entry taken out of the tables, and accounts for the expiry.

@@ -55,7 +55,7 @@ ExpireOutcome SetExpireAt(Db& db, std::string_view key, int64_t when_ms, unsigne
   if ((flags & kExpireGt) && (!has_ttl || when_ms <= current)) return ExpireOutcome::kSkipped;
   if ((flags & kExpireLt) && has_ttl && when_ms >= current) return ExpireOutcome::kSkipped;
 
-  if (when_ms <= db.ctx().now_ms) {
+  if (when_ms <= db.ctx().now_ms && !db.ctx().loading) {
     db.Delete(key);
     return ExpireOutcome::kDeleted;
   }

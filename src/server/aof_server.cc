@@ -167,20 +167,20 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
       break;
     }
     if (r == aof::CommandReader::Result::kFormatError) {
+      Log(LogLevel::kWarning, "The bad data is at offset {} of {}", reader.error_offset(), path);
       Log(LogLevel::kWarning,
           "Bad file format reading the append only file {}: make a backup of your AOF file, "
           "then use ./redis-check-aof --fix <filename.manifest>",
           name);
-      Log(LogLevel::kWarning, "The bad data is at offset {} of {}", reader.error_offset(), path);
       return AofLoadResult::kFailed;
     }
     const CommandSpec* spec = commands_.Find(argv[0]);
     if (spec && spec->IsContainer() && argv.size() >= 2)
       spec = CommandTable::FindSub(*spec, argv[1]);
     if (!spec) {
+      Log(LogLevel::kWarning, "The command ends at offset {} of {}", reader.offset(), path);
       Log(LogLevel::kWarning, "Unknown command '{}' reading the append only file {}", argv[0],
           name);
-      Log(LogLevel::kWarning, "The command ends at offset {} of {}", reader.offset(), path);
       return AofLoadResult::kFailed;
     }
     if (!ArityFits(*spec, argv.size())) {
@@ -218,13 +218,13 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
       return last_file ? AofLoadResult::kTruncated : AofLoadResult::kTruncatedNotLast;
     }
   }
+  Log(LogLevel::kWarning, "The last complete command ends at offset {} of {}", valid_up_to, path);
   Log(LogLevel::kWarning,
       "Unexpected end of file reading the append only file {}. You can: 1) Make a backup of "
       "your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively "
       "you can set the 'aof-load-truncated' configuration option to yes and restart the "
       "server.",
       name);
-  Log(LogLevel::kWarning, "The last complete command ends at offset {} of {}", valid_up_to, path);
   return AofLoadResult::kFailed;
 }
 
@@ -243,14 +243,15 @@ Status Server::LoadAofManifest() {
   Status st =
       aof::Manifest::Parse(std::string_view(f.data(), f.size()), &aof_->manifest, &line_no, &line);
   if (st.ok()) return st;
+  Log(LogLevel::kWarning, "Reading the AOF manifest file {}", path);
   Log(LogLevel::kWarning, "\n*** FATAL AOF MANIFEST FILE ERROR ***\n");
   if (line_no) {
     Log(LogLevel::kWarning, "Reading the manifest file, at line {}\n", line_no);
     Log(LogLevel::kWarning, ">>> '{}'\n", line);
   }
   Log(LogLevel::kWarning, "{}\n", st.message());
-  return Status::Error("Invalid AOF manifest file " + path + " (line " + std::to_string(line_no) +
-                       "): " + st.message());
+  // Everything is logged, Redis's reason last.
+  return Status::Error(std::string(kErrorLogged));
 }
 
 Status Server::LoadAof(bool* loaded) {
@@ -258,7 +259,9 @@ Status Server::LoadAof(bool* loaded) {
   // What is loaded is not propagated again (Redis turns the AOF off while it loads).
   bool was_on = aof_on_;
   if (was_on) propagator_.RemoveTarget(aof_.get());
+  keyspace_.ctx().loading = true;
   Status st = LoadAofFiles(loaded);
+  keyspace_.ctx().loading = false;
   if (was_on) propagator_.AddTarget(aof_.get());
   return st;
 }
@@ -300,8 +303,7 @@ Status Server::LoadAofFiles(bool* loaded) {
     if (size < 0) {
       Log(LogLevel::kWarning, "Unable to obtain the AOF file {} length. stat: {}", f->name,
           ErrnoText(errno));
-      return Status::Error("The AOF file " + AofPath(f->name) +
-                           " listed in the manifest is missing");
+      return Status::Error(std::string(kErrorLogged));  // logged (Redis's line names the file)
     }
     total += size;
   }
@@ -328,7 +330,7 @@ Status Server::LoadAofFiles(bool* loaded) {
     if (r == AofLoadResult::kOpenErr || r == AofLoadResult::kFailed ||
         r == AofLoadResult::kNotExist) {
       p.loading = false;
-      return Status::Error("Loading the append only file " + AofPath(f.name) + " failed");
+      return Status::Error(std::string(kErrorLogged));  // logged, naming the file and offset
     }
   }
   p.loading = false;
@@ -648,18 +650,7 @@ Status Server::RewriteAof() {
     a.last_incr_fsync_offset = 0;
   }
   a.manifest = std::move(m);
-  // History files go (unless aof-disable-auto-gc).
-  auto gc = config_->other.find("aof-disable-auto-gc");
-  if ((gc == config_->other.end() || gc->second != "yes") && !a.manifest.history.empty()) {
-    for (const aof::FileInfo& h : a.manifest.history) {
-      Log(LogLevel::kNotice, "Removing the history file {} in the background", h.name);
-      unlink(AofPath(h.name).c_str());
-    }
-    a.manifest.history.clear();
-    if (Status st = aof::WriteManifest(dir, fname, a.manifest); !st.ok()) {
-      Log(LogLevel::kWarning, "{}", st.message());
-    }
-  }
+  DeleteAofHistory();
   RefreshAofSizes();
   a.rewrite_base_size = a.current_size;
   p.aof_last_bgrewrite_ok = true;
@@ -670,6 +661,30 @@ Status Server::RewriteAof() {
   Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
   SyncAofStats();
   return Status::Ok();
+}
+
+void Server::DeleteAofHistory() {
+  AofState& a = *aof_;
+  auto gc = config_->other.find("aof-disable-auto-gc");
+  if ((gc != config_->other.end() && gc->second == "yes") || a.manifest.history.empty()) return;
+  for (const aof::FileInfo& h : a.manifest.history) {
+    Log(LogLevel::kNotice, "Removing the history file {} in the background", h.name);
+    unlink(AofPath(h.name).c_str());
+  }
+  a.manifest.history.clear();
+  if (Status st = aof::WriteManifest(config_->appenddirname, config_->appendfilename, a.manifest);
+      !st.ok()) {
+    Log(LogLevel::kWarning, "{}", st.message());
+  }
+}
+
+Status Server::DebugLoadAof() {
+  if (aof_on_) FlushAof(true);
+  keyspace_.FlushAll();
+  if (Status st = LoadAofManifest(); !st.ok()) return st;
+  DeleteAofHistory();
+  bool loaded = false;
+  return LoadAof(&loaded);
 }
 
 Status Server::StartAof() {

@@ -427,10 +427,7 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     // Flush the AOF buffer, empty the keyspace and load the AOF back (Redis exits when it
     // cannot).
     Server& s = sctx.server();
-    if (s.aof_on()) s.FlushAof(true);
-    s.keyspace().FlushAll();
-    bool loaded = false;
-    if (Status st = s.LoadAof(&loaded); !st.ok()) {
+    if (Status st = s.DebugLoadAof(); !st.ok()) {
       Log(LogLevel::kWarning, "{}", st.message());
       std::exit(1);
     }

@@ -64,7 +64,7 @@ void CmdRestore(CommandContext& ctx, ArgReader& args) {
   bool deleted = replace && db.Delete(key);
   int64_t expire = *ttl;
   if (expire != 0 && !absttl) expire += ctx.now_ms();
-  if (expire != 0 && expire <= ctx.now_ms()) {
+  if (expire != 0 && expire <= ctx.now_ms() && !ctx.keyspace().ctx().loading) {
     // Already expired: the key is gone (Redis propagates a DEL when it replaced one).
     Entry::Free(e);
     if (deleted) {

@@ -603,6 +603,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     } else if (!config_->appendonly && aof_on_) {
       StopAof();
     }
+  } else if (name == "aof-disable-auto-gc") {
+    DeleteAofHistory();
   } else if (name == "notify-keyspace-events") {
     ApplyNotifyConfig();
   } else if (name == "lazyfree-lazy-expire" || name == "lazyfree-lazy-server-del") {

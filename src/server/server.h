@@ -275,6 +275,9 @@ class Server {
   // (creating the base, the incremental file and the manifest when missing), else the RDB
   // is loaded. Errors name the file (and the log the offset); the caller exits.
   Status LoadDataAtStartup();
+  // The message of a LoadDataAtStartup error whose lines were logged already (Redis's last
+  // line is what tools and tests read, so nothing follows it).
+  static constexpr std::string_view kErrorLogged = "(error logged)";
   // Loads the files of the manifest into the keyspace (startup, DEBUG LOADAOF); *loaded
   // tells whether there was anything to load.
   Status LoadAof(bool* loaded);
@@ -283,6 +286,12 @@ class Server {
   // A failed write under `always` exits (as Redis: the replies are promised durable);
   // otherwise writes get -MISCONF until a retry succeeds.
   void FlushAof(bool force);
+  // DEBUG LOADAOF: the buffer written, the keyspace emptied, the manifest read again (so
+  // sequence numbers continue from the files), history files removed, the AOF loaded.
+  Status DebugLoadAof();
+  // Removes the history files of the manifest unless aof-disable-auto-gc (after a rewrite,
+  // on CONFIG SET aof-disable-auto-gc no, DEBUG LOADAOF).
+  void DeleteAofHistory();
   // Once per cron tick: retries, everysec fsyncs, automatic and scheduled rewrites.
   void AofCron();
   // BGREWRITEAOF / automatic rewrite (synchronous): a new base file of the dataset, a new
