@@ -186,14 +186,7 @@ int main(int argc, char** argv) {
     const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
     Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
     if (notify_systemd) duet::SdNotify("STOPPING=1\n");
-    if (!server.SaveBeforeShutdown(false, false, false)) {
-      Log(LogLevel::kWarning,
-          "{} received but errors trying to shut down the server, check the "
-          "logs for more information",
-          name);
-      return;
-    }
-    server.RequestShutdown();
+    server.ScheduleSignalShutdown(name);
   });
   ShowStartupBanner(config);
   Log(LogLevel::kNotice, "Server initialized");

@@ -30,10 +30,15 @@ void CmdShutdown(CommandContext& ctx, ArgReader& args) {
   if ((abort && (nosave || save || now || force)) || (nosave && save)) {
     return ctx.reply().Error(errors::kSyntax);
   }
-  // duet shuts down at once (there are no replicas to wait for), so there is never a
-  // shutdown in progress to abort.
-  if (abort) return ctx.reply().Error(errors::kNoShutdownInProgress);
   ServerContext& sctx = ServerContext::From(ctx);
+  // The only shutdown that can be in progress is a signal's, waiting for the cron (there
+  // are no replicas to wait for).
+  if (abort) {
+    if (!sctx.server().AbortSignalShutdown()) {
+      return ctx.reply().Error(errors::kNoShutdownInProgress);
+    }
+    return ctx.reply().Ok();
+  }
   // While a script runs past its time limit only SHUTDOWN NOSAVE may stop the server.
   if (ScriptRun* run = sctx.server().script_run(); run && run->timed_out() && !nosave) {
     return ctx.reply().Error(run->eval_mode() ? errors::kBusyEval : errors::kBusyFunction);

@@ -18,7 +18,7 @@
 
 namespace duet {
 
-Status Server::SaveRdb() {
+Status Server::SaveRdb(bool background) {
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);
   PersistenceStats& p = stats_.persistence;
@@ -27,7 +27,9 @@ Status Server::SaveRdb() {
   Status st = rdb::SaveToFile(keyspace_, *config_, opts, config_->dbfilename);
   if (!st.ok()) {
     Log(LogLevel::kWarning, "{}", st.message());
-    p.rdb_last_bgsave_ok = false;
+    // Only a background save's failure is remembered (Redis's lastbgsave_status is set by
+    // the child's end, never by a foreground rdbSave: SAVE, SHUTDOWN, DEBUG RELOAD).
+    if (background) p.rdb_last_bgsave_ok = false;
     return st;
   }
   Log(LogLevel::kNotice, "DB saved on disk");
@@ -108,7 +110,7 @@ void Server::CheckSavePoints(int64_t now_ms) {
         now_ms / 1000 - lastsave > sp.seconds) {
       Log(LogLevel::kNotice, "{} changes in {} seconds. Saving...", sp.changes, sp.seconds);
       last_save_try_ms_ = now_ms;
-      SaveRdb();
+      SaveRdb(/*background=*/true);
       return;
     }
   }
@@ -129,7 +131,7 @@ void CmdBgsave(CommandContext& ctx, ArgReader& args) {
   }
   Server& s = ServerContext::From(ctx).server();
   s.stats().persistence.rdb_last_bgsave_time_sec = 0;
-  s.SaveRdb();  // its outcome shows in INFO's rdb_last_bgsave_status, as a child's would
+  s.SaveRdb(/*background=*/true);  // its outcome shows in INFO's rdb_last_bgsave_status, as a child's would
   ctx.reply().SimpleString("Background saving started");
 }
 

@@ -472,8 +472,27 @@ void Server::FlushPendingWrites() {
   }
 }
 
+bool Server::AbortSignalShutdown() {
+  if (!signal_shutdown_) return false;
+  signal_shutdown_ = nullptr;
+  Log(LogLevel::kNotice, "Shutdown manually aborted.");
+  return true;
+}
+
 void Server::Cron() {
   if (config_->pause_cron) return;  // DEBUG PAUSE-CRON: none of the periodic work
+  if (signal_shutdown_) {
+    const char* name = signal_shutdown_;
+    signal_shutdown_ = nullptr;
+    if (SaveBeforeShutdown(false, false, false)) {
+      RequestShutdown();
+      return;
+    }
+    Log(LogLevel::kWarning,
+        "{} received but errors trying to shut down the server, check the logs for more "
+        "information",
+        name);
+  }
   cron_loops_++;
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);

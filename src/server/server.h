@@ -99,6 +99,11 @@ class Server {
   void UnpauseClients();
   bool paused() const { return pause_until_ms_ != 0; }
   bool shutdown_requested() const { return shutdown_requested_; }
+  // SIGTERM/SIGINT: the shutdown (final save, then stop) runs from the next cron tick, as
+  // Redis's shutdown_asap (so DEBUG PAUSE-CRON holds it and SHUTDOWN ABORT can cancel it).
+  void ScheduleSignalShutdown(const char* signal_name) { signal_shutdown_ = signal_name; }
+  // SHUTDOWN ABORT: cancels a scheduled signal shutdown; false when none is pending.
+  bool AbortSignalShutdown();
 
   int64_t start_time_ms() const { return start_time_ms_; }
   uint64_t next_client_id() const { return next_client_id_; }
@@ -249,7 +254,9 @@ class Server {
   // BGSAVE, DEBUG RELOAD, SHUTDOWN), logging as Redis does. On success the dirty counter
   // restarts and LASTSAVE moves; a failure is logged, sets rdb_last_bgsave_status to err
   // (which -MISCONF's writes under stop-writes-on-bgsave-error) and is returned.
-  Status SaveRdb();
+  // `background`: BGSAVE or a save point (a failure is remembered for -MISCONF, as a child's
+  // would be); SAVE, SHUTDOWN and DEBUG RELOAD save in the foreground.
+  Status SaveRdb(bool background = false);
   // Loads `dbfilename` into the keyspace (startup, DEBUG RELOAD); a missing file loads
   // nothing. `replace`: keys and function libraries already present are replaced (DEBUG RELOAD
   // MERGE). The error names the file and the byte offset of the problem.
@@ -448,6 +455,7 @@ class Server {
   uint64_t cron_loops_ = 0;
   int64_t last_save_try_ms_ = 0;  // CheckSavePoints' last attempt
   bool shutdown_requested_ = false;
+  const char* signal_shutdown_ = nullptr;  // the signal whose shutdown the cron runs
   Client* current_client_ = nullptr;
   bool chain_clock_ = false;      // ProcessInput is running a batch (see CommandStartUs)
   int64_t chained_clock_us_ = 0;  // when the batch's previous command ended; 0: none yet
