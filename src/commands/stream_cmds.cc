@@ -129,8 +129,8 @@ void PropagateAddOrTrim(CommandContext& ctx, std::span<const std::string_view> a
   for (std::string_view x : a) argv.emplace_back(x);
   if (trim) {
     argv[p.trim_pos] = "=";
-    argv[p.trim_pos + 1] = p.trim.strategy == TrimArgs::kMaxLen ? std::to_string(s.length())
-                                                                : s.first_id().ToString();
+    argv[p.trim_pos + 1] =
+        p.trim.strategy == TrimArgs::kMaxLen ? std::to_string(s.length()) : s.first_id().ToString();
   }
   if (id) argv[p.id_pos + 1] = added->ToString();
   ctx.PropagateAs(std::move(argv));

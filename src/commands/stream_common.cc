@@ -101,10 +101,10 @@ void PropagateXclaim(CommandContext& ctx, std::string_view key, std::string_view
                      const stream::StreamGroup& g, std::string_view id,
                      const stream::StreamNack& nack) {
   if (!ctx.propagating()) return;
-  ctx.AlsoPropagate({"XCLAIM", std::string(key), std::string(group_name), nack.consumer->name,
-                     "0", std::string(id), "TIME", std::to_string(nack.delivery_time),
-                     "RETRYCOUNT", std::to_string(nack.delivery_count), "FORCE", "JUSTID",
-                     "LASTID", g.last_id.ToString()});
+  ctx.AlsoPropagate({"XCLAIM", std::string(key), std::string(group_name), nack.consumer->name, "0",
+                     std::string(id), "TIME", std::to_string(nack.delivery_time), "RETRYCOUNT",
+                     std::to_string(nack.delivery_count), "FORCE", "JUSTID", "LASTID",
+                     g.last_id.ToString()});
 }
 
 void PropagateGroupId(CommandContext& ctx, std::string_view key, std::string_view group_name,

@@ -227,8 +227,7 @@ void ReadCommand(CommandContext& ctx, ArgReader& args, bool xreadgroup) {
       StreamConsumer* consumer = nullptr;
       if (ra.has_group) {
         ctx.PreventPropagation();  // its deliveries propagate as XCLAIMs (Redis's form)
-        consumer =
-            LookupOrCreateConsumer(ctx, groups[sv.k], ra.consumer, key, ra.noack, ra.group);
+        consumer = LookupOrCreateConsumer(ctx, groups[sv.k], ra.consumer, key, ra.noack, ra.group);
       }
       if (sv.history) {
         ReplyHistory(ctx, *s, consumer, sv.gt, static_cast<size_t>(ra.count));

@@ -131,7 +131,8 @@ void CmdBgsave(CommandContext& ctx, ArgReader& args) {
   }
   Server& s = ServerContext::From(ctx).server();
   s.stats().persistence.rdb_last_bgsave_time_sec = 0;
-  s.SaveRdb(/*background=*/true);  // its outcome shows in INFO's rdb_last_bgsave_status, as a child's would
+  s.SaveRdb(/*background=*/true);  // its outcome shows in INFO's rdb_last_bgsave_status, as a
+                                   // child's would
   ctx.reply().SimpleString("Background saving started");
 }
 
