@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/strutil.h"
+#include "config/config_values.h"
 
 namespace duet::aof {
 
@@ -27,44 +28,6 @@ bool NeedsRepr(std::string_view s) {
     }
   }
   return false;
-}
-
-// Redis's sdscatrepr.
-std::string Repr(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-      case '"':
-        out += '\\';
-        out += static_cast<char>(c);
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (isprint(c)) {
-          out += static_cast<char>(c);
-        } else {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 int HexDigit(char c) {
@@ -144,7 +107,7 @@ bool SplitArgs(std::string_view line, std::vector<std::string>* out) {
 
 void FormatLine(std::string& out, const FileInfo& f) {
   out += "file ";
-  out += NeedsRepr(f.name) ? Repr(f.name) : f.name;
+  out += NeedsRepr(f.name) ? QuoteRepr(f.name) : f.name;
   out += " seq " + std::to_string(f.seq) + " type ";
   out += f.type;
   out += '\n';
