@@ -133,6 +133,10 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
     rdb::LoadOptions opts;
     opts.now_ms = clock_->NowMs();
     opts.aof_preamble = true;
+    opts.on_function = [this](const std::string& code, std::string* err) {
+      std::string lib;
+      return functions_->Load(code, /*replace=*/false, /*timeout_ms=*/0, &lib, err);
+    };
     rdb::LoadStats ls;
     Status st = rdb::LoadFromMemory(reinterpret_cast<const uint8_t*>(f.data()), f.size(), keyspace_,
                                     *config_, opts, &ls);
@@ -400,6 +404,7 @@ Status Server::WriteAofBase(const std::string& path) {
   keyspace_.SetNow(now);
   rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
   opts.aof_base = true;
+  opts.functions = functions_->Codes();
   // aof-use-rdb-preamble no: the base is still written as an RDB image (commands-form
   // rewriting is not built yet); its name says .aof as Redis's would, and loading detects
   // the format by its "REDIS" signature, as Redis does.
@@ -681,6 +686,7 @@ void Server::DeleteAofHistory() {
 Status Server::DebugLoadAof() {
   if (aof_on_) FlushAof(true);
   keyspace_.FlushAll();
+  functions_->Flush();  // Redis's emptyData empties the libraries too
   if (Status st = LoadAofManifest(); !st.ok()) return st;
   DeleteAofHistory();
   bool loaded = false;
