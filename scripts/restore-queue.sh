@@ -73,6 +73,12 @@ mkdir -p "$queue_dir"
 # Move the current data aside.
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 aside="$queue_dir/pre-restore-$stamp"
+# Two restores within one second must not meet in the same place (mv would refuse).
+n=1
+while [ -e "$aside" ]; do
+  n=$((n + 1))
+  aside="$queue_dir/pre-restore-$stamp-$n"
+done
 for f in dump.rdb appendonlydir; do
   if [ -e "$queue_dir/$f" ]; then
     mkdir -p "$aside"
