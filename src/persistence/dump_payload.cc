@@ -39,7 +39,8 @@ bool VerifyDumpPayload(std::string_view payload, bool skip_checksum) {
 
 LoadOutcome LoadDumpPayload(std::string_view payload, std::string_view key, const Config& config,
                             Entry** out, std::string* error) {
-  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()), payload.size() - kDumpFooterBytes);
+  RdbDecoder dec(reinterpret_cast<const uint8_t*>(payload.data()),
+                 payload.size() - kDumpFooterBytes);
   uint8_t type;
   LoadOutcome r = LoadOutcome::kError;
   if (dec.Byte(&type)) {

@@ -59,7 +59,7 @@ struct LoadStats {
   uint64_t empty_keys_skipped = 0;
   int version = 0;
   uint64_t functions = 0;  // function libraries read
-  size_t bytes_read = 0;  // up to the checksum: where an AOF tail after an RDB preamble starts
+  size_t bytes_read = 0;   // up to the checksum: where an AOF tail after an RDB preamble starts
 };
 
 // Loads an RDB image into `ks`. On error the keys loaded so far stay (the caller exits or

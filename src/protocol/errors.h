@@ -29,8 +29,7 @@ inline constexpr std::string_view kBadDumpPayload =
 inline constexpr std::string_view kBadRestoreData = "ERR Bad data format";
 inline constexpr std::string_view kDebugReloadOptions =
     "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";
-inline constexpr std::string_view kDebugReloadFailed =
-    "ERR Error trying to load the RDB dump";
+inline constexpr std::string_view kDebugReloadFailed = "ERR Error trying to load the RDB dump";
 inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
 inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
 inline constexpr std::string_view kInvalidTtl = "ERR Invalid TTL value, must be >= 0";

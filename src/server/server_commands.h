@@ -24,7 +24,8 @@ void RegisterTimeCommands(CommandTable& table);           // TIME
 void RegisterMemoryCommands(CommandTable& table);         // MEMORY * (memory_cmds.cc)
 void RegisterTransactionCommands(CommandTable& table);    // MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterScriptCommands(CommandTable& table);
-void RegisterFunctionCommands(CommandTable& table);  // FUNCTION * FCALL FCALL_RO         // EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT
+void RegisterFunctionCommands(CommandTable& table);  // FUNCTION * FCALL FCALL_RO         // EVAL
+                                                     // EVALSHA EVAL_RO EVALSHA_RO SCRIPT
 // SUBSCRIBE PSUBSCRIBE SSUBSCRIBE (and UN-) PUBLISH SPUBLISH PUBSUB (pubsub_cmds.cc)
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE (rdb_server.cc)
