@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
-import { startDuet } from './helpers.mjs';
+import { startDuet, within } from './helpers.mjs';
 
 let server;
 let r;
@@ -15,13 +15,6 @@ before(async () => {
 });
 after(async () => { r.disconnect(); await server.stop(); });
 
-function within(ms, promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 test('BZPOPMIN marker 0.001 returns nil promptly', async () => {
   await r.del('marker');

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Queue, Worker, QueueEvents, FlowProducer } from 'bullmq';
-import { startDuet } from './helpers.mjs';
+import { startDuet, within } from './helpers.mjs';
 
 const WAIT_MS = 15000;
 
@@ -27,13 +27,6 @@ before(async () => {
 });
 after(async () => { await server.stop(); });
 
-function within(ms, promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 // Resolves once `pred()` holds, checked after each event of `emitter` named in `names`.
 function until(emitter, names, pred, what) {

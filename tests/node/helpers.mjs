@@ -52,3 +52,13 @@ export async function startDuet(args = []) {
     }),
   };
 }
+
+// Resolves as `promise` does, or rejects after `ms` naming `what`: a missing wake-up fails
+// loudly instead of hanging the test.
+export function within(ms, promise, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
