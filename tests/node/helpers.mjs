@@ -24,7 +24,7 @@ export function freePort() {
 async function waitForPort(port, proc, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`duet-server exited with ${proc.exitCode}`);
+    if (proc.exitCode !== null) throw new Error(`the server exited with ${proc.exitCode}`);
     const ok = await new Promise((resolve) => {
       const s = net.connect(port, '127.0.0.1');
       s.on('connect', () => { s.destroy(); resolve(true); });
@@ -33,23 +33,56 @@ async function waitForPort(port, proc, timeoutMs = 10000) {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`duet-server did not listen on ${port}`);
+  throw new Error(`the server did not listen on ${port}`);
 }
 
 // Returns { port, stop() }. `args` are extra --directive value pairs.
 export async function startDuet(args = []) {
+  const server = await startServer({ args });
+  return { port: server.port, stop: server.stop };
+}
+
+export const repoRoot = path.join(here, '..', '..');
+
+// The server the kit tests run against: duet-server, or redis-server 7.0.15 (the oracle) when
+// TEST_SERVER=redis (REDIS_SERVER_BIN names its binary; default `redis-server` on PATH).
+export const oracleRun = process.env.TEST_SERVER === 'redis';
+const serverBin = oracleRun ? (process.env.REDIS_SERVER_BIN || 'redis-server') : duetBin;
+
+// Starts the server under test on a free loopback port in a fresh temporary directory (or
+// `dir`), with `config` (a path, e.g. deploy/queue.conf) first and `args` (--directive value
+// pairs) after it. redis-server gets the config file without duet's own metrics-* directives.
+// Returns { port, dir, pid(), stop(), kill9(), restart() }: restart() starts it again on the
+// same port and directory (after stop or kill9), as an operator's restart would.
+export async function startServer({ config, args = [], dir } = {}) {
   const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duet-node-'));
-  const proc = spawn(duetBin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForPort(port, proc);
+  dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'duet-node-'));
+  let configPath = config;
+  if (config && oracleRun) {
+    const text = fs.readFileSync(config, 'utf8').split('\n')
+      .filter((line) => !/^\s*metrics-/.test(line)).join('\n');
+    configPath = path.join(dir, 'oracle.conf');
+    fs.writeFileSync(configPath, text);
+  }
+  const argv = [...(configPath ? [configPath] : []), '--port', String(port), '--bind', '127.0.0.1',
+    '--dir', dir, ...(oracleRun && !config ? ['--save', '', '--appendonly', 'no'] : []), ...args];
+  let proc;
+  const launch = async () => {
+    proc = spawn(serverBin, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
+    await waitForPort(port, proc, 60000);
+  };
+  const exited = () => new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+  });
+  await launch();
   return {
     port,
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once('exit', resolve);
-      proc.kill('SIGTERM');
-    }),
+    dir,
+    pid: () => proc.pid,
+    stop: async () => { const done = exited(); proc.kill('SIGTERM'); await done; },
+    kill9: async () => { const done = exited(); proc.kill('SIGKILL'); await done; },
+    restart: launch,
   };
 }
 
