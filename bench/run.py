@@ -25,7 +25,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 
-from duetbench import (latency, memory, procs, report, throughput,  # noqa: E402
+from duetbench import (latency, memory, procs, report, scripting, throughput,  # noqa: E402
                        types_memory, types_throughput)
 
 BENCHMARKS = {
@@ -38,6 +38,8 @@ BENCHMARKS = {
                                                "sets at -P 16: req/s, server CPU per request"),
     "types-memory": (types_memory.run, "RSS growth per element of hashes, sets, sorted sets, "
                                        "lists loaded with redis-cli --pipe"),
+    "scripting": (scripting.run, "EVALSHA of a 1-key INCR+HSET script at -P 16 (see "
+                                 "--client): calls/s, server CPU per call"),
 }
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke run of the benchmark suite: every benchmark in --quick mode (about 1-2 min), then
-# mem_release.py in its --quick form, then the
+# mem_release.py, pubsub_fanout.py and bullmq.py (needs tests/node's `npm ci`) in their
+# --quick form, then the
 # throughput benchmarks again with duet-loadgen as the client, to prove the scripts and the
 # load generator work against the current duet build. The numbers are noise; only the exit
 # status matters: 0 all measured, 1 a measurement failed, 3 duet lacks a needed command.
@@ -10,5 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 timeout 300 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" "$@"
 timeout 120 python3 "$here/mem_release.py" --quick
+timeout 120 python3 "$here/pubsub_fanout.py" --quick
+timeout 180 python3 "$here/bullmq.py" --quick
 exec timeout 120 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" \
-  --client loadgen throughput types-throughput "$@"
+  --client loadgen throughput types-throughput scripting "$@"

@@ -60,10 +60,11 @@ def stop_all():
 class Server:
     """One side of the comparison. start()/stop() may be called repeatedly."""
 
-    def __init__(self, side, binary, scratch_dir):
+    def __init__(self, side, binary, scratch_dir, extra_args=()):
         self.side = side  # "duet" or "redis": the column it is reported in
         self.binary = binary
         self.scratch_dir = scratch_dir
+        self.extra_args = list(extra_args)  # directives after the defaults (they override)
         self.proc = None
         self.port = None
         self.dir = None
@@ -83,7 +84,7 @@ class Server:
             "--appendonly", "no",
             "--daemonize", "no",
             "--dir", self.dir,
-        ]
+        ] + self.extra_args
         log = open(os.path.join(self.dir, "server.log"), "wb")
         try:
             self.proc = subprocess.Popen(
