@@ -10,10 +10,10 @@
 // listening there (e.g. redis-server, to check the expectations).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Queue, Worker, QueueEvents, FlowProducer } from 'bullmq';
-import { startDuet, within } from './helpers.mjs';
+import { Worker, FlowProducer } from 'bullmq';
+import { withQueue as withSharedQueue } from './bullmq_helpers.mjs';
+import { startDuet, until } from './helpers.mjs';
 
-const WAIT_MS = 15000;
 
 let server;
 let connection;
@@ -28,18 +28,6 @@ before(async () => {
 after(async () => { await server.stop(); });
 
 
-// Resolves once `pred()` holds, checked after each event of `emitter` named in `names`.
-function until(emitter, names, pred, what) {
-  return within(WAIT_MS, new Promise((resolve) => {
-    const check = () => {
-      if (!pred()) return;
-      for (const n of names) emitter.off(n, check);
-      resolve();
-    };
-    for (const n of names) emitter.on(n, check);
-    check();
-  }), what);
-}
 
 // Records every QueueEvents event per job id.
 function recordEvents(events) {
@@ -56,22 +44,7 @@ function recordEvents(events) {
 
 const kinds = (seen, id) => (seen.get(id) || []).map((e) => e.kind);
 
-async function withQueue(name, body) {
-  const queue = new Queue(name, { connection });
-  // From the start of the queue's event stream: no event is missed while its first XREAD
-  // is still on its way.
-  const events = new QueueEvents(name, { connection, lastEventId: '0-0' });
-  const closers = [];
-  try {
-    await within(WAIT_MS, events.waitUntilReady(), 'QueueEvents ready');
-    await body({ queue, events, closers });
-  } finally {
-    for (const c of closers.reverse()) await c.close();
-    await events.close();
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
-}
+const withQueue = (name, body) => withSharedQueue(connection, name, body);
 
 test('plain, delayed, retried and flow jobs: states, return values and events', async () => {
   await withQueue('duet-e2e', async ({ queue, events, closers }) => {

@@ -95,3 +95,17 @@ export function within(ms, promise, what) {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+// Resolves once `pred()` holds, checked now and after each event of `emitter` named in `names`;
+// rejects after `ms` naming `what`.
+export function until(emitter, names, pred, what, ms = 15000) {
+  let check;
+  return within(ms, new Promise((resolve) => {
+    check = () => {
+      if (!pred()) return;
+      resolve();
+    };
+    for (const n of names) emitter.on(n, check);
+    check();
+  }), what).finally(() => { for (const n of names) emitter.off(n, check); });
+}
