@@ -78,12 +78,7 @@ class AofTest(unittest.TestCase):
         c.cmd("DEL", "l:small")
 
     def test_duet_aof_loads_in_redis(self):
-        # Known issue: with aof-use-rdb-preamble no (every write in the incremental file) the
-        # digest redis-server loads differed in about one full run of this file in three (the
-        # same wrong digest each time; never when the test runs alone). Not understood yet:
-        # DUET_AOF_FLAKY=1 runs that case too.
-        cases = ("yes", "no") if os.environ.get("DUET_AOF_FLAKY") else ("yes",)
-        for preamble in cases:
+        for preamble in ("yes", "no"):
             with self.subTest(preamble=preamble):
                 d = tempfile.mkdtemp(dir=self.tmp)
                 duet = self.start("duet", d, "--aof-use-rdb-preamble", preamble)

@@ -68,11 +68,28 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.kind} exited: " + open(self.log_path).read())
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+                    # redis-server listens while it loads its data and answers DEBUG (DIGEST
+                    # included) between batches of the load: wait for the end of the load,
+                    # which PING's -LOADING error shows (any other reply, -NOAUTH included,
+                    # means the server is serving).
+                    sock.sendall(b"PING\r\n")
+                    if not self._read_line(sock).startswith(b"-LOADING"):
+                        return
             except OSError:
-                time.sleep(0.02)
+                pass
+            time.sleep(0.02)
         raise RuntimeError(f"{self.kind} did not start on {self.port}")
+
+    @staticmethod
+    def _read_line(sock):
+        line = b""
+        while not line.endswith(b"\r\n"):
+            chunk = sock.recv(256)
+            if not chunk:
+                raise OSError("connection closed")
+            line += chunk
+        return line
 
     def stop(self):
         if self.proc.poll() is None:
