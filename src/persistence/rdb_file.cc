@@ -46,7 +46,7 @@ SaveOptions SaveOptionsFor(const Config& config, int64_t now_ms, uint64_t used_m
   return o;
 }
 
-void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEncoder& enc) {
+void EncodeHeader(const SaveOptions& opts, RdbEncoder& enc) {
   char magic[10];
   std::snprintf(magic, sizeof(magic), "REDIS%04d", kVersion);
   enc.Raw({magic, 9});
@@ -56,38 +56,59 @@ void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEnc
   AuxField(enc, "used-mem", static_cast<int64_t>(opts.used_mem));
   AuxField(enc, "aof-base", opts.aof_base ? 1 : 0);
   WriteFunctions(enc, opts.functions);
-  KeyspaceContext& ctx = ks.ctx();
-  for (int i = 0; i < ks.db_count(); i++) {
-    Db& db = ks.db(i);
-    if (db.size() == 0) continue;
-    enc.Byte(kOpSelectDb);
-    enc.Length(static_cast<uint64_t>(i));
-    enc.Byte(kOpResizeDb);
-    enc.Length(db.size());
-    enc.Length(db.expires_size());
-    db.table().ForEach([&](KeyTable::SlotRef slot) {
-      const auto* e = static_cast<const Entry*>(slot.get());
-      if (e->has_expire()) {
-        enc.Byte(kOpExpireTimeMs);
-        enc.Millis(e->expire_ms());
-      }
-      if (opts.save_idle) {
-        enc.Byte(kOpIdle);
-        enc.Length(ks.IdleSeconds(slot.meta()));
-      } else if (opts.save_freq) {
-        enc.Byte(kOpFreq);
-        enc.Byte(lfu::DecayedCounter(slot.meta(), ctx.now_ms, ctx.lfu_decay_time));
-      }
-      enc.Byte(ObjectTypeOf(*e));
-      enc.String(e->key());
-      SaveObject(enc, *e);
-    });
+}
+
+void EncodeDbStart(int index, uint64_t keys, uint64_t expires, RdbEncoder& enc) {
+  enc.Byte(kOpSelectDb);
+  enc.Length(static_cast<uint64_t>(index));
+  enc.Byte(kOpResizeDb);
+  enc.Length(keys);
+  enc.Length(expires);
+}
+
+void EncodeSelectDb(int index, RdbEncoder& enc) {
+  enc.Byte(kOpSelectDb);
+  enc.Length(static_cast<uint64_t>(index));
+}
+
+void EncodeRecord(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
+                  RdbEncoder& enc) {
+  if (e.has_expire()) {
+    enc.Byte(kOpExpireTimeMs);
+    enc.Millis(e.expire_ms());
   }
+  if (opts.save_idle) {
+    enc.Byte(kOpIdle);
+    enc.Length(ks.IdleSeconds(meta));
+  } else if (opts.save_freq) {
+    const KeyspaceContext& ctx = ks.ctx();
+    enc.Byte(kOpFreq);
+    enc.Byte(lfu::DecayedCounter(meta, ctx.now_ms, ctx.lfu_decay_time));
+  }
+  enc.Byte(ObjectTypeOf(e));
+  enc.String(e.key());
+  SaveObject(enc, e);
+}
+
+void EncodeTrailer(bool checksum, RdbEncoder& enc) {
   enc.Byte(kOpEof);
   uint64_t crc = checksum ? enc.Crc() : 0;
   char b[8];
   std::memcpy(b, &crc, 8);
   enc.Raw({b, 8});
+}
+
+void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEncoder& enc) {
+  EncodeHeader(opts, enc);
+  for (int i = 0; i < ks.db_count(); i++) {
+    Db& db = ks.db(i);
+    if (db.size() == 0) continue;
+    EncodeDbStart(i, db.size(), db.expires_size(), enc);
+    db.table().ForEach([&](KeyTable::SlotRef slot) {
+      EncodeRecord(ks, opts, *static_cast<const Entry*>(slot.get()), slot.meta(), enc);
+    });
+  }
+  EncodeTrailer(checksum, enc);
 }
 
 Status SaveToFile(Keyspace& ks, const Config& config, const SaveOptions& opts,

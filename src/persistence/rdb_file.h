@@ -35,6 +35,20 @@ struct SaveOptions {
 // SaveOptions for the server's current config (LRU/LFU opcodes from maxmemory-policy).
 SaveOptions SaveOptionsFor(const Config& config, int64_t now_ms, uint64_t used_mem);
 
+// The pieces of a file, for writers that walk the keyspace themselves (persistence/snapshot):
+// the magic, aux fields and function libraries;
+void EncodeHeader(const SaveOptions& opts, RdbEncoder& enc);
+// SELECTDB + RESIZEDB (a database's first records);
+void EncodeDbStart(int index, uint64_t keys, uint64_t expires, RdbEncoder& enc);
+// SELECTDB alone (back to a database whose records were interrupted by another's);
+void EncodeSelectDb(int index, RdbEncoder& enc);
+// one key: its expire time, IDLE/FREQ from `meta` (the key's table-slot metadata), type, key,
+// value;
+void EncodeRecord(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
+                  RdbEncoder& enc);
+// EOF and the CRC-64 (0 unless `checksum`).
+void EncodeTrailer(bool checksum, RdbEncoder& enc);
+
 // Encodes the whole keyspace into `enc` (header to checksum). `checksum`: rdbchecksum.
 void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEncoder& enc);
 

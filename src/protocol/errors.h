@@ -18,6 +18,16 @@ inline constexpr std::string_view kOverflow = "ERR increment or decrement would 
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 // Persistence (SAVE, BGSAVE, DUMP, RESTORE).
 inline constexpr std::string_view kBgsaveInProgress = "ERR Background save already in progress";
+inline constexpr std::string_view kBgsaveChildActive =
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in "
+    "order to schedule a BGSAVE whenever possible.";
+inline constexpr std::string_view kBgrewriteaofInProgress =
+    "ERR Background append only file rewriting already in progress";
+inline constexpr std::string_view kBgrewriteaofScheduled =
+    "Background append only file rewriting scheduled";
+inline constexpr std::string_view kBgrewriteaofFailed =
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+    "information.";
 inline constexpr std::string_view kSaveFailed = "ERR";  // SAVE's reply when rdbSave failed
 // Writes while the AOF cannot be written (Redis's writeCommandsGetDiskErrorMessage), then
 // strerror of the failure.

@@ -4,8 +4,7 @@
 // before replies leave (BeforeSleep), fsync policies, write errors, rewrites (BGREWRITEAOF,
 // automatic, CONFIG SET appendonly yes), DEBUG LOADAOF and the BGREWRITEAOF command.
 //
-// A rewrite writes the new base synchronously on the event loop for now (the fork-less
-// background snapshot is a separate piece; see docs/architecture.md "Persistence").
+// A rewrite writes the new base from a background snapshot (server/snapshot_server.cc).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -560,32 +559,36 @@ bool Server::WritesDeniedByAofError(std::string* err) const {
 }
 
 void Server::AofCron() {
-  if (!aof_on_) return;
+  PersistenceStats& p = stats_.persistence;
   AofState& a = *aof_;
-  int64_t now_ms = clock_->NowMs();
-  // A write postponed behind a running fsync, a failed write to retry (once a second, as
-  // Redis), an everysec fsync that is due.
-  if (a.flush_postponed_start != 0 || !a.last_write_ok || !a.buf.empty() ||
-      a.last_incr_fsync_offset != a.last_incr_size) {
-    if (a.last_write_ok || now_ms - last_aof_retry_ms_ >= 1000) {
-      last_aof_retry_ms_ = now_ms;
-      FlushAof(false);
+  if (aof_on_) {
+    int64_t now_ms = clock_->NowMs();
+    // A write postponed behind a running fsync, a failed write to retry (once a second, as
+    // Redis), an everysec fsync that is due.
+    if (a.flush_postponed_start != 0 || !a.last_write_ok || !a.buf.empty() ||
+        a.last_incr_fsync_offset != a.last_incr_size) {
+      if (a.last_write_ok || now_ms - last_aof_retry_ms_ >= 1000) {
+        last_aof_retry_ms_ = now_ms;
+        FlushAof(false);
+      }
     }
   }
+  // A rewrite asked for while a snapshot ran (BGREWRITEAOF, CONFIG SET appendonly yes).
+  if (!snapshot_ && p.aof_rewrite_scheduled) {
+    p.aof_rewrite_scheduled = false;
+    RewriteAof();
+  }
+  if (!aof_on_) return;
   // Automatic rewrite: the AOF grew by auto-aof-rewrite-percentage over its size after the
   // last rewrite, and is past auto-aof-rewrite-min-size.
   int64_t perc = config_->auto_aof_rewrite_percentage;
-  if (perc != 0 && a.current_size > config_->auto_aof_rewrite_min_size) {
+  if (!snapshot_ && perc != 0 && a.current_size > config_->auto_aof_rewrite_min_size) {
     int64_t base = a.rewrite_base_size ? a.rewrite_base_size : 1;
     int64_t growth = (a.current_size * 100 / base) - 100;
     if (growth >= perc) {
       Log(LogLevel::kNotice, "Starting automatic rewriting of AOF on {}% growth", growth);
       RewriteAof();
     }
-  }
-  if (stats_.persistence.aof_rewrite_scheduled) {
-    stats_.persistence.aof_rewrite_scheduled = false;
-    RewriteAof();
   }
   SyncAofStats();
 }
@@ -605,11 +608,9 @@ Status Server::RewriteAof() {
   PersistenceStats& p = stats_.persistence;
   const std::string& dir = config_->appenddirname;
   const std::string& fname = config_->appendfilename;
-  int64_t start = clock_->NowMs();
-  Log(LogLevel::kNotice, "Background append only file rewriting started");
+  if (snapshot_) return Status::Error("a background snapshot is running");
   auto fail = [&](const Status& st) {
     Log(LogLevel::kWarning, "{}", st.message());
-    Log(LogLevel::kWarning, "Background AOF rewrite terminated with error");
     p.aof_last_bgrewrite_ok = false;
     p.aof_rewrites_consecutive_failures++;
     return st;
@@ -618,34 +619,23 @@ Status Server::RewriteAof() {
     return fail(
         Status::Error("Can't open or create append-only dir " + dir + ": " + ErrnoText(errno)));
   }
-  aof::Manifest m = a.manifest;
-  int new_fd = -1;
-  if (aof_on_) {
+  if (aof_on_ && !aof_rewrite_keep_incr_) {
     // Everything so far goes to the current incremental file, which the new base covers;
-    // later commands go to a new one.
+    // later commands go to a new one, listed in the manifest at once (Redis 7's
+    // openNewIncrAofForAppend), so a crash before the rewrite ends loses nothing.
     FlushAof(true);
+    aof::Manifest m = a.manifest;
     std::string incr = m.NewIncr(fname);
-    new_fd = open(AofPath(incr).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int new_fd = open(AofPath(incr).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (new_fd < 0) {
       return fail(
           Status::Error("Can't open the append-only file " + incr + ": " + ErrnoText(errno)));
     }
-  }
-  std::string base = m.NewBase(fname, config_->aof_use_rdb_preamble);
-  if (Status st = WriteAofBase(AofPath(base)); !st.ok()) {
-    if (new_fd >= 0) {
+    if (Status st = aof::WriteManifest(dir, fname, m); !st.ok()) {
       close(new_fd);
-      unlink(AofPath(m.incr.back().name).c_str());
+      unlink(AofPath(incr).c_str());
+      return fail(st);
     }
-    return fail(st);
-  }
-  m.IncrToHistory(/*keep_last=*/aof_on_);
-  if (Status st = aof::WriteManifest(dir, fname, m); !st.ok()) {
-    if (new_fd >= 0) close(new_fd);
-    unlink(AofPath(base).c_str());
-    return fail(st);
-  }
-  if (aof_on_) {
     // The old file was fdatasync'ed by FlushAof (always) or is left to the fsync thread,
     // which closes it afterwards.
     a.fsync.Submit(a.fd, /*close_after=*/true);
@@ -653,7 +643,60 @@ Status Server::RewriteAof() {
     a.selected_db = -1;
     a.last_incr_size = 0;
     a.last_incr_fsync_offset = 0;
+    a.manifest = std::move(m);
   }
+  // The base's name as the manifest will give it when the rewrite ends.
+  aof::Manifest next = a.manifest;
+  aof_rewrite_base_ = next.NewBase(fname, config_->aof_use_rdb_preamble);
+  int64_t now = clock_->NowMs();
+  keyspace_.SetNow(now);
+  rdb::Snapshot::Options o = SnapshotOptions(now, /*aof_base=*/true);
+  o.final_path = AofPath(aof_rewrite_base_);
+  o.tmp_path = AofPath("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
+  if (Status st = rdb::Snapshot::Start(keyspace_, o, MonotonicNowUs(), &snapshot_); !st.ok()) {
+    return fail(st);
+  }
+  snapshot_purpose_ = SnapshotPurpose::kAofBase;
+  p.aof_rewrite_in_progress = true;
+  p.aof_rewrite_scheduled = false;
+  p.aof_rewrite_time_start = now / 1000;
+  Log(LogLevel::kNotice, "Background append only file rewriting started by pid {}", getpid());
+  loop_.RequestWakeWithinMs(0);
+  return Status::Ok();
+}
+
+void Server::FinishAofRewrite(const Status& result) {
+  AofState& a = *aof_;
+  PersistenceStats& p = stats_.persistence;
+  const std::string& dir = config_->appenddirname;
+  const std::string& fname = config_->appendfilename;
+  int64_t start = p.aof_rewrite_time_start;
+  p.aof_rewrite_in_progress = false;
+  p.aof_rewrite_time_start = -1;
+  bool keep_incr = aof_rewrite_keep_incr_;
+  auto fail = [&](const Status& st) {
+    Log(LogLevel::kWarning, "{}", st.message());
+    Log(LogLevel::kWarning, "Background AOF rewrite terminated with error");
+    p.aof_last_bgrewrite_ok = false;
+    p.aof_rewrites_consecutive_failures++;
+    // The initial rewrite of CONFIG SET appendonly yes is retried (Redis's AOF_WAIT_REWRITE).
+    if (keep_incr && aof_on_) p.aof_rewrite_scheduled = true;
+  };
+  if (!result.ok()) return fail(result);
+  aof::Manifest m = a.manifest;
+  std::string base = m.NewBase(fname, config_->aof_use_rdb_preamble);
+  if (base != aof_rewrite_base_ &&
+      rename(AofPath(aof_rewrite_base_).c_str(), AofPath(base).c_str()) != 0) {
+    unlink(AofPath(aof_rewrite_base_).c_str());
+    return fail(Status::Error("Error trying to rename the temporary AOF base file " +
+                              aof_rewrite_base_ + " into " + base + ": " + ErrnoText(errno)));
+  }
+  m.IncrToHistory(/*keep_last=*/aof_on_);
+  if (Status st = aof::WriteManifest(dir, fname, m); !st.ok()) {
+    unlink(AofPath(base).c_str());
+    return fail(st);
+  }
+  aof_rewrite_keep_incr_ = false;
   a.manifest = std::move(m);
   DeleteAofHistory();
   RefreshAofSizes();
@@ -661,11 +704,10 @@ Status Server::RewriteAof() {
   p.aof_last_bgrewrite_ok = true;
   p.aof_rewrites++;
   p.aof_rewrites_consecutive_failures = 0;
-  p.aof_last_rewrite_time_sec = (clock_->NowMs() - start) / 1000;
+  p.aof_last_rewrite_time_sec = start >= 0 ? clock_->NowMs() / 1000 - start : 0;
   Log(LogLevel::kNotice, "Background AOF rewrite terminated with success");
   Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
   SyncAofStats();
-  return Status::Ok();
 }
 
 void Server::DeleteAofHistory() {
@@ -684,6 +726,7 @@ void Server::DeleteAofHistory() {
 }
 
 Status Server::DebugLoadAof() {
+  SnapshotDrain();  // a running background save keeps the image of its start
   if (aof_on_) FlushAof(true);
   keyspace_.FlushAll();
   functions_->Flush();  // Redis's emptyData empties the libraries too
@@ -700,7 +743,8 @@ Status Server::StartAof() {
   if (!IsDir(dir) && mkdir(dir.c_str(), 0755) != 0) {
     return Status::Error("Can't open or create append-only dir " + dir + ": " + ErrnoText(errno));
   }
-  // The initial rewrite: a base of the whole dataset, a new incremental file after it.
+  // The initial rewrite: a new incremental file now (listed in the manifest only once the
+  // base of the whole dataset is written), the base from a background snapshot.
   aof::Manifest m = a.manifest;
   std::string incr = m.NewIncr(config_->appendfilename);
   int fd = open(AofPath(incr).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -708,6 +752,7 @@ Status Server::StartAof() {
     return Status::Error("Redis needs to enable the AOF but can't open the append only file " +
                          incr + ": " + ErrnoText(errno));
   }
+  if (snapshot_purpose_ == SnapshotPurpose::kAofBase) AbortSnapshot();
   a.manifest = std::move(m);
   a.fd = fd;
   a.selected_db = -1;
@@ -715,8 +760,12 @@ Status Server::StartAof() {
   a.last_incr_fsync_offset = 0;
   a.buf.clear();
   aof_on_ = true;
-  if (Status st = RewriteAofKeepingIncr(); !st.ok()) {
+  aof_rewrite_keep_incr_ = true;
+  if (snapshot_) {
+    stats_.persistence.aof_rewrite_scheduled = true;  // after the running BGSAVE
+  } else if (Status st = RewriteAof(); !st.ok()) {
     aof_on_ = false;
+    aof_rewrite_keep_incr_ = false;
     close(a.fd);
     a.fd = -1;
     return st;
@@ -726,39 +775,15 @@ Status Server::StartAof() {
   return Status::Ok();
 }
 
-Status Server::RewriteAofKeepingIncr() {
-  // The freshly opened incremental file is the one to keep: write the base and retire the
-  // older files (RewriteAof would open yet another incremental file).
-  AofState& a = *aof_;
-  PersistenceStats& p = stats_.persistence;
-  aof::Manifest m = a.manifest;
-  std::string base = m.NewBase(config_->appendfilename, config_->aof_use_rdb_preamble);
-  if (Status st = WriteAofBase(AofPath(base)); !st.ok()) {
-    p.aof_last_bgrewrite_ok = false;
-    return st;
-  }
-  m.IncrToHistory(/*keep_last=*/true);
-  if (Status st = aof::WriteManifest(config_->appenddirname, config_->appendfilename, m);
-      !st.ok()) {
-    p.aof_last_bgrewrite_ok = false;
-    return st;
-  }
-  for (const aof::FileInfo& h : m.history) unlink(AofPath(h.name).c_str());
-  m.history.clear();
-  a.manifest = std::move(m);
-  aof::WriteManifest(config_->appenddirname, config_->appendfilename, a.manifest);
-  RefreshAofSizes();
-  a.rewrite_base_size = a.current_size;
-  p.aof_last_bgrewrite_ok = true;
-  p.aof_rewrites++;
-  p.aof_last_rewrite_time_sec = 0;
-  Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
-  SyncAofStats();
-  return Status::Ok();
-}
-
 void Server::StopAof() {
   if (!aof_on_) return;
+  // As Redis kills a rewriting child when the AOF is turned off.
+  if (snapshot_purpose_ == SnapshotPurpose::kAofBase) {
+    Log(LogLevel::kNotice, "Killing running AOF rewrite child: {}", getpid());
+    AbortSnapshot();
+  }
+  stats_.persistence.aof_rewrite_scheduled = false;
+  aof_rewrite_keep_incr_ = false;
   FlushAof(true);
   AofState& a = *aof_;
   a.fsync.WaitIdle();
@@ -774,9 +799,18 @@ void Server::StopAof() {
 namespace {
 
 void CmdBgrewriteaof(CommandContext& ctx, ArgReader& args) {
-  Server& s = ServerContext::From(ctx).server();
-  // Written now, on the event loop (see the top of this file); the reply is Redis's.
-  s.RewriteAof();
+  ServerContext& sctx = ServerContext::From(ctx);
+  Server& s = sctx.server();
+  PersistenceStats& p = s.stats().persistence;
+  if (s.snapshot_purpose() == Server::SnapshotPurpose::kAofBase) {
+    return ctx.reply().Error(errors::kBgrewriteaofInProgress);
+  }
+  if (s.snapshot_purpose() != Server::SnapshotPurpose::kNone || sctx.client().in_exec) {
+    p.aof_rewrite_scheduled = true;
+    p.aof_rewrites_consecutive_failures = 0;  // a manual request runs at the first chance
+    return ctx.reply().SimpleString(errors::kBgrewriteaofScheduled);
+  }
+  if (!s.RewriteAof().ok()) return ctx.reply().Error(errors::kBgrewriteaofFailed);
   ctx.reply().SimpleString(errors::kBgrewriteaofStarted);
 }
 

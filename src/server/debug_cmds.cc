@@ -356,6 +356,7 @@ void DebugReload(ServerContext& ctx, ArgReader& args) {
     }
   }
   Server& s = ctx.server();
+  s.SnapshotDrain();  // a running background save keeps the image of its start
   if (save && !s.SaveRdb().ok()) return ctx.reply().Error(errors::kSaveFailed);
   if (flush) {  // Redis's emptyData: the keys and the function libraries
     s.keyspace().FlushAll();

@@ -266,7 +266,11 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // itself) must see expired keys gone, or it would add a key that is still in the table.
   bool& keep_expired = keyspace_.ctx().keep_expired;
   bool outer_keep_expired = keep_expired;
-  if (HasFlag(spec.flags, CmdFlag::kWrite)) keep_expired = false;
+  if (HasFlag(spec.flags, CmdFlag::kWrite)) {
+    keep_expired = false;
+    // A background snapshot captures what this may change before it changes.
+    if (snapshot_) SnapshotBeforeCommand(c.db_index, spec, args);
+  }
   if (!outer) {
     caller_ = &c;
     caller_spec_ = &spec;

@@ -65,6 +65,7 @@ Server::EvictResult Server::PerformEvictions() {
       int64_t before = static_cast<int64_t>(UsedMemoryForEviction());
       Entry* victim = evictor_.DetachOne(policy, config_->maxmemory_samples, &db);
       if (!victim) break;
+      SnapshotBeforeFree(db, *victim);
       freed += before - static_cast<int64_t>(UsedMemoryForEviction());
       // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
       SignalModifiedKey(db, victim->key(), /*by_client=*/false);

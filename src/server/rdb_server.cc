@@ -2,9 +2,7 @@
 // DEBUG RELOAD, save points, -MISCONF after a failed save; and the SAVE, BGSAVE and LASTSAVE
 // commands.
 //
-// BGSAVE writes the snapshot synchronously on the event loop for now (the reply and the
-// file are Redis's; a fork-less background writer is the next step, see
-// docs/architecture.md "Persistence").
+// BGSAVE and save points write in the background (server/snapshot_server.cc).
 #include <cstdio>
 
 #include "common/log.h"
@@ -84,6 +82,13 @@ Status Server::LoadRdb(bool replace) {
 }
 
 bool Server::SaveBeforeShutdown(bool save, bool nosave, bool force) {
+  // As Redis kills its child: the background save or rewrite stops, its temp file goes.
+  if (snapshot_purpose_ == SnapshotPurpose::kRdb) {
+    Log(LogLevel::kWarning, "There is a child saving an .rdb. Killing it!");
+  } else if (snapshot_purpose_ == SnapshotPurpose::kAofBase) {
+    Log(LogLevel::kWarning, "There is a child rewriting the AOF. Killing it!");
+  }
+  AbortSnapshot();
   if (nosave || (!save && config_->save_params.empty())) return true;
   Log(LogLevel::kNotice, "Saving the final RDB snapshot before exiting.");
   if (SaveRdb().ok()) return true;
@@ -103,14 +108,14 @@ bool Server::WritesDeniedBySaveError() const {
 void Server::CheckSavePoints(int64_t now_ms) {
   const PersistenceStats& p = stats_.persistence;
   int64_t lastsave = p.rdb_last_save_time ? p.rdb_last_save_time : start_time_ms_ / 1000;
+  if (snapshot_) return;
   // After a failed save, retry no sooner than 5 s later (CONFIG_BGSAVE_RETRY_DELAY).
   if (!p.rdb_last_bgsave_ok && now_ms - last_save_try_ms_ < 5000) return;
   for (const SaveParam& sp : config_->save_params) {
     if (stats_.dirty >= static_cast<uint64_t>(sp.changes) &&
         now_ms / 1000 - lastsave > sp.seconds) {
       Log(LogLevel::kNotice, "{} changes in {} seconds. Saving...", sp.changes, sp.seconds);
-      last_save_try_ms_ = now_ms;
-      SaveRdb(/*background=*/true);
+      StartBackgroundSave();
       return;
     }
   }
@@ -120,6 +125,9 @@ namespace {
 
 void CmdSave(CommandContext& ctx, ArgReader& args) {
   Server& s = ServerContext::From(ctx).server();
+  if (s.snapshot_purpose() == Server::SnapshotPurpose::kRdb) {
+    return ctx.reply().Error(errors::kBgsaveInProgress);
+  }
   if (!s.SaveRdb().ok()) return ctx.reply().Error(errors::kSaveFailed);
   ctx.reply().Ok();
 }
@@ -129,10 +137,18 @@ void CmdBgsave(CommandContext& ctx, ArgReader& args) {
   if (args.size() > 1 || (args.size() == 1 && !EqualsIgnoreCase(args[0], "schedule"))) {
     return ctx.reply().Error(errors::kSyntax);
   }
-  Server& s = ServerContext::From(ctx).server();
-  s.stats().persistence.rdb_last_bgsave_time_sec = 0;
-  s.SaveRdb(/*background=*/true);  // its outcome shows in INFO's rdb_last_bgsave_status, as a
-                                   // child's would
+  bool schedule = args.size() == 1;
+  ServerContext& sctx = ServerContext::From(ctx);
+  Server& s = sctx.server();
+  if (s.snapshot_purpose() == Server::SnapshotPurpose::kRdb) {
+    return ctx.reply().Error(errors::kBgsaveInProgress);
+  }
+  if (s.snapshot_purpose() != Server::SnapshotPurpose::kNone || sctx.client().in_exec) {
+    if (!schedule && !sctx.client().in_exec) return ctx.reply().Error(errors::kBgsaveChildActive);
+    s.ScheduleBgsave();
+    return ctx.reply().SimpleString("Background saving scheduled");
+  }
+  if (!s.StartBackgroundSave().ok()) return ctx.reply().Error(errors::kSaveFailed);
   ctx.reply().SimpleString("Background saving started");
 }
 

@@ -448,6 +448,7 @@ void Server::BeforeSleep() {
   FlushPropagationOutsideCommands();
   if (aof_on_) FlushAof(false);
   FlushPendingWrites();
+  SnapshotTick();
   if (config_->maxmemory_clients != 0) EvictClientsOverLimit();
   if (shutdown_requested_) loop_.Stop();
 }
@@ -546,6 +547,7 @@ void Server::Cron() {
   // Keep the tracking table within tracking-table-max-keys even with no command coming.
   if (stats_.features.tracking_clients != 0) TrackingLimitKeys();
 
+  SnapshotTick();
   if (!config_->save_params.empty()) CheckSavePoints(now);
   AofCron();
 

@@ -22,6 +22,7 @@
 #include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
+#include "persistence/snapshot.h"
 #include "scripting/function_store.h"
 #include "scripting/lua_engine.h"
 #include "server/blocking.h"
@@ -276,6 +277,34 @@ class Server {
   // The cron's check of the `save` points.
   void CheckSavePoints(int64_t now_ms);
 
+  // ---- background snapshots (server/snapshot_server.cc, persistence/snapshot.h) ----
+  enum class SnapshotPurpose { kNone, kRdb, kAofBase };
+  // BGSAVE / a save point: starts writing `dbfilename` from a point-in-time snapshot while
+  // the server keeps serving ("Background saving started by pid" in the log). An error
+  // (another snapshot runs, the temp file cannot be opened) is logged and returned.
+  Status StartBackgroundSave();
+  // What the running snapshot is for (kNone: none runs).
+  SnapshotPurpose snapshot_purpose() const { return snapshot_purpose_; }
+  // BGSAVE SCHEDULE / BGSAVE inside EXEC while another snapshot runs: started by the cron
+  // once none runs.
+  void ScheduleBgsave() { bgsave_scheduled_ = true; }
+  // Before a write command runs (Call, a served blocked client): every key it may touch is
+  // captured by the running snapshot first; FLUSHDB/SWAPDB finish it first, FLUSHALL stops a
+  // BGSAVE (as Redis kills the child) and finishes an AOF rewrite's base first.
+  void SnapshotBeforeCommand(int db, const CommandSpec& spec,
+                             std::span<const std::string_view> args);
+  // Before a key leaves without a command (eviction).
+  void SnapshotBeforeFree(int db, const Entry& e) {
+    if (snapshot_) snapshot_->BeforeFree(db, e, keyspace_.ctx().lru_clock);
+  }
+  // Encodes the rest of the running snapshot now (a reload, a wholesale change).
+  void SnapshotDrain();
+  // Stops the running snapshot and removes its temp file (SHUTDOWN, FLUSHALL during BGSAVE).
+  void AbortSnapshot();
+  // One bounded slice of the running snapshot (BeforeSleep) and its completion (also from
+  // the cron).
+  void SnapshotTick();
+
   // ---- AOF persistence (server/aof_server.cc) ----
   // Startup: the AOF manifest is read (a bad one is an error); with appendonly the AOF is
   // loaded (Redis 7's upgrade of a single appendonly.aof first) and opened for appending
@@ -301,9 +330,13 @@ class Server {
   void DeleteAofHistory();
   // Once per cron tick: retries, everysec fsyncs, automatic and scheduled rewrites.
   void AofCron();
-  // BGREWRITEAOF / automatic rewrite (synchronous): a new base file of the dataset, a new
-  // incremental file, the older files retired (and removed unless aof-disable-auto-gc).
+  // BGREWRITEAOF / automatic rewrite: a new incremental file is opened at once, the new
+  // base is written from a background snapshot, then the manifest switches to it and the
+  // older files are retired (and removed unless aof-disable-auto-gc). An error starting it
+  // is logged and returned.
   Status RewriteAof();
+  // The background rewrite's base is written (or failed): switch the manifest.
+  void FinishAofRewrite(const Status& st);
   // CONFIG SET appendonly yes (with the initial rewrite) / no.
   Status StartAof();
   void StopAof();
@@ -369,12 +402,13 @@ class Server {
     kTruncatedNotLast
   };
   std::string AofPath(const std::string& name) const;
+  // A snapshot's options from the config (paths left to the caller).
+  rdb::Snapshot::Options SnapshotOptions(int64_t now_ms, bool aof_base);
   Status LoadAofManifest();
   Status LoadAofFiles(bool* loaded);
   AofLoadResult LoadAofFile(const std::string& name, bool last_file);
   Status OpenAofOnStart();
   Status WriteAofBase(const std::string& path);
-  Status RewriteAofKeepingIncr();
   void RefreshAofSizes();
   void SyncAofStats();
   // Queues the effect of a call that just ran (its propagated form when it made the dataset
@@ -471,6 +505,15 @@ class Server {
   Propagator propagator_;
   std::unique_ptr<AofState> aof_;
   bool aof_on_ = false;
+  std::unique_ptr<rdb::Snapshot> snapshot_;
+  SnapshotPurpose snapshot_purpose_ = SnapshotPurpose::kNone;
+  bool bgsave_scheduled_ = false;
+  uint64_t dirty_before_bgsave_ = 0;
+  int64_t snapshot_start_ms_ = 0;
+  // The rewrite in progress: the base being written, whether it keeps the incremental file
+  // it started with (CONFIG SET appendonly yes) or opened a new one.
+  std::string aof_rewrite_base_;
+  bool aof_rewrite_keep_incr_ = false;
   int64_t last_aof_retry_ms_ = 0;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;

@@ -77,6 +77,7 @@ void Server::RerunBlocked(Client& c, const std::string& key) {
   Client* outer_caller = caller_;
   caller_ = &c;
   int64_t start = NowUs();
+  if (snapshot_) SnapshotBeforeCommand(st.db, *st.spec, args);
   st.spec->handler(ctx, reader);
   int64_t reply_us = NowUs() - start;
   st.run_us += reply_us;

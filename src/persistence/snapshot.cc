@@ -1,0 +1,156 @@
+#include "persistence/snapshot.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace duet::rdb {
+namespace {
+
+int64_t MonotonicUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+}  // namespace
+
+Status Snapshot::Start(Keyspace& ks, const Options& opts, int64_t now_us,
+                       std::unique_ptr<Snapshot>* out) {
+  int fd = open(opts.tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    std::string dir = ".";
+    if (size_t slash = opts.tmp_path.rfind('/'); slash != std::string::npos) {
+      dir = opts.tmp_path.substr(0, slash);
+    }
+    return Status::Error("Failed opening the temp RDB file " + opts.tmp_path +
+                         " (in server root dir " + dir + ") for saving: " + std::strerror(errno));
+  }
+  std::unique_ptr<Snapshot> s(new Snapshot(ks, opts));
+  s->writer_ = std::make_unique<ChunkWriter>(fd, opts.tmp_path, opts.final_path);
+  ChunkWriter* w = s->writer_.get();
+  s->enc_ = std::make_unique<RdbEncoder>(opts.compress, [w](std::string_view chunk) {
+    if (w->failed()) return Status::Error("write failed");
+    w->Push(std::string(chunk));
+    return Status::Ok();
+  });
+  s->start_us_ = now_us;
+  int n = ks.db_count();
+  s->cursor_.assign(n, kEnd);
+  s->done_.resize(n);
+  s->start_keys_.assign(n, 0);
+  s->start_expires_.assign(n, 0);
+  s->db_started_.assign(n, false);
+  for (int i = 0; i < n; i++) {
+    Db& db = ks.db(i);
+    if (db.size() == 0) continue;  // nothing of it is in the image
+    s->cursor_[i] = 0;
+    s->start_keys_[i] = db.size();
+    s->start_expires_[i] = db.expires_size();
+    s->keys_total_ += db.size();
+  }
+  EncodeHeader(opts.save, *s->enc_);
+  s->opts_.save.functions.clear();  // they view the caller's store: encoded, not kept
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+Snapshot::~Snapshot() {
+  if (writer_) writer_->Abort();
+}
+
+void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
+  if (stream_db_ != db) {
+    if (!db_started_[db]) {
+      EncodeDbStart(db, start_keys_[db], start_expires_[db], *enc_);
+      db_started_[db] = true;
+    } else {
+      EncodeSelectDb(db, *enc_);
+    }
+    stream_db_ = db;
+  }
+  EncodeRecord(ks_, opts_.save, e, meta, *enc_);
+  keys_processed_++;
+}
+
+void Snapshot::BeforeWriteSlow(int db, std::string_view key, uint64_t hash) {
+  if ((hash >> 32) < cursor_[db]) return;  // the cursor has written it already (or skipped)
+  if (!done_[db].insert(hash).second) return;
+  KeyTable::SlotRef slot = ks_.db(db).table().Find(key, hash);
+  if (slot) Emit(db, *static_cast<const Entry*>(slot.get()), slot.meta());
+}
+
+void Snapshot::BeforeFree(int db, const Entry& e, uint16_t meta) {
+  if (cursor_[db] == kEnd) return;
+  uint64_t hash = KeyTable::Hash(e.key());
+  if ((hash >> 32) < cursor_[db]) return;
+  if (!done_[db].insert(hash).second) return;
+  Emit(db, e, meta);
+}
+
+bool Snapshot::DelayAllows(int64_t now_us) const {
+  if (opts_.key_delay_us <= 0) return true;
+  return static_cast<uint64_t>((now_us - start_us_) / opts_.key_delay_us) + 1 > cursor_keys_;
+}
+
+bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
+  throttled_ = false;
+  if (encoded_) return true;
+  int64_t start = MonotonicUs();
+  size_t want = opts_.key_delay_us > 0 ? 1 : 128;
+  while (db_ < cursor_.size()) {
+    int db = static_cast<int>(db_);
+    if (cursor_[db] == kEnd) {
+      db_++;
+      continue;
+    }
+    if (writer_->failed()) break;
+    if (writer_->queued_bytes() > opts_.max_queued || !DelayAllows(now_us)) {
+      throttled_ = true;
+      return false;
+    }
+    std::unordered_set<uint64_t>& done = done_[db];
+    uint64_t next = ks_.db(db).table().Scan(
+        cursor_[db],
+        [&](KeyTable::SlotRef slot) {
+          const auto* e = static_cast<const Entry*>(slot.get());
+          if (!done.empty()) {
+            auto it = done.find(KeyTable::Hash(e->key()));
+            if (it != done.end()) {
+              done.erase(it);  // passed: never asked about again
+              return;
+            }
+          }
+          Emit(db, *e, slot.meta());
+          cursor_keys_++;
+        },
+        want);
+    cursor_[db] = next == 0 ? kEnd : next;
+    if (cursor_[db] == kEnd) done.clear();
+    if (opts_.key_delay_us > 0) now_us = MonotonicUs();
+    if (MonotonicUs() - start >= budget_us) return false;
+  }
+  FinishEncoding();
+  return true;
+}
+
+void Snapshot::Drain() {
+  while (!encoded_) {
+    if (writer_->queued_bytes() > opts_.max_queued) writer_->WaitBelow(opts_.max_queued / 2);
+    opts_.key_delay_us = 0;
+    Step(MonotonicUs(), INT64_MAX / 2);
+  }
+}
+
+void Snapshot::FinishEncoding() {
+  EncodeTrailer(opts_.checksum, *enc_);
+  enc_->Finish();  // a sink error shows as the writer's result
+  writer_->Close();
+  encoded_ = true;
+  done_.clear();
+}
+
+}  // namespace duet::rdb

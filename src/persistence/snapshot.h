@@ -1,0 +1,118 @@
+// Snapshot: a fork-less, point-in-time RDB image of the keyspace written while the server
+// keeps serving (BGSAVE, save points, the base of an AOF rewrite).
+//
+// Design (serialize-on-write over the key tables' hash-prefix order, see docs/architecture.md
+// "Background snapshots"): each database has a cursor in SegmentedTable's 32-bit hash-prefix
+// space (the SCAN cursor: a key's prefix never changes and splits never skip or repeat a
+// range). Step() advances the cursors on the event loop in bounded slices, encoding every key
+// in the range it passes; the encoded chunks go to a ChunkWriter thread that writes them to
+// the temp file, fsyncs and renames it. Before anything changes or removes a key whose prefix
+// the cursor has not passed, the server calls BeforeWrite(): the key's current value is
+// encoded at once and the key is remembered as done (also when it does not exist yet: a key
+// created during the snapshot is not in the image); the cursor skips done keys. So the file
+// holds exactly the keys present when Start() ran, each once, with the values they had then.
+// A database's records may be interrupted by another's (a SELECTDB switches back and forth,
+// which every RDB reader accepts); RESIZEDB is written once per database with its size at the
+// start. Databases empty at the start are not visited at all.
+//
+// What the caller must do: call BeforeWrite for every key a write is about to touch (all
+// databases), BeforeFree for a key removed without a command (eviction; expiry may just drop
+// a key: an expired key is not needed in the image), and Drain() before wholesale changes
+// (FLUSHDB, SWAPDB, a reload), or Abort().
+//
+// Threading: everything on the thread that owns the keyspace, except the ChunkWriter's disk
+// work.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "common/status.h"
+#include "keyspace/keyspace.h"
+#include "persistence/chunk_writer.h"
+#include "persistence/rdb_encoder.h"
+#include "persistence/rdb_file.h"
+
+namespace duet::rdb {
+
+class Snapshot {
+ public:
+  struct Options {
+    SaveOptions save;        // aux fields, LRU/LFU opcodes, functions (copied at Start)
+    bool compress = true;    // rdbcompression
+    bool checksum = true;    // rdbchecksum
+    std::string tmp_path;    // written here ...
+    std::string final_path;  // ... then renamed to this
+    int64_t key_delay_us = 0;       // rdb-key-save-delay: the cursor writes a key per this
+    size_t max_queued = 8u << 20;   // encoded bytes waiting for the disk before Step pauses
+  };
+
+  // Opens the temp file and encodes the header (aux fields, functions). Errors name the file.
+  static Status Start(Keyspace& ks, const Options& opts, int64_t now_us,
+                      std::unique_ptr<Snapshot>* out);
+  ~Snapshot();
+
+  // A write is about to change, create or delete `key` in database `db`.
+  void BeforeWrite(int db, std::string_view key) {
+    if (cursor_[db] == kEnd) return;
+    BeforeWriteSlow(db, key, KeyTable::Hash(key));
+  }
+  // `e` (with table-slot metadata `meta`) was taken out of database `db` and is about to be
+  // freed (eviction).
+  void BeforeFree(int db, const Entry& e, uint16_t meta);
+
+  // Encodes keys for up to `budget_us` of wall time (checked every few keys; monotonic
+  // microseconds), fewer when the writer is behind or rdb-key-save-delay holds it. Returns
+  // true once every key is encoded and the file is handed to the writer to finish.
+  bool Step(int64_t now_us, int64_t budget_us);
+  // Encodes everything left now (waiting for the writer when it is behind).
+  void Drain();
+  // All keys encoded (Step returned true or Drain ran).
+  bool encoded() const { return encoded_; }
+  // The file is written, synced and renamed (or failed): result() says which.
+  bool done() const { return writer_->done(); }
+  const Status& result() const { return writer_->result(); }
+  // Stops the writer and removes the temp file.
+  void Abort() { writer_->Abort(); }
+  // Keys encoded so far, keys present at the start (INFO current_save_keys_*).
+  uint64_t keys_processed() const { return keys_processed_; }
+  uint64_t keys_total() const { return keys_total_; }
+  // Bytes encoded so far.
+  uint64_t bytes() const { return enc_->written(); }
+  // Whether Step made no progress only because of rdb-key-save-delay or the writer (the loop
+  // can sleep a little).
+  bool throttled() const { return throttled_; }
+
+ private:
+  static constexpr uint64_t kEnd = uint64_t{1} << 32;
+  Snapshot(Keyspace& ks, const Options& opts) : ks_(ks), opts_(opts) {}
+  void BeforeWriteSlow(int db, std::string_view key, uint64_t hash);
+  void Emit(int db, const Entry& e, uint16_t meta);
+  void FinishEncoding();
+  // Whether the per-key delay lets the cursor write another key now.
+  bool DelayAllows(int64_t now_us) const;
+
+  Keyspace& ks_;
+  Options opts_;
+  std::unique_ptr<ChunkWriter> writer_;
+  std::unique_ptr<RdbEncoder> enc_;
+  std::vector<uint64_t> cursor_;  // per db: every prefix below it is encoded or done
+  // Per db: hashes (KeyTable::Hash) of keys at or past the cursor that are done.
+  std::vector<std::unordered_set<uint64_t>> done_;
+  std::vector<uint64_t> start_keys_, start_expires_;
+  std::vector<bool> db_started_;  // RESIZEDB written
+  int stream_db_ = -1;            // the database the last record belongs to
+  size_t db_ = 0;                 // the database the cursors are in
+  bool encoded_ = false;
+  bool throttled_ = false;
+  int64_t start_us_ = 0;
+  uint64_t keys_processed_ = 0;
+  uint64_t cursor_keys_ = 0;  // keys written by the cursor (for the per-key delay)
+  uint64_t keys_total_ = 0;
+};
+
+}  // namespace duet::rdb

@@ -1,0 +1,184 @@
+// The server's side of background snapshots (persistence/snapshot.h): BGSAVE and save points
+// write `dbfilename`, an AOF rewrite writes its new base, both from a point-in-time snapshot
+// that the event loop encodes in slices (BeforeSleep) while a thread writes the file. Writes
+// reach the snapshot first through SnapshotBeforeCommand (the dispatcher, served blocked
+// clients) and SnapshotBeforeFree (eviction).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+#include "commands/key_extraction.h"
+#include "common/log.h"
+#include "common/strutil.h"
+#include "server/memory_stats.h"
+#include "server/server.h"
+
+namespace duet {
+namespace {
+
+// A slice of snapshot work per event-loop iteration: short enough that no command waits
+// behind it noticeably, long enough that an idle server saves at full speed.
+constexpr int64_t kSliceUs = 1000;
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// rdb-key-save-delay (a test hook: microseconds per key; Redis's negative values sleep 1 µs
+// now and then, which is as good as none here).
+int64_t KeySaveDelayUs(const Config& config) {
+  auto it = config.other.find("rdb-key-save-delay");
+  if (it == config.other.end()) return 0;
+  std::optional<int64_t> v = ParseInt64(it->second);
+  return v && *v > 0 ? *v : 0;
+}
+
+}  // namespace
+
+rdb::Snapshot::Options Server::SnapshotOptions(int64_t now_ms, bool aof_base) {
+  rdb::Snapshot::Options o;
+  o.save = rdb::SaveOptionsFor(*config_, now_ms, ReadUsedMemory());
+  o.save.aof_base = aof_base;
+  o.save.functions = functions_->Codes();
+  o.compress = config_->rdbcompression;
+  o.checksum = config_->rdbchecksum;
+  o.key_delay_us = KeySaveDelayUs(*config_);
+  return o;
+}
+
+Status Server::StartBackgroundSave() {
+  PersistenceStats& p = stats_.persistence;
+  if (snapshot_) return Status::Error("Background save already in progress");
+  int64_t now = clock_->NowMs();
+  keyspace_.SetNow(now);
+  rdb::Snapshot::Options o = SnapshotOptions(now, /*aof_base=*/false);
+  o.final_path = config_->dbfilename;
+  o.tmp_path = DirOf(config_->dbfilename) + "/temp-" + std::to_string(getpid()) + ".rdb";
+  dirty_before_bgsave_ = stats_.dirty;
+  last_save_try_ms_ = now;
+  Status st = rdb::Snapshot::Start(keyspace_, o, MonotonicNowUs(), &snapshot_);
+  if (!st.ok()) {
+    p.rdb_last_bgsave_ok = false;
+    Log(LogLevel::kWarning, "{}", st.message());
+    return st;
+  }
+  snapshot_purpose_ = SnapshotPurpose::kRdb;
+  snapshot_start_ms_ = now;
+  p.rdb_bgsave_in_progress = true;
+  p.rdb_save_time_start = now / 1000;
+  p.current_save_keys_total = snapshot_->keys_total();
+  p.current_save_keys_processed = 0;
+  Log(LogLevel::kNotice, "Background saving started by pid {}", getpid());
+  loop_.RequestWakeWithinMs(0);
+  return st;
+}
+
+void Server::SnapshotBeforeCommand(int db, const CommandSpec& spec,
+                                   std::span<const std::string_view> args) {
+  rdb::Snapshot& s = *snapshot_;
+  std::string_view name = spec.name;
+  if (name == "flushall") {
+    // Redis kills a BGSAVE child here; an AOF rewrite's base must stay the image of its start.
+    if (snapshot_purpose_ == SnapshotPurpose::kRdb) {
+      AbortSnapshot();
+    } else {
+      SnapshotDrain();
+    }
+    return;
+  }
+  if (name == "flushdb" || name == "swapdb") return SnapshotDrain();
+  std::vector<KeyRef> keys;
+  if (GetCommandKeys(spec, args, &keys)) {
+    for (const KeyRef& k : keys) s.BeforeWrite(db, args[static_cast<size_t>(k.pos)]);
+  }
+  // Keys of another database.
+  auto db_arg = [&](std::string_view v) {
+    std::optional<int64_t> id = ParseInt64(v);
+    return id && *id >= 0 && *id < keyspace_.db_count() ? static_cast<int>(*id) : -1;
+  };
+  if (name == "move" && args.size() == 3) {
+    if (int to = db_arg(args[2]); to >= 0) s.BeforeWrite(to, args[1]);
+  } else if (name == "copy") {
+    for (size_t i = 3; i + 1 < args.size(); i++) {
+      if (EqualsIgnoreCase(args[i], "db")) {
+        if (int to = db_arg(args[i + 1]); to >= 0) s.BeforeWrite(to, args[2]);
+      }
+    }
+  }
+}
+
+void Server::SnapshotDrain() {
+  if (!snapshot_) return;
+  snapshot_->Drain();
+  stats_.persistence.current_save_keys_processed = snapshot_->keys_processed();
+}
+
+void Server::AbortSnapshot() {
+  if (!snapshot_) return;
+  PersistenceStats& p = stats_.persistence;
+  snapshot_->Abort();
+  snapshot_.reset();
+  if (snapshot_purpose_ == SnapshotPurpose::kRdb) {
+    // As Redis's child killed by SIGUSR1: not an error.
+    Log(LogLevel::kWarning, "Background saving terminated by signal 10");
+    p.rdb_bgsave_in_progress = false;
+    p.rdb_save_time_start = -1;
+  } else {
+    p.aof_rewrite_in_progress = false;
+    p.aof_rewrite_time_start = -1;
+    aof_rewrite_keep_incr_ = false;
+  }
+  snapshot_purpose_ = SnapshotPurpose::kNone;
+}
+
+void Server::SnapshotTick() {
+  if (!snapshot_) {
+    if (bgsave_scheduled_ && !shutdown_requested_) {
+      bgsave_scheduled_ = false;
+      StartBackgroundSave();
+    }
+    return;
+  }
+  rdb::Snapshot& s = *snapshot_;
+  PersistenceStats& p = stats_.persistence;
+  if (!s.encoded()) {
+    keyspace_.SetNow(clock_->NowMs());
+    s.Step(MonotonicNowUs(), kSliceUs);
+    p.current_save_keys_processed = s.keys_processed();
+    loop_.RequestWakeWithinMs(s.throttled() ? 1 : 0);
+    return;
+  }
+  if (!s.done()) {
+    loop_.RequestWakeWithinMs(1);
+    return;
+  }
+  Status st = s.result();
+  SnapshotPurpose purpose = snapshot_purpose_;
+  snapshot_.reset();
+  snapshot_purpose_ = SnapshotPurpose::kNone;
+  int64_t now = clock_->NowMs();
+  if (purpose == SnapshotPurpose::kAofBase) {
+    FinishAofRewrite(st);
+    return;
+  }
+  p.rdb_bgsave_in_progress = false;
+  p.rdb_last_bgsave_time_sec = p.rdb_save_time_start >= 0 ? now / 1000 - p.rdb_save_time_start : 0;
+  p.rdb_save_time_start = -1;
+  if (st.ok()) {
+    Log(LogLevel::kNotice, "DB saved on disk");
+    Log(LogLevel::kNotice, "Background saving terminated with success");
+    stats_.dirty = stats_.dirty > dirty_before_bgsave_ ? stats_.dirty - dirty_before_bgsave_ : 0;
+    p.rdb_last_save_time = now / 1000;
+    p.rdb_last_bgsave_ok = true;
+    p.rdb_saves++;
+  } else {
+    Log(LogLevel::kWarning, "{}", st.message());
+    Log(LogLevel::kWarning, "Background saving error");
+    p.rdb_last_bgsave_ok = false;
+  }
+}
+
+}  // namespace duet
