@@ -42,13 +42,13 @@ namespace duet::rdb {
 class Snapshot {
  public:
   struct Options {
-    SaveOptions save;        // aux fields, LRU/LFU opcodes, functions (copied at Start)
-    bool compress = true;    // rdbcompression
-    bool checksum = true;    // rdbchecksum
-    std::string tmp_path;    // written here ...
-    std::string final_path;  // ... then renamed to this
-    int64_t key_delay_us = 0;       // rdb-key-save-delay: the cursor writes a key per this
-    size_t max_queued = 8u << 20;   // encoded bytes waiting for the disk before Step pauses
+    SaveOptions save;              // aux fields, LRU/LFU opcodes, functions (copied at Start)
+    bool compress = true;          // rdbcompression
+    bool checksum = true;          // rdbchecksum
+    std::string tmp_path;          // written here ...
+    std::string final_path;        // ... then renamed to this
+    int64_t key_delay_us = 0;      // rdb-key-save-delay: the cursor writes a key per this
+    size_t max_queued = 8u << 20;  // encoded bytes waiting for the disk before Step pauses
   };
 
   // Opens the temp file and encodes the header (aux fields, functions). Errors name the file.
