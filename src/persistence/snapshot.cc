@@ -1,22 +1,14 @@
 #include "persistence/snapshot.h"
 
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "common/clock.h"
+
 namespace duet::rdb {
-namespace {
-
-int64_t MonotonicUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
-}
-
-}  // namespace
 
 Status Snapshot::Start(Keyspace& ks, const Options& opts, int64_t now_us,
                        std::unique_ptr<Snapshot>* out) {
@@ -99,7 +91,7 @@ bool Snapshot::DelayAllows(int64_t now_us) const {
 bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
   throttled_ = false;
   if (encoded_) return true;
-  int64_t start = MonotonicUs();
+  int64_t start = MonotonicNowUs();
   size_t want = opts_.key_delay_us > 0 ? 1 : 128;
   while (db_ < cursor_.size()) {
     int db = static_cast<int>(db_);
@@ -130,8 +122,8 @@ bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
         want);
     cursor_[db] = next == 0 ? kEnd : next;
     if (cursor_[db] == kEnd) done.clear();
-    if (opts_.key_delay_us > 0) now_us = MonotonicUs();
-    if (MonotonicUs() - start >= budget_us) return false;
+    if (opts_.key_delay_us > 0) now_us = MonotonicNowUs();
+    if (MonotonicNowUs() - start >= budget_us) return false;
   }
   FinishEncoding();
   return true;
@@ -141,7 +133,7 @@ void Snapshot::Drain() {
   while (!encoded_) {
     if (writer_->queued_bytes() > opts_.max_queued) writer_->WaitBelow(opts_.max_queued / 2);
     opts_.key_delay_us = 0;
-    Step(MonotonicUs(), INT64_MAX / 2);
+    Step(MonotonicNowUs(), INT64_MAX / 2);
   }
 }
 
