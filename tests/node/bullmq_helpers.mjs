@@ -23,9 +23,9 @@ export async function withQueue(connection, name, body) {
   }
 }
 
-// Resolves once `await probe()` is true, asking every 10 ms; rejects after WAIT_MS naming `what`.
-export function pollUntil(probe, what) {
-  return within(WAIT_MS, (async () => {
+// Resolves once `await probe()` is true, asking every 10 ms; rejects after `ms` naming `what`.
+export function pollUntil(probe, what, ms = WAIT_MS) {
+  return within(ms, (async () => {
     while (!(await probe())) await new Promise((r) => setTimeout(r, 10));
   })(), what);
 }
