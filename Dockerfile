@@ -1,6 +1,7 @@
 # duet in a container: build on Debian 12, run on Debian 12 slim as the non-root user "duet".
 # One image for both instances; the command names the instance (cache or queue), see
-# compose.yaml and deploy/docker/entrypoint.sh. Plain Dockerfile syntax (no BuildKit-only
+# compose.yaml and deploy/docker/entrypoint.sh. The entrypoint starts as root only to read the
+# password from the root-only secret file, then runs the server as duet (setpriv). Plain Dockerfile syntax (no BuildKit-only
 # features): it builds with the classic builder and with BuildKit alike.
 
 FROM debian:bookworm AS build
@@ -32,9 +33,10 @@ COPY --from=build /src/build/release/duet-server /usr/local/bin/duet-server
 COPY deploy/cache.conf deploy/queue.conf /etc/duet/
 COPY deploy/docker/entrypoint.sh /usr/local/bin/duet-entrypoint
 COPY deploy/docker/healthcheck.sh /usr/local/bin/duet-healthcheck
-USER duet
+COPY deploy/docker/password.sh /usr/local/bin/duet-password
 WORKDIR /data
-EXPOSE 6379
+# 6379: the server; 9121: its metrics and status page when metrics-port 9121 is given.
+EXPOSE 6379 9121
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 CMD ["duet-healthcheck"]
 ENTRYPOINT ["duet-entrypoint"]
 CMD ["cache"]

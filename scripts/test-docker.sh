@@ -8,7 +8,9 @@
 # temporary env file (the repository's .env is not read), waits for the healthchecks, runs the
 # seed deployment's commands through `compose exec` (ping, INFO memory/stats/persistence,
 # SLOWLOG GET 10, LASTSAVE, a wrong password), checks that the server runs as a non-root user
-# with its password in no command line, environment or log, restarts the queue service and
+# with its password in no command line, environment, log or `docker inspect` output, scrapes
+# both services' /metrics and the status page from the host (the BullMQ queue depth too),
+# restarts the queue service and
 # checks its data survived, backs the queue up from its volume and restores it there with
 # scripts/backup-queue.sh / restore-queue.sh (when the host has a build of duet-server), and
 # tears everything down (containers, network, volume).
@@ -89,12 +91,20 @@ cache_pw=$(openssl rand -hex 20)
 queue_pw=$(openssl rand -hex 20)
 cache_port=${DUET_DOCKER_CACHE_PORT:-$(free_port)}
 queue_port=${DUET_DOCKER_QUEUE_PORT:-$(free_port)}
-cat > "$work/env" <<EOF
+cache_metrics_port=$(free_port)
+queue_metrics_port=$(free_port)
+# As start.sh writes .env (0600); DUET_ENV_FILE: the file compose.yaml mounts as the secret.
+# The queue's password in the seed's quoted REDIS_ form: the entrypoint reads that too.
+(umask 077 && cat > "$work/env" <<EOF
 DUET_CACHE_PASSWORD=$cache_pw
-DUET_QUEUE_PASSWORD=$queue_pw
+REDIS_QUEUE_PASSWORD="$queue_pw"
 DUET_CACHE_PORT=$cache_port
 DUET_QUEUE_PORT=$queue_port
+DUET_CACHE_METRICS_PORT=$cache_metrics_port
+DUET_QUEUE_METRICS_PORT=$queue_metrics_port
+DUET_ENV_FILE=$work/env
 EOF
+)
 compose() {
   "${compose_cmd[@]}" --project-name "$project" --project-directory "$PWD" \
     --env-file "$work/env" -f compose.yaml "$@"
@@ -145,8 +155,14 @@ for s in "redis-cache $cache_pw" "redis-queue $queue_pw"; do
   expect "$service SLOWLOG GET 10" '' "$(cli "$service" "$pw" SLOWLOG GET 10)"
   expect "$service LASTSAVE" '^[0-9][0-9]*$' "$(cli "$service" "$pw" LASTSAVE)"
   expect "$service wrong password" '^NOAUTH Authentication required.$' "$(cli "$service" wrong-password ping)"
-  expect "$service user" '^999$' "$(compose exec -T "$service" id -u | tr -d '\r')"
-  procs=$(compose exec -T "$service" sh -c 'cat /proc/[0-9]*/cmdline /proc/1/environ' | tr '\0' '\n')
+  expect "$service server's user" '^999$' \
+    "$(compose exec -T "$service" awk '/^Uid:/ {print $2}' /proc/1/status | tr -d '\r')"
+  if dk inspect "$(compose ps -q "$service")" | grep -qF "$pw"; then
+    fail "$service: the password is in docker inspect's output"
+  fi
+  # As the server's user: reading another user's environ takes CAP_SYS_PTRACE.
+  procs=$(compose exec -T -u 999 "$service" sh -c 'cat /proc/[0-9]*/cmdline /proc/1/environ' |
+    tr '\0' '\n')
   expect "$service runs duet-server as PID 1" 'duet-server' "$procs"
   if grep -qF "$pw" <<< "$procs"; then
     fail "$service: the password is in a command line or the server's environment"
@@ -157,12 +173,23 @@ expect "queue policy" '^noeviction$' "$(cli redis-queue "$queue_pw" CONFIG GET m
 expect "queue AOF" '^aof_enabled:1$' "$(cli redis-queue "$queue_pw" INFO persistence)"
 expect "cache from the host" '^PONG$' "$(REDISCLI_AUTH=$cache_pw redis-cli --no-auth-warning -p "$cache_port" ping | tr -d '\r')"
 expect "queue from the host" '^PONG$' "$(REDISCLI_AUTH=$queue_pw redis-cli --no-auth-warning -p "$queue_port" ping | tr -d '\r')"
+metrics() { curl -fsS --max-time 5 "http://127.0.0.1:$1/metrics"; }
+expect "cache metrics" '^duet_up 1$' "$(metrics "$cache_metrics_port")"
+expect "queue metrics" '^duet_aof_enabled 1$' "$(metrics "$queue_metrics_port")"
+expect "status page" '<html' "$(curl -fsS --max-time 5 "http://127.0.0.1:$queue_metrics_port/")"
 limits=$(dk inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}' "$(compose ps -q redis-queue)")
 [ "$limits" = "402653184 2000000000" ] || fail "deploy.resources.limits not applied: $limits"
 step "seed commands passed"
 
 # 7. Queue data survives a restart of its service (SIGTERM, final save, named volume).
 expect "RPUSH" '^3$' "$(cli redis-queue "$queue_pw" RPUSH bull:email:wait 1 2 3)"
+# The queue's depth on its metrics port (queues are discovered from keys while scraped).
+depth='duet_bullmq_jobs{db="0",prefix="bull",queue="email",state="wait"} 3'
+for _ in $(seq 1 50); do
+  metrics "$queue_metrics_port" | grep -qxF "$depth" && break
+  sleep 0.2
+done
+expect "queue depth metric" "$depth" "$(metrics "$queue_metrics_port")"
 compose restart redis-queue >/dev/null 2>&1 || fail "compose restart redis-queue"
 wait_healthy redis-queue
 expect "queue data after restart" '^3$' "$(cli redis-queue "$queue_pw" LLEN bull:email:wait)"

@@ -1,18 +1,26 @@
 #!/bin/sh
 # Container entrypoint: duet-entrypoint cache|queue [--directive value ...]
 # Starts duet-server with /etc/duet/<instance>.conf, listening on port 6379 inside the
-# container (compose publishes it), data in /data. The password comes from the environment
-# (DUET_PASSWORD, or REDIS_PASSWORD) and reaches the server on stdin: it is in no command line
-# (ps) and no log, and it is removed from the server's environment.
-# Any other command (sh, redis-cli, ...) runs as given.
+# container (compose publishes it), data in /data. The password (duet-password: the env file
+# compose.yaml mounts as the secret /run/secrets/duet-env, or DUET_PASSWORD / REDIS_PASSWORD
+# in the environment) reaches the server on stdin: it is in no command line (ps), no log and
+# not in the server's environment; with the secret it is not in the container's environment
+# either (docker inspect). The entrypoint starts as root to read the root-only secret; the
+# server runs as the user duet (uid 999), as do the conversion below and any other command
+# (sh, redis-cli, ...), which runs as given.
 set -eu
 instance="${1:-cache}"
 [ "$#" -gt 0 ] && shift
+if [ "$(id -u)" = 0 ]; then
+  as_duet="setpriv --reuid=999 --regid=999 --clear-groups --no-new-privs"
+else
+  as_duet=""
+fi
 case "$instance" in
   cache|queue) ;;
-  *) exec "$instance" "$@" ;;
+  *) exec $as_duet "$instance" "$@" ;;
 esac
-password="${DUET_PASSWORD:-${REDIS_PASSWORD:-}}"
+password=$(duet-password "$instance")
 unset DUET_PASSWORD REDIS_PASSWORD
 if [ -z "$password" ]; then
   echo "duet-entrypoint: no password for the $instance instance: set" \
@@ -27,7 +35,7 @@ escaped=$(printf '%s' "$password" | sed 's/\\/\\\\/g; s/"/\\"/g')
 # writes it from the loaded data), save and stop; then start for real.
 if [ "$instance" = queue ] && [ -f /data/dump.rdb ] && [ ! -e /data/appendonlydir ]; then
   echo "duet-entrypoint: /data has dump.rdb but no AOF: writing the AOF from it"
-  duet-server /etc/duet/queue.conf --bind 127.0.0.1 --port 6379 --dir /data \
+  $as_duet duet-server /etc/duet/queue.conf --bind 127.0.0.1 --port 6379 --dir /data \
     --daemonize no --appendonly no "$@" - <<EOF &
 requirepass "$escaped"
 EOF
@@ -50,7 +58,7 @@ unset password
 
 # exec: duet-server becomes PID 1 and gets the SIGTERM of `docker stop` itself (the queue then
 # fsyncs and saves). The here-document is a pipe in dash, not a file.
-exec duet-server "/etc/duet/$instance.conf" --bind 0.0.0.0 '-::*' --port 6379 --dir /data \
+exec $as_duet duet-server "/etc/duet/$instance.conf" --bind 0.0.0.0 '-::*' --port 6379 --dir /data \
   --daemonize no "$@" - <<EOF
 requirepass "$escaped"
 EOF
