@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke run of the benchmark suite: every benchmark in --quick mode (about 1-2 min), then
-# mem_release.py, pubsub_fanout.py and bullmq.py (needs tests/node's `npm ci`) in their
+# mem_release.py, pubsub_fanout.py, bgsave.py and bullmq.py (needs tests/node's `npm ci`) in their
 # --quick form, then the
 # throughput benchmarks again with duet-loadgen as the client, to prove the scripts and the
 # load generator work against the current duet build. The numbers are noise; only the exit
@@ -13,5 +13,6 @@ timeout 300 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" "
 timeout 120 python3 "$here/mem_release.py" --quick
 timeout 120 python3 "$here/pubsub_fanout.py" --quick
 timeout 180 python3 "$here/bullmq.py" --quick
+timeout 180 python3 "$here/bgsave.py" --quick
 exec timeout 120 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" \
   --client loadgen throughput types-throughput scripting "$@"

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""BGSAVE under a full-speed writer: peak memory, longest command stall and save time, duet
+(fork-less snapshot) vs redis-server 7.0.15 (fork + copy-on-write). Issue 13's targets: peak
+PSS of the server and any child <= 1.1x the dataset, longest PING <= 5 ms, save time <= redis's.
+
+Per round and side: a fresh server is loaded with --keys SET commands (`key:%08d`, 16-byte
+values, redis-cli --pipe); the dataset is the server's PSS once it settles. A writer process
+then overwrites random existing keys as fast as it can (pipelines of 100 SETs on 4
+connections), a PING thread times a PING every 1 ms (as latency-under-load), and after 1 s
+BGSAVE starts. Until INFO says the save is done, the PSS of the server plus its children
+(redis's fork) is sampled every 100 ms (/proc/<pid>/smaps_rollup); the peak over the dataset
+is the memory ratio. Reported: that ratio, the longest PING during the save, the save time
+(BGSAVE to rdb_bgsave_in_progress:0) and the writer's rate during the save.
+
+  bench/bgsave.py                # 10M keys, 3 rounds (~10 min; the load file is 550 MB, cached)
+  bench/bgsave.py --quick        # 200k keys, 1 round: checks the script
+
+Prints a table; exit 0 (targets are reported, never asserted), 1 on a failed measurement.
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import socket
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from duetbench.latency import Pinger, _ping_stats  # noqa: E402
+from duetbench.pipeload import check_dbsize, pipe_load  # noqa: E402
+from duetbench.procs import BenchError, Server, add_server_args, stop_all  # noqa: E402
+from duetbench.resp import Conn  # noqa: E402
+from duetbench.respgen import set_stream  # noqa: E402
+from duetbench.stats import median  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pss_bytes(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def total_pss(pid):
+    return pss_bytes(pid) + sum(pss_bytes(c) for c in children(pid))
+
+
+def settled_pss(pid, max_wait=8.0):
+    time.sleep(1.0)
+    deadline = time.monotonic() + max_wait
+    last = pss_bytes(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = pss_bytes(pid)
+        if abs(now - last) <= max(64 * 1024, last // 1000):
+            return now
+        last = now
+    return last
+
+
+def writer(port, keys, counter, stop, seed):
+    """Overwrites random existing keys in pipelines of 100 SETs until `stop` is set."""
+    rnd = random.Random(seed)
+    batches = []
+    for _ in range(64):
+        cmds = []
+        for _ in range(100):
+            k = b"key:%08d" % rnd.randrange(keys)
+            cmds.append(b"*3\r\n$3\r\nSET\r\n$12\r\n%s\r\n$16\r\nval:wwwwwwwwwwww\r\n" % k)
+        batches.append(b"".join(cmds))
+    want = len(b"+OK\r\n") * 100
+    s = socket.create_connection(("127.0.0.1", port), timeout=120)
+    i = 0
+    try:
+        while not stop.is_set():
+            s.sendall(batches[i % len(batches)])
+            got = 0
+            while got < want:
+                data = s.recv(65536)
+                if not data:
+                    return
+                got += len(data)
+            with counter.get_lock():
+                counter.value += 100
+            i += 1
+    finally:
+        s.close()
+
+
+def info_field(conn, field):
+    text = conn.call("INFO", "persistence")
+    text = text.decode() if isinstance(text, bytes) else str(text)
+    for line in text.split("\r\n"):
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1]
+    return None
+
+
+def one_round(server, path, keys, log):
+    server.start()
+    procs = []
+    try:
+        pipe_load(server, path, keys)
+        check_dbsize(server, keys)
+        dataset = settled_pss(server.pid)
+        c = Conn(server.port, timeout=120)
+        counter = multiprocessing.Value("q", 0)
+        stop = multiprocessing.Event()
+        procs = [multiprocessing.Process(target=writer, args=(server.port, keys, counter, stop, n))
+                 for n in range(4)]
+        for p in procs:
+            p.start()
+        pinger = Pinger(server.port)
+        pinger.start()
+        time.sleep(1.0)
+        peak = total_pss(server.pid)
+        w0 = counter.value
+        t0 = time.monotonic()
+        reply = c.call("BGSAVE")
+        if str(reply) not in ("Background saving started", "b'Background saving started'"):
+            raise BenchError(f"{server.side}: BGSAVE replied {reply!r}")
+        while True:
+            peak = max(peak, total_pss(server.pid))
+            if info_field(c, "rdb_bgsave_in_progress") == "0":
+                break
+            if time.monotonic() - t0 > 1800:
+                raise BenchError(f"{server.side}: the save did not finish in 30 min")
+            time.sleep(0.1)
+        t1 = time.monotonic()
+        w1 = counter.value
+        stop.set()
+        pinger.stop()
+        for p in procs:
+            p.join(30)
+        if pinger.error:
+            raise BenchError(f"{server.side}: PING client failed: {pinger.error}")
+        status = info_field(c, "rdb_last_bgsave_status")
+        if status != "ok":
+            raise BenchError(f"{server.side}: rdb_last_bgsave_status:{status}")
+        c.close()
+        server.check_alive()
+        during = [s for s in pinger.samples if t0 <= s[0] <= t1]
+        stats = _ping_stats(during)
+        return {"dataset_mb": dataset / 1e6, "peak_mb": peak / 1e6, "mem_ratio": peak / dataset,
+                "save_s": t1 - t0, "ping_max_ms": stats["max_ms"], "ping_p999_ms": stats["p999_ms"],
+                "writes_per_s": (w1 - w0) / (t1 - t0)}
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        server.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_server_args(ap)
+    ap.add_argument("--keys", type=int, default=10_000_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--cache-dir", default=os.path.join(REPO, "bench", "results", "cache"))
+    args = ap.parse_args()
+    if args.quick:
+        args.keys, args.rounds = 200_000, 1
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    path = set_stream(args.cache_dir, args.keys, log)
+    scratch = tempfile.mkdtemp(prefix="bench-bgsave-")
+    sides = [Server("duet", args.duet_bin, scratch), Server("redis", args.redis_bin, scratch)]
+    results = {"duet": [], "redis": []}
+    try:
+        for rnd in range(args.rounds):
+            for s in (sides if rnd % 2 == 0 else sides[::-1]):
+                r = one_round(s, path, args.keys, log)
+                results[s.side].append(r)
+                log(f"  round {rnd + 1} {s.side:5} peak {r['peak_mb']:.0f} MB / dataset "
+                    f"{r['dataset_mb']:.0f} MB = {r['mem_ratio']:.2f}x, save {r['save_s']:.2f} s, "
+                    f"PING max {r['ping_max_ms']:.2f} ms, writer {r['writes_per_s']:.0f}/s")
+    except BenchError as e:
+        print(f"FAILED: {e}", file=sys.stderr)
+        stop_all()
+        return 1
+    finally:
+        stop_all()
+
+    def med(side, key):
+        return median([r[key] for r in results[side]])
+
+    print(f"# BGSAVE under a full-speed writer: {args.keys} keys, {args.rounds} round(s), medians\n")
+    print("| metric | duet | redis | duet/redis | target |")
+    print("|---|---|---|---|---|")
+    rows = [("peak PSS / dataset", "mem_ratio", 2, "duet <= 1.1"),
+            ("dataset PSS (MB)", "dataset_mb", 0, ""),
+            ("peak PSS (MB)", "peak_mb", 0, ""),
+            ("save time (s)", "save_s", 2, "duet <= redis"),
+            ("longest PING during the save (ms)", "ping_max_ms", 2, "duet <= 5"),
+            ("PING p99.9 during the save (ms)", "ping_p999_ms", 3, ""),
+            ("writer SETs/s during the save", "writes_per_s", 0, "")]
+    for name, key, digits, target in rows:
+        d, r = med("duet", key), med("redis", key)
+        ratio = f"{d / r:.2f}" if r else "-"
+        print(f"| {name} | {d:.{digits}f} | {r:.{digits}f} | {ratio} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
