@@ -77,6 +77,9 @@ class CommandContext {
   virtual void DatabaseReplaced(int db, int replaced_with) {}
   // FLUSHDB/FLUSHALL emptied the keyspace (once per command): tracking clients are told.
   virtual void KeyspaceFlushed() {}
+  // FLUSHALL emptied every database: with save points configured the server saves now and,
+  // when that succeeded, the command counts no change (Redis's flushAllDataAndResetRDB).
+  virtual void AllFlushed() {}
 
   // ---- blocking commands (BLPOP, BLMOVE, BZPOPMIN ...) ----
   // A blocking command that finds nothing to serve calls Block: the server parks the client
@@ -100,6 +103,7 @@ class CommandContext {
   // only (as Redis 7.0 does). nullptr on a command's first run.
   virtual const std::string* ReadyKey() const { return nullptr; }
   void AddDirty(uint64_t n) { dirty_ += n; }
+  void ResetDirty() { dirty_ = 0; }
   uint64_t dirty() const { return dirty_; }
 
   // ---- propagation (AOF; replicas later) ----

@@ -207,6 +207,7 @@ void CmdFlushAll(CommandContext& ctx, ArgReader& args) {
   for (int i = 0; i < ctx.keyspace().db_count(); i++) ctx.DatabaseReplaced(i, -1);
   ctx.KeyspaceFlushed();
   ctx.keyspace().FlushAll(*async);
+  ctx.AllFlushed();
   ctx.ForcePropagation();
   ctx.reply().Ok();
 }

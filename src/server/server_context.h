@@ -34,6 +34,9 @@ class ServerContext : public CommandContext {
     }
   }
   void KeyspaceFlushed() override { server_.TrackingInvalidateAllOnFlush(); }
+  void AllFlushed() override {
+    if (!server_.config().save_params.empty() && server_.SaveRdb().ok()) ResetDirty();
+  }
   void DatabaseReplaced(int db, int replaced_with) override {
     server_.SignalDatabaseReplaced(db, replaced_with);
   }

@@ -19,6 +19,7 @@ class SnapshotTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     t_.config().dbfilename = dir_ + "/dump.rdb";
+    t_.config().save_params.clear();  // FLUSHALL would save
   }
   void TearDown() override {
     unlink((dir_ + "/dump.rdb").c_str());
