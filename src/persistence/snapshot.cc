@@ -33,6 +33,7 @@ Status Snapshot::Start(Keyspace& ks, const Options& opts, int64_t now_us,
   int n = ks.db_count();
   s->cursor_.assign(n, kEnd);
   s->done_.resize(n);
+  s->done_freed_.assign(n, 0);
   s->start_keys_.assign(n, 0);
   s->start_expires_.assign(n, 0);
   s->db_started_.assign(n, false);
@@ -40,6 +41,7 @@ Status Snapshot::Start(Keyspace& ks, const Options& opts, int64_t now_us,
     Db& db = ks.db(i);
     if (db.size() == 0) continue;  // nothing of it is in the image
     s->cursor_[i] = 0;
+    s->done_[i].resize(kDoneParts);
     s->start_keys_[i] = db.size();
     s->start_expires_[i] = db.expires_size();
     s->keys_total_ += db.size();
@@ -70,7 +72,8 @@ void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
 
 void Snapshot::BeforeWriteSlow(int db, std::string_view key, uint64_t hash) {
   if ((hash >> 32) < cursor_[db]) return;  // the cursor has written it already (or skipped)
-  if (!done_[db].insert(hash).second) return;
+  if (!DonePart(db, hash).insert(hash).second) return;
+  done_keys_++;
   KeyTable::SlotRef slot = ks_.db(db).table().Find(key, hash);
   if (slot) Emit(db, *static_cast<const Entry*>(slot.get()), slot.meta());
 }
@@ -79,7 +82,8 @@ void Snapshot::BeforeFree(int db, const Entry& e, uint16_t meta) {
   if (cursor_[db] == kEnd) return;
   uint64_t hash = KeyTable::Hash(e.key());
   if ((hash >> 32) < cursor_[db]) return;
-  if (!done_[db].insert(hash).second) return;
+  if (!DonePart(db, hash).insert(hash).second) return;
+  done_keys_++;
   Emit(db, e, meta);
 }
 
@@ -104,16 +108,20 @@ bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
       throttled_ = true;
       return false;
     }
-    std::unordered_set<uint64_t>& done = done_[db];
     uint64_t next = ks_.db(db).table().Scan(
         cursor_[db],
         [&](KeyTable::SlotRef slot) {
           const auto* e = static_cast<const Entry*>(slot.get());
-          if (!done.empty()) {
-            auto it = done.find(KeyTable::Hash(e->key()));
-            if (it != done.end()) {
-              done.erase(it);  // passed: never asked about again
-              return;
+          if (done_keys_ != 0) {
+            uint64_t h = KeyTable::Hash(e->key());
+            DoneSet& d = DonePart(db, h);
+            if (!d.empty()) {
+              auto it = d.find(h);
+              if (it != d.end()) {
+                d.erase(it);  // passed: never asked about again
+                done_keys_--;
+                return;
+              }
             }
           }
           Emit(db, *e, slot.meta());
@@ -121,12 +129,22 @@ bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
         },
         want);
     cursor_[db] = next == 0 ? kEnd : next;
-    if (cursor_[db] == kEnd) done.clear();
+    FreePassedDoneParts(db);
     if (opts_.key_delay_us > 0) now_us = MonotonicNowUs();
     if (MonotonicNowUs() - start >= budget_us) return false;
   }
   FinishEncoding();
   return true;
+}
+
+void Snapshot::FreePassedDoneParts(int db) {
+  size_t passed =
+      cursor_[db] == kEnd ? kDoneParts : static_cast<size_t>(cursor_[db] >> (32 - kDonePartBits));
+  while (done_freed_[db] < passed) {
+    DoneSet& d = done_[db][done_freed_[db]++];
+    done_keys_ -= d.size();
+    DoneSet().swap(d);
+  }
 }
 
 void Snapshot::Drain() {

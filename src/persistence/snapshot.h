@@ -101,8 +101,19 @@ class Snapshot {
   std::unique_ptr<ChunkWriter> writer_;
   std::unique_ptr<RdbEncoder> enc_;
   std::vector<uint64_t> cursor_;  // per db: every prefix below it is encoded or done
-  // Per db: hashes (KeyTable::Hash) of keys at or past the cursor that are done.
-  std::vector<std::unordered_set<uint64_t>> done_;
+  // Per db: hashes (KeyTable::Hash) of keys at or past the cursor that are done, in
+  // kDoneParts sets by the top bits of the hash (so no set ever rehashes more than a sliver
+  // of them at once, and each is freed whole once the cursor has passed its range).
+  static constexpr int kDonePartBits = 12;
+  static constexpr size_t kDoneParts = size_t{1} << kDonePartBits;
+  using DoneSet = std::unordered_set<uint64_t>;
+  std::vector<std::vector<DoneSet>> done_;
+  std::vector<size_t> done_freed_;  // per db: parts below this index are freed
+  size_t done_keys_ = 0;            // in all done sets
+  // The part of `hash` in db `db`'s done sets.
+  DoneSet& DonePart(int db, uint64_t hash) { return done_[db][hash >> (64 - kDonePartBits)]; }
+  // Frees the done sets the cursor of `db` has passed.
+  void FreePassedDoneParts(int db);
   std::vector<uint64_t> start_keys_, start_expires_;
   std::vector<bool> db_started_;  // RESIZEDB written
   int stream_db_ = -1;            // the database the last record belongs to

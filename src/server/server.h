@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands/command_table.h"
+#include "commands/key_extraction.h"
 #include "common/clock.h"
 #include "common/latency_monitor.h"
 #include "config/config.h"
@@ -514,6 +515,7 @@ class Server {
   // it started with (CONFIG SET appendonly yes) or opened a new one.
   std::string aof_rewrite_base_;
   bool aof_rewrite_keep_incr_ = false;
+  std::vector<KeyRef> snapshot_keys_;  // SnapshotBeforeCommand's scratch
   int64_t last_aof_retry_ms_ = 0;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;

@@ -90,7 +90,8 @@ void Server::SnapshotBeforeCommand(int db, const CommandSpec& spec,
     return;
   }
   if (name == "flushdb" || name == "swapdb") return SnapshotDrain();
-  std::vector<KeyRef> keys;
+  std::vector<KeyRef>& keys = snapshot_keys_;
+  keys.clear();
   if (GetCommandKeys(spec, args, &keys)) {
     for (const KeyRef& k : keys) s.BeforeWrite(db, args[static_cast<size_t>(k.pos)]);
   }
