@@ -53,9 +53,11 @@ const serverBin = oracleRun ? (process.env.REDIS_SERVER_BIN || 'redis-server') :
 // `dir`), with `config` (a path, e.g. deploy/queue.conf) first and `args` (--directive value
 // pairs) after it. redis-server gets the config file without duet's own metrics-* directives.
 // Returns { port, dir, pid(), stop(), kill9(), restart() }: restart() starts it again on the
-// same port and directory (after stop or kill9), as an operator's restart would.
+// same port and directory after kill9, as an operator's restart would; stop() ends it and
+// removes the directory when startServer made it.
 export async function startServer({ config, args = [], dir } = {}) {
   const port = await freePort();
+  const ownDir = !dir;
   dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'duet-node-'));
   let configPath = config;
   if (config && oracleRun) {
@@ -80,7 +82,12 @@ export async function startServer({ config, args = [], dir } = {}) {
     port,
     dir,
     pid: () => proc.pid,
-    stop: async () => { const done = exited(); proc.kill('SIGTERM'); await done; },
+    stop: async () => {
+      const done = exited();
+      proc.kill('SIGTERM');
+      await done;
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+    },
     kill9: async () => { const done = exited(); proc.kill('SIGKILL'); await done; },
     restart: launch,
   };
