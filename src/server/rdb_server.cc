@@ -86,6 +86,13 @@ bool Server::SaveBeforeShutdown(bool save, bool nosave, bool force) {
   if (snapshot_purpose_ == SnapshotPurpose::kRdb) {
     Log(LogLevel::kWarning, "There is a child saving an .rdb. Killing it!");
   } else if (snapshot_purpose_ == SnapshotPurpose::kAofBase) {
+    // The AOF was just switched on and its first base is not written yet: without it the
+    // dataset would be lost.
+    if (aof_rewrite_keep_incr_ && !force) {
+      Log(LogLevel::kWarning, "Writing initial AOF, can't exit.");
+      return false;
+    }
+    if (aof_rewrite_keep_incr_) Log(LogLevel::kWarning, "Writing initial AOF. Exit anyway.");
     Log(LogLevel::kWarning, "There is a child rewriting the AOF. Killing it!");
   }
   AbortSnapshot();

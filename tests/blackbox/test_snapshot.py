@@ -164,6 +164,42 @@ class SnapshotTest(unittest.TestCase):
                          f":{100000 + sum(1 for w in writers for x in w.counts if x)}\r\n".encode())
         c2.close()
 
+    def test_shutdown_stops_the_save_and_waits_for_the_initial_aof(self):
+        s = self.start()
+        c = RawConnection(s.port, timeout=30)
+        pipeline(c, [["SET", f"k:{i}", "v"] for i in range(1000)])
+        # One key per 10 ms: the save stays in progress.
+        pipeline(c, [["CONFIG", "SET", "rdb-key-save-delay", "10000"]])
+        self.assertEqual(pipeline(c, [["BGSAVE"]])[0], b"+Background saving started\r\n")
+        temp = os.path.join(self.tmp, f"temp-{s.proc.pid}.rdb")
+        wait_until(lambda: os.path.exists(temp), "the temp file")
+        self.assertEqual(pipeline(c, [["SAVE"]])[0],
+                         b"-ERR Background save already in progress\r\n")
+        # SHUTDOWN stops the save as Redis kills its child: the temp file goes.
+        c.send(encode(["SHUTDOWN", "NOSAVE"]))
+        wait_until(lambda: s.proc.poll() is not None, "the server to exit")
+        self.assertFalse(os.path.exists(temp))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "dump.rdb")))
+        c.close()
+
+        s = self.start()
+        c = RawConnection(s.port, timeout=30)
+        pipeline(c, [["SET", f"k:{i}", "v"] for i in range(1000)])
+        pipeline(c, [["CONFIG", "SET", "rdb-key-save-delay", "10000"]])
+        self.assertEqual(pipeline(c, [["CONFIG", "SET", "appendonly", "yes"]])[0], b"+OK\r\n")
+        self.assertEqual(info_field(c, "aof_rewrite_in_progress"), "1")
+        self.assertEqual(pipeline(c, [["BGREWRITEAOF"]])[0],
+                         b"-ERR Background append only file rewriting already in progress\r\n")
+        self.assertTrue(pipeline(c, [["BGSAVE"]])[0].startswith(
+            b"-ERR Another child process is active (AOF?): can't BGSAVE right now."))
+        self.assertEqual(pipeline(c, [["BGSAVE", "SCHEDULE"]])[0],
+                         b"+Background saving scheduled\r\n")
+        # The first base of a just enabled AOF is not written: SHUTDOWN refuses unless FORCE.
+        self.assertEqual(pipeline(c, [["SHUTDOWN", "NOSAVE"]])[0],
+                         b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n")
+        c.send(encode(["SHUTDOWN", "NOSAVE", "FORCE"]))
+        wait_until(lambda: s.proc.poll() is not None, "the server to exit")
+        c.close()
 
 if __name__ == "__main__":
     unittest.main()
