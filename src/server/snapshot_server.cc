@@ -153,7 +153,7 @@ void Server::SnapshotTick() {
     return;
   }
   if (!s.done()) {
-    loop_.RequestWakeWithinMs(1);
+    loop_.RequestWakeWithinMs(10);  // the writer thread writes the rest and fsyncs
     return;
   }
   Status st = s.result();
