@@ -39,8 +39,9 @@ class FsyncThread {
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   int last_errno() const { return last_errno_.load(std::memory_order_acquire); }
   void ClearError() { failed_.store(false, std::memory_order_release); }
-  // Called on the worker after each job (wakes the event loop); set before the first Submit.
+  // Called on the worker after each job (wakes the event loop); nullptr: none.
   void SetOnDone(void (*fn)(void*), void* arg) {
+    std::lock_guard<std::mutex> lock(mu_);
     on_done_ = fn;
     on_done_arg_ = arg;
   }

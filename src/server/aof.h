@@ -5,16 +5,20 @@
 // in Redis's AOF encoding (a SELECT when the database changes, `#TS:` annotations when
 // aof-timestamp-enabled).
 //
-// Threading: event-loop thread; `fsync` runs fdatasyncs on its own thread.
+// Threading: event-loop thread; `fsync` and `pool` run fdatasyncs on their own threads and
+// wake the loop (an eventfd) after each.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "config/config.h"
 #include "persistence/aof_manifest.h"
+#include "persistence/fsync_pool.h"
 #include "persistence/fsync_thread.h"
 #include "server/propagation.h"
 
@@ -42,7 +46,22 @@ class AofState : public PropagationTarget {
   int last_write_errno = 0;
   int64_t last_write_error_log_s = 0;
   uint64_t delayed_fsync = 0;
-  FsyncThread fsync;
+  // Group commit: `written` bytes known durable (a completed fdatasync covered them), the
+  // highest offset an fsync queued or running on `pool` covers, and the fsyncs queued or
+  // running, each with the offset it covers (`fsync`'s complete in order, `pool`'s in any).
+  uint64_t durable = 0;
+  uint64_t sync_requested = 0;
+  struct SyncJob {
+    uint64_t job;        // FsyncThread / FsyncPool job number
+    uint64_t offset;     // `written` when it was queued
+    int64_t started_us;  // monotonic, for the aof-fsync-always latency sample
+  };
+  std::deque<SyncJob> sync_jobs;
+  std::vector<SyncJob> pool_jobs;
+  FsyncThread fsync;  // everysec fsyncs, closing retired files
+  // appendfsync always: concurrent fdatasyncs of the open file (persistence/fsync_pool.h).
+  static constexpr int kAlwaysFsyncThreads = 4;
+  FsyncPool pool{kAlwaysFsyncThreads};
 
  private:
   const Config& config_;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -421,9 +422,8 @@ void Server::FlushAof(bool force) {
     if (everysec && a.last_incr_fsync_offset != a.last_incr_size && now_s > a.last_fsync_s &&
         a.fsync.Pending() == 0) {
       // fall through to the fsync
-    } else if (always && a.last_incr_fsync_offset != a.last_incr_size) {
-      // fall through
     } else {
+      if (always) PumpAofFsync();  // what an earlier iteration wrote while an fsync ran
       return;
     }
   } else {
@@ -511,25 +511,110 @@ void Server::FlushAof(bool force) {
     return;
   }
   if (always) {
-    int64_t start = MonotonicNowUs();
-    if (fdatasync(a.fd) != 0) {
-      Log(LogLevel::kWarning,
-          "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
-          "Exiting...",
-          ErrnoText(errno));
-      std::exit(1);
-    }
-    AddLatencySample("aof-fsync-always", (MonotonicNowUs() - start) / 1000);
-    a.last_incr_fsync_offset = a.last_incr_size;
-    a.last_fsync_s = now_s;
+    // Group commit: the fdatasync runs on the fsync thread while the loop goes on; the
+    // replies of this iteration wait for it (FlushPendingWrites, OnAofFsyncDone). When one
+    // is running already, the next starts when it ends and covers everything written
+    // meanwhile.
+    PumpAofFsync();
   } else if (everysec && now_s > a.last_fsync_s) {
     if (!sync_in_progress && a.fsync.Pending() == 0) {
-      a.fsync.Submit(a.fd, false);
+      SubmitAofFsync(a.fd, false);
       a.last_incr_fsync_offset = a.last_incr_size;
     }
     a.last_fsync_s = now_s;
   }
   SyncAofStats();
+}
+
+uint64_t Server::AofOffsetToAwait() const {
+  uint64_t need = held_replies_.last_need();
+  if (aof_on_ && config_->appendfsync == "always" &&
+      !(config_->no_appendfsync_on_rewrite && stats_.persistence.aof_rewrite_in_progress)) {
+    need = std::max(need, aof_->written);
+  }
+  return need;
+}
+
+uint64_t Server::AofDurableOffset() const { return aof_->durable; }
+
+void Server::SubmitAofFsync(int fd, bool close_after) {
+  AofState& a = *aof_;
+  uint64_t job = a.fsync.Submit(fd, close_after);
+  a.sync_jobs.push_back({job, a.written, MonotonicNowUs()});
+}
+
+void Server::PumpAofFsync() {
+  AofState& a = *aof_;
+  if (!aof_on_ || a.fd < 0 || a.written <= std::max(a.durable, a.sync_requested)) return;
+  // At most kAlwaysFsyncThreads in flight; the next starts when one ends (OnAofFsyncDone)
+  // and covers everything written meanwhile.
+  if (a.pool.InFlight() >= static_cast<uint64_t>(AofState::kAlwaysFsyncThreads)) return;
+  uint64_t job = a.pool.Submit(a.fd);
+  a.pool_jobs.push_back({job, a.written, MonotonicNowUs()});
+  a.sync_requested = a.written;
+  a.last_incr_fsync_offset = a.last_incr_size;
+  a.last_fsync_s = clock_->NowMs() / 1000;
+}
+
+void Server::CollectAofFsyncs() {
+  AofState& a = *aof_;
+  bool always = config_->appendfsync == "always";
+  uint64_t done = a.fsync.Completed();
+  while (!a.sync_jobs.empty() && a.sync_jobs.front().job <= done) {
+    const AofState::SyncJob& j = a.sync_jobs.front();
+    if (j.offset > a.durable) a.durable = j.offset;
+    a.sync_jobs.pop_front();
+  }
+  std::vector<FsyncPool::Finished> finished;
+  a.pool.TakeFinished(&finished);
+  int pool_error = 0;
+  for (const FsyncPool::Finished& f : finished) {
+    auto it = std::find_if(a.pool_jobs.begin(), a.pool_jobs.end(),
+                           [&f](const AofState::SyncJob& j) { return j.job == f.job; });
+    if (it == a.pool_jobs.end()) continue;
+    if (f.error != 0 && f.error != EINVAL) {
+      pool_error = f.error;
+      continue;  // nothing became durable
+    }
+    if (it->offset > a.durable) a.durable = it->offset;
+    if (always) AddLatencySample("aof-fsync-always", (MonotonicNowUs() - it->started_us) / 1000);
+    a.pool_jobs.erase(it);
+  }
+  if (pool_error != 0) {
+    Log(LogLevel::kWarning,
+        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+        "Exiting...",
+        ErrnoText(pool_error));
+    std::exit(1);
+  }
+  if (always && a.fsync.failed()) {
+    // The held replies were promised durable: as Redis, stop rather than send them.
+    Log(LogLevel::kWarning,
+        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+        "Exiting...",
+        ErrnoText(a.fsync.last_errno()));
+    std::exit(1);
+  }
+}
+
+void Server::OnAofFsyncDone() {
+  uint64_t count;
+  ssize_t ignored = read(aof_wake_fd_, &count, sizeof(count));
+  (void)ignored;
+  CollectAofFsyncs();
+  ReleaseHeldReplies(aof_->durable);
+  if (config_->appendfsync == "always" || !held_replies_.empty()) PumpAofFsync();
+  if (aof_on_) SyncAofStats();
+}
+
+void Server::SyncAofAndRelease() {
+  AofState& a = *aof_;
+  a.fsync.WaitIdle();
+  a.pool.WaitIdle();
+  CollectAofFsyncs();
+  if (a.fd >= 0 && a.written > a.durable) fdatasync(a.fd);
+  a.durable = a.written;
+  ReleaseHeldReplies(a.durable);
 }
 
 void Server::SyncAofStats() {
@@ -597,8 +682,8 @@ void Server::ShutdownAof() {
   if (!aof_on_) return;
   FlushAof(true);
   Log(LogLevel::kNotice, "Calling fsync() on the AOF file.");
-  aof_->fsync.WaitIdle();
-  fdatasync(aof_->fd);
+  // Durable now: the replies still waiting for their fsync may go (best effort).
+  SyncAofAndRelease();
 }
 
 // ---- rewriting, switching on and off ---------------------------------------------------
@@ -638,7 +723,8 @@ Status Server::RewriteAof() {
     }
     // The old file was fdatasync'ed by FlushAof (always) or is left to the fsync thread,
     // which closes it afterwards.
-    a.fsync.Submit(a.fd, /*close_after=*/true);
+    a.pool.WaitIdle();  // its fsyncs use the old file until they end
+    SubmitAofFsync(a.fd, /*close_after=*/true);
     a.fd = new_fd;
     a.selected_db = -1;
     a.last_incr_size = 0;
@@ -786,8 +872,7 @@ void Server::StopAof() {
   aof_rewrite_keep_incr_ = false;
   FlushAof(true);
   AofState& a = *aof_;
-  a.fsync.WaitIdle();
-  fdatasync(a.fd);
+  SyncAofAndRelease();
   close(a.fd);
   a.fd = -1;
   a.buf.clear();

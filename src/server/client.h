@@ -80,6 +80,12 @@ class Client {
   bool close_after_reply = false;
   bool closing = false;        // marked for close (CLIENT KILL, QUIT) after current batch
   bool pending_write = false;  // in the server's pending-write list
+  // Output positions as cumulative offsets into everything ever queued for this client:
+  // out_base is where out()[0] sits; bytes before out_allowed may be sent (the server moves
+  // it at the end of each loop iteration, or when the AOF fsync its output waits for
+  // completes: server/held_replies.h).
+  uint64_t out_base = 0;
+  uint64_t out_allowed = 0;
   bool want_write_event = false;
   bool is_unix = false;
   bool is_monitor = false;

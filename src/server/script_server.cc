@@ -86,6 +86,10 @@ void Server::ProcessEventsWhileBusy() {
   // As Redis's processEventsWhileBlocked: a few rounds while there is work, never sleeping.
   for (int i = 0; i < 4; i++) {
     int n = loop_.PollOnce();
+    // As Redis's beforeSleep while blocked: the AOF buffer (commands that ran before the
+    // script) is written before any reply; under always the replies wait for its fsync,
+    // which the fsync thread's wake-up (served by PollOnce) releases.
+    if (aof_on_) FlushAof(false);
     FlushPendingWrites();
     if (n == 0) break;
   }

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,6 +92,15 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
     SignalModifiedKey(db, key, /*by_client=*/false);
   };
   ApplyNotifyConfig();
+  // The fsync thread wakes the loop after each job (group commit under appendfsync always).
+  aof_wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  auto wake = [](void* fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(*static_cast<int*>(fd), &one, sizeof(one));
+    (void)ignored;
+  };
+  aof_->fsync.SetOnDone(wake, &aof_wake_fd_);
+  aof_->pool.SetOnDone(wake, &aof_wake_fd_);
 }
 
 void Server::ApplyNotifyConfig() {
@@ -123,6 +133,9 @@ void Server::ApplyLazyFreeConfig() {
 
 Server::~Server() {
   if (aof_on_) propagator_.RemoveTarget(aof_.get());
+  aof_->fsync.SetOnDone(nullptr, nullptr);
+  aof_->pool.SetOnDone(nullptr, nullptr);
+  if (aof_wake_fd_ >= 0) close(aof_wake_fd_);
   for (auto& [id, c] : clients_) close(c->fd());
   for (int fd : listen_fds_) close(fd);
 }
@@ -158,6 +171,8 @@ Status Server::Start() {
                          " (tcp), aborting.");
   }
   loop_.SetBeforeSleep([this] { BeforeSleep(); });
+  if (aof_wake_fd_ < 0) return Status::Error(std::string("eventfd: ") + std::strerror(errno));
+  loop_.AddFd(aof_wake_fd_, EPOLLIN, [this](uint32_t) { OnAofFsyncDone(); });
   int hz = config_->hz > 0 ? config_->hz : 1;
   cron_timer_id_ = loop_.AddPeriodicTimer(1000 / hz, [this] { Cron(); });
   ApplyAllocatorConfig();  // after daemonizing: jemalloc's background threads do not fork
@@ -342,8 +357,11 @@ bool Server::WriteToClient(Client& c) {
   // What Redis's static reply buffer would have held of this batch (rbp=).
   c.out_peak = std::max(c.out_peak, std::min(out.size(), c.reply_buf_size));
   stats_.total_writes_processed++;
-  while (pos < out.size()) {
-    ssize_t n = send(c.fd(), out.data() + pos, out.size() - pos, MSG_NOSIGNAL);
+  // Output past out_allowed waits (for the end of the iteration, or for an AOF fsync).
+  size_t limit = out.size();
+  if (c.out_allowed - c.out_base < limit) limit = static_cast<size_t>(c.out_allowed - c.out_base);
+  while (pos < limit) {
+    ssize_t n = send(c.fd(), out.data() + pos, limit - pos, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) break;
@@ -353,7 +371,20 @@ bool Server::WriteToClient(Client& c) {
     pos += static_cast<size_t>(n);
     stats_.net_output_bytes += static_cast<uint64_t>(n);
   }
-  if (pos == out.size()) {
+  if (pos == limit && limit < out.size()) {
+    // Everything allowed is out; the rest is released later (ReleaseHeldReplies writes it):
+    // drop the sent part so a client that is always partly held does not grow its buffer.
+    if (pos > 0) {
+      out.erase(0, pos);
+      c.out_base += pos;
+      pos = 0;
+    }
+    if (c.want_write_event) {
+      c.want_write_event = false;
+      loop_.ModifyFd(c.fd(), EPOLLIN | EPOLLET);
+    }
+  } else if (pos == out.size()) {
+    c.out_base += out.size();
     out.clear();
     pos = 0;
     // What went beyond Redis's reply buffer lives in its reply list, freed once written:
@@ -454,6 +485,10 @@ void Server::BeforeSleep() {
 }
 
 void Server::FlushPendingWrites() {
+  // Under appendfsync always, what this iteration produced waits for the fsync of the AOF
+  // bytes written so far (and anything after a held reply waits at least as long).
+  uint64_t need = AofOffsetToAwait();
+  bool hold = need > AofDurableOffset();
   // Swap out: writing may queue nothing new, but be safe against re-entrancy.
   std::vector<std::pair<int, uint64_t>> pending;
   pending.swap(pending_writes_);
@@ -465,12 +500,32 @@ void Server::FlushPendingWrites() {
       continue;
     }
     c->pending_write = false;
+    uint64_t end = c->out_base + c->out().size();
+    if (hold) {
+      held_replies_.Add(need, fd, id, end);
+      continue;
+    }
+    c->out_allowed = end;
     WriteToClient(*c);
   }
+  if (hold) PumpAofFsync();  // held output always has an fsync coming
   if (pending_writes_.empty() && pending_writes_.capacity() < pending.capacity()) {
     pending.clear();
     pending_writes_.swap(pending);
   }
+}
+
+void Server::ReleaseHeldReplies(uint64_t durable) {
+  held_replies_.Release(durable, [this](const HeldReplies::Hold& h) {
+    Client* c = LiveClient(h.fd, h.id);
+    if (!c) return;
+    if (h.end > c->out_allowed) c->out_allowed = h.end;
+    if (c->script_protected) {  // its script is running: written once it ends
+      QueueWrite(*c);
+      return;
+    }
+    WriteToClient(*c);
+  });
 }
 
 bool Server::AbortSignalShutdown() {

@@ -28,6 +28,7 @@
 #include "scripting/lua_engine.h"
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/held_replies.h"
 #include "server/memory_release.h"
 #include "server/memory_stats.h"
 #include "server/metrics_service.h"
@@ -412,6 +413,26 @@ class Server {
   Status WriteAofBase(const std::string& path);
   void RefreshAofSizes();
   void SyncAofStats();
+  // Group commit under appendfsync always: the AOF offset the output of this iteration must
+  // wait for (0: none), and the offset known durable.
+  uint64_t AofOffsetToAwait() const;
+  uint64_t AofDurableOffset() const;
+  // Queues an fdatasync of `fd` (then its close) on the fsync thread, remembering which AOF
+  // offset it makes durable.
+  void SubmitAofFsync(int fd, bool close_after);
+  // Starts the next fsync when none is running and written bytes are not durable yet (under
+  // always, or while replies are held).
+  void PumpAofFsync();
+  // Accounts for the fsyncs that completed (the durable offset, latency samples); exits as
+  // Redis does when one failed under always.
+  void CollectAofFsyncs();
+  // The fsync thread's wake-up (an eventfd in the event loop): collect, release, pump.
+  void OnAofFsyncDone();
+  // Makes everything written durable now, on this thread, and releases every held reply
+  // (SHUTDOWN, CONFIG SET appendonly no, replies sent while a script is busy).
+  void SyncAofAndRelease();
+  // Sends the output whose hold `durable` covers.
+  void ReleaseHeldReplies(uint64_t durable);
   // Queues the effect of a call that just ran (its propagated form when it made the dataset
   // dirty) and, for a top-level call, flushes the queue (Redis's call() + afterCommand).
   void PropagateCall(const Client& client, const CommandSpec& spec, const CommandContext& ctx,
@@ -516,6 +537,8 @@ class Server {
   std::string aof_rewrite_base_;
   bool aof_rewrite_keep_incr_ = false;
   std::vector<KeyRef> snapshot_keys_;  // SnapshotBeforeCommand's scratch
+  int aof_wake_fd_ = -1;  // eventfd: the fsync thread finished a job
+  HeldReplies held_replies_;
   int64_t last_aof_retry_ms_ = 0;
   Evictor evictor_{&keyspace_};
   UsedMemoryGauge memory_gauge_;

@@ -21,6 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from tests.lib.resp import RawConnection, encode  # noqa: E402
 from tests.lib.servers import ServerProcess, duet_binary, free_port  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_rdb import Conn as RdbConn, populate  # noqa: E402
@@ -189,6 +190,83 @@ class AofTest(unittest.TestCase):
         os.unlink(os.path.join(d, "appendonlydir", "appendonly.aof.1.incr.aof"))
         out = self.start_fails(d)
         self.assertIn("appendonly.aof.1.incr.aof", out)
+
+    def test_always_group_commit_keeps_every_reply_in_order(self):
+        # appendfsync always holds each loop iteration's output until the fsync of what it
+        # wrote completes (several fsyncs in flight): with pipelining clients, a subscriber
+        # hearing keyspace events, a MULTI/EXEC, a script and a blocked BLPOP served by
+        # another client, every reply and message arrives complete and in order, and the
+        # AOF replays to the same data.
+        d = tempfile.mkdtemp(dir=self.tmp)
+        duet = self.start("duet", d, "--appendfsync", "always",
+                          "--notify-keyspace-events", "KEA")
+        sub = RawConnection(duet.port, timeout=30)
+        sub.send(encode(["SUBSCRIBE", "__keyspace@0__:events"]))
+        self.assertEqual(sub.read_reply(), b"*3\r\n$9\r\nsubscribe\r\n$21\r\n"
+                         b"__keyspace@0__:events\r\n:1\r\n")
+        blocked = RawConnection(duet.port, timeout=30)
+        blocked.send(encode(["BLPOP", "queue", "0"]))
+        with Conn(duet.port) as c:  # the BLPOP is parked before the writers start
+            deadline = time.time() + 10
+            while "blocked_clients:1" not in c.cmd("INFO", "clients"):
+                self.assertLess(time.time(), deadline)
+                time.sleep(0.01)
+        errors = []
+
+        def writer(n):
+            try:
+                conn = RawConnection(duet.port, timeout=30)
+                batch = 50
+                for r in range(20):
+                    cmds = []
+                    for i in range(batch):
+                        cmds.append(["INCR", f"ctr:{n}"])
+                    cmds.append(["MULTI"])
+                    cmds.append(["RPUSH", f"list:{n}", str(r)])
+                    cmds.append(["INCR", f"ctr:{n}"])
+                    cmds.append(["EXEC"])
+                    cmds.append(["EVAL", "return redis.call('incr', KEYS[1])", "1", f"ev:{n}"])
+                    conn.send(b"".join(encode(x) for x in cmds))
+                    base = r * (batch + 1)
+                    for i in range(batch):
+                        want = b":%d\r\n" % (base + i + 1)
+                        got = conn.read_reply()
+                        if got != want:
+                            raise AssertionError(f"writer {n}: {got!r} != {want!r}")
+                    want = [b"+OK\r\n", b"+QUEUED\r\n", b"+QUEUED\r\n",
+                            b"*2\r\n:%d\r\n:%d\r\n" % (r + 1, base + batch + 1),
+                            b":%d\r\n" % (r + 1)]
+                    got = [conn.read_reply() for _ in want]
+                    if got != want:
+                        raise AssertionError(f"writer {n}: {got!r} != {want!r}")
+                conn.close()
+            except Exception as e:  # reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        with Conn(duet.port) as c:
+            for i in range(30):
+                self.assertEqual(c.cmd("SET", "events", str(i)), "OK")
+            self.assertEqual(c.cmd("RPUSH", "queue", "job"), 1)
+        for t in threads:
+            t.join(timeout=120)
+            self.assertFalse(t.is_alive())
+        self.assertEqual(errors, [])
+        self.assertEqual(blocked.read_reply(), b"*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n")
+        for i in range(30):
+            self.assertEqual(sub.read_reply(), b"*3\r\n$7\r\nmessage\r\n$21\r\n"
+                             b"__keyspace@0__:events\r\n$3\r\nset\r\n")
+        with Conn(duet.port) as c:
+            self.assertEqual(c.cmd("GET", "ctr:5"), str(20 * 51))
+            self.assertEqual(c.cmd("LLEN", "queue"), 0)
+            want = digest(duet.port)
+        sub.close()
+        blocked.close()
+        self.stop(duet)
+        back = self.start("duet", d)
+        self.assertEqual(digest(back.port), want)
 
     def test_z_crash_loses_no_acknowledged_write(self):
         cycles = int(os.environ.get("DUET_CRASH_CYCLES", "20"))
