@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "common/strutil.h"
+#include "persistence/aof_rewrite_writer.h"
 #include "persistence/rdb_file.h"
 #include "protocol/errors.h"
 #include "server/aof.h"
@@ -402,12 +403,18 @@ void Server::RefreshAofSizes() {
 Status Server::WriteAofBase(const std::string& path) {
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);
+  if (!config_->aof_use_rdb_preamble) {
+    // The commands form Redis's rewriteAppendOnlyFileRio writes (persistence/
+    // aof_rewrite_writer.h).
+    aof::CommandsFileOptions opts;
+    opts.functions = functions_->Codes();
+    opts.timestamp = config_->aof_timestamp_enabled;
+    opts.now_ms = now;
+    return aof::WriteCommandsFile(keyspace_, opts, path);
+  }
   rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
   opts.aof_base = true;
   opts.functions = functions_->Codes();
-  // aof-use-rdb-preamble no: the base is still written as an RDB image (commands-form
-  // rewriting is not built yet); its name says .aof as Redis's would, and loading detects
-  // the format by its "REDIS" signature, as Redis does.
   return rdb::SaveToFile(keyspace_, *config_, opts, path);
 }
 
