@@ -52,7 +52,7 @@ void CommandTable::Add(CommandSpec spec) {
   for (CommandSpec& sub : spec.subcommands) sub.meta = FindCommandMeta(sub.name);
   std::string name = spec.name;
   commands_.insert_or_assign(std::move(name), std::move(spec));
-  last_spec_ = nullptr;
+  ClearNameCache();
 }
 
 namespace {
@@ -69,18 +69,20 @@ bool LowerName(std::string_view in, char* buf, size_t cap, std::string_view* out
 }  // namespace
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  if (last_spec_ && name.size() == last_len_ && memcmp(name.data(), last_name_, last_len_) == 0) {
-    return last_spec_;
+  if (name.empty()) return nullptr;
+  CachedName& slot = name_cache_[NameCacheSlot(name)];
+  if (slot.spec && name.size() == slot.len && memcmp(name.data(), slot.name, slot.len) == 0) {
+    return slot.spec;
   }
   char buf[64];
   std::string_view lower;
   if (!LowerName(name, buf, sizeof(buf), &lower)) return nullptr;
   auto it = commands_.find(lower);
   if (it == commands_.end()) return nullptr;
-  if (name.size() <= sizeof(last_name_)) {
-    memcpy(last_name_, name.data(), name.size());
-    last_len_ = name.size();
-    last_spec_ = &it->second;
+  if (name.size() <= sizeof(slot.name)) {
+    memcpy(slot.name, name.data(), name.size());
+    slot.len = name.size();
+    slot.spec = &it->second;
   }
   return &it->second;
 }
@@ -113,7 +115,7 @@ bool CommandTable::Rename(std::string_view from, std::string_view to) {
   auto it = commands_.find(old_key);
   if (it == commands_.end()) return false;
   if (!new_key.empty() && new_key != old_key && commands_.count(new_key)) return false;
-  last_spec_ = nullptr;
+  ClearNameCache();
   auto node = commands_.extract(it);
   if (new_key.empty()) return true;
   node.key() = std::move(new_key);

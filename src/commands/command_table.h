@@ -2,6 +2,7 @@
 // Register*Commands() function (see register_all.cc). No macros, no static registration.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -134,12 +135,23 @@ class CommandTable {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, CommandSpec, Hash, std::equal_to<>> commands_;
-  // The last name Find resolved, byte for byte as the client sent it, and its result:
-  // pipelines repeat one command, and a 16-byte compare is cheaper than lower-casing and
-  // hashing. Cleared whenever the table changes (Add, Rename).
-  mutable char last_name_[16] = {};
-  mutable size_t last_len_ = 0;
-  mutable const CommandSpec* last_spec_ = nullptr;
+  // Names Find resolved recently, byte for byte as the client sent them, and their results,
+  // in a small direct-mapped cache (slot by length and first/last byte): pipelines repeat
+  // one command and scripts alternate a few, and a 16-byte compare is cheaper than
+  // lower-casing and hashing. Cleared whenever the table changes (Add, Rename).
+  struct CachedName {
+    char name[16] = {};
+    size_t len = 0;
+    const CommandSpec* spec = nullptr;
+  };
+  static constexpr size_t kNameCacheSlots = 16;
+  static size_t NameCacheSlot(std::string_view name) {
+    return (name.size() * 7 + static_cast<unsigned char>(name.front() | 0x20) +
+            static_cast<unsigned char>(name.back() | 0x20) * 3) %
+           kNameCacheSlots;
+  }
+  void ClearNameCache() { name_cache_.fill(CachedName{}); }
+  mutable std::array<CachedName, kNameCacheSlots> name_cache_{};
 };
 
 // Registers every command family (commands/register_all.cc).

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "protocol/reply_builder.h"
+#include "scripting/lua_pool.h"
 
 struct lua_State;
 
@@ -134,6 +135,7 @@ class LuaEngine {
   std::vector<std::string>& call_args() { return call_args_; }
   std::vector<std::string_view>& call_views() { return call_views_; }
   std::string& call_reply() { return call_reply_; }
+  LuaPool& pool() { return pool_; }
   // Redis's redisLrand48 / redisSrand48 (math.random), state kept across scripts.
   int32_t Lrand48();
   void Srand48(int32_t seed);
@@ -158,11 +160,14 @@ class LuaEngine {
   int errh_ref_ = 0;     // __redis__err__handler
   std::unordered_map<std::string, CachedScript> scripts_;
   uint64_t scripts_mem_ = 0;
+  // Find's last hit (cleared with the cache; scripts are never removed one by one).
+  mutable char last_sha_[40] = {};
+  mutable const CachedScript* last_found_ = nullptr;
   ScriptHost* host_ = nullptr;  // non-null while a script runs
   int script_resp_ = 2;
   int repl_flags_ = 3;
-  uint64_t gc_count_ = 0;
   uint64_t rand_state_ = 0;
+  LuaPool pool_;  // L_'s allocator: Close() releases its cached blocks after lua_close
   std::vector<std::string> call_args_;
   std::vector<std::string_view> call_views_;
   std::string call_reply_;

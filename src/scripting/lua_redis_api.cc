@@ -29,15 +29,21 @@ int RaiseError(lua_State* L, std::string_view text) {
 }
 
 // Converts the arguments of redis.call & co to strings: Lua numbers as "%.17g" (Lua's own
-// conversion loses precision). Returns false (and pushes nothing) when one is neither.
+// conversion loses precision), kept in the engine's buffers; strings are viewed where Lua
+// keeps them, so the arguments must stay on the stack while the views are used. Returns
+// false when one is neither.
 bool CollectArgs(lua_State* L, LuaEngine* e, int argc) {
   std::vector<std::string>& args = e->call_args();
   std::vector<std::string_view>& views = e->call_views();
   if (args.size() < static_cast<size_t>(argc)) args.resize(argc);
   views.clear();
   for (int j = 0; j < argc; j++) {
-    std::string& a = args[j];
-    if (lua_type(L, j + 1) == LUA_TNUMBER) {
+    int type = lua_type(L, j + 1);
+    if (type == LUA_TSTRING) {
+      size_t len;
+      const char* s = lua_tolstring(L, j + 1, &len);
+      views.emplace_back(s, len);
+    } else if (type == LUA_TNUMBER) {
       double num = lua_tonumber(L, j + 1);
       char buf[64];
       size_t len;
@@ -46,15 +52,12 @@ bool CollectArgs(lua_State* L, LuaEngine* e, int argc) {
       } else {
         len = static_cast<size_t>(snprintf(buf, sizeof(buf), "%.17g", num));
       }
-      a.assign(buf, len);
+      args[j].assign(buf, len);
+      views.emplace_back(args[j]);
     } else {
-      size_t len;
-      const char* s = lua_tolstring(L, j + 1, &len);
-      if (!s) return false;
-      a.assign(s, len);
+      return false;
     }
   }
-  for (int j = 0; j < argc; j++) views.emplace_back(args[j]);
   return true;
 }
 
@@ -68,8 +71,8 @@ int GenericCall(lua_State* L, bool raise) {
     return raise ? lua_error(L) : 1;
   }
   bool ok = CollectArgs(L, e, argc);
-  lua_pop(L, argc);
   if (!ok) {
+    lua_pop(L, argc);
     PushErrorTable(L, "Lua redis lib command arguments must be strings or integers");
     return raise ? lua_error(L) : 1;
   }
@@ -77,6 +80,7 @@ int GenericCall(lua_State* L, bool raise) {
   reply.clear();
   std::string rejection;
   host->Call(e->call_views(), e->script_resp(), &reply, &rejection);
+  lua_pop(L, argc);  // the strings the views pointed to
   if (!rejection.empty()) {
     PushErrorTable(L, rejection);
     lua_pushboolean(L, 1);
@@ -149,9 +153,12 @@ int AclCheckCmd(lua_State* L) {
     return RaiseError(L, "Please specify at least one argument for this redis lib call");
   }
   bool ok = CollectArgs(L, e, argc);
-  lua_pop(L, argc);
-  if (!ok) return RaiseError(L, "Lua redis lib command arguments must be strings or integers");
+  if (!ok) {
+    lua_pop(L, argc);
+    return RaiseError(L, "Lua redis lib command arguments must be strings or integers");
+  }
   int r = host->AclCheck(e->call_views());
+  lua_pop(L, argc);  // the strings the views pointed to
   if (r < 0) return RaiseError(L, "Invalid command passed to redis.acl_check_cmd()");
   lua_pushboolean(L, r > 0);
   return 1;

@@ -15,6 +15,8 @@ namespace {
 struct ReplyCursor {
   const char* p;
   const char* end;
+  // Arrays may be created at their final size: no RESP3 null (a hole) is in the reply.
+  bool presize;
 
   std::string_view Line() {
     const char* start = p;
@@ -23,9 +25,13 @@ struct ReplyCursor {
     p = p + 2 <= end ? p + 2 : end;
     return line;
   }
+  // The length or integer on a line: an optional '-' and decimal digits (the server wrote it).
   int64_t Number() {
     std::string_view l = Line();
-    return std::strtoll(std::string(l).c_str(), nullptr, 10);
+    size_t i = !l.empty() && l[0] == '-' ? 1 : 0;
+    uint64_t v = 0;
+    for (; i < l.size(); i++) v = v * 10 + static_cast<uint64_t>(l[i] - '0');
+    return !l.empty() && l[0] == '-' ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
   }
 };
 
@@ -93,14 +99,16 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
         }
         return;
       }
+      // Without holes, an array part sized up front is the same table as one grown element
+      // by element, without the rehashes; with them (RESP3 nulls), `#t` depends on how it
+      // grew, so it grows as in Redis.
       if (push) {
         CheckStack(L, 2);
-        lua_newtable(L);
+        lua_createtable(L, c.presize && n <= INT32_MAX ? static_cast<int>(n) : 0, 0);
       }
       for (int64_t j = 0; j < n; j++) {
-        if (push) lua_pushnumber(L, static_cast<lua_Number>(j + 1));
         Parse(L, c, push);
-        if (push) lua_settable(L, -3);
+        if (push) lua_rawseti(L, -2, static_cast<int>(j + 1));
       }
       return;
     }
@@ -229,7 +237,11 @@ std::string CStringNoNewlines(std::string s) {
 }  // namespace
 
 void PushReply(lua_State* L, std::string_view resp) {
-  ReplyCursor c{resp.data(), resp.data() + resp.size()};
+  // "\n_\r\n" is how a null element starts after another; one inside a bulk string only
+  // costs the presizing.
+  bool holes = (!resp.empty() && resp[0] == '_') ||
+               resp.find(std::string_view("\n_\r\n")) != std::string_view::npos;
+  ReplyCursor c{resp.data(), resp.data() + resp.size(), !holes};
   Parse(L, c, true);
 }
 

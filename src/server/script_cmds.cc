@@ -32,15 +32,22 @@ void EvalGeneric(CommandContext& ctx, ArgReader& args, bool evalsha, bool ro) {
 
   scripting::LuaEngine& lua = server.lua();
   const CachedScript* script;
-  std::string sha;
+  std::string loaded_sha;
+  char lower_sha[40];
+  std::string_view sha;
   if (evalsha) {
     script = lua.Find(body_or_sha);
     if (!script) return ctx.reply().Error(errors::kNoScript);
-    sha = ToLower(body_or_sha);
+    for (size_t i = 0; i < 40; i++) {
+      char ch = body_or_sha[i];
+      lower_sha[i] = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + ('a' - 'A')) : ch;
+    }
+    sha = std::string_view(lower_sha, 40);
   } else {
     std::string err;
-    script = lua.Load(body_or_sha, &sha, &err);
+    script = lua.Load(body_or_sha, &loaded_sha, &err);
     if (!script) return ctx.reply().Error(err);
+    sha = loaded_sha;
   }
   uint32_t flags = script->flags;
   bool compat = flags & scripting::kScriptEvalCompat;

@@ -4,9 +4,9 @@
 // scriptCall checks: arity, `noscript` commands, writes from read-only scripts, -OOM for
 // denyoom commands until the script has written, no blocking.
 //
-// It lives on the stack of the command that runs the script; the Server points to it while
-// the script runs (Server::script_run) so the dispatcher can answer -BUSY and SCRIPT KILL
-// can reach it.
+// It lives on the stack of the command that runs the script (which keeps `name` alive); the Server
+// points to it while the script runs (Server::script_run) so the dispatcher can answer -BUSY and
+// SCRIPT KILL can reach it.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +33,7 @@ class ScriptRun : public scripting::ScriptHost {
   bool Interrupt() override;
 
   Client& caller() { return caller_; }
-  const std::string& name() const { return name_; }
+  std::string_view name() const { return name_; }
   // FUNCTION STATS: the command that runs the script and for how long it has run.
   void set_caller_args(std::span<const std::string_view> args) { caller_args_ = args; }
   std::span<const std::string_view> caller_args() const { return caller_args_; }
@@ -48,7 +48,7 @@ class ScriptRun : public scripting::ScriptHost {
  private:
   Server& server_;
   Client& caller_;
-  std::string name_;
+  std::string_view name_;  // the script's SHA or the function's name: the caller keeps it
   bool eval_mode_;
   bool read_only_;
   bool allow_oom_;
