@@ -12,6 +12,9 @@
 #   -r PATH   the redis-suite runner (default ../shared/tools/redis-suite beside this repo)
 #   -l DIR    keep the per-unit logs in DIR (default: a temp dir, printed)
 #   -o FILE   also write the per-unit table as markdown to FILE (e.g. docs/conformance.md's table)
+#   -F FLAGS  the runtest flags (default "--durable --tags -needs:repl"; "--durable" adds the
+#             needs:repl tests: duet serves SYNC/PSYNC, so the ones that read the replication
+#             stream run, but those that make duet a replica (REPLICAOF) fail)
 #   UNIT      unit names as the suite spells them (type/list, expire, ...); default: the gate list
 #             below (every family duet implements).
 #
@@ -35,7 +38,8 @@ mode=both
 runner="$repo/../shared/tools/redis-suite"
 logdir=""
 out=""
-while getopts ":s:b:m:r:l:o:h" opt; do
+flags="--durable --tags -needs:repl"
+while getopts ":s:b:m:r:l:o:F:h" opt; do
   case "$opt" in
     s) suite="$OPTARG" ;;
     b) bin="$OPTARG" ;;
@@ -43,6 +47,7 @@ while getopts ":s:b:m:r:l:o:h" opt; do
     r) runner="$OPTARG" ;;
     l) logdir="$OPTARG" ;;
     o) out="$OPTARG" ;;
+    F) flags="$OPTARG" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -79,12 +84,12 @@ run_external() {
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
     sleep 0.1
   done
-  "$runner" -s "$suite" -S "$skip" -l "$logdir/external" -r "$restart" 127.0.0.1 "$port" "${units[@]}" | tee "$logdir/external.txt" || status=1
+  "$runner" -F "$flags" -s "$suite" -S "$skip" -l "$logdir/external" -r "$restart" 127.0.0.1 "$port" "${units[@]}" | tee "$logdir/external.txt" || status=1
   [ -f "$dir/duet.pid" ] && kill "$(cat "$dir/duet.pid")" 2>/dev/null || true
   rm -rf "$dir"
 }
 run_spawn() {
-  "$runner" -s "$suite" -S "$skip" -l "$logdir/spawn" -x "$bin" "${units[@]}" |
+  "$runner" -F "$flags" -s "$suite" -S "$skip" -l "$logdir/spawn" -x "$bin" "${units[@]}" |
     tee "$logdir/spawn.txt" || status=1
 }
 

@@ -26,7 +26,6 @@ void RegisterGeoCommands(CommandTable& table);           // GEOADD GEODIST GEOSE
 void RegisterBlockingListCommands(CommandTable& table);  // BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
 void RegisterBlockingZSetCommands(CommandTable& table);  // BZPOPMIN BZPOPMAX BZMPOP
 void RegisterClusterCommands(CommandTable& table);       // CLUSTER READONLY READWRITE ASKING
-void RegisterReplicationCommands(CommandTable& table);   // ROLE
 void RegisterStreamCommands(CommandTable& table);        // XADD XRANGE XREVRANGE XLEN XDEL XTRIM
 void RegisterStreamReadCommands(CommandTable& table);    // XREAD XREADGROUP (BLOCK)
 void RegisterStreamGroupCommands(CommandTable& table);   // XGROUP XACK XSETID

@@ -23,7 +23,6 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterBlockingListCommands(table);
   RegisterBlockingZSetCommands(table);
   RegisterClusterCommands(table);
-  RegisterReplicationCommands(table);
   RegisterStreamCommands(table);
   RegisterStreamReadCommands(table);
   RegisterStreamGroupCommands(table);

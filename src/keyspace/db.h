@@ -95,6 +95,12 @@ class Db {
   Entry* FindRead(std::string_view key);
   // Like Find() but without touching the LRU clock (OBJECT IDLETIME, TTL, TYPE...).
   Entry* Peek(std::string_view key);
+  // The entry as stored, expired or not, nothing deleted or touched (Redis's dictFind): for
+  // bookkeeping that must not expire keys (WATCH, blocked clients' readiness checks).
+  Entry* PeekStored(std::string_view key) {
+    KeyTable::SlotRef slot = table_.Find(key);
+    return slot ? static_cast<Entry*>(slot.get()) : nullptr;
+  }
   bool Exists(std::string_view key) { return static_cast<bool>(Find(key)); }
 
   // Inserts a new key. Precondition: the key is not present (call Find first).

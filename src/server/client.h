@@ -54,6 +54,9 @@ struct BlockedState {
   // whose destination has another type, CLIENT UNBLOCK ... ERROR) makes the call a failed
   // one, as Server::Call counts a direct call.
   uint64_t errors_before = 0;
+  // WAIT: blocked until `wait_replicas` replicas acknowledged `wait_offset` (-1: not WAIT).
+  int64_t wait_offset = -1;
+  int64_t wait_replicas = 0;
 };
 
 class Client {
@@ -89,6 +92,14 @@ class Client {
   bool want_write_event = false;
   bool is_unix = false;
   bool is_monitor = false;
+  // Attached with SYNC/PSYNC: it receives the replication stream and no replies
+  // (server/replication.h).
+  bool is_replica = false;
+  // REPLCONF listening-port / ip-address, sent by a replica before PSYNC.
+  int64_t repl_listening_port = 0;
+  std::string repl_ip_address;
+  // master_repl_offset right after this client's last command that propagated (WAIT).
+  int64_t repl_woff = 0;
   bool is_script = false;  // the server's script client (MONITOR shows it as "lua")
   // Its script runs past busy-reply-threshold: the events of its socket wait until the
   // script ends (Redis's protectClient); missed_read notes a read to do then.

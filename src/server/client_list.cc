@@ -22,11 +22,12 @@ void AppendField(std::string& out, std::string_view name, int64_t value) {
   AppendField(out, name, std::string_view(buf, FormatInt64(value, buf)));
 }
 
-// Redis's flag letters, in its order. Flags of subsystems duet does not have (replication)
-// never appear.
+// Redis's flag letters, in its order. Flags of subsystems duet does not have (a master link,
+// cluster) never appear.
 std::string Flags(const Client& c) {
   std::string f;
   if (c.is_monitor) f += 'O';
+  if (c.is_replica) f += 'S';
   if (c.pubsub_mode) f += 'P';
   if (c.multi) f += 'x';
   // Blocked by a command, or held by CLIENT PAUSE (a "postponed" blocked client to Redis).

@@ -76,7 +76,8 @@ bool Server::DeniedWhenOom(const Client& c, const CommandSpec& spec, CmdFlag fla
 
 bool Server::Execute(Client& c, std::span<const std::string_view> args) {
   // CLIENT REPLY OFF / SKIP drop everything the command writes, rejections included.
-  c.reply().SetMuted(c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply);
+  // A replica gets the replication stream and nothing else (Redis's prepareClientToWrite).
+  c.reply().SetMuted(c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply || c.is_replica);
   bool ran = Dispatch(c, args);
   c.reply().SetMuted(false);
   if (!ran) return false;  // paused: it runs later, under the same reply mode
@@ -220,8 +221,9 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   }
   // A MONITOR client is a replica to Redis: it may not touch the keyspace (and is never
   // paused, so this also stops it from slipping writes through a CLIENT PAUSE).
-  if (c.is_monitor && (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kReadOnly) ||
-                       HasFlag(flags, CmdFlag::kMayReplicate))) {
+  if ((c.is_monitor || c.is_replica) &&
+      (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kReadOnly) ||
+       HasFlag(flags, CmdFlag::kMayReplicate))) {
     Reject(c, spec, errors::kReplicaKeyspace);
     return true;
   }
@@ -300,7 +302,11 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
       TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
     }
   }
-  if (propagator_.active()) PropagateCall(c, spec, ctx, args, !outer);
+  if (propagator_.active()) {
+    int64_t repl_offset = replication_.offset();
+    PropagateCall(c, spec, ctx, args, !outer);
+    if (replication_.offset() != repl_offset) c.repl_woff = replication_.offset();
+  }
   current_client_ = outer;
   if (!outer) {
     caller_ = nullptr;

@@ -46,6 +46,12 @@ class EvictionTest : public ::testing::Test {
     return t_.RunStrings({"SET", k, "v"});
   }
   bool Exists(const std::string& k) { return t_.RunStrings({"EXISTS", k}) == ":1\r\n"; }
+  // CONFIG SET maxmemory only schedules the evictions (Redis's startEvictionTimeProc); the
+  // event loop runs them after the command. This is that loop's round.
+  void LowerMaxmemory(const char* bytes) {
+    ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", bytes}), "+OK\r\n");
+    t_.server().PerformEvictions();
+  }
   size_t Keys() { return t_.server().keyspace().TotalKeys(); }
   uint64_t Evicted() { return t_.server().stats().evicted_keys; }
 
@@ -100,7 +106,7 @@ TEST_F(EvictionTest, LruTellsApartKeysTouchedWithinOneSecond) {
   ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory-samples", "25"}), "+OK\r\n");
   for (int i = 0; i < 300; i++) Set("k" + std::to_string(i));
   for (int i = 0; i < 64; i++) t_.RunStrings({"GET", "k" + std::to_string(i)});
-  ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "25000"}), "+OK\r\n");  // evicts 50
+  LowerMaxmemory("25000");  // evicts 50
   EXPECT_EQ(Keys(), 250u);
   for (int i = 0; i < 64; i++) EXPECT_TRUE(Exists("k" + std::to_string(i))) << i;
 }
@@ -136,7 +142,7 @@ TEST_F(EvictionTest, VolatilePoliciesNeverEvictKeysWithoutTtl) {
     EXPECT_EQ(t_.Run({"PING"}), "+PONG\r\n");
     EXPECT_EQ(Keys(), 10u);
     // Room for 7: every TTL key goes, then there is nothing left to evict.
-    ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "700"}), "+OK\r\n");
+    LowerMaxmemory("700");
     EXPECT_EQ(Keys(), 8u);
     for (int i = 0; i < 8; i++) EXPECT_TRUE(Exists("p" + std::to_string(i)));
     EXPECT_EQ(Set("x"), kOom);
@@ -204,7 +210,7 @@ TEST_F(EvictionTest, OomInsideMultiAndAtExec) {
 TEST_F(EvictionTest, LoweringMaxmemoryEvictsDownAndInfoCountsIt) {
   Limit(100, "allkeys-lru");
   for (int i = 0; i < 100; i++) Set("k" + std::to_string(i));
-  ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "1000"}), "+OK\r\n");
+  LowerMaxmemory("1000");
   EXPECT_EQ(Keys(), 10u);
   std::string info = t_.Run({"INFO", "stats"});
   EXPECT_NE(info.find("evicted_keys:90\r\n"), std::string::npos);
@@ -221,7 +227,7 @@ TEST_F(EvictionTest, TenacityZeroEvictsInRoundsOfSixteen) {
   Limit(100, "allkeys-random");
   ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory-eviction-tenacity", "0"}), "+OK\r\n");
   for (int i = 0; i < 100; i++) Set("k" + std::to_string(i));
-  ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "1000"}), "+OK\r\n");
+  LowerMaxmemory("1000");
   // One round (0 us budget) stops after 16 keys; the event loop carries on (not here).
   EXPECT_EQ(Keys(), 84u);
   EXPECT_EQ(Set("x"), "+OK\r\n");  // "running" is not a failure: writes are not refused
@@ -233,7 +239,7 @@ TEST_F(EvictionTest, LazyfreeLazyEvictionFreesBigValuesInTheBackground) {
   Keyspace& ks = t_.server().keyspace();
   ks.db(0).Add(Entry::NewObject("big", ValueType::kList, new BigValue(1000), Entry::kNoExpire));
   ks.db(0).Add(Entry::NewObject("small", ValueType::kList, new BigValue(3), Entry::kNoExpire));
-  ASSERT_EQ(t_.Run({"CONFIG", "SET", "maxmemory", "1"}), "+OK\r\n");  // evicts both
+  LowerMaxmemory("1");  // evicts both
   EXPECT_EQ(Keys(), 0u);
   ks.lazy_freer().Drain();
   EXPECT_EQ(ks.lazy_freer().freed_objects(), 1u);  // only the big one went to the thread

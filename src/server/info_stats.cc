@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/latency_histogram.h"
+#include "common/strutil.h"
 #include "config/config_values.h"
 #include "server/info_sections.h"
 #include "server/server.h"
@@ -19,14 +20,6 @@ namespace {
 template <typename... Args>
 void Add(std::string& out, fmt::format_string<Args...> f, Args&&... args) {
   fmt::format_to(std::back_inserter(out), f, std::forward<Args>(args)...);
-}
-
-std::string RandomHex40() {
-  std::random_device rd;
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 40; i++) out.push_back(kHex[rd() & 15]);
-  return out;
 }
 
 // Commands (and subcommands) in name order, for the per-command sections.
@@ -86,9 +79,9 @@ void AppendStatsSection(Server& s, std::string& out) {
   out += "instantaneous_input_repl_kbps:0.00\r\n";
   out += "instantaneous_output_repl_kbps:0.00\r\n";
   Add(out, "rejected_connections:{}\r\n", st.rejected_connections);
-  out += "sync_full:0\r\n";
-  out += "sync_partial_ok:0\r\n";
-  out += "sync_partial_err:0\r\n";
+  Add(out, "sync_full:{}\r\n", st.sync_full);
+  Add(out, "sync_partial_ok:{}\r\n", st.sync_partial_ok);
+  Add(out, "sync_partial_err:{}\r\n", st.sync_partial_err);
   Add(out, "expired_keys:{}\r\n", ks.expired_keys);
   out += "expired_stale_perc:0.00\r\n";
   Add(out, "expired_time_cap_reached_count:{}\r\n", st.expired_time_cap_reached_count);
@@ -130,22 +123,31 @@ void AppendStatsSection(Server& s, std::string& out) {
 
 void AppendReplicationSection(Server& s, std::string& out) {
   ServerStats& st = s.stats();
-  if (st.master_replid.empty()) st.master_replid = RandomHex40();
+  if (st.master_replid.empty()) st.master_replid = NewReplicationId();
+  const ReplicationFeed& feed = s.replication();
   out += "role:master\r\n";
-  out += "connected_slaves:0\r\n";
+  Add(out, "connected_slaves:{}\r\n", feed.replicas().size());
   const Config& config = s.config();
   if (config.min_replicas_to_write > 0 && config.min_replicas_max_lag > 0) {
     out += "min_slaves_good_slaves:0\r\n";
   }
+  int64_t now_s = s.keyspace().ctx().now_ms / 1000;
+  size_t i = 0;
+  for (const ReplicationFeed::Replica& r : feed.replicas()) {
+    Add(out, "slave{}:ip={},port={},state=online,offset={},lag={}\r\n", i++, r.ip, r.listening_port,
+        r.ack_offset, now_s - r.ack_time_s);
+  }
   out += "master_failover_state:no-failover\r\n";
   Add(out, "master_replid:{}\r\n", st.master_replid);
   out += "master_replid2:0000000000000000000000000000000000000000\r\n";
-  out += "master_repl_offset:0\r\n";
+  Add(out, "master_repl_offset:{}\r\n", feed.offset());
   out += "second_repl_offset:-1\r\n";
-  out += "repl_backlog_active:0\r\n";
-  Add(out, "repl_backlog_size:{}\r\n", s.config_table().GetValue("repl-backlog-size"));
-  out += "repl_backlog_first_byte_offset:0\r\n";
-  out += "repl_backlog_histlen:0\r\n";
+  Add(out, "repl_backlog_active:{}\r\n", feed.backlog_active() ? 1 : 0);
+  std::string backlog_size = s.config_table().GetValue("repl-backlog-size");
+  int64_t size = ParseInt64(backlog_size).value_or(0);
+  Add(out, "repl_backlog_size:{}\r\n", backlog_size);
+  Add(out, "repl_backlog_first_byte_offset:{}\r\n", feed.BacklogFirstByte(size));
+  Add(out, "repl_backlog_histlen:{}\r\n", feed.BacklogHistlen(size));
 }
 
 void AppendCpuSection(std::string& out) {

@@ -73,10 +73,13 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   kctx.latency_threshold_ms = config_->latency_monitor_threshold;
   kctx.on_key_ready = [this](int db, std::string_view key) { blocking_.MarkReady(db, key); };
   kctx.on_dbs_swapped = [this](int a, int b) {
-    // Redis's scanDatabaseForReadyKeys: a waited-on key that now exists may serve.
+    // Redis's scanDatabaseForReadyKeys: a waited-on key that now exists may serve. Found
+    // as it is stored (dictFind): an expired one is deleted by the re-run that meets it,
+    // after SWAPDB, not by SWAPDB itself (its DEL is not part of SWAPDB's effects).
     for (int db : {a, b}) {
+      Db& d = keyspace_.db(db);
       for (const std::string& key : blocking_.KeysWaitedIn(db)) {
-        if (Entry* e = keyspace_.db(db).Peek(key)) keyspace_.db(db).SignalIfAwaited(e);
+        if (Entry* e = d.PeekStored(key)) d.SignalIfAwaited(e);
       }
     }
   };
@@ -425,6 +428,9 @@ void Server::FreeClient(uint64_t id) {
   clients_by_fd_[c.fd()] = nullptr;
   close(c.fd());
   if (c.is_monitor) std::erase(monitors_, id);
+  if (c.is_replica && replication_.Remove(id)) {
+    Log(LogLevel::kNotice, "Connection with replica {} lost.", ReplicaName(c));
+  }
   if (c.blocked) {
     blocking_.Remove(id, c.blocked->db, c.blocked->keys, c.blocked->deadline_ms);
     keyspace_.ctx().blocked_waiters = blocking_.registrations();
@@ -476,6 +482,12 @@ void Server::BeforeSleep() {
   }
   // The effects of this iteration reach the AOF (written, and fsynced under `always`) before
   // any of its replies leaves.
+  // WAIT's clients whose replicas acknowledged, then one GETACK for the WAITs that block.
+  if (!waiting_acks_.empty()) ServeWaitingForAcks();
+  if (getack_pending_) {
+    getack_pending_ = false;
+    replication_.FeedGetAck();
+  }
   FlushPropagationOutsideCommands();
   if (aof_on_) FlushAof(false);
   FlushPendingWrites();
@@ -586,7 +598,7 @@ void Server::Cron() {
     std::vector<uint64_t> idle;
     for (auto& [id, c] : clients_) {
       // Monitors and clients held by CLIENT PAUSE (blocked, to Redis) do not time out.
-      if (!c->is_monitor && !c->paused &&
+      if (!c->is_monitor && !c->is_replica && !c->paused &&
           now - c->last_interaction_ms > int64_t{config_->timeout} * 1000) {
         idle.push_back(id);
       }
@@ -605,6 +617,7 @@ void Server::Cron() {
   SnapshotTick();
   if (!config_->save_params.empty()) CheckSavePoints(now);
   AofCron();
+  ReplicationCron(now);
 
   // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
   // so a concurrent client is not kept waiting.
@@ -668,7 +681,10 @@ std::string Server::ApplyConfigChange(const std::string& name) {
           "memory usage ({}). This will result in key eviction and/or the inability to accept "
           "new write commands depending on the maxmemory-policy.",
           config_->maxmemory, UsedMemoryForEviction());
-      PerformEvictions();
+      // As Redis's startEvictionTimeProc: the evictions run from the event loop, after this
+      // command (inside MULTI, after EXEC), each DEL its own effect.
+      eviction_running_ = true;
+      loop_.RequestWakeWithinMs(0);
     }
   } else if (name == "appendonly") {
     if (config_->appendonly && !aof_on_) {

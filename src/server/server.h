@@ -35,6 +35,7 @@
 #include "server/migrate_sockets.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
+#include "server/replication.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
 #include "server/tracking.h"
@@ -349,6 +350,20 @@ class Server {
   // error text.
   bool WritesDeniedByAofError(std::string* err) const;
 
+  // ---- replication, master side (server/replication_server.cc) ----
+  ReplicationFeed& replication() { return replication_; }
+  // SYNC / PSYNC: sends `c` a full resynchronization (PSYNC: "+FULLRESYNC <replid> <offset>"
+  // first) and attaches it as a replica.
+  void AttachReplica(Client& c, bool psync, std::string_view requested_replid);
+  // "ip:port" of a replica as Redis's replicationGetSlaveName names it in the log.
+  std::string ReplicaName(const Client& c) const;
+  // REPLCONF ACK <offset> from replica `c`.
+  void ReplicaAcked(Client& c, int64_t offset);
+  // WAIT: parks `c` until `numreplicas` replicas acknowledged `offset` or `deadline_ms`
+  // (0: none). False when it may not block (inside MULTI/EXEC).
+  bool BlockForReplicas(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
+                        int64_t deadline_ms, int64_t offset, int64_t numreplicas);
+
   // ---- propagation (server/propagation.h) ----
   Propagator& propagator() { return propagator_; }
   // Hands what is queued to the targets, unwrapped: effects produced outside any command
@@ -525,6 +540,16 @@ class Server {
   int64_t reply_peak_reset_ms_ = 5000;
   bool reply_buffer_resizing_ = true;
   Propagator propagator_;
+  void SendToReplica(uint64_t client_id, std::string_view bytes);
+  void ReplicationCron(int64_t now_ms);
+  // WAIT's clients whose replicas have acknowledged enough get their reply (beforeSleep).
+  void ServeWaitingForAcks();
+  ReplicationFeed replication_{
+      [this](uint64_t id, std::string_view bytes) { SendToReplica(id, bytes); }};
+  std::vector<uint64_t> waiting_acks_;  // WAIT's blocked clients
+  bool getack_pending_ = false;         // a REPLCONF GETACK goes out before the loop sleeps
+  int64_t last_replication_cron_ms_ = 0;
+  int64_t replication_cron_loops_ = 0;
   std::unique_ptr<AofState> aof_;
   bool aof_on_ = false;
   std::unique_ptr<rdb::Snapshot> snapshot_;

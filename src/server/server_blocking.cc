@@ -100,6 +100,10 @@ void Server::RerunBlocked(Client& c, const std::string& key) {
 void Server::ServeReadyKeys() {
   while (blocking_.HasReady()) {
     for (const DbKey& k : blocking_.TakeReady()) {
+      // The time is now, not when the command that readied the key started (Redis's
+      // updateCachedTime in handleClientsBlockedOnKeys): a key that expired meanwhile (a
+      // long EXEC) serves no one and is deleted.
+      keyspace_.SetNow(clock_->NowMs());
       for (uint64_t id : blocking_.Waiters(k.db, k.key)) {
         // Once the key is gone (popped empty) no later waiter can be served from it, as
         // Redis does, except the XREADGROUPs answering that their stream went away: a
@@ -115,7 +119,10 @@ void Server::ServeReadyKeys() {
 
 bool Server::UnblockClient(Client& c, bool with_error) {
   if (!c.blocked) return false;
-  if (with_error) {
+  if (c.blocked->wait_offset >= 0 && !with_error) {
+    // WAIT answers how many replicas acknowledged so far (replyToBlockedClientTimedOut).
+    c.reply().Integer(static_cast<int64_t>(replication_.CountAcks(c.blocked->wait_offset)));
+  } else if (with_error) {
     c.reply().Error(errors::kUnblocked);
   } else {
     c.reply().NullArray();

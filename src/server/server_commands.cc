@@ -22,6 +22,7 @@ void RegisterServerCommands(CommandTable& table) {
   RegisterAofCommands(table);
   RegisterDumpCommands(table);
   RegisterMigrateCommands(table);
+  RegisterReplicationCommands(table);
 }
 
 }  // namespace duet

@@ -32,6 +32,8 @@ void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE 
 void RegisterAofCommands(CommandTable& table);          // BGREWRITEAOF (aof_server.cc)
 void RegisterDumpCommands(CommandTable& table);         // DUMP RESTORE (dump_cmds.cc)
 void RegisterMigrateCommands(CommandTable& table);      // MIGRATE (migrate_cmds.cc)
+// SYNC PSYNC REPLCONF WAIT ROLE (replication_cmds.cc)
+void RegisterReplicationCommands(CommandTable& table);
 
 }  // namespace duet
 

@@ -108,6 +108,9 @@ struct ServerStats {
   uint64_t last_sample_ops = 0;
   uint64_t last_sample_in = 0;
   uint64_t last_sample_out = 0;
+  uint64_t sync_full = 0;         // full resynchronizations served (SYNC/PSYNC)
+  uint64_t sync_partial_ok = 0;   // partial ones accepted (never: duet keeps no backlog)
+  uint64_t sync_partial_err = 0;  // partial ones asked for and refused
 
   // Not statistics: kept by CONFIG RESETSTAT.
   uint64_t dirty = 0;                // changes since the last save (rdb_changes_since_last_save)

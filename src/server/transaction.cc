@@ -9,10 +9,9 @@
 namespace duet {
 
 WatchRegistry::KeyState Server::ProbeKey(int db, std::string_view key) {
-  // A raw table lookup: WATCH must see an expired key without deleting it.
-  KeyTable::SlotRef slot = keyspace_.db(db).table().Find(key);
-  if (!slot) return {};
-  const auto* e = static_cast<const Entry*>(slot.get());
+  // WATCH must see an expired key without deleting it.
+  const Entry* e = keyspace_.db(db).PeekStored(key);
+  if (!e) return {};
   bool expired = e->has_expire() && e->expire_ms() <= keyspace_.ctx().now_ms;
   return {.present = true, .expired = expired};
 }
@@ -28,8 +27,9 @@ void Server::SignalDatabaseReplaced(int db, int replaced_with) {
   // flush or swap takes away are answered that it no longer exists.
   if (blocking_.registrations() != 0) {
     for (const std::string& key : blocking_.KeysWaitedIn(db)) {
-      Entry* was = keyspace_.db(db).Peek(key);
-      Entry* is = replaced_with >= 0 ? keyspace_.db(replaced_with).Peek(key) : nullptr;
+      // As stored (Redis's dictFind): an expired key is not deleted by the flush or swap.
+      Entry* was = keyspace_.db(db).PeekStored(key);
+      Entry* is = replaced_with >= 0 ? keyspace_.db(replaced_with).PeekStored(key) : nullptr;
       bool was_stream = was != nullptr && was->type() == ValueType::kStream;
       bool is_stream = is != nullptr && is->type() == ValueType::kStream;
       if (was_stream && !is_stream) blocking_.MarkReady(db, key);

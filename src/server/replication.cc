@@ -1,0 +1,71 @@
+#include "server/replication.h"
+
+#include <algorithm>
+#include <random>
+
+#include "persistence/aof_manifest.h"
+
+namespace duet {
+
+std::string NewReplicationId() {
+  std::random_device rd;
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 40; i++) out.push_back(kHex[rd() & 15]);
+  return out;
+}
+
+void ReplicationFeed::Feed(int db, std::span<const std::string> argv) {
+  scratch_.clear();
+  if (db != selected_db_) {
+    std::string id = std::to_string(db);
+    scratch_ += "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(id.size()) + "\r\n" + id + "\r\n";
+    selected_db_ = db;
+  }
+  aof::AppendCommand(&scratch_, argv);
+  Send(scratch_);
+}
+
+void ReplicationFeed::FeedPing() { Send("*1\r\n$4\r\nPING\r\n"); }
+
+void ReplicationFeed::FeedGetAck() { Send("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"); }
+
+void ReplicationFeed::Send(std::string_view bytes) {
+  offset_ += static_cast<int64_t>(bytes.size());
+  for (const Replica& r : replicas_) sink_(r.client_id, bytes);
+}
+
+bool ReplicationFeed::Add(Replica r) {
+  replicas_.push_back(std::move(r));
+  selected_db_ = -1;
+  if (backlog_active_) return false;
+  backlog_active_ = true;
+  return true;
+}
+
+bool ReplicationFeed::Remove(uint64_t client_id) {
+  return std::erase_if(replicas_, [&](const Replica& r) { return r.client_id == client_id; }) > 0;
+}
+
+ReplicationFeed::Replica* ReplicationFeed::Find(uint64_t client_id) {
+  for (Replica& r : replicas_) {
+    if (r.client_id == client_id) return &r;
+  }
+  return nullptr;
+}
+
+int64_t ReplicationFeed::BacklogHistlen(int64_t size) const {
+  return backlog_active_ ? std::min(offset_, size) : 0;
+}
+
+int64_t ReplicationFeed::BacklogFirstByte(int64_t size) const {
+  return backlog_active_ ? offset_ - BacklogHistlen(size) + 1 : 0;
+}
+
+size_t ReplicationFeed::CountAcks(int64_t offset) const {
+  return static_cast<size_t>(
+      std::count_if(replicas_.begin(), replicas_.end(),
+                    [&](const Replica& r) { return r.ack_offset >= offset; }));
+}
+
+}  // namespace duet

@@ -1,0 +1,127 @@
+// Server side of the replication master (server/replication.h): full resynchronization of a
+// SYNC/PSYNC client, the stream's sink, ACKs, WAIT's blocked clients, the replicas' PING.
+#include <string>
+
+#include "common/log.h"
+#include "common/strutil.h"
+#include "persistence/rdb_encoder.h"
+#include "persistence/rdb_file.h"
+#include "server/memory_stats.h"
+#include "server/server.h"
+
+namespace duet {
+
+std::string Server::ReplicaName(const Client& c) const {
+  std::string ip = c.repl_ip_address.empty() ? c.peer_ip : c.repl_ip_address;
+  if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
+  if (c.repl_listening_port != 0) return ip + ":" + std::to_string(c.repl_listening_port);
+  return ip + ":<unknown-replica-port>";
+}
+
+void Server::AttachReplica(Client& c, bool psync, std::string_view requested_replid) {
+  Log(LogLevel::kNotice, "Replica {} asks for synchronization", ReplicaName(c));
+  // No backlog to continue from: every PSYNC is a full resynchronization. A replica that
+  // named a history ("?" asks for a full one on purpose) counts as a failed partial one.
+  if (psync && requested_replid != "?") stats_.sync_partial_err++;
+  stats_.sync_full++;
+  c.is_replica = true;
+  ReplicationFeed::Replica r;
+  r.client_id = c.id();
+  r.ip = c.repl_ip_address.empty() ? c.peer_ip : c.repl_ip_address;
+  r.listening_port = c.repl_listening_port;
+  r.ack_time_s = clock_->NowMs() / 1000;
+  r.pre_psync = !psync;
+  if (replication_.Add(std::move(r))) {
+    // The first replica creates the backlog, under a new replication ID (Redis's
+    // changeReplicationId + clearReplicationId2).
+    stats_.master_replid = NewReplicationId();
+    propagator_.AddTarget(&replication_);
+    Log(LogLevel::kNotice,
+        "Replication backlog created, my new replication IDs are '{}' and "
+        "'0000000000000000000000000000000000000000'",
+        stats_.master_replid);
+  }
+  Log(LogLevel::kNotice, "Starting BGSAVE for SYNC with target: disk");
+  // The image of the dataset now; every effect from here on follows it in the stream.
+  int64_t now = clock_->NowMs();
+  keyspace_.SetNow(now);
+  rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
+  opts.functions = functions_->Codes();
+  rdb::RdbEncoder enc(config_->rdbcompression);
+  rdb::EncodeKeyspace(keyspace_, opts, config_->rdbchecksum, enc);
+  (void)enc.Finish();  // no sink: it cannot fail
+  const std::string& image = enc.buffer();
+  std::string head;
+  if (psync) {
+    head = "+FULLRESYNC " + stats_.master_replid + " " + std::to_string(replication_.offset()) +
+           "\r\n";
+  }
+  head += "$" + std::to_string(image.size()) + "\r\n";
+  SendToReplica(c.id(), head);
+  SendToReplica(c.id(), image);
+  Log(LogLevel::kNotice, "Synchronization with replica {} succeeded", ReplicaName(c));
+}
+
+void Server::SendToReplica(uint64_t client_id, std::string_view bytes) {
+  Client* c = FindClient(client_id);
+  if (!c) return;
+  // Written even while the replica's own command runs muted (replies to it are dropped, the
+  // stream is not).
+  bool muted = c->reply().muted();
+  c->reply().SetMuted(false);
+  c->reply().Raw(bytes);
+  c->reply().SetMuted(muted);
+  QueueWrite(*c);
+}
+
+void Server::ReplicaAcked(Client& c, int64_t offset) {
+  ReplicationFeed::Replica* r = replication_.Find(c.id());
+  if (!r) return;
+  if (offset > r->ack_offset) r->ack_offset = offset;
+  r->ack_time_s = clock_->NowMs() / 1000;
+}
+
+bool Server::BlockForReplicas(Client& c, const CommandSpec& spec,
+                              std::span<const std::string_view> args, int64_t deadline_ms,
+                              int64_t offset, int64_t numreplicas) {
+  std::vector<std::string_view> full;
+  full.reserve(args.size() + 1);
+  full.push_back(spec.name);
+  full.insert(full.end(), args.begin(), args.end());
+  if (!BlockClient(c, spec, full, {}, deadline_ms)) return false;
+  c.blocked->wait_offset = offset;
+  c.blocked->wait_replicas = numreplicas;
+  waiting_acks_.push_back(c.id());
+  getack_pending_ = true;  // ask the replicas for their offsets before sleeping
+  return true;
+}
+
+void Server::ServeWaitingForAcks() {
+  std::vector<uint64_t> still;
+  for (uint64_t id : waiting_acks_) {
+    Client* c = FindClient(id);
+    if (!c || !c->blocked || c->blocked->wait_offset < 0) continue;
+    auto acked = static_cast<int64_t>(replication_.CountAcks(c->blocked->wait_offset));
+    if (acked >= c->blocked->wait_replicas) {
+      c->reply().Integer(acked);
+      FinishBlocked(*c);
+    } else {
+      still.push_back(id);
+    }
+  }
+  waiting_acks_.swap(still);
+}
+
+void Server::ReplicationCron(int64_t now_ms) {
+  // Once a second, as Redis's replicationCron; PING when the count of its runs is a multiple
+  // of repl-ping-replica-period (so a replica attached mid-period is not pinged at once).
+  if (now_ms - last_replication_cron_ms_ < 1000) return;
+  last_replication_cron_ms_ = now_ms;
+  int64_t period = ParseInt64(config_table_->GetValue("repl-ping-replica-period")).value_or(10);
+  if (period > 0 && replication_cron_loops_ % period == 0 && !replication_.empty()) {
+    replication_.FeedPing();
+  }
+  replication_cron_loops_++;
+}
+
+}  // namespace duet
