@@ -8,25 +8,17 @@
   INFO/ROLE show it), and disappears from INFO when it goes away."""
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from tests.lib.resp import RawConnection, encode  # noqa: E402
 from tests.lib.servers import ServerProcess  # noqa: E402
+from tests.lib.waiting import wait_until  # noqa: E402
 
 
 def call(conn, *args):
     conn.send(encode([str(a) for a in args]))
     return conn.read_reply()
-
-
-def wait_until(pred, what, timeout=30):
-    deadline = time.time() + timeout
-    while not pred():
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def attach(port):

@@ -18,6 +18,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from tests.lib.resp import RawConnection, encode  # noqa: E402
 from tests.lib.servers import ServerProcess  # noqa: E402
+from tests.lib.waiting import wait_until  # noqa: E402
 
 
 def info_field(conn, field):
@@ -27,14 +28,6 @@ def info_field(conn, field):
         if line.startswith(field + ":"):
             return line.split(":", 1)[1]
     return None
-
-
-def wait_until(pred, what, timeout=60):
-    deadline = time.time() + timeout
-    while not pred():
-        if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def pipeline(conn, commands):
