@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests, differential tests against redis-server 7.0.15,
-# black-box tests (redis-cli, Python, Node.js/ioredis), the RESP parser and RDB fuzzers for a
-# bounded time, and the unit + differential tests again under ASan/UBSan.
+# black-box tests (redis-cli, Python, Node.js/ioredis), the RESP parser, RDB and stream
+# fuzzers for a bounded time, and the unit + differential tests again under ASan/UBSan.
 # Usage: scripts/test.sh [--quick] [--no-docker]
 #   --quick      skips the sanitizer build, the fuzzers and the Docker test
 #   --no-docker  skips scripts/test-docker.sh (image build + compose, ~10-14 min on 2 cores
@@ -67,6 +67,12 @@ rm -rf build/fuzz/rdb-seeds && mkdir -p build/fuzz/rdb-corpus
 DUET_BIN="$PWD/build/release/duet-server" python3 fuzz/make_rdb_seeds.py build/fuzz/rdb-seeds
 ./build/fuzz/fuzz_rdb_load -max_total_time="${DUET_RDB_FUZZ_SECONDS:-30}" -max_len=65536 \
   -rss_limit_mb=4096 build/fuzz/rdb-corpus build/fuzz/rdb-seeds 2>&1 | tail -3
+
+# Streams against redis-server 7.0.15 (tests/diff/fuzz_streams.py): a fixed seed and a
+# bounded number of rounds (~15 s); DUET_STREAM_FUZZ_SEED / _ROUNDS pick others, longer.
+step "fuzz: streams vs redis-server (seed ${DUET_STREAM_FUZZ_SEED:-1}, ${DUET_STREAM_FUZZ_ROUNDS:-60} rounds)"
+DUET_BIN="$PWD/build/release/duet-server" python3 tests/diff/fuzz_streams.py \
+  "${DUET_STREAM_FUZZ_SEED:-1}" "${DUET_STREAM_FUZZ_ROUNDS:-60}"
 
 step "build (asan/ubsan)"
 bash scripts/build.sh asan

@@ -32,6 +32,16 @@ struct ReadArgs {
   bool has_group = false;
 };
 
+// The ID of the stream's last live entry (the stream is not empty).
+StreamID LastValidId(const StreamValue& s) {
+  StreamID maxid;
+  s.Range(StreamID{}, StreamID::Max(), true, 1, [&](const stream::EntryView& v) {
+    maxid = v.id;
+    return false;
+  });
+  return maxid;
+}
+
 // XREADGROUP's history: the consumer's own pending entries after `after`.
 void ReplyHistory(CommandContext& ctx, StreamValue& s, StreamConsumer* consumer, StreamID after,
                   size_t count) {
@@ -179,65 +189,48 @@ void ReadCommand(CommandContext& ctx, ArgReader& args, bool xreadgroup) {
     ids[k] = *id;
   }
 
-  // Serve synchronously what can be served. The reply's length is known only at the end:
-  // build it in a side buffer.
-  struct Served {
-    size_t k;
-    StreamID gt;
-    bool history;
-  };
-  std::vector<Served> served;
+  // Serve synchronously what can be served, key by key as Redis does (a key named twice
+  // sees the group state the first read left). The reply's length is known only at the
+  // end: the header is inserted in front of the served keys then.
+  ReplyBuilder& r = ctx.reply();
+  size_t mark = r.Mark();
+  size_t served = 0;
   for (size_t k = 0; k < n; k++) {
-    Entry* e = ctx.db().Peek(a[ra.streams_arg + k]);
+    std::string_view key = a[ra.streams_arg + k];
+    Entry* e = ctx.db().Peek(key);
     if (e == nullptr) continue;
     auto* s = static_cast<StreamValue*>(e->object());
     StreamID gt = ids[k];
+    bool history = false;
     if (ra.has_group) {
       if (!(gt == StreamID::Max())) {
-        served.push_back({k, gt, true});
-      } else if (s->length() != 0) {
-        StreamID maxid;
-        s->Range(StreamID{}, StreamID::Max(), true, 1, [&](const stream::EntryView& v) {
-          maxid = v.id;
-          return false;
-        });
-        if (maxid > groups[k]->last_id) served.push_back({k, groups[k]->last_id, false});
-      }
-    } else if (s->length() != 0) {
-      StreamID maxid;
-      s->Range(StreamID{}, StreamID::Max(), true, 1, [&](const stream::EntryView& v) {
-        maxid = v.id;
-        return false;
-      });
-      if (maxid > gt) served.push_back({k, gt, false});
-    }
-  }
-  ReplyBuilder& r = ctx.reply();
-  if (!served.empty()) {
-    if (r.resp3()) {
-      r.MapHeader(served.size());
-    } else {
-      r.ArrayHeader(served.size());
-    }
-    for (const Served& sv : served) {
-      std::string_view key = a[ra.streams_arg + sv.k];
-      auto* s = static_cast<StreamValue*>(ctx.db().Peek(key)->object());
-      if (!r.resp3()) r.ArrayHeader(2);
-      r.Bulk(key);
-      StreamConsumer* consumer = nullptr;
-      if (ra.has_group) {
-        ctx.PreventPropagation();  // its deliveries propagate as XCLAIMs (Redis's form)
-        consumer = LookupOrCreateConsumer(ctx, groups[sv.k], ra.consumer, key, ra.noack, ra.group);
-      }
-      if (sv.history) {
-        ReplyHistory(ctx, *s, consumer, sv.gt, static_cast<size_t>(ra.count));
+        history = true;
+      } else if (s->length() != 0 && LastValidId(*s) > groups[k]->last_id) {
+        gt = groups[k]->last_id;
       } else {
-        ReplyRangeForGroup(ctx, *s, sv.gt, static_cast<size_t>(ra.count), groups[sv.k], consumer,
-                           ra.noack, key, ra.group);
+        continue;
       }
-      if (ra.has_group) ctx.AddDirty(1);
+    } else if (s->length() == 0 || !(LastValidId(*s) > gt)) {
+      continue;
     }
-    return;
+    served++;
+    if (!r.resp3()) r.ArrayHeader(2);
+    r.Bulk(key);
+    StreamConsumer* consumer = nullptr;
+    if (ra.has_group) {
+      ctx.PreventPropagation();  // its deliveries propagate as XCLAIMs (Redis's form)
+      consumer = LookupOrCreateConsumer(ctx, groups[k], ra.consumer, key, ra.noack, ra.group);
+    }
+    if (history) {
+      ReplyHistory(ctx, *s, consumer, gt, static_cast<size_t>(ra.count));
+    } else {
+      ReplyRangeForGroup(ctx, *s, gt, static_cast<size_t>(ra.count), groups[k], consumer, ra.noack,
+                         key, ra.group);
+    }
+    if (ra.has_group) ctx.AddDirty(1);
+  }
+  if (served != 0) {
+    return r.resp3() ? r.InsertMapHeader(mark, served) : r.InsertArrayHeader(mark, served);
   }
   if (ra.timeout != -1) {
     std::span<const std::string_view> keys = a.subspan(ra.streams_arg, n);

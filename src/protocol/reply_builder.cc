@@ -9,14 +9,20 @@
 
 namespace duet {
 
-void ReplyBuilder::Header(char type, size_t n) {
+void ReplyBuilder::Header(char type, size_t n) { InsertHeader(out_->size(), type, n); }
+
+void ReplyBuilder::InsertHeader(size_t mark, char type, size_t n) {
   if (muted_) return;
   char buf[32];
   buf[0] = type;
   size_t len = 1 + FormatInt64(static_cast<int64_t>(n), buf + 1);
   buf[len++] = '\r';
   buf[len++] = '\n';
-  out_->append(buf, len);
+  if (mark == out_->size()) {
+    out_->append(buf, len);
+  } else {
+    out_->insert(mark, buf, len);
+  }
 }
 
 void ReplyBuilder::SimpleString(std::string_view s) {

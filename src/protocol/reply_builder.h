@@ -55,8 +55,18 @@ class ReplyBuilder {
   // Appends pre-encoded protocol bytes.
   void Raw(std::string_view bytes);
 
+  // A header whose count is known only after its elements are written: take Mark() before
+  // writing them, then InsertArrayHeader/InsertMapHeader(mark, n) puts the header in front
+  // of them (moving the bytes written since the mark).
+  size_t Mark() const { return out_->size(); }
+  void InsertArrayHeader(size_t mark, size_t n) { InsertHeader(mark, '*', n); }
+  void InsertMapHeader(size_t mark, size_t n) {
+    resp3_ ? InsertHeader(mark, '%', n) : InsertHeader(mark, '*', n * 2);
+  }
+
  private:
   void Header(char type, size_t n);
+  void InsertHeader(size_t mark, char type, size_t n);
   std::string* out_;
   bool resp3_ = false;
   bool muted_ = false;
