@@ -258,8 +258,7 @@ bool LoadGroup(RdbDecoder& dec, bool v2, StreamValue* s) {
       if (nack->consumer != nullptr) {
         return dec.Fail("Duplicated consumer PEL entry  loading a stream consumer group");
       }
-      nack->consumer = c;
-      c->pel.emplace(id, nack);
+      g->Assign(nack, id, c);
     }
   }
   for (const auto& [id, nack] : g->pel) {

@@ -34,31 +34,29 @@ void StreamGroup::Deliver(StreamID id, StreamConsumer* c, int64_t now_ms) {
     it->second = std::make_unique<StreamNack>();
     it->second->delivery_time = now_ms;
     it->second->delivery_count = 1;
-    it->second->consumer = c;
-    c->pel.emplace(id, it->second.get());
+    Assign(it->second.get(), id, c);
     return;
   }
   StreamNack* nack = it->second.get();
-  nack->consumer->pel.erase(id);
-  nack->consumer = c;
   nack->delivery_time = now_ms;
   nack->delivery_count = 1;
-  c->pel.emplace(id, nack);
+  Assign(nack, id, c);
 }
 
 bool StreamGroup::Ack(StreamID id) {
   auto it = pel.find(id);
   if (it == pel.end()) return false;
-  it->second->consumer->pel.erase(id);
+  StreamNack* nack = it->second.get();
+  if (nack->consumer) nack->consumer->pel.erase(nack->in_consumer);
   pel.erase(it);
   return true;
 }
 
 void StreamGroup::Assign(StreamNack* nack, StreamID id, StreamConsumer* c) {
   if (nack->consumer == c) return;
-  if (nack->consumer) nack->consumer->pel.erase(id);
+  if (nack->consumer) nack->consumer->pel.erase(nack->in_consumer);
   nack->consumer = c;
-  c->pel.emplace(id, nack);
+  nack->in_consumer = c->pel.emplace(id, nack).first;
 }
 
 StreamNack* StreamGroup::AddLoadedPending(StreamID id, int64_t delivery_time,

@@ -22,16 +22,22 @@ namespace duet::stream {
 
 struct StreamConsumer;
 
+struct StreamNack;
+using ConsumerPel = std::map<StreamID, StreamNack*>;
+
 struct StreamNack {
   int64_t delivery_time = 0;
   uint64_t delivery_count = 1;
   StreamConsumer* consumer = nullptr;
+  // This NACK's place in consumer->pel (valid while consumer is set): XACK and re-deliveries
+  // erase it there without a second tree search.
+  ConsumerPel::iterator in_consumer;
 };
 
 struct StreamConsumer {
   std::string name;
   int64_t seen_time = 0;
-  std::map<StreamID, StreamNack*> pel;
+  ConsumerPel pel;  // changed only through StreamGroup (the NACKs point into it)
 };
 
 class StreamGroup {
@@ -54,7 +60,7 @@ class StreamGroup {
   void Deliver(StreamID id, StreamConsumer* c, int64_t now_ms);
   // XACK of one ID: false when it was not pending.
   bool Ack(StreamID id);
-  // Moves an existing NACK to consumer `c` (XCLAIM/XAUTOCLAIM).
+  // Moves an existing NACK to consumer `c` (XCLAIM/XAUTOCLAIM; a loader's first owner).
   void Assign(StreamNack* nack, StreamID id, StreamConsumer* c);
   // Loader: a pending entry with no consumer yet (AssignLoaded gives it one).
   StreamNack* AddLoadedPending(StreamID id, int64_t delivery_time, uint64_t delivery_count);
