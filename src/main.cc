@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/proc_title.h"
 #include "common/sd_notify.h"
 #include "config/config.h"
 #include "config/config_loader.h"
@@ -87,6 +88,8 @@ void ShowStartupBanner(const duet::Config& config) {
 int main(int argc, char** argv) {
   using duet::Log;
   using duet::LogLevel;
+  // First, before anything reads argv or the environment: the title rewrites their memory.
+  duet::proc_title::Init(argc, argv);
   if (argc >= 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
     printf("duet server v=%s redis_version=7.0.15 bits=64\n", kDuetVersion);
     return 0;
@@ -162,6 +165,8 @@ int main(int argc, char** argv) {
   duet::SystemClock clock;
   duet::Server server(&config, &table, &clock);
   duet::Status st = server.Start();
+  if (st.ok() && table.GetValue("set-proc-title") == "yes")
+    server.ApplyConfigChange("proc-title-template");
   if (!st.ok()) {
     // One log line per line of the report, as Redis logs them.
     std::string msg = st.message();

@@ -57,8 +57,9 @@ fi
 unset password
 
 # exec: duet-server becomes PID 1 and gets the SIGTERM of `docker stop` itself (the queue then
-# fsyncs and saves). The here-document is a pipe in dash, not a file.
+# fsyncs and saves). The here-document is a pipe in dash, not a file. The process title (what
+# ps shows, as redis-server rewrites it) names the config file, which duet-healthcheck reads.
 exec $as_duet duet-server "/etc/duet/$instance.conf" --bind 0.0.0.0 '-::*' --port 6379 --dir /data \
-  --daemonize no "$@" - <<EOF
+  --daemonize no --proc-title-template "{title} {listen-addr} {config-file}" "$@" - <<EOF
 requirepass "$escaped"
 EOF

@@ -8,6 +8,7 @@
 
 #include "config/config_builders.h"
 #include "config/config_table.h"
+#include "config/proc_title_template.h"
 
 namespace duet {
 
@@ -76,45 +77,9 @@ std::string CheckHostname(const Config&, const std::string& v) {
 // Redis's validateProcTitleTemplate: every {variable} must be known and the expansion (with
 // an empty title) must not be blank.
 std::string CheckProcTitle(const Config& c, const std::string& tmpl) {
-  static const char* kErr = "template format is invalid or contains unknown variables";
-  std::string res;
-  size_t p = 0;
-  while (p < tmpl.size()) {
-    size_t sv = tmpl.find('{', p);
-    if (sv == std::string::npos) {
-      res += tmpl.substr(p);
-      break;
-    }
-    res += tmpl.substr(p, sv - p);
-    sv++;
-    if (sv >= tmpl.size()) return kErr;
-    if (tmpl[sv] == '{') {
-      res += '{';
-      p = sv + 1;
-      continue;
-    }
-    size_t ev = tmpl.find('}', sv);
-    if (ev == std::string::npos) return kErr;
-    std::string var = tmpl.substr(sv, ev - sv);
-    if (var == "title" || var == "server-mode") {
-      // empty for a standalone server
-    } else if (var == "listen-addr") {
-      res += "*:" + std::to_string(c.port);
-    } else if (var == "port") {
-      res += std::to_string(c.port);
-    } else if (var == "tls-port") {
-      res += OtherText(c, "tls-port", "0");
-    } else if (var == "unixsocket") {
-      res += c.unixsocket;
-    } else if (var == "config-file") {
-      res += c.config_file;
-    } else {
-      return kErr;
-    }
-    p = ev + 1;
-  }
-  size_t b = res.find_first_not_of(' ');
-  return b == std::string::npos ? kErr : "";
+  std::optional<std::string> res = ExpandProcTitleTemplate(c, tmpl, "");
+  if (!res || res->empty()) return "template format is invalid or contains unknown variables";
+  return "";
 }
 
 std::string CheckShutdownFlags(int v) {

@@ -12,6 +12,8 @@
 
 #include "common/allocator.h"
 #include "common/log.h"
+#include "common/proc_title.h"
+#include "config/proc_title_template.h"
 #include "net/socket.h"
 #include "server/aof.h"
 #include "server/memory_stats.h"
@@ -671,6 +673,11 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     for (int i = 0; i < 5; i++) {
       if (config_->loglevel == kLevels[i]) SetLogLevel(static_cast<LogLevel>(i));
     }
+  } else if (name == "proc-title-template") {
+    // Redis's updateProcTitleTemplate (the template was validated by CONFIG SET).
+    std::optional<std::string> title =
+        ExpandProcTitleTemplate(*config_, config_table_->GetValue(name), proc_title::ExecName());
+    if (title) proc_title::Set(*title);
   } else if (name == "requirepass") {
     // Redis keeps existing connections authenticated; new ones need the new password.
   } else if (name == "maxmemory") {
