@@ -127,30 +127,20 @@ for name in "${instances[@]}"; do
   start_instance "$name"
 done
 
-# Wait until one server exits (or a signal arrives), then stop and reap the rest. A one-second
-# ticker is waited for too: bash runs a trap that fired just before `wait -n` began only once
-# the wait returns, so without it a Ctrl-C at the wrong moment would be acted on only when a
-# server exits by itself.
+# Wait until one server exits (or a signal arrives), then stop and reap the rest.
 rc=0
 while :; do
-  sleep 1 &
-  tick=$!
   set +e
-  wait -n "${pids[@]}" "$tick"
+  wait -n "${pids[@]}"
   status=$?
-  kill "$tick" 2>/dev/null
-  wait "$tick" 2>/dev/null
   set -e
   if [ "$stopping" = 1 ]; then break; fi
-  # A server exited without being asked to (otherwise it was the ticker).
-  exited=0
+  # A server exited without being asked to.
   for name in "${!pids[@]}"; do
     if ! kill -0 "${pids[$name]}" 2>/dev/null; then
       echo "start: $name exited (status $status); stopping the others" >&2
-      exited=1
     fi
   done
-  [ "$exited" = 1 ] || continue
   rc=1
   stop_all
   break
