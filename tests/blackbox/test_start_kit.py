@@ -70,6 +70,11 @@ def read_env(path):
     return values
 
 
+def _default_signals():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 class Kit:
     """One scripts/start.sh run in its own session (so a Ctrl-C can be sent to its group)."""
 
@@ -86,9 +91,12 @@ class Kit:
         self.env.update(env_extra or {})
         self.log_path = os.path.join(base.dir, f"start-{time.time_ns()}.log")
         self.log = open(self.log_path, "w")
+        # SIGINT/SIGQUIT back to their defaults, as in a terminal: a test run started in the
+        # background by a non-interactive shell inherits them ignored, and a bash that starts
+        # with SIGINT ignored cannot trap it (start.sh's Ctrl-C handling would never run).
         self.proc = subprocess.Popen(["bash", START, "--no-build", *args], env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_default_signals)
 
     def output(self):
         with open(self.log_path) as f:
