@@ -27,9 +27,11 @@ kit_defaults
 instances=(cache queue)
 [ -n "$only" ] && instances=("$only")
 
-# field NAME: the value of NAME: in the INFO text held in $info.
+# field NAME: the value of NAME: in the INFO text held in $info. No pipe: sed stops at the
+# match, and a writer still feeding it the rest of a long INFO would die of SIGPIPE, which
+# pipefail + set -e turned into exit status 141 for the whole status command.
 field() {
-  printf '%s\n' "$info" | tr -d '\r' | sed -n "/^$1:/{s/^$1://p;q}"
+  sed -n "/^$1:/{s/^$1://;s/\r\$//;p;q}" <<< "$info"
 }
 
 fmt_time() {
