@@ -562,7 +562,7 @@ class Server {
   std::string aof_rewrite_base_;
   bool aof_rewrite_keep_incr_ = false;
   std::vector<KeyRef> snapshot_keys_;  // SnapshotBeforeCommand's scratch
-  int aof_wake_fd_ = -1;  // eventfd: the fsync thread finished a job
+  int aof_wake_fd_ = -1;               // eventfd: the fsync thread finished a job
   HeldReplies held_replies_;
   int64_t last_aof_retry_ms_ = 0;
   Evictor evictor_{&keyspace_};
