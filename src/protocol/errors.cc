@@ -186,4 +186,17 @@ std::string UnrecognizedXclaimOption(std::string_view opt) {
   return Sanitize("ERR Unrecognized XCLAIM option '" + std::string(CString(opt)) + "'");
 }
 
+std::string ReplicaIpTooLong(size_t len) {
+  return "ERR REPLCONF ip-address provided by replica instance is too long: " +
+         std::to_string(len) + " bytes";
+}
+
+std::string RdbFilterUnsupported(std::string_view option) {
+  return "ERR Unsupported rdb-filter-only option: " + std::string(option);
+}
+
+std::string ReplconfUnknownOption(std::string_view option) {
+  return "ERR Unrecognized REPLCONF option: " + std::string(option);
+}
+
 }  // namespace duet::errors

@@ -136,6 +136,17 @@ std::string LatencyNoSamples(std::string_view event);
 std::string UnknownClientType(std::string_view name);
 // "ERR No such user '<name>'"
 std::string NoSuchUser(std::string_view name);
+// Replication (SYNC, PSYNC, REPLCONF).
+inline constexpr std::string_view kPsyncFailoverToMaster =
+    "ERR PSYNC FAILOVER can't be sent to a master.";
+inline constexpr std::string_view kSyncWithPendingOutput =
+    "ERR SYNC and PSYNC are invalid with pending output";
+inline constexpr std::string_view kRdbFilterMissing = "ERR Missing rdb-filter-only values";
+inline constexpr std::string_view kRdbOnlyRange =
+    "ERR value is out of range, value must between 0 and 1";
+std::string ReplicaIpTooLong(size_t len);
+std::string RdbFilterUnsupported(std::string_view option);
+std::string ReplconfUnknownOption(std::string_view option);
 // "ERR Unrecognized option '<opt>'" (CLIENT SETINFO)
 std::string UnrecognizedOption(std::string_view opt);
 // "ERR <attr> cannot contain spaces, newlines or special characters." (CLIENT SETINFO)

@@ -22,11 +22,11 @@ void CmdSync(CommandContext& ctx, ArgReader& args) {
   if (c.is_replica) return;       // already a replica: ignored without a reply, as Redis
   bool psync = args.size() >= 2;  // SYNC has no arguments (arity 1), PSYNC two or more
   if (psync && args.size() > 2 && EqualsIgnoreCase(args[2], "failover")) {
-    ctx.reply().Error("ERR PSYNC FAILOVER can't be sent to a master.");
+    ctx.reply().Error(errors::kPsyncFailoverToMaster);
     return;
   }
   if (c.out().size() > c.out_pos()) {
-    ctx.reply().Error("ERR SYNC and PSYNC are invalid with pending output");
+    ctx.reply().Error(errors::kSyncWithPendingOutput);
     return;
   }
   if (psync && !ParseInt64(args[1])) {
@@ -58,8 +58,7 @@ void CmdReplconf(CommandContext& ctx, ArgReader& args) {
       c.repl_listening_port = *port;
     } else if (EqualsIgnoreCase(opt, "ip-address")) {
       if (val.size() >= 256) {  // NET_HOST_STR_LEN
-        ctx.reply().Error("ERR REPLCONF ip-address provided by replica instance is too long: " +
-                          std::to_string(val.size()) + " bytes");
+        ctx.reply().Error(errors::ReplicaIpTooLong(val.size()));
         return;
       }
       c.repl_ip_address = std::string(val);
@@ -77,24 +76,23 @@ void CmdReplconf(CommandContext& ctx, ArgReader& args) {
     } else if (EqualsIgnoreCase(opt, "rdb-only")) {
       std::optional<int64_t> v = ParseInt64(val);
       if (!v || *v < 0 || *v > 1) {
-        ctx.reply().Error(!v ? errors::kNotInteger
-                             : "ERR value is out of range, value must between 0 and 1");
+        ctx.reply().Error(!v ? errors::kNotInteger : errors::kRdbOnlyRange);
         return;
       }
     } else if (EqualsIgnoreCase(opt, "rdb-filter-only")) {
       std::vector<std::string> words;
       if (!SplitArgs(val, &words)) {
-        ctx.reply().Error("ERR Missing rdb-filter-only values");
+        ctx.reply().Error(errors::kRdbFilterMissing);
         return;
       }
       for (const std::string& w : words) {
         if (!EqualsIgnoreCase(w, "functions")) {
-          ctx.reply().Error("ERR Unsupported rdb-filter-only option: " + w);
+          ctx.reply().Error(errors::RdbFilterUnsupported(w));
           return;
         }
       }
     } else {
-      ctx.reply().Error("ERR Unrecognized REPLCONF option: " + std::string(opt));
+      ctx.reply().Error(errors::ReplconfUnknownOption(opt));
       return;
     }
   }
