@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/clock.h"
+#include "persistence/aof_rewrite_writer.h"
 
 namespace duet::rdb {
 
@@ -46,7 +47,14 @@ Status Snapshot::Start(Keyspace& ks, const Options& opts, int64_t now_us,
     s->start_expires_[i] = db.expires_size();
     s->keys_total_ += db.size();
   }
-  EncodeHeader(opts.save, *s->enc_);
+  if (opts.commands) {
+    std::string head;
+    if (opts.timestamp) head += "#TS:" + std::to_string(opts.save.now_ms / 1000) + "\r\n";
+    aof::AppendFunctionLoads(opts.save.functions, &head);
+    s->enc_->Raw(head);
+  } else {
+    EncodeHeader(opts.save, *s->enc_);
+  }
   s->opts_.save.functions.clear();  // they view the caller's store: encoded, not kept
   *out = std::move(s);
   return Status::Ok();
@@ -57,6 +65,15 @@ Snapshot::~Snapshot() {
 }
 
 void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
+  if (opts_.commands) {
+    cmd_buf_.clear();
+    if (stream_db_ != db) aof::AppendSelect(db, &cmd_buf_);
+    stream_db_ = db;
+    aof::AppendKeyCommands(e, &cmd_buf_);
+    enc_->Raw(cmd_buf_);
+    keys_processed_++;
+    return;
+  }
   if (stream_db_ != db) {
     if (!db_started_[db]) {
       EncodeDbStart(db, start_keys_[db], start_expires_[db], *enc_);
@@ -156,7 +173,7 @@ void Snapshot::Drain() {
 }
 
 void Snapshot::FinishEncoding() {
-  EncodeTrailer(opts_.checksum, *enc_);
+  if (!opts_.commands) EncodeTrailer(opts_.checksum, *enc_);
   enc_->Finish();  // a sink error shows as the writer's result
   writer_->Close();
   encoded_ = true;

@@ -1,5 +1,6 @@
-// Snapshot: a fork-less, point-in-time RDB image of the keyspace written while the server
-// keeps serving (BGSAVE, save points, the base of an AOF rewrite).
+// Snapshot: a fork-less, point-in-time image of the keyspace written while the server keeps
+// serving (BGSAVE, save points, the base of an AOF rewrite): an RDB file, or for an AOF base
+// with aof-use-rdb-preamble no the commands form of persistence/aof_rewrite_writer.h.
 //
 // Design (serialize-on-write over the key tables' hash-prefix order, see docs/architecture.md
 // "Background snapshots"): each database has a cursor in SegmentedTable's 32-bit hash-prefix
@@ -49,6 +50,11 @@ class Snapshot {
     std::string final_path;        // ... then renamed to this
     int64_t key_delay_us = 0;      // rdb-key-save-delay: the cursor writes a key per this
     size_t max_queued = 8u << 20;  // encoded bytes waiting for the disk before Step pauses
+    // Write commands (an AOF base with aof-use-rdb-preamble no) instead of RDB records: a
+    // #TS line when `timestamp` (aof-timestamp-enabled), FUNCTION LOADs, then SELECT and each
+    // key's commands; save.aux fields, compress and checksum do not apply.
+    bool commands = false;
+    bool timestamp = false;
   };
 
   // Opens the temp file and encodes the header (aux fields, functions). Errors name the file.
@@ -117,6 +123,7 @@ class Snapshot {
   std::vector<uint64_t> start_keys_, start_expires_;
   std::vector<bool> db_started_;  // RESIZEDB written
   int stream_db_ = -1;            // the database the last record belongs to
+  std::string cmd_buf_;           // commands form: one key's commands
   size_t db_ = 0;                 // the database the cursors are in
   bool encoded_ = false;
   bool throttled_ = false;

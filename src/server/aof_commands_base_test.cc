@@ -2,11 +2,16 @@
 // for every type rebuild the same data when replayed (DEBUG DIGEST equal), in Redis's forms.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "persistence/aof_manifest.h"
 #include "persistence/aof_rewrite_writer.h"
+#include "persistence/snapshot.h"
 #include "server/test_harness.h"
 
 namespace duet {
@@ -111,6 +116,64 @@ TEST(AofCommandsBaseTest, EveryTypeReplaysToTheSameData) {
   EXPECT_EQ(b.Run({"XLEN", "empty"}), ":0\r\n");
   EXPECT_EQ(b.Run({"OBJECT", "ENCODING", "iset"}), "$6\r\nintset\r\n");
   EXPECT_EQ(b.Run({"OBJECT", "ENCODING", "bighash"}), "$9\r\nhashtable\r\n");
+}
+
+// The background rewrite's base with aof-use-rdb-preamble no: the snapshot in commands form
+// starts with the #TS line and the FUNCTION LOADs, keeps keys changed during the rewrite at
+// their values of its start, and replays to the same data.
+TEST(AofCommandsBaseTest, SnapshotWritesTheCommandsForm) {
+  TestServer a;
+  a.config().other["enable-debug-command"] = "yes";
+  for (int i = 0; i < 300; i++) a.RunStrings({"SET", "k" + std::to_string(i), "v"});
+  a.Run({"RPUSH", "list", "a", "b"});
+  a.Run({"SELECT", "2"});
+  a.Run({"SADD", "set", "x", "y"});
+  a.Run({"SELECT", "0"});
+  a.Run({"FUNCTION", "LOAD",
+         "#!lua name=lib\nredis.register_function('f', function() return 1 end)"});
+  std::string digest = a.Run({"DEBUG", "DIGEST"});
+
+  std::string path = ::testing::TempDir() + "/snapshot-commands-base.aof";
+  rdb::Snapshot::Options o;
+  o.save.now_ms = 1700000000123;
+  o.save.functions = a.server().functions().Codes();
+  o.tmp_path = path + ".tmp";
+  o.final_path = path;
+  o.commands = true;
+  o.timestamp = true;
+  std::unique_ptr<rdb::Snapshot> snap;
+  ASSERT_TRUE(rdb::Snapshot::Start(a.server().keyspace(), o, 0, &snap).ok());
+  snap->Step(0, 0);  // a first slice, then a write ahead of the cursor keeps its old value
+  snap->BeforeWrite(0, "list");
+  a.Run({"RPUSH", "list", "c"});
+  snap->Drain();
+  for (int i = 0; i < 5000 && !snap->done(); i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the writer thread's disk work
+  }
+  ASSERT_TRUE(snap->done());
+  ASSERT_TRUE(snap->result().ok()) << snap->result().message();
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string cmds = ss.str();
+  EXPECT_EQ(cmds.rfind("#TS:1700000000\r\n*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n", 0), 0u)
+      << cmds.substr(0, 80);
+  EXPECT_EQ(cmds.find("REDIS"), std::string::npos);
+
+  TestServer b;
+  b.config().other["enable-debug-command"] = "yes";
+  aof::CommandReader reader(cmds.data(), cmds.size());
+  std::vector<std::string_view> argv;
+  aof::CommandReader::Result r;
+  while ((r = reader.Next(&argv)) == aof::CommandReader::Result::kCommand) {
+    std::string reply = b.Run(argv);
+    ASSERT_NE(reply[0], '-') << argv[0] << ": " << reply;
+  }
+  b.Run({"SELECT", "0"});
+  EXPECT_EQ(b.Run({"DEBUG", "DIGEST"}), digest);
+  EXPECT_EQ(b.Run({"LRANGE", "list", "0", "-1"}), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  EXPECT_EQ(b.Run({"FCALL", "f", "0"}), ":1\r\n");
+  std::remove(path.c_str());
 }
 
 }  // namespace

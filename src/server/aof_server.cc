@@ -744,6 +744,8 @@ Status Server::RewriteAof() {
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);
   rdb::Snapshot::Options o = SnapshotOptions(now, /*aof_base=*/true);
+  o.commands = !config_->aof_use_rdb_preamble;  // as WriteAofBase: Redis's two base forms
+  o.timestamp = config_->aof_timestamp_enabled;
   o.final_path = AofPath(aof_rewrite_base_);
   o.tmp_path = AofPath("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
   if (Status st = rdb::Snapshot::Start(keyspace_, o, MonotonicNowUs(), &snapshot_); !st.ok()) {
