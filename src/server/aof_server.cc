@@ -630,7 +630,8 @@ void Server::SyncAofStats() {
   p.aof_current_size = static_cast<uint64_t>(a.current_size);
   p.aof_base_size = static_cast<uint64_t>(a.rewrite_base_size);
   p.aof_buffer_length = a.buf.size();
-  p.aof_pending_bio_fsync = a.fsync.Pending();
+  // The everysec thread's queued fsyncs and, under always, the group commits in flight.
+  p.aof_pending_bio_fsync = a.fsync.Pending() + a.pool.InFlight();
   p.aof_delayed_fsync = a.delayed_fsync;
   p.aof_last_write_ok = a.last_write_ok && !a.fsync.failed();
 }

@@ -6,7 +6,7 @@
 - a truncated tail loads (aof-load-truncated) up to the last complete command; a corrupt
   file or manifest stops startup with a message naming the file;
 - crash test: writers with acknowledged INCR/RPUSH/HSET/EVAL writes under appendfsync always,
-  the server kill -9'ed at random moments and restarted, DUET_CRASH_CYCLES cycles (20 by
+  the server kill -9'ed at random moments and restarted, DUET_CRASH_CYCLES cycles (50 by
   default): no acknowledged write is lost (asserted exactly)."""
 import os
 import random
@@ -269,7 +269,7 @@ class AofTest(unittest.TestCase):
         self.assertEqual(digest(back.port), want)
 
     def test_z_crash_loses_no_acknowledged_write(self):
-        cycles = int(os.environ.get("DUET_CRASH_CYCLES", "20"))
+        cycles = int(os.environ.get("DUET_CRASH_CYCLES", "50"))
         d = tempfile.mkdtemp(dir=self.tmp)
         port = free_port()
         args = [duet_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", d,
