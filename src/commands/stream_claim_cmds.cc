@@ -78,7 +78,7 @@ void CmdXpending(CommandContext& ctx, ArgReader& args) {
       return;
     }
     ReplyId(r, g->pel.begin()->first);
-    ReplyId(r, g->pel.rbegin()->first);
+    ReplyId(r, g->pel.back().first);
     size_t n = 0;
     for (const auto& [name, c] : g->consumers) n += c->pel.empty() ? 0 : 1;
     r.ArrayHeader(n);
@@ -95,7 +95,7 @@ void CmdXpending(CommandContext& ctx, ArgReader& args) {
   auto collect = [&](auto& pel) {
     for (auto it = pel.lower_bound(start); count != 0 && it != pel.end(); ++it) {
       if (it->first > end) break;
-      StreamNack* nack = &*it->second;
+      StreamNack* nack = it->second;
       if (minidle != 0 && now - nack->delivery_time < minidle) continue;
       rows.emplace_back(it->first, nack);
       count--;
@@ -194,8 +194,7 @@ void CmdXclaim(CommandContext& ctx, ArgReader& args) {
   ctx.PreventPropagation();
   for (size_t i = 0; i < ids.size(); i++) {
     StreamID id = ids[i];
-    auto it = g->pel.find(id);
-    StreamNack* nack = it == g->pel.end() ? nullptr : it->second.get();
+    StreamNack* nack = g->FindNack(id);
     if (!s->Contains(id)) {
       if (nack != nullptr) {
         PropagateXclaim(ctx, a[0], a[1], *g, a[4 + i], *nack);
@@ -282,12 +281,15 @@ void CmdXautoclaim(CommandContext& ctx, ArgReader& args) {
   auto it = g->pel.lower_bound(*start);
   while (attempts-- != 0 && count != 0 && it != g->pel.end()) {
     StreamID id = it->first;
-    StreamNack* nack = it->second.get();
+    StreamNack* nack = it->second;
     ++it;
     if (!s->Contains(id)) {
       dirty++;
       PropagateXclaim(ctx, a[0], a[1], *g, id.ToString(), *nack);
-      g->Ack(id);
+      StreamID next = it == g->pel.end() ? StreamID{} : it->first;
+      bool at_end = it == g->pel.end();
+      g->Ack(id);  // invalidates the PEL's iterators: find the next one again
+      it = at_end ? g->pel.end() : g->pel.lower_bound(next);
       deleted.push_back(id);
       count--;
       continue;

@@ -88,7 +88,7 @@ size_t ReplyRangeForGroup(CommandContext& ctx, StreamValue& s, StreamID after, s
     if (group != nullptr && !noack) {
       group->Deliver(e.id, consumer, ctx.now_ms());
       if (ctx.propagating()) {
-        PropagateXclaim(ctx, key, group_name, *group, e.id.ToString(), *group->pel.at(e.id));
+        PropagateXclaim(ctx, key, group_name, *group, e.id.ToString(), *group->FindNack(e.id));
       }
     }
     n++;

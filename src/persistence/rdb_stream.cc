@@ -251,9 +251,8 @@ bool LoadGroup(RdbDecoder& dec, bool v2, StreamValue* s) {
     for (uint64_t k = 0; k < owned; k++) {
       if (!dec.Bytes(kRawIdSize, &raw)) return dec.Fail("Stream short read reading PEL streamID.");
       StreamID id = DecodeRawId(raw);
-      auto it = g->pel.find(id);
-      if (it == g->pel.end()) return dec.Fail("Consumer entry not found in group global PEL");
-      StreamNack* nack = it->second.get();
+      StreamNack* nack = g->FindNack(id);
+      if (nack == nullptr) return dec.Fail("Consumer entry not found in group global PEL");
       // A NACK has one owner: a second claim (by this consumer or another) is corrupt.
       if (nack->consumer != nullptr) {
         return dec.Fail("Duplicated consumer PEL entry  loading a stream consumer group");

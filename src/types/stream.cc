@@ -257,9 +257,9 @@ size_t StreamValue::MemoryUsage() const {
   if (groups_) {
     for (const auto& [name, g] : *groups_) {
       total += sizeof(StreamGroup) + name.size() + 48;
-      total += g->pel.size() * (sizeof(StreamNack) + 48 + 48);
+      total += g->pel.bytes_used() + g->pel.size() * 32;  // the trees' nodes, NACK blocks
       for (const auto& [cname, c] : g->consumers) {
-        total += sizeof(StreamConsumer) + cname.size() + 48;
+        total += sizeof(StreamConsumer) + cname.size() + 48 + c->pel.bytes_used();
       }
     }
   }

@@ -2,6 +2,15 @@
 
 namespace duet::stream {
 
+StreamGroup::~StreamGroup() {
+  for (const auto& [id, nack] : pel) delete nack;
+}
+
+StreamNack* StreamGroup::FindNack(StreamID id) const {
+  auto it = pel.find(id);
+  return it == pel.end() ? nullptr : it->second;
+}
+
 StreamConsumer* StreamGroup::FindConsumer(std::string_view name) const {
   auto it = consumers.find(name);
   return it == consumers.end() ? nullptr : it->second.get();
@@ -23,55 +32,50 @@ int64_t StreamGroup::DeleteConsumer(std::string_view name) {
   if (it == consumers.end()) return -1;
   StreamConsumer* c = it->second.get();
   auto pending = static_cast<int64_t>(c->pel.size());
-  for (const auto& [id, nack] : c->pel) pel.erase(id);
+  for (const auto& [id, nack] : c->pel) {
+    pel.Erase(id);
+    delete nack;
+  }
   consumers.erase(it);
   return pending;
 }
 
 void StreamGroup::Deliver(StreamID id, StreamConsumer* c, int64_t now_ms) {
-  auto [it, inserted] = pel.try_emplace(id, nullptr);
-  if (inserted) {
-    it->second = std::make_unique<StreamNack>();
-    it->second->delivery_time = now_ms;
-    it->second->delivery_count = 1;
-    Assign(it->second.get(), id, c);
-    return;
-  }
-  StreamNack* nack = it->second.get();
-  nack->delivery_time = now_ms;
-  nack->delivery_count = 1;
+  StreamNack* nack = AddLoadedPending(id, now_ms, 1);
   Assign(nack, id, c);
 }
 
 bool StreamGroup::Ack(StreamID id) {
-  auto it = pel.find(id);
-  if (it == pel.end()) return false;
-  StreamNack* nack = it->second.get();
-  if (nack->consumer) nack->consumer->pel.erase(nack->in_consumer);
-  pel.erase(it);
+  StreamNack* nack = nullptr;
+  if (!pel.Erase(id, &nack)) return false;
+  if (nack->consumer) nack->consumer->pel.Erase(id);
+  delete nack;
   return true;
 }
 
 void StreamGroup::Assign(StreamNack* nack, StreamID id, StreamConsumer* c) {
   if (nack->consumer == c) return;
-  if (nack->consumer) nack->consumer->pel.erase(nack->in_consumer);
+  if (nack->consumer) nack->consumer->pel.Erase(id);
   nack->consumer = c;
-  nack->in_consumer = c->pel.emplace(id, nack).first;
+  c->pel.Insert(id, nack);
 }
 
 StreamNack* StreamGroup::AddLoadedPending(StreamID id, int64_t delivery_time,
                                           uint64_t delivery_count) {
-  auto& slot = pel[id];
-  if (!slot) slot = std::make_unique<StreamNack>();
-  slot->delivery_time = delivery_time;
-  slot->delivery_count = delivery_count;
-  return slot.get();
+  StreamNack** slot = pel.Find(id);
+  StreamNack* nack = slot ? *slot : nullptr;
+  if (nack == nullptr) {
+    nack = new StreamNack();
+    pel.Insert(id, nack);
+  }
+  nack->delivery_time = delivery_time;
+  nack->delivery_count = delivery_count;
+  return nack;
 }
 
 void StreamGroup::AssignLoaded(StreamID id, StreamConsumer* c) {
-  auto it = pel.find(id);
-  if (it == pel.end()) return;
-  Assign(it->second.get(), id, c);
+  StreamNack* nack = FindNack(id);
+  if (nack != nullptr) Assign(nack, id, c);
 }
 
 }  // namespace duet::stream

@@ -114,6 +114,37 @@ TEST(StreamValueTest, CloneCopiesGroups) {
   EXPECT_TRUE(g->pel.empty());
 }
 
+// Large PELs (multi-level trees): deliveries to two consumers, re-deliveries that move NACKs
+// between them, acks and a consumer deletion keep the group PEL equal to the union of the
+// consumers' PELs, each NACK listed under its owner.
+TEST(StreamValueTest, LargePelsStayConsistent) {
+  StreamValue s;
+  StreamGroup* g = s.CreateGroup("g", StreamID{}, 0);
+  StreamConsumer* a = g->ConsumerFor("a", 1);
+  StreamConsumer* b = g->ConsumerFor("b", 1);
+  const uint64_t kN = 5000;
+  for (uint64_t i = 1; i <= kN; i++) g->Deliver(StreamID{i, 0}, i % 2 ? a : b, 10);
+  for (uint64_t i = 1; i <= kN; i += 3) g->Deliver(StreamID{i, 0}, a, 20);  // some move to a
+  size_t acked = 0;
+  for (uint64_t i = 1; i <= kN; i += 7) acked += g->Ack(StreamID{i, 0}) ? 1 : 0;
+  EXPECT_FALSE(g->Ack(StreamID{1, 0}));
+  EXPECT_EQ(g->pel.size(), kN - acked);
+  EXPECT_EQ(a->pel.size() + b->pel.size(), g->pel.size());
+  for (const auto& [id, nack] : g->pel) {
+    StreamConsumer* owner = nack->consumer;
+    ASSERT_TRUE(owner == a || owner == b);
+    ASSERT_TRUE(owner->pel.contains(id));
+    ASSERT_EQ(nack, owner->pel.find(id)->second);
+    ASSERT_EQ(nack->delivery_time, id.ms % 3 == 1 ? 20 : 10);
+  }
+  int64_t b_had = static_cast<int64_t>(b->pel.size());
+  EXPECT_EQ(g->DeleteConsumer("b"), b_had);
+  EXPECT_EQ(g->pel.size(), a->pel.size());
+  std::unique_ptr<StreamValue> copy(static_cast<StreamValue*>(s.Clone()));
+  EXPECT_EQ(copy->FindGroup("g")->pel.size(), a->pel.size());
+  EXPECT_EQ(copy->FindGroup("g")->FindConsumer("a")->pel.size(), a->pel.size());
+}
+
 // An ms delta too big for the entry head's 62 bits is escaped, so the entry stays in its
 // node as in Redis's listpack (which stores the delta as a wrapped 64-bit integer).
 TEST(StreamValueTest, HugeMsDeltaStaysInTheNode) {
