@@ -30,7 +30,7 @@ std::string_view TypeName(ValueType type) {
 }
 
 std::string_view EncodingName(const Entry& e) {
-  if (e.is_packed()) return "listpack";
+  if (e.is_packed()) return e.packed_big() ? "hashtable" : "listpack";  // only hashes are big
   if (e.type() != ValueType::kString) return e.object()->EncodingName();
   static constexpr std::string_view kNames[] = {"embstr", "raw", "int"};  // StringEncoding
   return kNames[static_cast<size_t>(e.encoding())];
@@ -149,9 +149,9 @@ Entry* Entry::NewObject(std::string_view key, ValueType type, CompositeValue* va
 }
 
 Entry* Entry::NewPacked(std::string_view key, ValueType type, std::string_view bytes,
-                        int64_t expire_ms) {
+                        int64_t expire_ms, bool big) {
   Entry* e = Allocate(key, bytes.size(), bytes.size(), type, expire_ms);
-  e->bytes_[0] |= kPacked;
+  e->bytes_[0] |= kPacked | (big ? kPackedBig : 0);
   if (!bytes.empty()) memcpy(e->mutable_str(), bytes.data(), bytes.size());
   return e;
 }
@@ -164,7 +164,7 @@ Entry* Entry::WithExpire(Entry* e, int64_t expire_ms) {
   }
   Entry* n;
   if (e->is_packed()) {
-    n = NewPacked(e->key(), e->type(), e->packed(), expire_ms);
+    n = NewPacked(e->key(), e->type(), e->packed(), expire_ms, e->packed_big());
   } else if (e->type() == ValueType::kString) {
     n = Allocate(e->key(), e->ValLen(), e->ValLen(), ValueType::kString, expire_ms);
     memcpy(n->mutable_str(), e->str().data(), e->ValLen());
@@ -177,7 +177,7 @@ Entry* Entry::WithExpire(Entry* e, int64_t expire_ms) {
 }
 
 Entry* Entry::Clone(const Entry* e, std::string_view key, int64_t expire_ms) {
-  if (e->is_packed()) return NewPacked(key, e->type(), e->packed(), expire_ms);
+  if (e->is_packed()) return NewPacked(key, e->type(), e->packed(), expire_ms, e->packed_big());
   if (e->type() != ValueType::kString) {
     return NewObject(key, e->type(), e->object()->Clone(), expire_ms);
   }

@@ -2,7 +2,7 @@
 //
 // Layout (bytes):
 //   [0]      flags: bits 0-2 ValueType, bits 3-4 StringEncoding (strings) or bit 3 packed
-//            (other types), bit 5 has-expire, bit 6 wide
+//            and bit 4 packed-big (other types), bit 5 has-expire, bit 6 wide
 //   compact: [1] key length (u8), [2..3] value length (u16)            -> 4-byte header
 //   wide:    [1..4] key length (u32), [5..8] value length (u32)         -> 9-byte header
 //   then the expire time (int64 ms, unaligned) if has-expire, then the key bytes, then the
@@ -61,8 +61,11 @@ class Entry {
   // listpack; OBJECT ENCODING reports "listpack"). The type's code reads and rewrites the
   // bytes through packed()/mutable_packed()/set_packed_len() and replaces the entry when
   // they outgrow PackedCapacity().
+  // `big`: the value is stored packed but OBJECT ENCODING reports the type's big encoding
+  // (a hash Redis would keep as a "hashtable" whose few fields fit one packed buffer; see
+  // types/hash_type.h). Clone, WithKey and WithExpire keep the flag.
   static Entry* NewPacked(std::string_view key, ValueType type, std::string_view bytes,
-                          int64_t expire_ms);
+                          int64_t expire_ms, bool big = false);
   // Same key and value with a different expire (kNoExpire removes it). Frees `e` if it
   // returns a different pointer.
   static Entry* WithExpire(Entry* e, int64_t expire_ms);
@@ -104,6 +107,11 @@ class Entry {
 
   // Whether a non-string value is stored inline as packed bytes (see NewPacked).
   bool is_packed() const { return type() != ValueType::kString && (flags() & kPacked); }
+  // Whether packed bytes report the big encoding (see NewPacked). Precondition: is_packed().
+  bool packed_big() const { return flags() & kPackedBig; }
+  // Marks packed bytes as reporting the big encoding (a conversion never goes back).
+  // Precondition: is_packed().
+  void set_packed_big() { bytes_[0] |= kPackedBig; }
   // The packed bytes. Precondition: is_packed().
   std::string_view packed() const { return str(); }
   uint8_t* mutable_packed() { return reinterpret_cast<uint8_t*>(mutable_str()); }
@@ -115,7 +123,8 @@ class Entry {
   size_t MemoryUsage() const;
 
  private:
-  static constexpr uint8_t kPacked = 1 << 3;  // shares bit 3 with strings' encoding tag
+  static constexpr uint8_t kPacked = 1 << 3;     // shares bit 3 with strings' encoding tag
+  static constexpr uint8_t kPackedBig = 1 << 4;  // shares bit 4 with strings' encoding tag
   static constexpr uint8_t kHasExpire = 1 << 5;
   static constexpr uint8_t kWide = 1 << 6;
   Entry() = delete;

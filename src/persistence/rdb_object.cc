@@ -231,8 +231,13 @@ LoadOutcome BuildHash(RdbDecoder& dec, const std::vector<std::string>& elems, st
   size_t n = elems.size() / 2;
   size_t maxlen = 0;
   for (const std::string& s : elems) maxlen = std::max(maxlen, s.size());
+  size_t total = 0;
+  for (const std::string& s : elems) total += s.size();
+  // Listpack as Redis decides; a "hashtable" of few fields stays packed (big packed: see
+  // types/hash_type.h; the pairs are at least as long as `total`, checked again below).
+  bool listpack = maxlen <= static_cast<size_t>(config.hash_max_listpack_value);
   if (n <= static_cast<size_t>(config.hash_max_listpack_entries) &&
-      maxlen <= static_cast<size_t>(config.hash_max_listpack_value)) {
+      (listpack || total <= hashes::kMaxBigPackedBytes)) {
     std::string p = pairs::Empty();
     for (size_t i = 0; i < elems.size(); i += 2) {
       if (pairs::FindField(p, elems[i]) != pairs::kNone) {
@@ -240,8 +245,10 @@ LoadOutcome BuildHash(RdbDecoder& dec, const std::vector<std::string>& elems, st
       }
       pairs::AppendPair(&p, elems[i], elems[i + 1]);
     }
-    *out = Entry::NewPacked(key, ValueType::kHash, p, Entry::kNoExpire);
-    return LoadOutcome::kOk;
+    if (listpack || p.size() <= hashes::kMaxBigPackedBytes) {
+      *out = Entry::NewPacked(key, ValueType::kHash, p, Entry::kNoExpire, !listpack);
+      return LoadOutcome::kOk;
+    }
   }
   auto* hv = new hashes::HashValue();
   hashes::FieldTable& t = hv->table();
@@ -337,7 +344,7 @@ uint8_t ObjectTypeOf(const Entry& e) {
     case ValueType::kZSet:
       return e.is_packed() ? kTypeZSetListpack : kTypeZSet2;
     case ValueType::kHash:
-      return e.is_packed() ? kTypeHashListpack : kTypeHash;
+      return hashes::HashView(const_cast<Entry*>(&e)).IsListpack() ? kTypeHashListpack : kTypeHash;
     case ValueType::kStream:
       break;
   }

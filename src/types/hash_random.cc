@@ -35,7 +35,7 @@ std::vector<size_t> FieldPositions(std::string_view p) {
 }  // namespace
 
 PickedField RandomField(const HashView& h, const RandomSource& rnd) {
-  if (h.IsListpack()) {
+  if (h.IsPacked()) {
     std::string_view p = h.packed();
     size_t next;
     return FromPacked(p, pairs::NthField(p, rnd() % h.Length()), &next);
@@ -49,7 +49,7 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
   // Case 1: negative count (repeats allowed), or a single pick.
   if (count < 0 || count == 1) {
     uint64_t n = count < 0 ? static_cast<uint64_t>(-count) : 1;
-    if (h.IsListpack()) {
+    if (h.IsPacked()) {
       std::string_view p = h.packed();
       std::vector<size_t> pos = FieldPositions(p);
       size_t next;
@@ -61,7 +61,7 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
   }
   // Case 2: at least as many as there are: the whole hash.
   if (static_cast<uint64_t>(count) >= size) {
-    if (h.IsListpack()) {
+    if (h.IsPacked()) {
       std::string_view p = h.packed();
       for (size_t off = pairs::kFirst; off < p.size();) emit(FromPacked(p, off, &off));
     } else {
@@ -70,7 +70,7 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
     return;
   }
   auto want = static_cast<size_t>(count);
-  if (h.IsListpack()) {
+  if (h.IsPacked()) {
     // Distinct picks in listpack order (selection sampling, as lpRandomPairsUnique).
     std::string_view p = h.packed();
     size_t left = want;

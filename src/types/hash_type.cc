@@ -47,17 +47,18 @@ CompositeValue* HashValue::Clone() const {
 HashView::HashView(Entry* e) {
   if (e->is_packed()) {
     packed_ = e->packed();
+    big_ = e->packed_big();
   } else {
     hv_ = static_cast<HashValue*>(e->object());
   }
 }
 
 size_t HashView::Length() const {
-  return IsListpack() ? pairs::PairCount(packed_) : hv_->table().size();
+  return IsPacked() ? pairs::PairCount(packed_) : hv_->table().size();
 }
 
 std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& num) const {
-  if (IsListpack()) {
+  if (IsPacked()) {
     size_t off = pairs::FindField(packed_, field);
     if (off == pairs::kNone) return std::nullopt;
     size_t next;
@@ -69,7 +70,7 @@ std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& nu
 }
 
 bool HashView::Exists(std::string_view field) const {
-  if (IsListpack()) return pairs::FindField(packed_, field) != pairs::kNone;
+  if (IsPacked()) return pairs::FindField(packed_, field) != pairs::kNone;
   return static_cast<bool>(hv_->table().Find(field));
 }
 
@@ -95,6 +96,7 @@ OpStatus HashWriter::Open(Db& db, std::string_view key, bool create) {
     entry_ = static_cast<Entry*>(slot_.get());
     if (entry_->type() != ValueType::kHash) return OpStatus::kWrongType;
     hv_ = HashView(entry_).value();
+    big_ = entry_->is_packed() && entry_->packed_big();
     return OpStatus::kOk;
   }
   if (!create) return OpStatus::kKeyNotFound;
@@ -110,19 +112,19 @@ void HashWriter::OwnPacked() {
 }
 
 void HashWriter::TryConversion(std::span<const std::string_view> args, const Limits& limits) {
-  if (hv_ != nullptr) return;
+  if (hv_ != nullptr || big_) return;
   size_t sum = 0;
   for (std::string_view a : args) {
-    if (a.size() > limits.max_listpack_value) return ConvertToTable();
+    if (a.size() > limits.max_listpack_value) return ConvertToTable(limits);
     sum += a.size();
   }
-  if (Packed().size() + sum > kListpackSafetySize) ConvertToTable();
+  if (Packed().size() + sum > kListpackSafetySize) ConvertToTable(limits);
 }
 
 bool HashWriter::Set(std::string_view field, std::string_view value, const Limits& limits) {
-  if (hv_ == nullptr &&
+  if (hv_ == nullptr && !big_ &&
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
-    ConvertToTable();
+    ConvertToTable(limits);
   }
   if (hv_ == nullptr) {
     OwnPacked();
@@ -135,7 +137,8 @@ bool HashWriter::Set(std::string_view field, std::string_view value, const Limit
     }
     // As Redis's hashTypeSet: checked on every set, so an overwrite converts a packed hash
     // that is already over a lowered hash-max-listpack-entries.
-    if (Length() > limits.max_listpack_entries) ConvertToTable();
+    if (Length() > limits.max_listpack_entries) ConvertToTable(limits);
+    FitStorage(limits);
     return created;
   }
   FieldTable& t = hv_->table();
@@ -164,8 +167,21 @@ bool HashWriter::Delete(std::string_view field) {
   return true;
 }
 
-void HashWriter::ConvertToTable() {
-  if (hv_ != nullptr) return;
+void HashWriter::ConvertToTable(const Limits& limits) {
+  if (hv_ != nullptr || big_) return;
+  OwnPacked();  // Commit writes the entry (and its flag) back
+  big_ = true;
+  FitStorage(limits);
+}
+
+void HashWriter::FitStorage(const Limits& limits) {
+  if (hv_ != nullptr || !big_) return;
+  if (Packed().size() > kMaxBigPackedBytes || Length() > limits.max_listpack_entries) {
+    MoveToFieldTable();
+  }
+}
+
+void HashWriter::MoveToFieldTable() {
   auto* hv = new HashValue();
   ForEachPackedPair(
       Packed(), [&](std::string_view f, std::string_view v) { InsertBlock(hv->table(), f, v); });
@@ -191,13 +207,15 @@ bool HashWriter::Commit() {
     }
   } else if (owns_) {
     size_t n = buf_.size();
-    if (entry_ != nullptr && n <= entry_->PackedCapacity() && n + 64 >= entry_->PackedCapacity()) {
+    size_t cap = entry_ != nullptr ? entry_->PackedCapacity() : 0;
+    if (entry_ != nullptr && n <= cap && n + 64 + cap / 8 >= cap) {
       // Fits the allocation (and wastes little of it): rewrite in place.
       memcpy(entry_->mutable_packed(), buf_.data(), n);
       entry_->set_packed_len(n);
+      if (big_) entry_->set_packed_big();
     } else {
       int64_t expire = entry_ != nullptr ? entry_->expire_ms() : Entry::kNoExpire;
-      Entry* e = Entry::NewPacked(key_, ValueType::kHash, buf_, expire);
+      Entry* e = Entry::NewPacked(key_, ValueType::kHash, buf_, expire, big_);
       if (entry_ != nullptr) {
         db_->Replace(slot_, e);
       } else {
@@ -206,7 +224,7 @@ bool HashWriter::Commit() {
     }
   }
   if (converted_) delete hv_;
-  owns_ = converted_ = false;
+  owns_ = converted_ = big_ = false;
   buf_.clear();
   hv_ = nullptr;
   entry_ = nullptr;

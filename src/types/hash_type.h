@@ -9,11 +9,19 @@
 //                 stand-alone listpack needs (types/packed_pairs.h). The bytes are stored
 //                 INSIDE the key's Entry (Entry::NewPacked): a small hash costs one
 //                 allocation (key + pairs) and its table slot, no CompositeValue.
-//   "hashtable" — a HashValue (CompositeValue) holding a FieldTable (types/hash_fields.h):
-//                 one allocation per field+value.
-// A new hash is always a listpack; it converts once, as Redis's hashTypeTryConversion /
-// hashTypeSet decide, and never converts back.
-//
+//   "hashtable" — what Redis converts to (hashTypeTryConversion / hashTypeSet rules), stored
+//                 one of two ways:
+//                 * "big packed": the same packed pairs inside the Entry, flagged
+//                   (Entry::packed_big) so OBJECT ENCODING, RDB and DUMP say hashtable, while
+//                   the hash has at most hash-max-listpack-entries fields and its pairs take
+//                   at most kMaxBigPackedBytes. A hash converted because ONE value is long (a
+//                   BullMQ job: 6 short fields and a 1 KB `data`) costs one allocation instead
+//                   of a table segment, a value object and a block per field.
+//                 * a HashValue (CompositeValue) holding a FieldTable (types/hash_fields.h):
+//                   one allocation per field+value, once a big packed hash outgrows those
+//                   bounds (or is converted past them at once).
+// A new hash is always a listpack; it converts to "hashtable" once, as Redis decides, and
+// never converts back; a big packed hash moves to the FieldTable once, and never back.
 // Reading: HashView over the key's Entry. Writing: HashWriter, which works on a private
 // copy of the packed pairs and writes it back to the
 // keyspace in Commit(): in place when it fits the entry's allocation, else as a new entry
@@ -36,6 +44,10 @@
 #include "types/packed_pairs.h"
 
 namespace duet::hashes {
+
+// The most bytes of packed pairs a "hashtable" hash keeps inside its Entry (every change
+// copies them: HashWriter edits a private copy).
+inline constexpr size_t kMaxBigPackedBytes = 8192;
 
 // The conversion thresholds (from the config, read per command).
 struct Limits {
@@ -83,10 +95,14 @@ class HashView {
  public:
   // Precondition: e->type() == ValueType::kHash.
   explicit HashView(Entry* e);
-  explicit HashView(std::string_view packed) : packed_(packed) {}
+  // Packed pairs; `big`: a big packed hash (reports "hashtable").
+  explicit HashView(std::string_view packed, bool big = false) : packed_(packed), big_(big) {}
   explicit HashView(HashValue* hv) : hv_(hv) {}
 
-  bool IsListpack() const { return hv_ == nullptr; }
+  // Whether the fields are packed pairs (a listpack or a big packed hash), not a FieldTable.
+  bool IsPacked() const { return hv_ == nullptr; }
+  // Whether OBJECT ENCODING says "listpack" (RDB/DUMP write a listpack).
+  bool IsListpack() const { return hv_ == nullptr && !big_; }
   std::string_view EncodingName() const { return IsListpack() ? "listpack" : "hashtable"; }
   size_t Length() const;
 
@@ -99,19 +115,19 @@ class HashView {
   // call only: listpack integers are formatted into scratch space).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    if (IsListpack()) return ForEachPackedPair(packed_, fn);
+    if (IsPacked()) return ForEachPackedPair(packed_, fn);
     hv_->table().ForEach(
         [&](FieldTable::SlotRef s) { fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get())); });
   }
 
   // One HSCAN step: calls fn(field, value) for the fields of the step and returns the next
-  // cursor (0 when done). A listpack returns everything at once. The hashtable encoding
+  // cursor (0 when done). Packed pairs return everything at once. The hashtable encoding
   // steps through hash ranges until at least `count` fields were returned (a few more at
   // most): every field present for the whole scan is returned once whatever inserts and
   // deletes happen between calls (core/segmented_table.h).
   template <typename Fn>
   uint64_t Scan(uint64_t cursor, size_t count, Fn&& fn) const {
-    if (IsListpack()) {
+    if (IsPacked()) {
       ForEach(fn);
       return 0;
     }
@@ -128,13 +144,14 @@ class HashView {
     return cursor;
   }
 
-  // The packed pairs (types/packed_pairs.h). Precondition: IsListpack().
+  // The packed pairs (types/packed_pairs.h). Precondition: IsPacked().
   std::string_view packed() const { return packed_; }
   HashValue* value() const { return hv_; }
 
  private:
-  std::string_view packed_;  // listpack encoding (inside the Entry, or a writer's copy)
-  HashValue* hv_ = nullptr;  // hashtable encoding
+  std::string_view packed_;  // packed pairs (inside the Entry, or a writer's copy)
+  bool big_ = false;         // packed pairs of a "hashtable" hash
+  HashValue* hv_ = nullptr;  // FieldTable storage
 };
 
 // Changes one hash key. Usage: Open, any number of reads and changes, Commit. Destroying a
@@ -154,7 +171,7 @@ class HashWriter {
   OpStatus Open(Db& db, std::string_view key, bool create);
   bool existed() const { return entry_ != nullptr; }
 
-  HashView view() const { return hv_ ? HashView(hv_) : HashView(Packed()); }
+  HashView view() const { return hv_ ? HashView(hv_) : HashView(Packed(), big_); }
   size_t Length() const { return view().Length(); }
   std::optional<std::string_view> Get(std::string_view field, NumBuf& num) const {
     return view().Get(field, num);
@@ -163,17 +180,20 @@ class HashWriter {
 
   // Redis's hashTypeTryConversion, called with the arguments about to be inserted: converts
   // a listpack to a hashtable when one of `args` is longer than max_listpack_value, or when
-  // their total would take the packed pairs past a listpack's 1 GB safety limit.
+  // their total would take the packed pairs past a listpack's 1 GB safety limit (the
+  // storage follows at the next Set: see the file comment).
   void TryConversion(std::span<const std::string_view> args, const Limits& limits);
   // Redis's hashTypeSet: sets `field` to `value`; returns true when the field is new.
   // Converts first when the field or value is longer than max_listpack_value (the HINCRBY*
   // path, which does not call TryConversion), and afterwards when the listpack has more than
-  // max_listpack_entries fields.
+  // max_listpack_entries fields. A big packed hash moves to a FieldTable when it has more
+  // than max_listpack_entries fields or more than kMaxBigPackedBytes of pairs.
   bool Set(std::string_view field, std::string_view value, const Limits& limits);
   // Removes `field`; returns whether it existed.
   bool Delete(std::string_view field);
-  // Converts a listpack to the hashtable encoding (no-op if already one).
-  void ConvertToTable();
+  // Converts a listpack to the hashtable encoding (no-op if already one): a big packed hash
+  // while that fits the bounds of the file comment, else a FieldTable.
+  void ConvertToTable(const Limits& limits);
 
   // Makes the changes visible in the keyspace (see the file comment). Returns whether the
   // key was deleted because the hash became empty.
@@ -181,6 +201,9 @@ class HashWriter {
 
  private:
   void OwnPacked();  // copies the entry's packed pairs before the first change
+  // A big packed hash past its bounds moves to a FieldTable.
+  void FitStorage(const Limits& limits);
+  void MoveToFieldTable();
   // The packed pairs: our copy, or the entry's bytes. Precondition: hv_ == nullptr.
   std::string_view Packed() const { return owns_ ? std::string_view(buf_) : entry_->packed(); }
 
@@ -191,6 +214,7 @@ class HashWriter {
   Entry* entry_ = nullptr;   // the key's entry (nullptr when created by this writer)
   std::string buf_;          // our copy of the packed pairs (changed, written back by Commit)
   bool owns_ = false;        // buf_ holds the packed pairs
+  bool big_ = false;         // the packed pairs are a big packed hash ("hashtable")
   HashValue* hv_ = nullptr;  // hashtable encoding
   bool converted_ = false;   // hv_ is new (not yet in the keyspace)
 };

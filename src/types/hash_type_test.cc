@@ -40,9 +40,9 @@ class TestHash {
       return true;
     });
   }
-  void ConvertToTable() {
+  void ConvertToTable(const Limits& lim) {
     With([&](HashWriter& w) {
-      w.ConvertToTable();
+      w.ConvertToTable(lim);
       return true;
     });
   }
@@ -193,9 +193,10 @@ TEST(HashValueTest, IntegersInListpackReadAsText) {
 TEST(HashValueTest, ConversionKeepsEveryField) {
   Limits lim{.max_listpack_entries = 1000, .max_listpack_value = 64};
   TestHash h;
-  for (int i = 0; i < 300; i++) h.Set("field:" + std::to_string(i), std::to_string(i * 7), lim);
+  // 1000 pairs take more than kMaxBigPackedBytes: a FieldTable at once.
+  for (int i = 0; i < 1000; i++) h.Set("field:" + std::to_string(i), std::to_string(i * 7), lim);
   auto before = Contents(h.View());
-  h.ConvertToTable();
+  h.ConvertToTable(lim);
   EXPECT_FALSE(h.IsListpack());
   EXPECT_FALSE(h.entry()->is_packed());
   EXPECT_EQ(EncodingName(*h.entry()), "hashtable");
@@ -206,9 +207,80 @@ TEST(HashValueTest, ConversionKeepsEveryField) {
                                              ->table()
                                              .Erase("field:0", FieldTable::Hash("field:0"))));
   EXPECT_EQ(GetOr(h.View(), "field:0"), "0");
-  EXPECT_GT(h.entry()->MemoryUsage(), 300u * 8);
-  EXPECT_EQ(HashView(copy).Length(), 299u);
+  EXPECT_GT(h.entry()->MemoryUsage(), 1000u * 8);
+  EXPECT_EQ(HashView(copy).Length(), 999u);
   Entry::Free(copy);
+}
+
+// A BullMQ job: a few short fields and one long value. Redis converts it to a hashtable;
+// duet keeps the pairs in the entry ("big packed") and reports hashtable.
+TEST(HashValueTest, BigPackedKeepsLongValueInTheEntry) {
+  Limits lim;
+  TestHash h;
+  std::string data(1038, 'x');
+  h.Set("name", "job", lim);
+  h.Set("data", data, lim);
+  h.Set("opts", "{\"attempts\":0}", lim);
+  h.Set("timestamp", "1796617102532", lim);
+  ASSERT_TRUE(h.entry()->is_packed());
+  EXPECT_TRUE(h.entry()->packed_big());
+  EXPECT_FALSE(h.IsListpack());
+  EXPECT_TRUE(h.View().IsPacked());
+  EXPECT_EQ(h.View().EncodingName(), "hashtable");
+  EXPECT_EQ(EncodingName(*h.entry()), "hashtable");
+  EXPECT_EQ(GetOr(h.View(), "data"), data);
+  EXPECT_EQ(GetOr(h.View(), "timestamp"), "1796617102532");
+  EXPECT_LE(h.entry()->MemoryUsage(), 1280u);  // one block: key + pairs
+  // Copies, renames and TTL changes keep the encoding.
+  Entry* copy = Entry::Clone(h.entry(), "c", 12345);
+  EXPECT_EQ(EncodingName(*copy), "hashtable");
+  copy = Entry::WithExpire(copy, Entry::kNoExpire);
+  EXPECT_EQ(EncodingName(*copy), "hashtable");
+  copy = Entry::WithKey(copy, "d");
+  EXPECT_EQ(EncodingName(*copy), "hashtable");
+  EXPECT_EQ(Contents(HashView(copy)), Contents(h.View()));
+  Entry::Free(copy);
+  // Short values again do not convert back.
+  h.Set("data", "short", lim);
+  h.Delete("opts");
+  EXPECT_EQ(EncodingName(*h.entry()), "hashtable");
+  EXPECT_TRUE(h.entry()->is_packed());
+  EXPECT_EQ(h.Length(), 3u);
+  // HINCRBY on a big packed hash.
+  EXPECT_EQ(h.With([&](HashWriter& w) { return *IncrBy(w, "atm", 2, lim); }), 2);
+  EXPECT_EQ(GetOr(h.View(), "atm"), "2");
+  EXPECT_EQ(EncodingName(*h.entry()), "hashtable");
+}
+
+TEST(HashValueTest, BigPackedMovesToTablePastItsBounds) {
+  // Past kMaxBigPackedBytes.
+  Limits lim;
+  TestHash h;
+  std::map<std::string, std::string> model;
+  h.Set("data", std::string(100, 'd'), lim);
+  model["data"] = std::string(100, 'd');
+  for (int i = 0; h.entry()->is_packed(); i++) {
+    ASSERT_LT(i, 200);
+    std::string f = "f" + std::to_string(i), v(100, static_cast<char>('a' + i % 26));
+    h.Set(f, v, lim);
+    model[f] = v;
+  }
+  EXPECT_EQ(EncodingName(*h.entry()), "hashtable");
+  EXPECT_GT(model.size() * 110, kMaxBigPackedBytes);  // value + field + headers per pair
+  EXPECT_EQ(Contents(h.View()), model);
+  // Past hash-max-listpack-entries.
+  Limits small{.max_listpack_entries = 8, .max_listpack_value = 4};
+  TestHash g;
+  g.Set("long", "12345", small);
+  EXPECT_TRUE(g.entry()->is_packed());
+  EXPECT_EQ(EncodingName(*g.entry()), "hashtable");
+  for (int i = 0; i < 7; i++) g.Set("f" + std::to_string(i), "v", small);
+  EXPECT_TRUE(g.entry()->is_packed());
+  g.Set("f7", "v", small);
+  EXPECT_FALSE(g.entry()->is_packed());
+  EXPECT_EQ(EncodingName(*g.entry()), "hashtable");
+  EXPECT_EQ(g.Length(), 9u);
+  EXPECT_EQ(GetOr(g.View(), "long"), "12345");
 }
 
 TEST(HashValueTest, PackedEntryCopiesAndTtl) {
