@@ -246,7 +246,8 @@ LoadOutcome BuildHash(RdbDecoder& dec, const std::vector<std::string>& elems, st
       pairs::AppendPair(&p, elems[i], elems[i + 1]);
     }
     if (listpack || p.size() <= hashes::kMaxBigPackedBytes) {
-      *out = Entry::NewPacked(key, ValueType::kHash, p, Entry::kNoExpire, !listpack);
+      *out = listpack ? Entry::NewPacked(key, ValueType::kHash, p, Entry::kNoExpire)
+                      : hashes::NewBigPackedEntry(key, p, Entry::kNoExpire);
       return LoadOutcome::kOk;
     }
   }

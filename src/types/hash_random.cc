@@ -16,10 +16,11 @@ PickedField FromBlock(const void* block) {
 }
 
 // The pair whose field is at offset `off` of packed pairs; *next receives the offset after it.
-PickedField FromPacked(std::string_view p, size_t off, size_t* next) {
+// A split value is joined in h's scratch space (valid until the next pick).
+PickedField FromPacked(const HashView& h, size_t off, size_t* next) {
   PickedField f;
-  f.field = pairs::Get(p, off, &off);
-  f.value = pairs::Get(p, off, next);
+  f.field = pairs::Get(h.packed(), off, &off);
+  f.value = h.PackedElement(off, next);
   return f;
 }
 
@@ -38,7 +39,7 @@ PickedField RandomField(const HashView& h, const RandomSource& rnd) {
   if (h.IsPacked()) {
     std::string_view p = h.packed();
     size_t next;
-    return FromPacked(p, pairs::NthField(p, rnd() % h.Length()), &next);
+    return FromPacked(h, pairs::NthField(p, rnd() % h.Length()), &next);
   }
   return FromBlock(h.value()->table().Random(rnd()).get());
 }
@@ -53,7 +54,7 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
       std::string_view p = h.packed();
       std::vector<size_t> pos = FieldPositions(p);
       size_t next;
-      for (uint64_t i = 0; i < n; i++) emit(FromPacked(p, pos[rnd() % pos.size()], &next));
+      for (uint64_t i = 0; i < n; i++) emit(FromPacked(h, pos[rnd() % pos.size()], &next));
     } else {
       for (uint64_t i = 0; i < n; i++) emit(FromBlock(h.value()->table().Random(rnd()).get()));
     }
@@ -63,7 +64,7 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
   if (static_cast<uint64_t>(count) >= size) {
     if (h.IsPacked()) {
       std::string_view p = h.packed();
-      for (size_t off = pairs::kFirst; off < p.size();) emit(FromPacked(p, off, &off));
+      for (size_t off = pairs::kFirst; off < p.size();) emit(FromPacked(h, off, &off));
     } else {
       h.value()->table().ForEach([&](FieldTable::SlotRef s) { emit(FromBlock(s.get())); });
     }
@@ -76,7 +77,7 @@ void RandomFields(const HashView& h, int64_t count, const RandomSource& rnd,
     size_t left = want;
     size_t i = 0;
     for (size_t off = pairs::kFirst; off < p.size() && left > 0; i++) {
-      PickedField f = FromPacked(p, off, &off);
+      PickedField f = FromPacked(h, off, &off);
       if (rnd() % (size - i) < left) {
         emit(f);
         left--;

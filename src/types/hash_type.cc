@@ -42,15 +42,35 @@ CompositeValue* HashValue::Clone() const {
   return copy;
 }
 
+Entry* NewBigPackedEntry(std::string_view key, std::string_view packed, int64_t expire_ms) {
+  // The Entry's compact header, the expire time, the key (Entry's layout).
+  size_t fixed = 4 + (expire_ms != Entry::kNoExpire ? 8 : 0) + key.size();
+  if (SplitHashValue* split = SplitHashValue::TrySplit(packed, fixed)) {
+    return Entry::NewObject(key, ValueType::kHash, split, expire_ms);
+  }
+  return Entry::NewPacked(key, ValueType::kHash, packed, expire_ms, true);
+}
+
 // ---- HashView ----------------------------------------------------------------------------
 
 HashView::HashView(Entry* e) {
   if (e->is_packed()) {
     packed_ = e->packed();
     big_ = e->packed_big();
+  } else if (auto* split = dynamic_cast<SplitHashValue*>(e->object())) {
+    packed_ = split->pairs();
+    head_ = split->head();
+    big_ = true;
   } else {
     hv_ = static_cast<HashValue*>(e->object());
   }
+}
+
+lp::Value HashView::PackedElement(size_t off, size_t* next) const {
+  if (!pairs::IsSplit(packed_, off)) return pairs::Get(packed_, off, next);
+  lp::Value v;
+  v.sval = ValueAt(packed_, head_, off, next, nullptr, &scratch_);
+  return v;
 }
 
 size_t HashView::Length() const {
@@ -62,7 +82,7 @@ std::optional<std::string_view> HashView::Get(std::string_view field, NumBuf& nu
     size_t off = pairs::FindField(packed_, field);
     if (off == pairs::kNone) return std::nullopt;
     size_t next;
-    return pairs::Get(packed_, pairs::Skip(packed_, off), &next).View(num.buf);
+    return ValueAt(packed_, head_, pairs::Skip(packed_, off), &next, num.buf, &num.joined);
   }
   FieldTable::SlotRef s = hv_->table().Find(field);
   if (!s) return std::nullopt;
@@ -95,8 +115,13 @@ OpStatus HashWriter::Open(Db& db, std::string_view key, bool create) {
   if (slot_) {
     entry_ = static_cast<Entry*>(slot_.get());
     if (entry_->type() != ValueType::kHash) return OpStatus::kWrongType;
-    hv_ = HashView(entry_).value();
-    big_ = entry_->is_packed() && entry_->packed_big();
+    HashView view(entry_);
+    hv_ = view.value();
+    big_ = !view.IsListpack();
+    if (hv_ == nullptr && !entry_->is_packed()) {  // a SplitHashValue: edit it joined
+      buf_ = static_cast<SplitHashValue*>(entry_->object())->Join();
+      owns_ = true;
+    }
     return OpStatus::kOk;
   }
   if (!create) return OpStatus::kKeyNotFound;
@@ -207,15 +232,17 @@ bool HashWriter::Commit() {
     }
   } else if (owns_) {
     size_t n = buf_.size();
-    size_t cap = entry_ != nullptr ? entry_->PackedCapacity() : 0;
-    if (entry_ != nullptr && n <= cap && n + 64 + cap / 8 >= cap) {
+    bool packed_entry = entry_ != nullptr && entry_->is_packed();
+    size_t cap = packed_entry ? entry_->PackedCapacity() : 0;
+    if (packed_entry && n <= cap && n + 64 + cap / 8 >= cap) {
       // Fits the allocation (and wastes little of it): rewrite in place.
       memcpy(entry_->mutable_packed(), buf_.data(), n);
       entry_->set_packed_len(n);
       if (big_) entry_->set_packed_big();
     } else {
       int64_t expire = entry_ != nullptr ? entry_->expire_ms() : Entry::kNoExpire;
-      Entry* e = Entry::NewPacked(key_, ValueType::kHash, buf_, expire, big_);
+      Entry* e = big_ ? NewBigPackedEntry(key_, buf_, expire)
+                      : Entry::NewPacked(key_, ValueType::kHash, buf_, expire);
       if (entry_ != nullptr) {
         db_->Replace(slot_, e);
       } else {

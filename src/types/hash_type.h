@@ -17,6 +17,9 @@
 //                   at most kMaxBigPackedBytes. A hash converted because ONE value is long (a
 //                   BullMQ job: 6 short fields and a 1 KB `data`) costs one allocation instead
 //                   of a table segment, a value object and a block per field.
+//                   A big packed hash with a long value is kept as a SplitHashValue
+//                   instead when that saves memory (types/hash_split.h: the value's head
+//                   in a block of an exact allocator size class).
 //                 * a HashValue (CompositeValue) holding a FieldTable (types/hash_fields.h):
 //                   one allocation per field+value, once a big packed hash outgrows those
 //                   bounds (or is converted past them at once).
@@ -40,6 +43,7 @@
 #include "keyspace/db.h"
 #include "keyspace/entry.h"
 #include "types/hash_fields.h"
+#include "types/hash_split.h"
 #include "types/listpack.h"
 #include "types/packed_pairs.h"
 
@@ -55,9 +59,11 @@ struct Limits {
   size_t max_listpack_value = 64;     // hash-max-listpack-value
 };
 
-// Scratch space for a value stored as an integer in a listpack (decimal form, <= 20 chars).
+// Scratch space for a value stored as an integer in a listpack (decimal form, <= 20 chars),
+// or a split value joined (types/hash_split.h).
 struct NumBuf {
   char buf[24];
+  std::string joined;
 };
 
 // The hashtable encoding's value object.
@@ -82,13 +88,26 @@ class HashValue final : public CompositeValue {
   mutable FieldTable table_;
 };
 
-// Iterates packed pairs: fn(field, value) with integer elements formatted.
+// Iterates packed pairs: fn(field, value) with integer elements formatted and a split value
+// joined with `head` (a SplitHashValue's; empty for other pairs).
+template <typename Fn>
+void ForEachPackedPair(std::string_view packed, std::string_view head, Fn&& fn) {
+  NumBuf fb, vb;
+  size_t off = pairs::kFirst;
+  while (off < packed.size()) {
+    size_t next;
+    std::string_view f = pairs::Get(packed, off, &next).View(fb.buf);
+    fn(f, ValueAt(packed, head, next, &off, vb.buf, &vb.joined));
+  }
+}
 template <typename Fn>
 void ForEachPackedPair(std::string_view packed, Fn&& fn) {
-  NumBuf fb, vb;
-  pairs::ForEachPair(
-      packed, [&](const lp::Value& f, const lp::Value& v) { fn(f.View(fb.buf), v.View(vb.buf)); });
+  ForEachPackedPair(packed, {}, fn);
 }
+
+// A new entry for a big packed hash's pairs: a SplitHashValue when that saves memory, else
+// the pairs inline (Entry::NewPacked, big).
+Entry* NewBigPackedEntry(std::string_view key, std::string_view packed, int64_t expire_ms);
 
 // Read access to a hash in either encoding. Valid until the key is modified.
 class HashView {
@@ -115,7 +134,7 @@ class HashView {
   // call only: listpack integers are formatted into scratch space).
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    if (IsPacked()) return ForEachPackedPair(packed_, fn);
+    if (IsPacked()) return ForEachPackedPair(packed_, head_, fn);
     hv_->table().ForEach(
         [&](FieldTable::SlotRef s) { fn(FieldBlock::Field(s.get()), FieldBlock::Value(s.get())); });
   }
@@ -146,12 +165,17 @@ class HashView {
 
   // The packed pairs (types/packed_pairs.h). Precondition: IsPacked().
   std::string_view packed() const { return packed_; }
+  // The element at `off` of packed(), a split value joined into scratch space that the next
+  // call reuses; *next receives the offset after it. Precondition: IsPacked().
+  lp::Value PackedElement(size_t off, size_t* next) const;
   HashValue* value() const { return hv_; }
 
  private:
-  std::string_view packed_;  // packed pairs (inside the Entry, or a writer's copy)
-  bool big_ = false;         // packed pairs of a "hashtable" hash
-  HashValue* hv_ = nullptr;  // FieldTable storage
+  std::string_view packed_;      // packed pairs (inside the Entry, or a writer's copy)
+  bool big_ = false;             // packed pairs of a "hashtable" hash
+  std::string_view head_;        // a SplitHashValue's head (its pairs are packed_)
+  HashValue* hv_ = nullptr;      // FieldTable storage
+  mutable std::string scratch_;  // PackedElement's joined value
 };
 
 // Changes one hash key. Usage: Open, any number of reads and changes, Commit. Destroying a

@@ -17,6 +17,7 @@ constexpr uint8_t kSmallInt = 0xC6;  // 0xC6..0xFF: the integer (h - 0xC6)
 constexpr int64_t kSmallIntMax = 0xFF - kSmallInt;
 constexpr size_t kIntBytes[] = {1, 2, 4, 8};
 constexpr uint16_t kCountUnknown = 0xFFFF;
+constexpr uint32_t kSplitBit = uint32_t{1} << 31;  // in a kStr32 length: a split element
 
 uint64_t LoadLE(const char* p, size_t n) {
   uint64_t v = 0;
@@ -93,7 +94,7 @@ lp::Value Get(std::string_view p, size_t off, size_t* next) {
     *next = off + 1 + h;
   } else if (h == kStr16 || h == kStr32) {
     size_t lb = h == kStr16 ? 2 : 4;
-    size_t len = LoadLE(b + 1, lb);
+    size_t len = LoadLE(b + 1, lb) & ~size_t{kSplitBit};
     v.sval = std::string_view(b + 1 + lb, len);
     *next = off + 1 + lb + len;
   } else if (h >= kSmallInt) {
@@ -111,6 +112,26 @@ lp::Value Get(std::string_view p, size_t off, size_t* next) {
   }
   return v;
 }
+
+bool IsSplit(std::string_view p, size_t off) {
+  return static_cast<uint8_t>(p[off]) == kStr32 && (LoadLE(p.data() + off + 1, 4) & kSplitBit);
+}
+
+std::string WithSplitValue(std::string_view p, size_t off, size_t head_len) {
+  size_t next;
+  std::string_view v = Get(p, off, &next).sval;
+  std::string_view tail = v.substr(head_len);
+  std::string out(p.substr(0, off));
+  out.push_back(static_cast<char>(kStr32));
+  char len[4];
+  StoreLE(len, tail.size() | kSplitBit, 4);
+  out.append(len, 4);
+  out.append(tail);
+  out.append(p.substr(next));
+  return out;
+}
+
+std::string EncodeElement(std::string_view s) { return Encode(s); }
 
 size_t Skip(std::string_view p, size_t off) {
   size_t next;

@@ -58,6 +58,18 @@ void ForEachPair(std::string_view p, Fn&& fn) {
   }
 }
 
+// Split elements (only in a SplitHashValue's pairs, types/hash_split.h): a long value whose
+// first bytes live in a separate block; the element holds the rest. Encoded as 0xC1 with the
+// top bit of its u32 length set; Get returns the rest as a string, so walks and Skip work
+// unchanged, and only a reader of the value must join the two parts.
+bool IsSplit(std::string_view p, size_t off);
+// `p` with the string element at `off` replaced by a split element holding its bytes from
+// `head_len` on. Precondition: the element is a string longer than head_len.
+std::string WithSplitValue(std::string_view p, size_t off, size_t head_len);
+
+// The encoded form of one element (a string, or an integer when it is a canonical one).
+std::string EncodeElement(std::string_view s);
+
 // Appends a pair (PairCount grows by one).
 void AppendPair(std::string* p, std::string_view field, std::string_view value);
 // Replaces the value element at `off`.
