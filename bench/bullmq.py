@@ -20,6 +20,15 @@ client.
   bench/bullmq.py                        # 3 rounds, medians (~2 min)
   bench/bullmq.py --aof everysec         # both servers with appendonly yes, appendfsync everysec
   bench/bullmq.py --quick                # a short run that checks the scripts
+  bench/bullmq.py --profile              # + where the process phase's server CPU goes
+
+--profile runs `perf record -g` on duet during every process phase and buckets the samples
+(bench/duetbench/cpu_profile.py: Lua interpreter, Lua GC, Lua libraries, the redis.call
+bridge, command execution, dispatch, request parsing/replies, kernel, allocator), then
+prints each bucket's share and its µs per job (share x the median server CPU per job).
+perf's sampling adds a few percent to duet's CPU in those rounds. Debian's redis-server is
+stripped and built without frame pointers (most of its samples have no symbol), so it is
+not profiled.
 
 Prints a table; exit 0 (targets are reported, never asserted), 1 on a failed measurement.
 """
@@ -37,6 +46,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH_DIR)
 from duetbench.procs import BenchError, Server, add_server_args, stop_all  # noqa: E402
 from duetbench.stats import median  # noqa: E402
+from duetbench import cpu_profile  # noqa: E402
 
 CLIENT = os.path.join(BENCH_DIR, "bullmq", "client.mjs")
 NODE_MODULES = os.path.join(os.path.dirname(BENCH_DIR), "tests", "node", "node_modules")
@@ -57,13 +67,23 @@ def client(server, args, phase, *extra, timeout=600):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def throughput_run(server, args):
+def throughput_run(server, args, profile_counts=None):
     server.start()
+    profiler = None
     try:
         add = client(server, args, "add", "--jobs", str(args.jobs))
+        if profile_counts is not None:
+            data = os.path.join(server.dir, "perf.data")
+            profiler = cpu_profile.Profiler(server.pid, data)
+            profiler.start()
         proc = client(server, args, "process", "--jobs", str(args.jobs), "--workers",
                       str(args.workers), "--concurrency", str(args.concurrency))
+        if profiler is not None:
+            profiler.stop()
+            profile_counts.update(cpu_profile.buckets(data))
     finally:
+        if profiler is not None:
+            profiler.stop()
         server.stop()
     n = args.jobs
     out = {}
@@ -88,6 +108,19 @@ def memory_run(server, args):
     return {"rss_per_job": (after - before) / args.memory_jobs}
 
 
+def print_profile(profiles, med):
+    counts = profiles["duet"]
+    total = sum(counts.values()) or 1
+    cpu = med["duet"]["process cpu_us_per_job"]
+    print(f"\nWhere duet's server CPU goes in the process phase (perf samples of all rounds, "
+          f"{total}; µs per job = share x the median {cpu:.1f} µs):")
+    print("| bucket | share | µs per job |")
+    print("|---|---|---|")
+    for name in cpu_profile.ordered_names():
+        share = counts[name] / total
+        print(f"| {name} | {100 * share:.1f}% | {share * cpu:.1f} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_server_args(ap)
@@ -101,7 +134,11 @@ def main():
                     help="appendonly yes with this appendfsync on both servers (default: off)")
     ap.add_argument("--node", default="node")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--profile", action="store_true",
+                    help="perf record the process phase; print where the server CPU goes")
     args = ap.parse_args()
+    if args.profile and not shutil.which("perf"):
+        sys.exit("bullmq.py: --profile needs perf")
     if args.quick:
         args.rounds, args.jobs, args.memory_jobs = 1, 2000, 5000
     if not os.path.isdir(os.path.join(NODE_MODULES, "bullmq")):
@@ -113,10 +150,12 @@ def main():
     sides = [Server("duet", args.duet_bin, scratch, extra),
              Server("redis", args.redis_bin, scratch, extra)]
     results = {s.side: [] for s in sides}
+    profiles = {s.side: cpu_profile.Counter() for s in sides}
     try:
         for r in range(args.rounds):
             for s in (sides if r % 2 == 0 else sides[::-1]):
-                res = {**throughput_run(s, args), **memory_run(s, args)}
+                counts = profiles[s.side] if args.profile and s.side == "duet" else None
+                res = {**throughput_run(s, args, counts), **memory_run(s, args)}
                 results[s.side].append(res)
                 print(f"round {r + 1} {s.side}: add {res['add jobs/s']:,.0f} jobs/s "
                       f"{res['add cpu_us_per_job']:.1f} us/job, process "
@@ -146,6 +185,8 @@ def main():
                   f"{hi} {t11}x | {hi} {t14}x |")
     a, b = d["rss_per_job"], rd["rss_per_job"]
     print(f"| RSS per waiting job | {a:,.0f} B | {b:,.0f} B | {a / b:.2f}x | | <= 0.7x |")
+    if args.profile:
+        print_profile(profiles, med)
     for phase in ("add", "process"):
         c = d[f"{phase} client_cpu_pct"]
         if c >= 90:

@@ -5,9 +5,9 @@ execution vs I/O"). Each sample's call chain is walked from the leaf towards the
 first frame a rule recognises decides the bucket (frames in libc's memcpy/strlen-like helpers
 and other unrecognised code pass to their caller). Kernel frames and the allocator win at the
 leaf: time in a syscall is I/O whoever called it, time in malloc/free is the allocator's.
-Rules match duet's symbols (C++ namespaces, the statically linked Lua 5.1 built as C++);
-redis-server's names are matched where they are obvious (Lua, jemalloc, kernel), the rest of
-its code lands in "other".
+Rules match duet's symbols (C++ namespaces, the statically linked Lua 5.1 built as C++) and
+redis-server 7.0's function names (its Lua is linked in too); unrecognised code lands in
+"other". The buckets are approximate where one function serves two purposes.
 
 Requires `perf` and the right to profile the server (root, or perf_event_paranoid <= 1 for
 kernel samples; with only user-space samples the kernel bucket reads 0 and the table says so).
@@ -17,20 +17,25 @@ import os
 import re
 import signal
 import subprocess
-from collections import Counter
+from collections import Counter  # noqa: F401 (re-exported)
 
 # (bucket, regex on the demangled symbol). Order matters: the first match in the walk wins.
 BUCKETS = [
     ("kernel: syscalls, socket I/O, scheduling", None),  # by DSO, see classify()
     ("allocator (jemalloc, malloc/free)",
      re.compile(r"^(je_|_?malloc|_?free|_?realloc|_?calloc|sdallocx|mallocx|rallocx|"
-                r"__libc_malloc|__libc_free|operator new|operator delete|tcache_|arena_)")),
+                r"__libc_malloc|__libc_free|operator new|operator delete|tcache_|arena_|"
+                r"luaM_realloc_|duet::scripting::LuaPool|duet::scripting::\(anonymous namespace\)::Alloc$)")),
     ("Lua GC", re.compile(r"^(luaC_|propagatemark|sweeplist|singlestep|traversetable|"
-                          r"markroot|atomic\b|remarkupvals|cleartable|freeobj|luaM_realloc_|"
-                          r"luaF_free|luaH_free|luaE_freethread|duet::scripting::LuaPool)")),
+                          r"markroot|atomic\b|remarkupvals|cleartable|freeobj|"
+                          r"luaF_free|luaH_free|luaE_freethread)")),
     ("Lua libraries (cjson, cmsgpack, struct, bit)",
-     re.compile(r"^(json_|strbuf_|lua_cjson|fpconv_|bit_|duet::scripting::(cmsgpack|struct|"
-                r"Cmsgpack|Struct)|mp_|msgpack_|cmsgpack|struct_)")),
+     re.compile(r"^(json_|strbuf_|lua_cjson|fpconv_|bit_|mp_|msgpack_|cmsgpack|struct_)|"
+                # duet's cmsgpack (scripting/lua_cmsgpack.cc) and struct (lua_struct.cc)
+                r"^duet::scripting::(\(anonymous namespace\)::)?(DecodeArray|DecodeMap|"
+                r"DecodeValue|EncodeTable|EncodeValue|OpenCmsgpack|TableIsArray|UnpackFull|"
+                r"UnpackLimit|UnpackOne|Pack|Unpack|PushString|ControlOption|CorrectBytes|"
+                r"GetInteger|GetNum|OpenStruct|OptSize|PutInteger|ToAlign|Size)(\(|$)")),
     ("Lua interpreter (VM, tables, strings)",
      re.compile(r"^(lua[A-Z]_|lua_|luaL_|luaopen_|luai_|str_|tbl_|math_|luaB_|auxsort|"
                 r"index2adr|callrethooks|retstr|precall|poscall|adjust_varargs|"
@@ -38,23 +43,44 @@ BUCKETS = [
                 r"setnodevector|computesizes|rehash|numusehash|luaS_|luaH_|luaV_|luaD_|"
                 r"luaF_|luaT_|luaO_|luaK_|luaY_|luaX_|luaG_|luaE_|luaZ_|luaU_)")),
     ("redis.call bridge (argument/reply conversion, script cache)",
-     re.compile(r"^duet::scripting::|^duet::.*(Script|Lua)")),
+     re.compile(r"^duet::scripting::|^duet::.*(Script|Lua)|"
+                # redis-server 7.0's script.c/script_lua.c/eval.c
+                r"^(luaRedis|luaReply|luaArgsToRedisArgv|redisProtocolToLua|luaCallFunction|"
+                r"evalGenericCommand|evalShaCommand|evalCommand|scriptCall|scriptPrepare|"
+                r"scriptReset|luaCreateFunction|luaSetTableProtectionRecursively|"
+                r"luaMaskCountHook|luaRaiseError|luaPushError|luaError|evalCalcFunctionName|"
+                r"evalExtractShebangFlags|luaRegisterRedisAPI|scriptInterrupt)")),
     ("request parsing, replies, socket calls (user space)",
      re.compile(r"^duet::(RequestParser|ReplyBuilder|IoBuffer|EventLoop|net::|protocol::)|"
                 r"^duet::Server::(ReadFromClient|WriteToClient|ProcessInput|BeforeSleep|"
                 r"FlushPendingWrites|OnClientEvent|HandleClient)|^(__libc_send|__libc_recv|"
-                r"send|recv|__send|__recv|epoll_wait|writev|read|write)$")),
+                r"send|recv|__send|__recv|epoll_wait|writev|read|write)$|"
+                r"^(readQueryFromClient|processInputBuffer|processMultibulkBuffer|"
+                r"processInlineBuffer|addReply|_addReply|writeToClient|_writeToClient|"
+                r"handleClientsWithPendingWrites|connSocket|aeProcessEvents|aeApiPoll|"
+                r"writeHandler|beforeSleep|prepareClientToWrite|setDeferred|resetClient|"
+                r"freeClientArgv|clientInstallWriteHandler|readHandler)")),
     ("dispatch (lookup, stats, propagation, keyspace events)",
      re.compile(r"^duet::Server::(Execute|Call|Dispatch|Propagate|Notify)|"
                 r"^duet::(CommandTable|CommandStats|LatencyHistogram|WatchRegistry)|"
-                r"^duet::Server::")),
+                r"^duet::Server::|"
+                r"^(call|processCommand|lookupCommand|propagate|alsoPropagate|"
+                r"propagatePendingCommands|updateCommandLatencyHistogram|afterCommand|"
+                r"notifyKeyspaceEvent|signalModifiedKey|touchWatchedKey|"
+                r"lookupCommandLogic|commandProcessed)$")),
     ("command execution (types, keyspace, handlers)",
-     re.compile(r"^duet::")),
+     re.compile(r"^duet::|Command$|^(hashType|listType|setType|zset|zzl|zsl|quicklist|lp[A-Z]|"
+                r"stream|rax|lookupKey|dbAdd|dbDelete|dbSetValue|setKey|createObject|"
+                r"decrRefCount|incrRefCount|tryObjectEncoding|getDecodedObject|"
+                r"createStringObject|expireIfNeeded|genericSetKey|setGenericCommand)")),
 ]
-OTHER = "other"
+OTHER = "other (libc memcmp/memcpy whose caller perf could not unwind, std containers)"
 _PASS_THROUGH = re.compile(r"^(__memcpy|__memmove|__memset|__memcmp|__strlen|memcpy|memmove|"
                            r"memset|memcmp|strlen|__strchr|strchr|__nss|__GI_|_IO_|"
-                           r"__vsnprintf|vsnprintf|snprintf|__printf|\[unknown\])")
+                           r"__vsnprintf|vsnprintf|snprintf|__printf|\[unknown\]|"
+                           # redis-server's shared helpers: their caller says what they serve
+                           r"sds|dict|zmalloc|zfree|zrealloc|ztry|zcalloc|zlibc|ll2string|"
+                           r"string2ll|ustime|mstime|getMonotonic|siphash|listAddNode|listDel)")
 
 
 def _classify(frames):
@@ -82,7 +108,7 @@ def _classify(frames):
 class Profiler:
     """perf record -g on one PID between start() and stop()."""
 
-    def __init__(self, pid, out_path, freq=499):
+    def __init__(self, pid, out_path, freq=1999):
         self.pid = pid
         self.out = out_path
         self.freq = freq
