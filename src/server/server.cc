@@ -520,12 +520,38 @@ void Server::FlushPendingWrites() {
       continue;
     }
     c->out_allowed = end;
-    WriteToClient(*c);
+    write_batch_.push_back(c);
   }
+  if (write_batch_.size() >= kParallelSendMin) {
+    WriteClientsInParallel(write_batch_);
+  } else {
+    for (Client* c : write_batch_) WriteToClient(*c);
+  }
+  write_batch_.clear();
   if (hold) PumpAofFsync();  // held output always has an fsync coming
   if (pending_writes_.empty() && pending_writes_.capacity() < pending.capacity()) {
     pending.clear();
     pending_writes_.swap(pending);
+  }
+}
+
+void Server::WriteClientsInParallel(std::span<Client* const> clients) {
+  send_jobs_.resize(clients.size());
+  for (size_t i = 0; i < clients.size(); i++) {
+    Client& c = *clients[i];
+    size_t limit = c.out().size();
+    if (c.out_allowed - c.out_base < limit) limit = static_cast<size_t>(c.out_allowed - c.out_base);
+    size_t pos = std::min(c.out_pos(), limit);
+    send_jobs_[i] = {.fd = c.fd(), .data = c.out().data() + pos, .len = limit - pos};
+  }
+  // The other thread only reads these output buffers until Run returns.
+  sender_.Run(send_jobs_);
+  for (size_t i = 0; i < clients.size(); i++) {
+    // WriteToClient finds the bytes sent and does the rest as for a plain write: a socket
+    // that was full gets EPOLLOUT, a failed one is freed when its send fails again.
+    clients[i]->out_pos() += send_jobs_[i].sent;
+    stats_.net_output_bytes += send_jobs_[i].sent;
+    WriteToClient(*clients[i]);
   }
 }
 

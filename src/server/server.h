@@ -23,6 +23,7 @@
 #include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
 #include "net/event_loop.h"
+#include "net/parallel_sender.h"
 #include "persistence/snapshot.h"
 #include "scripting/function_store.h"
 #include "scripting/lua_engine.h"
@@ -471,6 +472,10 @@ class Server {
   void BeforeSleep();
   // Writes the output of the clients queued with QueueWrite (but script-protected ones).
   void FlushPendingWrites();
+  // Writes `clients` (kParallelSendMin or more, each with output allowed) with the
+  // ParallelSender's two threads, then finishes each with WriteToClient (bookkeeping, partial
+  // writes, errors) on this thread.
+  void WriteClientsInParallel(std::span<Client* const> clients);
   void Cron();
   bool ProtectedModeRejects(const Client& client) const;
   bool IsPausedFor(const Client& client, const CommandSpec& spec, CmdFlag flags) const;
@@ -502,6 +507,11 @@ class Server {
   std::vector<Client*> clients_by_fd_;  // the same clients, indexed by socket (LiveClient)
   // Clients with output to write before sleeping, as (fd, id): resolved with LiveClient.
   std::vector<std::pair<int, uint64_t>> pending_writes_;
+  // A batch of at least this many clients to write is split with a second thread.
+  static constexpr size_t kParallelSendMin = 64;
+  ParallelSender sender_;
+  std::vector<Client*> write_batch_;  // FlushPendingWrites' scratch
+  std::vector<ParallelSender::Job> send_jobs_;
   std::vector<uint64_t> pending_close_;
   std::vector<uint64_t> more_input_;  // clients whose last read filled the buffer
   std::vector<uint64_t> monitors_;

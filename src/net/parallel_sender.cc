@@ -1,0 +1,73 @@
+#include "net/parallel_sender.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace duet {
+
+ParallelSender::~ParallelSender() {
+  if (!helper_.joinable()) return;
+  stop_.store(true, std::memory_order_relaxed);
+  wake_.fetch_add(1, std::memory_order_release);
+  wake_.notify_one();
+  helper_.join();
+}
+
+void ParallelSender::Send(Job& job) {
+  while (job.sent < job.len) {
+    ssize_t n = send(job.fd, job.data + job.sent, job.len - job.sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      job.error = errno;
+      return;
+    }
+    job.sent += static_cast<size_t>(n);
+  }
+}
+
+void ParallelSender::Work() {
+  for (;;) {
+    // Acquire: a claim in a batch sees the jobs_ published with it. The batch cannot end
+    // (and jobs_ change) before this claim's job is counted done.
+    uint64_t claim = state_.fetch_add(1, std::memory_order_acq_rel);
+    uint64_t idx = claim & kIdxMask;
+    uint64_t count = (claim >> kIdxBits) & kIdxMask;
+    if (idx >= count) return;
+    Send(jobs_[idx]);
+    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == count) done_.notify_one();
+  }
+}
+
+void ParallelSender::HelperMain() {
+  uint64_t seen = 0;
+  for (;;) {
+    wake_.wait(seen, std::memory_order_acquire);
+    seen = wake_.load(std::memory_order_acquire);
+    if (stop_.load(std::memory_order_relaxed)) return;
+    Work();
+  }
+}
+
+void ParallelSender::Run(std::span<Job> jobs) {
+  while (jobs.size() > kMaxJobs) {
+    Run(jobs.first(kMaxJobs));
+    jobs = jobs.subspan(kMaxJobs);
+  }
+  if (jobs.empty()) return;
+  if (!helper_.joinable()) helper_ = std::thread([this] { HelperMain(); });
+  uint64_t count = jobs.size();
+  jobs_ = jobs.data();
+  done_.store(0, std::memory_order_relaxed);
+  generation_++;
+  state_.store((generation_ << (2 * kIdxBits)) | (count << kIdxBits), std::memory_order_release);
+  wake_.fetch_add(1, std::memory_order_release);
+  wake_.notify_one();
+  Work();
+  // The helper may still be sending the job it claimed last.
+  for (uint64_t d; (d = done_.load(std::memory_order_acquire)) < count;) {
+    done_.wait(d, std::memory_order_acquire);
+  }
+}
+
+}  // namespace duet

@@ -1,0 +1,64 @@
+// ParallelSender: writes a batch of buffers to their sockets with a helper thread sharing the
+// work, for large fan-outs (1,000 XREAD BLOCK readers woken by one XADD, PUBLISH to many
+// subscribers), where each loopback send runs the receiver's TCP path in the sender's context
+// and one thread's sends alone take milliseconds.
+//
+// Run() publishes the jobs, wakes the helper thread (started on first use) and sends jobs
+// itself; both threads claim jobs one at a time from a shared counter, so when the helper is
+// slow to be scheduled the calling thread simply sends more of them. Run() returns once every
+// job is done. The helper thread touches only the jobs (fds and bytes) of the running Run():
+// the caller must keep the buffers unchanged and the fds open until it returns; no other
+// state is shared.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <thread>
+
+namespace duet {
+
+class ParallelSender {
+ public:
+  struct Job {
+    int fd = -1;
+    const char* data = nullptr;
+    size_t len = 0;
+    size_t sent = 0;  // out: bytes the socket took
+    int error = 0;    // out: errno of a failed send (EAGAIN when the socket is full), else 0
+  };
+
+  ParallelSender() = default;
+  ~ParallelSender();
+  ParallelSender(const ParallelSender&) = delete;
+  ParallelSender& operator=(const ParallelSender&) = delete;
+
+  // Sends each job's bytes (MSG_NOSIGNAL | MSG_DONTWAIT, continuing after partial sends and
+  // EINTR until the socket is full or fails); fills sent and error. Called from one thread.
+  void Run(std::span<Job> jobs);
+
+  // Writes one job (used by both threads; exposed for tests).
+  static void Send(Job& job);
+
+ private:
+  // state_ packs (generation, job count, next job index) so that a claim names the batch it
+  // belongs to: a helper that wakes late claims from whatever batch is current (or nothing),
+  // never from a finished one.
+  static constexpr int kIdxBits = 22;
+  static constexpr uint64_t kMaxJobs = (uint64_t{1} << kIdxBits) - 4;
+  static constexpr uint64_t kIdxMask = (uint64_t{1} << kIdxBits) - 1;
+
+  void HelperMain();
+  void Work();
+
+  std::thread helper_;
+  std::atomic<uint64_t> wake_{0};  // bumped per Run (and by the destructor) to wake the helper
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> state_{0};
+  std::atomic<uint64_t> done_{0};  // jobs of the current batch finished
+  Job* jobs_ = nullptr;            // the current batch, published by the store of state_
+  uint64_t generation_ = 0;        // caller's thread only
+};
+
+}  // namespace duet
