@@ -6,6 +6,8 @@ throughput (duet-loadgen, -c 50 -P 16; server CPU per request as in bench/run.py
   xrange      XRANGE xr - + COUNT 100 on 1,000 entries (N/10)            >= 1.2x
   xreadgroup  XREADGROUP GROUP g c COUNT 10 STREAMS xg > on 10 x N/10 entries (N/10)  >= 1.2x
   xack        XACK xg g <10 random IDs of those entries, mostly pending>  (N/10)     >= 1.2x
+  readack     XREADGROUP GROUP rk c COUNT 10 STREAMS xg > + XACK of its 10 IDs, one pipeline
+              (N/10 pairs; Python client, 50 connections, 16 pairs in flight)      >= 1.2x
 memory (RSS growth per entry, loaded with redis-cli --pipe into a fresh server):
   one 1,000,000-entry stream, 3 small fields (f1 <int> f2 user<n> f3 ok)   <= 0.8x
   100,000 streams of 10 such entries                                       <= 0.9x
@@ -65,6 +67,85 @@ def loadgen(args, server, name, command, requests, keyspace=0):
     return measure_client(server, name, argv + command, requests, name)
 
 
+def read_ack(args, server, pairs, conns=50, depth=16):
+    """XREADGROUP COUNT 10 + XACK of the 10 IDs it returns, one pipeline, on stream xg.
+
+    Connection k reads through its own group rk (created at 0), so the IDs each XREADGROUP
+    returns are known when the pipeline is built: the j-th pair of connection k reads and
+    acks IDs 10j+1-0 .. 10j+10-0. Each connection keeps `depth` pairs in flight. Replies are
+    counted by their XACK ':10' (no XREADGROUP reply holds ':' after a CRLF); an error reply
+    fails the run, an XACK of fewer than 10 stalls it (timeout), and every group must end with
+    nothing pending. The Python client may bound pairs/s; the server CPU us per pair does not
+    depend on it. Returns both.
+    """
+    per_conn = max(1, pairs // conns)
+    socks = []
+    with Conn(server.port) as c:
+        for k in range(conns):
+            if c.call("XGROUP", "CREATE", "xg", "r%d" % k, "0") != "OK":
+                raise BenchError(f"{server.side}: XGROUP CREATE r{k} failed")
+    chunks = []  # the same pipeline bytes for every connection, but for the group name
+    for k in range(conns):
+        group = "r%d" % k
+        cmds = []
+        for j in range(per_conn):
+            ids = ["%d-0" % (10 * j + i) for i in range(1, 11)]
+            cmds.append(encode("XREADGROUP", "GROUP", group, "c", "COUNT", "10", "STREAMS", "xg",
+                               ">") + encode("XACK", "xg", group, *ids))
+        chunks.append([b"".join(cmds[i:i + depth]) for i in range(0, per_conn, depth)])
+    for k in range(conns):
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=60)
+        s.setblocking(False)
+        socks.append(s)
+    sel = selectors.DefaultSelector()
+    state = {}
+    cpu0, t0 = server.cpu_seconds(), time.monotonic()
+    for k, s in enumerate(socks):
+        if s.send(chunks[k][0]) != len(chunks[k][0]):
+            raise BenchError("read+ack: a pipeline did not fit the socket buffer")
+        state[s] = [k, 0, b"", 0]  # conn, chunk index, tail, acks seen in this chunk
+        sel.register(s, selectors.EVENT_READ)
+    left = conns
+    deadline = time.monotonic() + 600
+    while left:
+        if time.monotonic() > deadline:
+            raise BenchError(f"{server.side}: read+ack run timed out")
+        for key, _ in sel.select(timeout=1.0):
+            s = key.fileobj
+            st = state[s]
+            data = s.recv(1 << 20)
+            if not data:
+                raise BenchError(f"{server.side}: connection closed during read+ack")
+            buf = st[2] + data
+            if b"\r\n-" in buf or buf.startswith(b"-"):
+                raise BenchError(f"{server.side}: unexpected reply in read+ack: {buf[:200]!r}")
+            st[3] += buf.count(b"\r\n:10\r\n") + (1 if buf.startswith(b":10\r\n") else 0)
+            st[2] = buf[-6:]
+            st[2] = b"" if st[2].endswith(b":10\r\n") else st[2]
+            n_chunk = min(depth, per_conn - st[1] * depth)
+            if st[3] >= n_chunk:
+                st[1] += 1
+                st[3] = 0
+                st[2] = b""
+                if st[1] < len(chunks[st[0]]):
+                    if s.send(chunks[st[0]][st[1]]) != len(chunks[st[0]][st[1]]):
+                        raise BenchError("read+ack: a pipeline did not fit the socket buffer")
+                else:
+                    sel.unregister(s)
+                    left -= 1
+    elapsed = time.monotonic() - t0
+    cpu = server.cpu_seconds() - cpu0
+    sel.close()
+    for s in socks:
+        s.close()
+    total = per_conn * conns
+    with Conn(server.port) as c:
+        for k in range(conns):
+            if c.call("XPENDING", "xg", "r%d" % k)[0] != 0:
+                raise BenchError(f"{server.side}: r{k} still has pending entries")
+    return {"rps": total / elapsed, "cpu_us_per_op": cpu * 1e6 / total}
+
+
 def throughput(args, server, scratch):
     n, m = args.requests, args.requests // 10
     grouped = 10 * m
@@ -90,6 +171,7 @@ def throughput(args, server, scratch):
                                      "xg", ">"], m)
         out["xack"] = loadgen(args, server, "xack",
                               ["XACK", "xg", "g"] + ["__rand_int__-0"] * 10, m, grouped)
+        out["readack"] = read_ack(args, server, m)
         with Conn(server.port) as c:
             pending = c.call("XPENDING", "xg", "g")[0]
             if c.call("XLEN", "xs") != n or pending >= grouped:
@@ -187,7 +269,8 @@ def wake(args, server, rounds):
 THROUGHPUT = [("xadd", "XADD xs * f1 v1 f2 v2", 1.3, 0.7),
               ("xrange", "XRANGE - + COUNT 100", 1.2, None),
               ("xreadgroup", "XREADGROUP COUNT 10 >", 1.2, None),
-              ("xack", "XACK 10 IDs", 1.2, None)]
+              ("xack", "XACK 10 IDs", 1.2, None),
+              ("readack", "XREADGROUP COUNT 10 + XACK, one pipeline", 1.2, None)]
 
 
 def main():
