@@ -237,6 +237,29 @@ class BlockingTest(SideBySide):
 
         self.assertEqual(self.each(run), [1, b"*-1\r\n", 0])  # a null array even for BRPOPLPUSH
 
+    def test_large_fan_out_wakes_every_reader(self):
+        # 150 XREAD BLOCK readers and 150 subscribers: past the 64 clients from which duet
+        # writes one iteration's output with two threads. Every reader gets its whole reply.
+        def run(port):
+            admin = Conn(port)
+            admin.cmd("XADD", "ws", "1-1", "f", "v")
+            readers = [Conn(port) for _ in range(150)]
+            for r in readers:
+                r.send(encode(["XREAD", "BLOCK", "0", "STREAMS", "ws", "$"]))
+            assert wait_for(lambda: info_field(admin, "blocked_clients") == 150)
+            subs = [Conn(port) for _ in range(150)]
+            for sub in subs:
+                sub.cmd("SUBSCRIBE", "ch")
+            out = [admin.cmd("XADD", "ws", "2-1", "f", "x" * 100)]
+            out += sorted(set(r.read_reply() for r in readers))
+            out.append(admin.cmd("PUBLISH", "ch", "m" * 100))
+            out += sorted(set(sub.read_reply() for sub in subs))
+            return out
+
+        out = self.each(run)
+        self.assertEqual(len(out), 4)
+        self.assertEqual(out[2], b":150\r\n")
+
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore", ResourceWarning)  # connections are left to the GC
