@@ -49,6 +49,7 @@ void CmdShutdown(CommandContext& ctx, ArgReader& args) {
   // No reply: the process exits and the connection closes, as with Redis. Nothing more is
   // read from this client.
   sctx.client().close_after_reply = true;
+  sctx.server().CloseListeners();
   sctx.server().RequestShutdown();
 }
 

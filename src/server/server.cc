@@ -145,6 +145,14 @@ Server::~Server() {
   for (int fd : listen_fds_) close(fd);
 }
 
+void Server::CloseListeners() {
+  for (int fd : listen_fds_) {
+    loop_.RemoveFd(fd);
+    close(fd);
+  }
+  listen_fds_.clear();
+}
+
 Status Server::Start() {
   start_time_ms_ = clock_->NowMs();
   keyspace_.SetNow(start_time_ms_);

@@ -61,6 +61,9 @@ class Server {
     shutdown_requested_ = true;
     loop_.Stop();
   }
+  // Stops accepting connections (a SHUTDOWN that will exit: Redis's closeListeningSockets, so
+  // no client connects in the moments the loop or a stopped script takes to unwind).
+  void CloseListeners();
 
   // Executes one command for a client (the Dispatcher path). args[0] is the command name.
   // Returns false when the command was not run because clients are paused (CLIENT PAUSE);

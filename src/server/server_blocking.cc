@@ -98,6 +98,11 @@ void Server::RerunBlocked(Client& c, const std::string& key) {
 }
 
 void Server::ServeReadyKeys() {
+  // Not while a script runs past busy-reply-threshold and other clients' commands (PING,
+  // HELLO, SCRIPT KILL...) are served meanwhile (Redis's isInsideYieldingLongCommand): the
+  // script is atomic, so what it pushed so far waits for its end, when the EVAL's own
+  // top-level call serves the keys.
+  if (script_run_) return;
   while (blocking_.HasReady()) {
     for (const DbKey& k : blocking_.TakeReady()) {
       // The time is now, not when the command that readied the key started (Redis's

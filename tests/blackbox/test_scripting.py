@@ -2,8 +2,10 @@
 """Scripts against the real binaries, side by side on redis-server 7.0.15 and duet: a script
 past busy-reply-threshold makes other clients get -BUSY, SCRIPT KILL stops a read-only one
 and refuses a writer (UNKILLABLE), SHUTDOWN without NOSAVE is refused meanwhile and SHUTDOWN
-NOSAVE ends the server; keys a script writes wake blocked clients when it ends."""
+NOSAVE ends the server at once (a new connection is refused); keys a script writes wake blocked
+clients when it ends, not while other clients' commands are served during it."""
 import os
+import socket
 import sys
 import time
 import unittest
@@ -58,6 +60,38 @@ class BusyScriptTest(SideBySide):
         self.each(run)
 
 
+class BusyScriptAtomicityTest(unittest.TestCase):
+    """A client blocked on a key a busy script pushes to is served after the script, with
+    what the script left, even though another client's HELLO runs meanwhile (Redis's
+    'Timedout scripts and unblocked command')."""
+
+    def test_blocked_client_waits_for_the_busy_script(self):
+        procs = servers("--enable-debug-command", "yes")
+        script = ("redis.call('lpush', KEYS[1], 'y') "
+                  "while not string.find(redis.call('client', 'list'), 'abortscript') do end "
+                  "redis.call('lpush', KEYS[1], 'z') return 'done'")
+        try:
+            results = {}
+            for kind in KINDS:
+                port = procs[kind].port
+                c = Conn(port)
+                c.cmd("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1")
+                c.cmd("CONFIG", "SET", "busy-reply-threshold", "10")
+                waiter = Conn(port, timeout=10)
+                waiter.send(encode(["BLPOP", "x", "0"]))
+                time.sleep(0.1)
+                runner = Conn(port, timeout=10)
+                runner.send(encode(["EVAL", script, "1", "x"]))
+                out = [wait_busy(port)]
+                out.append(Conn(port).cmd("HELLO", "2", "SETNAME", "abortscript")[:1])
+                out += [runner.read_reply(), waiter.read_reply(), c.cmd("LRANGE", "x", "0", "-1")]
+                results[kind] = out
+            self.assertEqual(results["redis"], results["duet"])
+            self.assertEqual(results["duet"][3], b"*2\r\n$1\r\nx\r\n$1\r\nz\r\n")
+        finally:
+            stop_all(procs)
+
+
 class UnkillableScriptTest(unittest.TestCase):
     """Ends with SHUTDOWN NOSAVE, so it has servers of its own."""
 
@@ -75,13 +109,18 @@ class UnkillableScriptTest(unittest.TestCase):
                 out = [busy, other.cmd("SCRIPT", "KILL"), other.cmd("SHUTDOWN")]
                 other.send(encode(["SHUTDOWN", "NOSAVE"]))
                 out.append(other.closed_within(10))
+                try:  # the listening socket closed with the SHUTDOWN, before the script ended
+                    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                    out.append("accepted")
+                except ConnectionRefusedError:
+                    out.append("refused")
                 deadline = time.time() + 10
                 while procs[kind].proc.poll() is None and time.time() < deadline:
                     time.sleep(0.05)
                 out.append(procs[kind].proc.poll() is not None)
                 results[kind] = out
             self.assertEqual(results["redis"], results["duet"])
-            self.assertEqual(results["duet"][-2:], [True, True])
+            self.assertEqual(results["duet"][-3:], [True, "refused", True])
         finally:
             stop_all(procs)
 
