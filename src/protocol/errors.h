@@ -341,9 +341,11 @@ inline constexpr std::string_view kScriptFlushMode =
     "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view kScriptDebugPipeline =
     "ERR SCRIPT DEBUG must be called outside a pipeline";
-// duet has no Lua debugger (SCRIPT DEBUG YES/SYNC).
+// duet does not fork a child for SCRIPT DEBUG YES (SYNC is supported).
 inline constexpr std::string_view kScriptDebugUnsupported =
-    "ERR SCRIPT DEBUG is not supported: duet has no Lua debugger";
+    "ERR SCRIPT DEBUG YES is not supported: duet does not fork; use SCRIPT DEBUG SYNC";
+inline constexpr std::string_view kScriptDebugEvalsha =
+    "ERR Please use EVAL instead of EVALSHA for debugging";
 inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
 inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
 inline constexpr std::string_view kBadNumberOfKeys = "ERR Bad number of keys provided";

@@ -62,6 +62,10 @@ void CountHook(lua_State* L, lua_Debug* ar) {
   lua_error(L);
 }
 
+// Before each line of a script run under the debugger, and every kHookInstructions
+// instructions (its time limit).
+void LdbHook(lua_State* L, lua_Debug* ar) { EngineOf(L)->ldb().OnLine(L, ar); }
+
 }  // namespace
 
 void Sha1Hex(std::string_view data, char out[41]) {
@@ -266,7 +270,12 @@ void LuaEngine::BeginRun(ScriptHost& host, bool time_limit) {
   script_resp_ = 2;
   repl_flags_ = 3;
   lua_rawgeti(L_, LUA_REGISTRYINDEX, errh_ref_);
-  if (time_limit) lua_sethook(L_, CountHook, LUA_MASKCOUNT, kHookInstructions);
+  hooked_ = time_limit || ldb_.active();
+  if (ldb_.active()) {
+    lua_sethook(L_, LdbHook, LUA_MASKLINE | LUA_MASKCOUNT, kHookInstructions);
+  } else if (time_limit) {
+    lua_sethook(L_, CountHook, LUA_MASKCOUNT, kHookInstructions);
+  }
 }
 
 void LuaEngine::EndRun(int err, std::string_view name, ReplyBuilder& out, bool time_limit) {
@@ -277,7 +286,8 @@ void LuaEngine::EndRun(int err, std::string_view name, ReplyBuilder& out, bool t
     WriteLuaValue(L, script_resp_, out);
   }
   lua_pop(L, 1);  // the error handler
-  if (time_limit) lua_sethook(L, nullptr, 0, 0);
+  if (hooked_) lua_sethook(L, nullptr, 0, 0);
+  hooked_ = false;
   host_ = nullptr;
 }
 

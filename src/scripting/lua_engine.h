@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "protocol/reply_builder.h"
+#include "scripting/ldb.h"
 #include "scripting/lua_pool.h"
 
 struct lua_State;
@@ -136,6 +137,8 @@ class LuaEngine {
   std::vector<std::string_view>& call_views() { return call_views_; }
   std::string& call_reply() { return call_reply_; }
   LuaPool& pool() { return pool_; }
+  // The debugger (SCRIPT DEBUG); a run made while a session is active stops in it.
+  Ldb& ldb() { return ldb_; }
   // Redis's redisLrand48 / redisSrand48 (math.random), state kept across scripts.
   int32_t Lrand48();
   void Srand48(int32_t seed);
@@ -167,6 +170,8 @@ class LuaEngine {
   int script_resp_ = 2;
   int repl_flags_ = 3;
   uint64_t rand_state_ = 0;
+  bool hooked_ = false;  // the run set a hook (time limit or debugger)
+  Ldb ldb_;
   LuaPool pool_;  // L_'s allocator: Close() releases its cached blocks after lua_close
   std::vector<std::string> call_args_;
   std::vector<std::string_view> call_views_;

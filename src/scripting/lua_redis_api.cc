@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/strutil.h"
+#include "scripting/ldb.h"
 #include "scripting/lua_engine.h"
 #include "scripting/lua_reply.h"
 
@@ -71,23 +72,36 @@ int GenericCall(lua_State* L, bool raise) {
     return raise ? lua_error(L) : 1;
   }
   bool ok = CollectArgs(L, e, argc);
+  Ldb& ldb = e->ldb();
   if (!ok) {
     lua_pop(L, argc);
-    PushErrorTable(L, "Lua redis lib command arguments must be strings or integers");
+    constexpr std::string_view kBadArgs =
+        "Lua redis lib command arguments must be strings or integers";
+    if (ldb.logging()) ldb.Log("<error> " + std::string(kBadArgs));
+    PushErrorTable(L, kBadArgs);
     return raise ? lua_error(L) : 1;
   }
+  if (ldb.logging()) ldb.LogCommand(e->call_views());
   std::string& reply = e->call_reply();
   reply.clear();
   std::string rejection;
   host->Call(e->call_views(), e->script_resp(), &reply, &rejection);
   lua_pop(L, argc);  // the strings the views pointed to
   if (!rejection.empty()) {
+    if (ldb.logging()) ldb.Log("<error> " + rejection);
     PushErrorTable(L, rejection);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, "ignore_error_stats_update");
     return raise ? lua_error(L) : 1;
   }
   PushReply(L, reply);
+  if (ldb.logging()) {
+    // An error reply is pushed as Redis's luaPushErrorBuff does, which logs it first.
+    if (!reply.empty() && reply[0] == '-') {
+      ldb.Log("<error> " + std::string(reply.substr(0, reply.find('\r'))));
+    }
+    ldb.LogReply(reply);
+  }
   if (raise && !reply.empty() && reply[0] == '-') return lua_error(L);
   return 1;
 }
@@ -196,13 +210,16 @@ int SetResp(lua_State* L) {
   return 0;
 }
 
-// The debugger (SCRIPT DEBUG) is not implemented: breakpoint() says no session is active,
-// debug() logs nothing, as Redis outside a debugging session.
+// The debugger (SCRIPT DEBUG): outside a session breakpoint() returns false and debug()
+// logs nothing.
 int Breakpoint(lua_State* L) {
-  lua_pushboolean(L, 0);
+  lua_pushboolean(L, Engine(L)->ldb().RequestBreak() ? 1 : 0);
   return 1;
 }
-int Debug(lua_State* L) { return 0; }
+int Debug(lua_State* L) {
+  Engine(L)->ldb().DebugLog(L);
+  return 0;
+}
 int ReplicateCommands(lua_State* L) {
   lua_pushboolean(L, 1);
   return 1;

@@ -105,6 +105,9 @@ class Client {
   // script ends (Redis's protectClient); missed_read notes a read to do then.
   bool script_protected = false;
   bool missed_read = false;
+  // SCRIPT DEBUG SYNC (Redis's CLIENT_LUA_DEBUG|CLIENT_LUA_DEBUG_SYNC): this client's next
+  // EVAL runs under the Lua debugger (server/script_cmds.cc).
+  bool lua_debug_sync = false;
   bool no_evict = false;
   bool paused = false;  // stopped reading due to CLIENT PAUSE
   // CLIENT REPLY. kOff drops every reply. kSkip is set by CLIENT REPLY SKIP; when that command

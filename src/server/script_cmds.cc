@@ -1,9 +1,17 @@
 // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis 7.0.15's eval.c): argument checks,
 // the script cache, the shebang flags' rules, then the run through the Lua engine with a
 // ScriptRun as the host of its redis.call commands.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "commands/help_reply.h"
 #include "common/strutil.h"
 #include "protocol/errors.h"
+#include "scripting/ldb.h"
 #include "scripting/lua_engine.h"
 #include "server/script_run.h"
 #include "server/server_commands.h"
@@ -70,10 +78,79 @@ void EvalGeneric(CommandContext& ctx, ArgReader& args, bool evalsha, bool ro) {
           server.config().busy_reply_threshold > 0);
 }
 
-void CmdEval(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, false, false); }
-void CmdEvalRo(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, false, true); }
-void CmdEvalSha(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, true, false); }
-void CmdEvalShaRo(CommandContext& ctx, ArgReader& args) { EvalGeneric(ctx, args, true, true); }
+// The debugging client's socket, made blocking (with Redis's 5 s send timeout) for the
+// session and restored after it.
+class SocketLdbChannel : public scripting::LdbChannel {
+ public:
+  explicit SocketLdbChannel(int fd) : fd_(fd) {
+    flags_ = fcntl(fd_, F_GETFL);
+    if (flags_ != -1) fcntl(fd_, F_SETFL, flags_ & ~O_NONBLOCK);
+    timeval tv{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
+  ~SocketLdbChannel() override {
+    if (flags_ != -1) fcntl(fd_, F_SETFL, flags_);
+    timeval tv{0, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
+  ssize_t Read(char* buf, size_t len) override {
+    ssize_t n;
+    do {
+      n = read(fd_, buf, len);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  void Write(std::string_view data) override {
+    // Errors are left to the next Read, as Redis does.
+    while (!data.empty()) {
+      ssize_t n = write(fd_, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  int flags_;
+};
+
+// EVAL/EVAL_RO of a client after SCRIPT DEBUG SYNC: the whole command, its argument errors
+// included, runs in a debugging session that blocks the server; the client is closed once
+// the reply is sent, which tells it the session ended.
+void EvalWithDebugger(CommandContext& ctx, ArgReader& args, bool ro) {
+  ServerContext& sctx = ServerContext::From(ctx);
+  Server& server = sctx.server();
+  Client& c = sctx.client();
+  scripting::Ldb& ldb = server.lua().ldb();
+  {
+    SocketLdbChannel channel(c.fd());
+    ldb.Start(&channel, args[0], server.config().busy_reply_threshold);
+    EvalGeneric(ctx, args, false, ro);
+    ldb.End();
+  }
+  c.close_after_reply = true;
+}
+
+void CmdEval(CommandContext& ctx, ArgReader& args) {
+  if (ServerContext::From(ctx).client().lua_debug_sync) return EvalWithDebugger(ctx, args, false);
+  EvalGeneric(ctx, args, false, false);
+}
+void CmdEvalRo(CommandContext& ctx, ArgReader& args) {
+  if (ServerContext::From(ctx).client().lua_debug_sync) return EvalWithDebugger(ctx, args, true);
+  EvalGeneric(ctx, args, false, true);
+}
+void EvalShaGeneric(CommandContext& ctx, ArgReader& args, bool ro) {
+  if (ServerContext::From(ctx).client().lua_debug_sync) {
+    ServerContext& sctx = ServerContext::From(ctx);
+    sctx.server().FeedMonitorsForScript(sctx.client(), sctx.args());
+    if (args[0].size() != 40) return ctx.reply().Error(errors::kNoScript);
+    return ctx.reply().Error(errors::kScriptDebugEvalsha);
+  }
+  EvalGeneric(ctx, args, true, ro);
+}
+void CmdEvalSha(CommandContext& ctx, ArgReader& args) { EvalShaGeneric(ctx, args, false); }
+void CmdEvalShaRo(CommandContext& ctx, ArgReader& args) { EvalShaGeneric(ctx, args, true); }
 
 // SCRIPT LOAD <script>
 void CmdScriptLoad(CommandContext& ctx, ArgReader& args) {
@@ -109,13 +186,22 @@ void CmdScriptKill(CommandContext& ctx, ArgReader& args) {
   ServerContext::From(ctx).server().KillScript(ctx.reply(), /*is_eval=*/true);
 }
 
-// SCRIPT DEBUG YES|SYNC|NO. duet has no Lua debugger: NO is accepted, YES and SYNC are
-// refused.
+// SCRIPT DEBUG YES|SYNC|NO. SYNC: the next EVAL runs under the debugger, blocking the
+// server. YES (Redis forks a child for the session) is refused: duet does not fork.
 void CmdScriptDebug(CommandContext& ctx, ArgReader& args) {
-  if (EqualsIgnoreCase(args[1], "no")) return ctx.reply().Ok();
-  if (EqualsIgnoreCase(args[1], "yes") || EqualsIgnoreCase(args[1], "sync")) {
-    return ctx.reply().Error(errors::kScriptDebugUnsupported);
+  ServerContext& sctx = ServerContext::From(ctx);
+  Client& c = sctx.client();
+  if (c.out().size() > c.out_pos()) return ctx.reply().Error(errors::kScriptDebugPipeline);
+  if (EqualsIgnoreCase(args[1], "no")) {
+    c.lua_debug_sync = false;
+    return ctx.reply().Ok();
   }
+  if (EqualsIgnoreCase(args[1], "sync")) {
+    sctx.server().lua().ldb().Enable();
+    c.lua_debug_sync = true;
+    return ctx.reply().Ok();
+  }
+  if (EqualsIgnoreCase(args[1], "yes")) return ctx.reply().Error(errors::kScriptDebugUnsupported);
   ctx.reply().Error(errors::kScriptDebugMode);
 }
 
