@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "config/config_loader.h"
 #include "config/config_table.h"
+#include "persistence/rdb_file.h"
 #include "server/server.h"
 #include "server/server_commands.h"
 
@@ -189,24 +190,35 @@ int main(int argc, char** argv) {
     signalfd_siginfo si;
     if (read(sfd, &si, sizeof(si)) != sizeof(si)) return;
     const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
-    Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
+    if (server.loading()) {
+      Log(LogLevel::kWarning, "Received shutdown signal during loading, scheduling shutdown.");
+    } else {
+      Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
+    }
     if (notify_systemd) duet::SdNotify("STOPPING=1\n");
     server.ScheduleSignalShutdown(name);
   });
   ShowStartupBanner(config);
   Log(LogLevel::kNotice, "Server initialized");
-  // The dataset from disk before the first client is served; a file that cannot be read
-  // whole stops the server (naming the file and the offset), as redis-server does.
+  // The dataset from disk. Clients are served meanwhile (-LOADING but for the commands with
+  // the loading flag); a file that cannot be read whole stops the server (naming the file
+  // and the offset), as redis-server does, and so does SHUTDOWN or a signal meanwhile.
+  int rc = 0;
   if (duet::Status load = server.LoadDataAtStartup(); !load.ok()) {
-    if (load.message() != duet::Server::kErrorLogged) Log(LogLevel::kWarning, "{}", load.message());
-    return 1;
+    if (load.message() != duet::rdb::kLoadStopped) {
+      if (load.message() != duet::Server::kErrorLogged) {
+        Log(LogLevel::kWarning, "{}", load.message());
+      }
+      return 1;
+    }
+  } else {
+    Log(LogLevel::kNotice, "Ready to accept connections tcp");
+    if (notify_systemd) {
+      duet::SdNotify("STATUS=Ready to accept connections\n");
+      duet::SdNotify("READY=1\n");
+    }
+    rc = server.Run();
   }
-  Log(LogLevel::kNotice, "Ready to accept connections tcp");
-  if (notify_systemd) {
-    duet::SdNotify("STATUS=Ready to accept connections\n");
-    duet::SdNotify("READY=1\n");
-  }
-  int rc = server.Run();
   if (notify_systemd) duet::SdNotify("STOPPING=1\n");
   server.ShutdownAof();
   Log(LogLevel::kWarning, "User requested shutdown...");

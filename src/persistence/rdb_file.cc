@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/crc64.h"
@@ -171,7 +173,13 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
   int64_t idle = -1;
   int freq = -1;
   std::string key, aux_value;
+  const size_t interval = opts.on_progress ? opts.progress_interval : 0;
+  size_t next_progress = interval ? interval : SIZE_MAX;
   while (true) {
+    if (dec.pos() >= next_progress) {
+      next_progress = (dec.pos() / interval + 1) * interval;
+      if (!opts.on_progress(dec.pos())) return Status::Error(std::string(kLoadStopped));
+    }
     uint8_t type;
     if (!dec.Byte(&type)) return fail("reading the type");
     switch (type) {
@@ -216,6 +224,9 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
       }
       case kOpAux:
         if (!dec.String(&key) || !dec.String(&aux_value)) return fail("reading an aux field");
+        if (opts.on_used_mem && key == "used-mem") {
+          opts.on_used_mem(std::strtoull(aux_value.c_str(), nullptr, 10));
+        }
         continue;
       case kOpModuleAux:
         return fail("module aux data is not supported");
@@ -266,6 +277,7 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
           }
           stats->keys_loaded++;
         }
+        if (opts.on_key) opts.on_key();
         expire_ms = Entry::kNoExpire;
         idle = -1;
         freq = -1;
@@ -328,7 +340,9 @@ Status LoadFromFile(const std::string& path, Keyspace& ks, const Config& config,
   madvise(map, size, MADV_SEQUENTIAL);
   Status s = LoadFromMemory(static_cast<const uint8_t*>(map), size, ks, config, opts, stats);
   munmap(map, size);
-  if (!s.ok()) return Status::Error(s.message() + " (file " + path + ")");
+  if (!s.ok() && s.message() != kLoadStopped) {
+    return Status::Error(s.message() + " (file " + path + ")");
+  }
   return s;
 }
 

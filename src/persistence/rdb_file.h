@@ -65,7 +65,20 @@ struct LoadOptions {
   // turned into the same code), in file order, before the keys that follow it are read; false
   // with a message in *err fails the load ("Failed loading library, <err>"). Unset: skipped.
   std::function<bool(const std::string& code, std::string* err)> on_function;
+  // Serving clients while a file loads (Redis's rdbLoadProgressCallback): called between
+  // records each time the read offset has passed another multiple of `progress_interval`
+  // bytes, with that offset; returning false stops the load, which then fails with
+  // kLoadStopped. Unset: never called.
+  std::function<bool(size_t offset)> on_progress;
+  size_t progress_interval = 0;
+  // Called after each key record is read (key-load-delay). Unset: never called.
+  std::function<void()> on_key;
+  // The "used-mem" aux field, when the file has one (INFO loading_rdb_used_mem).
+  std::function<void(uint64_t used_mem)> on_used_mem;
 };
+
+// The message of a load that on_progress stopped.
+inline constexpr std::string_view kLoadStopped = "Loading stopped for a shutdown";
 
 struct LoadStats {
   uint64_t keys_loaded = 0;

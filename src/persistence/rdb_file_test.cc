@@ -205,5 +205,53 @@ TEST(RdbFile, FunctionLibrariesComeBeforeTheKeysAndFailTheLoad) {
   EXPECT_EQ(c.Run({"DBSIZE"}), ":0\r\n");  // nothing after the library was read
 }
 
+// The hooks a server serves clients through while a file loads: progress each time the read
+// offset passes another multiple of the interval (between records), the per-key hook, the
+// used-mem aux field; a progress hook returning false stops the load.
+TEST(RdbFile, LoadProgressHooks) {
+  TestServer a;
+  a.config().other["enable-debug-command"] = "yes";
+  ASSERT_EQ(a.Run({"DEBUG", "POPULATE", "200", "key", "100"}), "+OK\r\n");
+  std::string image = Encode(a, /*compress=*/false);
+  const auto* data = reinterpret_cast<const uint8_t*>(image.data());
+
+  TestServer b;
+  std::vector<size_t> offsets;
+  size_t keys = 0;
+  uint64_t used_mem = 1;
+  LoadOptions lo;
+  lo.now_ms = b.clock().NowMs();
+  lo.progress_interval = 1024;
+  lo.on_progress = [&](size_t offset) {
+    offsets.push_back(offset);
+    return true;
+  };
+  lo.on_key = [&] { keys++; };
+  lo.on_used_mem = [&](uint64_t m) { used_mem = m; };
+  LoadStats stats;
+  ASSERT_TRUE(
+      LoadFromMemory(data, image.size(), b.server().keyspace(), b.config(), lo, &stats).ok());
+  EXPECT_EQ(keys, 200u);
+  EXPECT_EQ(used_mem, 0u);  // Encode() writes used-mem 0
+  // 200 records of ~115 bytes: one call per KB crossed, each past its multiple.
+  ASSERT_GE(offsets.size(), image.size() / 1024 - 1);
+  ASSERT_LE(offsets.size(), image.size() / 1024);
+  for (size_t i = 0; i < offsets.size(); i++) {
+    EXPECT_GE(offsets[i], (i + 1) * 1024);
+    EXPECT_LT(offsets[i], (i + 1) * 1024 + 200);
+  }
+
+  // Stopped at the third call: the load fails with kLoadStopped, the keys read so far stay.
+  TestServer c;
+  int calls = 0;
+  lo.on_progress = [&](size_t) { return ++calls < 3; };
+  Status st = LoadFromMemory(data, image.size(), c.server().keyspace(), c.config(), lo, &stats);
+  EXPECT_EQ(st.message(), kLoadStopped);
+  EXPECT_EQ(calls, 3);
+  std::string dbsize = c.Run({"DBSIZE"});
+  EXPECT_NE(dbsize, ":0\r\n");
+  EXPECT_NE(dbsize, ":200\r\n");
+}
+
 }  // namespace
 }  // namespace duet::rdb

@@ -362,6 +362,8 @@ inline constexpr std::string_view kBusyEval =
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 inline constexpr std::string_view kBusyFunction =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+// A command without the loading flag while the dataset loads (startup, DEBUG RELOAD/LOADAOF).
+inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
 
 std::string_view FromOpStatus(OpStatus st);
 

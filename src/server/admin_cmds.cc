@@ -43,6 +43,12 @@ void CmdShutdown(CommandContext& ctx, ArgReader& args) {
   if (ScriptRun* run = sctx.server().script_run(); run && run->timed_out() && !nosave) {
     return ctx.reply().Error(run->eval_mode() ? errors::kBusyEval : errors::kBusyFunction);
   }
+  // A half-loaded dataset is never saved (Redis forces NOSAVE while loading); the load stops
+  // and the server exits.
+  if (sctx.server().loading()) {
+    save = false;
+    nosave = true;
+  }
   if (!sctx.server().SaveBeforeShutdown(save, nosave, force)) {
     return ctx.reply().Error(errors::kShutdownFailed);
   }

@@ -112,7 +112,8 @@ std::string Server::AofPath(const std::string& name) const {
 
 // ---- loading ---------------------------------------------------------------------------
 
-Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_file) {
+Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_file,
+                                          uint64_t load_offset) {
   std::string path = AofPath(name);
   MappedFile f;
   if (!f.Open(path)) {
@@ -138,9 +139,11 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
       std::string lib;
       return functions_->Load(code, /*replace=*/false, /*timeout_ms=*/0, &lib, err);
     };
+    SetLoadingHooks(&opts, load_offset);
     rdb::LoadStats ls;
     Status st = rdb::LoadFromMemory(reinterpret_cast<const uint8_t*>(f.data()), f.size(), keyspace_,
                                     *config_, opts, &ls);
+    if (st.message() == rdb::kLoadStopped) return AofLoadResult::kStopped;
     if (!st.ok()) {
       Log(LogLevel::kWarning, "{}", st.message());
       if (old_style) {
@@ -164,7 +167,13 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
   size_t valid_before_multi = start;
   size_t valid_up_to = start;
   bool truncated = false;
-  while (true) {
+  for (uint64_t loops = 0;; loops++) {
+    // Clients are served every 1024 commands (Redis's loadSingleAppendOnlyFile), the first
+    // time before the first command.
+    if (loops % 1024 == 0 && !LoadingProgress(load_offset + reader.offset())) {
+      if (loader.multi) DiscardTransaction(loader);
+      return AofLoadResult::kStopped;
+    }
     aof::CommandReader::Result r = reader.Next(&argv);
     if (r == aof::CommandReader::Result::kEnd) break;
     if (r == aof::CommandReader::Result::kTruncated) {
@@ -205,6 +214,12 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
     }
     loader.out().clear();
     valid_up_to = reader.offset();
+    if (key_load_delay_us_ != 0) KeyLoadDelay();
+    // SHUTDOWN NOSAVE while a script from the file was busy: stop now.
+    if (shutdown_requested_) {
+      if (loader.multi) DiscardTransaction(loader);
+      return AofLoadResult::kStopped;
+    }
   }
   if (!truncated && loader.multi) {
     Log(LogLevel::kWarning, "Revert incomplete MULTI/EXEC transaction in AOF file {}", name);
@@ -313,16 +328,21 @@ Status Server::LoadAofFiles(bool* loaded) {
     total += size;
   }
   if (total == 0) return Status::Ok();
-  PersistenceStats& p = stats_.persistence;
-  p.loading = true;
-  p.loading_start_time = clock_->NowMs() / 1000;
-  p.loading_total_bytes = static_cast<uint64_t>(total);
+  StartLoading(static_cast<uint64_t>(total));
+  uint64_t load_offset = 0;  // the bytes of the files loaded so far
   for (size_t i = 0; i < files.size(); i++) {
     const aof::FileInfo& f = *files[i];
     bool last = i + 1 == files.size();
     int64_t start = clock_->NowMs();
-    AofLoadResult r = LoadAofFile(f.name, last);
-    if (i == 0 && m.base) base_size = FileSize(AofPath(f.name));
+    AofLoadResult r = LoadAofFile(f.name, last, load_offset);
+    if (r == AofLoadResult::kStopped) {
+      StopLoading();
+      return Status::Error(std::string(rdb::kLoadStopped));
+    }
+    int64_t size = FileSize(AofPath(f.name));  // after a truncation: what is left
+    if (size > 0) load_offset += static_cast<uint64_t>(size);
+    stats_.persistence.loading_loaded_bytes = load_offset;
+    if (i == 0 && m.base) base_size = size;
     if (r == AofLoadResult::kOk || r == AofLoadResult::kTruncated) {
       Log(LogLevel::kNotice, "DB loaded from {} file {}: {:.3f} seconds",
           f.type == 'b' ? "base" : "incr", f.name,
@@ -334,11 +354,11 @@ Status Server::LoadAofFiles(bool* loaded) {
     }
     if (r == AofLoadResult::kOpenErr || r == AofLoadResult::kFailed ||
         r == AofLoadResult::kNotExist) {
-      p.loading = false;
+      StopLoading();
       return Status::Error(std::string(kErrorLogged));  // logged, naming the file and offset
     }
   }
-  p.loading = false;
+  StopLoading();
   aof_->current_size = total;
   aof_->rewrite_base_size = base_size;
   *loaded = true;

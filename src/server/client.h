@@ -101,9 +101,11 @@ class Client {
   // master_repl_offset right after this client's last command that propagated (WAIT).
   int64_t repl_woff = 0;
   bool is_script = false;  // the server's script client (MONITOR shows it as "lua")
-  // Its script runs past busy-reply-threshold: the events of its socket wait until the
-  // script ends (Redis's protectClient); missed_read notes a read to do then.
-  bool script_protected = false;
+  // Its command is still running while the loop serves others (its script runs past
+  // busy-reply-threshold, or its DEBUG RELOAD/LOADAOF loads): the events of its socket wait
+  // until that ends and it is never freed meanwhile (Redis's protectClient, Server::
+  // ProtectClient); missed_read notes a read to do then.
+  bool is_protected = false;
   bool missed_read = false;
   // SCRIPT DEBUG SYNC (Redis's CLIENT_LUA_DEBUG|CLIENT_LUA_DEBUG_SYNC): this client's next
   // EVAL runs under the Lua debugger (server/script_cmds.cc).

@@ -45,6 +45,7 @@ void CmdConfigSet(CommandContext& ctx, ArgReader& args) {
   }
   ConfigTable::SetOptions opts;
   opts.local_client = IsLocalClient(sc.client());
+  opts.loading = sc.server().loading();
   std::string err = sc.server().config_table().Set(pairs, opts);
   if (!err.empty()) return ctx.reply().Error(err);
   ctx.reply().Ok();

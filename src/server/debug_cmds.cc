@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "common/strutil.h"
 #include "config/config_values.h"
+#include "persistence/rdb_file.h"
 #include "protocol/errors.h"
 #include "server/debug_data.h"
 #include "server/server_commands.h"
@@ -362,7 +363,11 @@ void DebugReload(ServerContext& ctx, ArgReader& args) {
     s.keyspace().FlushAll();
     s.functions().Flush();
   }
+  // Clients are served while it loads (-LOADING); this one waits (Redis's protectClient).
+  s.ProtectClient(ctx.client());
   Status st = s.LoadRdb(merge);
+  s.UnprotectClient(ctx.client());
+  if (st.message() == rdb::kLoadStopped) return;  // SHUTDOWN meanwhile: the server exits
   if (!st.ok()) {
     Log(LogLevel::kWarning, "{}", st.message());
     return ctx.reply().Error(errors::kDebugReloadFailed);
@@ -422,13 +427,21 @@ void CmdDebug(CommandContext& ctx, ArgReader& args) {
     auto us = static_cast<long long>(seconds * 1000000);
     if (us > 0) std::this_thread::sleep_for(std::chrono::microseconds(us));
     ctx.reply().Ok();
+  } else if ((is("reload") || is("loadaof")) && sctx.server().loading()) {
+    // A load inside a load (DEBUG has the loading flag) would empty the keyspace under the
+    // running loader: refused (Redis would start it).
+    ctx.reply().Error(errors::kLoading);
   } else if (is("reload")) {
     DebugReload(sctx, args);
   } else if (is("loadaof")) {
     // Flush the AOF buffer, empty the keyspace and load the AOF back (Redis exits when it
-    // cannot).
+    // cannot). Clients are served while it loads; this one waits.
     Server& s = sctx.server();
-    if (Status st = s.DebugLoadAof(); !st.ok()) {
+    s.ProtectClient(sctx.client());
+    Status st = s.DebugLoadAof();
+    s.UnprotectClient(sctx.client());
+    if (st.message() == rdb::kLoadStopped) return;  // SHUTDOWN meanwhile: the server exits
+    if (!st.ok()) {
       Log(LogLevel::kWarning, "{}", st.message());
       std::exit(1);
     }

@@ -112,6 +112,17 @@ bool IsScriptCall(const CommandSpec& spec) {
   return n.starts_with("eval") || n.starts_with("fcall");
 }
 
+// Whether `spec` may run while the dataset loads: it has the loading flag, and for EXEC so
+// has every queued command (Redis's cmd_inv_flags).
+bool AllowedWhileLoading(const Client& c, const CommandSpec& spec, CmdFlag flags) {
+  if (!HasFlag(flags, CmdFlag::kLoading)) return false;
+  if (spec.name != "exec" || !c.multi) return true;
+  for (const auto& queued : c.multi->commands) {
+    if (!HasFlag(queued.spec->flags, CmdFlag::kLoading)) return false;
+  }
+  return true;
+}
+
 // Commands that act on the transaction itself run at once inside MULTI instead of queueing.
 bool RunsInsideMulti(const CommandSpec& spec) {
   const std::string& n = spec.name;
@@ -213,6 +224,18 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kNoReplicas);
     return true;
   }
+  // RESP2 subscribers may only run the commands that keep the connection in Pub/Sub mode
+  // (RESP3 has no such limit: replies and pushes are told apart).
+  if (c.pubsub_mode && c.resp == 2 && !AllowedInSubscriberMode(*spec)) {
+    Reject(c, spec, errors::NotInSubscriberMode(spec->name));
+    return true;
+  }
+  // The dataset is loading (clients are served between slices of the load): only commands
+  // with the loading flag run meanwhile.
+  if (loading() && !AllowedWhileLoading(c, *spec, flags)) {
+    Reject(c, spec, errors::kLoading);
+    return true;
+  }
   // A script running past busy-reply-threshold: only allow-busy commands (SCRIPT KILL,
   // FUNCTION KILL, SHUTDOWN NOSAVE ...) run meanwhile.
   if (script_run_ && script_run_->timed_out() && !HasFlag(spec->flags, CmdFlag::kAllowBusy)) {
@@ -225,12 +248,6 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
       (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kReadOnly) ||
        HasFlag(flags, CmdFlag::kMayReplicate))) {
     Reject(c, spec, errors::kReplicaKeyspace);
-    return true;
-  }
-  // RESP2 subscribers may only run the commands that keep the connection in Pub/Sub mode
-  // (RESP3 has no such limit: replies and pushes are told apart).
-  if (c.pubsub_mode && c.resp == 2 && !AllowedInSubscriberMode(*spec)) {
-    Reject(c, spec, errors::NotInSubscriberMode(spec->name));
     return true;
   }
   if (c.multi && HasFlag(spec->flags, CmdFlag::kNoMulti)) {
@@ -302,7 +319,9 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
       TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
     }
   }
-  if (propagator_.active()) {
+  // Nothing propagates while the dataset loads (Redis's propagateNow): what the AOF replays
+  // is on disk already, and the few commands allowed meanwhile change no data.
+  if (propagator_.active() && !loading()) {
     int64_t repl_offset = replication_.offset();
     PropagateCall(c, spec, ctx, args, !outer);
     if (replication_.offset() != repl_offset) c.repl_woff = replication_.offset();

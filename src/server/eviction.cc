@@ -37,9 +37,9 @@ uint64_t Server::CurrentEvictionExceededUs() const {
 }
 
 Server::EvictResult Server::PerformEvictions() {
-  // While clients are paused the dataset stands still: no eviction either (Redis's
-  // isSafeToPerformEvictions).
-  if (pause_until_ms_ != 0) return EvictResult::kOk;
+  // While clients are paused the dataset stands still: no eviction either; nor while it
+  // loads (Redis's isSafeToPerformEvictions).
+  if (pause_until_ms_ != 0 || loading()) return EvictResult::kOk;
   EvictResult result = EvictResult::kOk;
   uint64_t limit = config_->maxmemory;
   uint64_t used = limit != 0 ? UsedMemoryForEviction() : 0;

@@ -3,6 +3,8 @@
 // commands.
 //
 // BGSAVE and save points write in the background (server/snapshot_server.cc).
+#include <sys/stat.h>
+
 #include <cstdio>
 
 #include "common/log.h"
@@ -53,11 +55,18 @@ Status Server::LoadRdb(bool replace) {
   };
   rdb::LoadStats ls;
   bool missing = false;
-  p.loading = true;
-  p.loading_start_time = start / 1000;
+  // Clients are served while it loads (server/loading.cc); a file that cannot be opened
+  // is no load at all (Redis's rdbLoad starts loading after the fopen).
+  struct stat file;
+  bool exists = stat(config_->dbfilename.c_str(), &file) == 0;
+  if (exists) {
+    StartLoading(static_cast<uint64_t>(file.st_size));
+    SetLoadingHooks(&opts, 0);
+  }
   Status st = rdb::LoadFromFile(config_->dbfilename, keyspace_, *config_, opts, &ls, &missing);
-  p.loading = false;
+  if (exists) StopLoading();
   if (!st.ok()) {
+    if (st.message() == rdb::kLoadStopped) return st;
     // A file that could not be opened is reported as it is; a damaged one as Redis reports
     // it (the error, then what redis-check-rdb would say, then the termination notice).
     if (st.message().starts_with("Fatal error loading")) return st;

@@ -181,7 +181,7 @@ void CmdScriptFlush(CommandContext& ctx, ArgReader& args) {
 }
 
 // SCRIPT KILL: stops the running read-only script (reached while it runs past
-// busy-reply-threshold, from ProcessEventsWhileBusy).
+// busy-reply-threshold, from ProcessEventsWhileBlocked).
 void CmdScriptKill(CommandContext& ctx, ArgReader& args) {
   ServerContext::From(ctx).server().KillScript(ctx.reply(), /*is_eval=*/true);
 }

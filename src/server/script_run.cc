@@ -87,7 +87,7 @@ bool ScriptRun::Interrupt() {
     timed_out_ = true;
     server_.ScriptBusyStarted(*this);
   }
-  server_.ProcessEventsWhileBusy();
+  server_.ProcessEventsWhileBlocked();
   // SHUTDOWN NOSAVE while a script is busy: the script is stopped so the server can exit.
   return killed_ || server_.shutdown_requested();
 }

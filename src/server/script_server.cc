@@ -82,28 +82,8 @@ void Server::KillScript(ReplyBuilder& reply, bool is_eval) {
   reply.Ok();
 }
 
-void Server::ProcessEventsWhileBusy() {
-  // As Redis's processEventsWhileBlocked: a few rounds while there is work, never sleeping.
-  for (int i = 0; i < 4; i++) {
-    int n = loop_.PollOnce();
-    // As Redis's beforeSleep while blocked: the AOF buffer (commands that ran before the
-    // script) is written before any reply; under always the replies wait for its fsync,
-    // which the fsync thread's wake-up (served by PollOnce) releases.
-    if (aof_on_) FlushAof(false);
-    FlushPendingWrites();
-    if (n == 0) break;
-  }
-}
+void Server::ScriptBusyStarted(ScriptRun& run) { ProtectClient(run.caller()); }
 
-void Server::ScriptBusyStarted(ScriptRun& run) { run.caller().script_protected = true; }
-
-void Server::ScriptBusyEnded(ScriptRun& run) {
-  Client& c = run.caller();
-  c.script_protected = false;
-  if (c.missed_read) {
-    c.missed_read = false;
-    more_input_.push_back(c.id());
-  }
-}
+void Server::ScriptBusyEnded(ScriptRun& run) { UnprotectClient(run.caller()); }
 
 }  // namespace duet

@@ -263,7 +263,7 @@ void Server::OnAccept(int listen_fd, bool is_unix) {
 void Server::OnClientEvent(int fd, uint64_t id, uint32_t events) {
   Client* c = LiveClient(fd, id);
   if (!c) return;
-  if (c->script_protected) {
+  if (c->is_protected) {
     if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) c->missed_read = true;
     return;
   }
@@ -434,6 +434,15 @@ void Server::FreeClient(uint64_t id) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
   Client& c = *it->second;
+  // Its command is still running up the stack (a busy script's caller, DEBUG RELOAD): freed
+  // by BeforeSleep once that returned (Redis's freeClientAsync for a protected client).
+  if (c.is_protected) {
+    if (!c.closing) {
+      c.closing = true;
+      pending_close_.push_back(id);
+    }
+    return;
+  }
   loop_.RemoveFd(c.fd());
   clients_by_fd_[c.fd()] = nullptr;
   close(c.fd());
@@ -452,8 +461,11 @@ void Server::FreeClient(uint64_t id) {
 }
 
 void Server::BeforeSleep() {
-  for (uint64_t id : pending_close_) FreeClient(id);
-  pending_close_.clear();
+  if (!pending_close_.empty()) {
+    std::vector<uint64_t> close_now;
+    close_now.swap(pending_close_);
+    for (uint64_t id : close_now) FreeClient(id);
+  }
   if (!more_input_.empty()) {
     std::vector<uint64_t> again;
     again.swap(more_input_);
@@ -517,7 +529,7 @@ void Server::FlushPendingWrites() {
   for (auto [fd, id] : pending) {
     Client* c = LiveClient(fd, id);
     if (!c) continue;
-    if (c->script_protected) {  // written once its script ends
+    if (c->is_protected) {  // written once its command ends
       pending_writes_.emplace_back(fd, id);
       continue;
     }
@@ -568,7 +580,7 @@ void Server::ReleaseHeldReplies(uint64_t durable) {
     Client* c = LiveClient(h.fd, h.id);
     if (!c) return;
     if (h.end > c->out_allowed) c->out_allowed = h.end;
-    if (c->script_protected) {  // its script is running: written once it ends
+    if (c->is_protected) {  // its command is running: written once it ends
       QueueWrite(*c);
       return;
     }
@@ -583,20 +595,23 @@ bool Server::AbortSignalShutdown() {
   return true;
 }
 
+bool Server::ShutdownOnSignal(bool nosave) {
+  const char* name = signal_shutdown_;
+  signal_shutdown_ = nullptr;
+  if (SaveBeforeShutdown(/*save=*/false, nosave, /*force=*/false)) {
+    RequestShutdown();
+    return true;
+  }
+  Log(LogLevel::kWarning,
+      "{} received but errors trying to shut down the server, check the logs for more "
+      "information",
+      name);
+  return false;
+}
+
 void Server::Cron() {
   if (config_->pause_cron) return;  // DEBUG PAUSE-CRON: none of the periodic work
-  if (signal_shutdown_) {
-    const char* name = signal_shutdown_;
-    signal_shutdown_ = nullptr;
-    if (SaveBeforeShutdown(false, false, false)) {
-      RequestShutdown();
-      return;
-    }
-    Log(LogLevel::kWarning,
-        "{} received but errors trying to shut down the server, check the logs for more "
-        "information",
-        name);
-  }
+  if (signal_shutdown_ && ShutdownOnSignal(/*nosave=*/false)) return;
   cron_loops_++;
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);

@@ -46,6 +46,9 @@ namespace duet {
 
 class AofState;
 class ScriptRun;
+namespace rdb {
+struct LoadOptions;
+}
 
 class Server {
  public:
@@ -199,9 +202,6 @@ class Server {
   // The flags the dispatcher applies to `spec` called with `args`: a script's shebang flags
   // for EVAL/EVALSHA/FCALL (Redis's evalGetCommandFlags), else spec.flags.
   CmdFlag EffectiveFlags(const CommandSpec& spec, std::span<const std::string_view> args) const;
-  // While a script runs past busy-reply-threshold: serves the other clients' events (they
-  // get -BUSY except for allow-busy commands) without letting the loop sleep.
-  void ProcessEventsWhileBusy();
   // A script went past the threshold: its caller's socket waits (protectClient).
   void ScriptBusyStarted(ScriptRun& run);
   // ... and ended: the caller's socket is served again.
@@ -257,6 +257,38 @@ class Server {
     return ref;
   }
 
+  // ---- serving while blocked, loading the dataset (server/loading.cc) ----
+  // Redis's processEventsWhileBlocked, for work that holds the loop (a script past
+  // busy-reply-threshold, a load): serves the ready events a few rounds without sleeping
+  // (other clients get -BUSY or -LOADING but for the commands allowed then), writes their
+  // replies (after the AOF buffer), and acts on a signal's shutdown during a load. Timers
+  // (the cron) do not run meanwhile.
+  void ProcessEventsWhileBlocked();
+  // Redis's protectClient: `c`'s command runs on while the loop serves others; its socket's
+  // events wait and it is not freed until UnprotectClient.
+  void ProtectClient(Client& c) { c.is_protected = true; }
+  void UnprotectClient(Client& c);
+  // Whether the dataset is loading (Redis's server.loading): commands without the loading
+  // flag get -LOADING, nothing propagates, nothing is evicted.
+  bool loading() const { return stats_.persistence.loading; }
+  // Redis's startLoading: INFO's loading fields start over for a load of `total_bytes`
+  // (the sum of the files); key-load-delay and loading-process-events-interval-bytes are
+  // read for this load.
+  void StartLoading(uint64_t total_bytes);
+  // Redis's stopLoading.
+  void StopLoading();
+  // The load has read `loaded_bytes` of the total: INFO's progress, then the other clients
+  // are served (ProcessEventsWhileBlocked). Returns false when the server is to shut down
+  // (SHUTDOWN, or SIGTERM/SIGINT meanwhile): the loader stops at once.
+  bool LoadingProgress(uint64_t loaded_bytes);
+  // key-load-delay (a test hook): after each key (RDB) or command (AOF) loaded, sleeps that
+  // many microseconds (a negative -N sleeps 1 us once in N, as Redis's debugDelay).
+  void KeyLoadDelay();
+  // The RDB loader's hooks for a file whose first byte is byte `file_offset` of the load:
+  // LoadingProgress every loading-process-events-interval-bytes, KeyLoadDelay after each
+  // key, loading_rdb_used_mem from the file's used-mem aux field.
+  void SetLoadingHooks(rdb::LoadOptions* opts, uint64_t file_offset);
+
   // ---- RDB persistence (server/rdb_server.cc) ----
   // Writes the dataset to `dbfilename` in the working directory now (SAVE, save points,
   // BGSAVE, DEBUG RELOAD, SHUTDOWN), logging as Redis does. On success the dirty counter
@@ -267,7 +299,9 @@ class Server {
   Status SaveRdb(bool background = false);
   // Loads `dbfilename` into the keyspace (startup, DEBUG RELOAD); a missing file loads
   // nothing. `replace`: keys and function libraries already present are replaced (DEBUG RELOAD
-  // MERGE). The error names the file and the byte offset of the problem.
+  // MERGE). The error names the file and the byte offset of the problem. Clients are served
+  // meanwhile (LoadingProgress); a shutdown requested then stops the load with
+  // rdb::kLoadStopped.
   Status LoadRdb(bool replace = false);
   // SHUTDOWN's and SIGTERM's final save: always with `save`, never with `nosave`, else when
   // save points are configured. Returns false when the save failed and not `force` (the
@@ -316,13 +350,16 @@ class Server {
   // Startup: the AOF manifest is read (a bad one is an error); with appendonly the AOF is
   // loaded (Redis 7's upgrade of a single appendonly.aof first) and opened for appending
   // (creating the base, the incremental file and the manifest when missing), else the RDB
-  // is loaded. Errors name the file (and the log the offset); the caller exits.
+  // is loaded. Errors name the file (and the log the offset); the caller exits. Clients are
+  // served while it loads (-LOADING but for the commands with the loading flag); a shutdown
+  // requested meanwhile stops the load with rdb::kLoadStopped (the caller exits, saving
+  // nothing).
   Status LoadDataAtStartup();
   // The message of a LoadDataAtStartup error whose lines were logged already (Redis's last
   // line is what tools and tests read, so nothing follows it).
   static constexpr std::string_view kErrorLogged = "(error logged)";
-  // Loads the files of the manifest into the keyspace (startup, DEBUG LOADAOF); *loaded
-  // tells whether there was anything to load.
+  // Loads the files of the manifest into the keyspace (startup, DEBUG LOADAOF), serving
+  // clients meanwhile as LoadRdb; *loaded tells whether there was anything to load.
   Status LoadAof(bool* loaded);
   // Writes the buffered commands with one write() and fsyncs as appendfsync says (BeforeSleep,
   // before any reply leaves; the cron). `force`: write even while an everysec fsync runs.
@@ -420,14 +457,22 @@ class Server {
     kOpenErr,
     kFailed,
     kTruncated,
-    kTruncatedNotLast
+    kTruncatedNotLast,
+    kStopped  // a shutdown was requested while it loaded
   };
   std::string AofPath(const std::string& name) const;
   // A snapshot's options from the config (paths left to the caller).
   rdb::Snapshot::Options SnapshotOptions(int64_t now_ms, bool aof_base);
   Status LoadAofManifest();
   Status LoadAofFiles(bool* loaded);
-  AofLoadResult LoadAofFile(const std::string& name, bool last_file);
+  // `load_offset`: the bytes of the files loaded before this one (INFO's progress).
+  AofLoadResult LoadAofFile(const std::string& name, bool last_file, uint64_t load_offset);
+  // A signal's shutdown during a load (Redis's whileBlockedCron): nothing is saved.
+  void WhileBlockedCron();
+  // The pending signal's shutdown (from the cron; during a load with `nosave`): the final
+  // save, then the loop stops; when the save fails it is logged and the server runs on.
+  // Returns whether it stops.
+  bool ShutdownOnSignal(bool nosave);
   Status OpenAofOnStart();
   Status WriteAofBase(const std::string& path);
   void RefreshAofSizes();
@@ -538,6 +583,11 @@ class Server {
   int64_t start_time_ms_ = 0;
   uint64_t cron_loops_ = 0;
   int64_t last_save_try_ms_ = 0;  // CheckSavePoints' last attempt
+  // The running load's key-load-delay and loading-process-events-interval-bytes.
+  int64_t key_load_delay_us_ = 0;
+  uint64_t loading_interval_bytes_ = 2 * 1024 * 1024;
+  uint64_t key_load_count_ = 0;       // keys loaded, for a negative key-load-delay
+  int64_t last_blocked_cron_ms_ = 0;  // WhileBlockedCron's last memory sample
   bool shutdown_requested_ = false;
   const char* signal_shutdown_ = nullptr;  // the signal whose shutdown the cron runs
   Client* current_client_ = nullptr;

@@ -12,7 +12,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from tests.lib.resp import RawConnection, encode  # noqa: E402
-from tests.lib.servers import ServerProcess, duet_binary, free_port  # noqa: E402
+from tests.lib.servers import ServerProcess, duet_binary, free_port, serving  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_rdb import Conn as RdbConn, populate  # noqa: E402
 
@@ -281,14 +280,10 @@ class AofTest(unittest.TestCase):
             proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
             try:
                 deadline = time.time() + 20
-                while True:
+                while not serving(port, timeout=0.2):  # listening, and done loading the AOF
                     self.assertIsNone(proc.poll(), "duet exited: " + open(log.name).read()[-2000:])
-                    try:
-                        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                        break
-                    except OSError:
-                        self.assertLess(time.time(), deadline, "duet did not restart")
-                        time.sleep(0.02)
+                    self.assertLess(time.time(), deadline, "duet did not restart")
+                    time.sleep(0.02)
                 # Everything acknowledged before the last crash is there, exactly.
                 with Conn(port) as c:
                     n = int(c.cmd("GET", "counter") or 0)

@@ -15,7 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from lib.resp import RawConnection, encode  # noqa: E402
-from lib.servers import ROOT, duet_binary, free_port  # noqa: E402
+from lib.servers import ROOT, duet_binary, free_port, serving  # noqa: E402
 
 START = os.path.join(ROOT, "scripts", "start.sh")
 WRONGPASS = b"-WRONGPASS invalid username-password pair or user is disabled.\r\n"
@@ -103,7 +103,7 @@ class Kit:
             return f.read()
 
     def wait_up(self, *ports):
-        ok = wait_for(lambda: all(listening(p) for p in ports) or self.proc.poll() is not None)
+        ok = wait_for(lambda: all(serving(p) for p in ports) or self.proc.poll() is not None)
         if not ok or self.proc.poll() is not None:
             self.kill()
             raise AssertionError("start.sh did not bring the servers up:\n" + self.output())

@@ -36,6 +36,29 @@ def free_port():
     raise RuntimeError(f"no free port in DUET_TEST_PORTS={spec}")
 
 
+def _read_line(sock):
+    line = b""
+    while not line.endswith(b"\r\n"):
+        chunk = sock.recv(256)
+        if not chunk:
+            raise OSError("connection closed")
+        line += chunk
+    return line
+
+
+def serving(port, timeout=0.5):
+    """Whether the server on 127.0.0.1:`port` serves its data: it accepts a connection and
+    answers PING with anything but -LOADING (-NOAUTH included). redis-server and duet listen
+    while they load their data and answer the commands without the loading flag -LOADING
+    until the load is done (and DEBUG, INFO... meanwhile)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(b"PING\r\n")
+            return not _read_line(sock).startswith(b"-LOADING")
+    except OSError:
+        return False
+
+
 def duet_binary():
     return os.environ.get("DUET_BIN", os.path.join(ROOT, "build", "release", "duet-server"))
 
@@ -43,7 +66,9 @@ def duet_binary():
 class ServerProcess:
     """A server process on 127.0.0.1:<port>; stopped by PID, never by name."""
 
-    def __init__(self, kind, extra_args=(), config_text=None):
+    def __init__(self, kind, extra_args=(), config_text=None, wait_loaded=True):
+        """Starts the server and waits until it serves its data (`wait_loaded`), or only until
+        it listens (it may still be loading)."""
         self.kind = kind
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix=f"{kind}-")
@@ -60,36 +85,24 @@ class ServerProcess:
         self.log_path = os.path.join(self.dir, "server.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        self._wait_ready(wait_loaded)
 
-    def _wait_ready(self):
+    def _wait_ready(self, wait_loaded=True):
         deadline = time.time() + 10
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.kind} exited: " + open(self.log_path).read())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
-                    # redis-server listens while it loads its data and answers DEBUG (DIGEST
-                    # included) between batches of the load: wait for the end of the load,
-                    # which PING's -LOADING error shows (any other reply, -NOAUTH included,
-                    # means the server is serving).
-                    sock.sendall(b"PING\r\n")
-                    if not self._read_line(sock).startswith(b"-LOADING"):
-                        return
-            except OSError:
-                pass
+            if wait_loaded:
+                if serving(self.port, timeout=0.2):
+                    return
+            else:  # listening is enough (it may still be loading)
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                    return
+                except OSError:
+                    pass
             time.sleep(0.02)
         raise RuntimeError(f"{self.kind} did not start on {self.port}")
-
-    @staticmethod
-    def _read_line(sock):
-        line = b""
-        while not line.endswith(b"\r\n"):
-            chunk = sock.recv(256)
-            if not chunk:
-                raise OSError("connection closed")
-            line += chunk
-        return line
 
     def stop(self):
         if self.proc.poll() is None:
