@@ -238,16 +238,16 @@ class BlockingTest(SideBySide):
         self.assertEqual(self.each(run), [1, b"*-1\r\n", 0])  # a null array even for BRPOPLPUSH
 
     def test_large_fan_out_wakes_every_reader(self):
-        # 150 XREAD BLOCK readers and 150 subscribers: past the 64 clients from which duet
+        # 300 XREAD BLOCK readers and 300 subscribers: past the 256 clients from which duet
         # writes one iteration's output with two threads. Every reader gets its whole reply.
         def run(port):
             admin = Conn(port)
             admin.cmd("XADD", "ws", "1-1", "f", "v")
-            readers = [Conn(port) for _ in range(150)]
+            readers = [Conn(port) for _ in range(300)]
             for r in readers:
                 r.send(encode(["XREAD", "BLOCK", "0", "STREAMS", "ws", "$"]))
-            assert wait_for(lambda: info_field(admin, "blocked_clients") == 150)
-            subs = [Conn(port) for _ in range(150)]
+            assert wait_for(lambda: info_field(admin, "blocked_clients") == 300)
+            subs = [Conn(port) for _ in range(300)]
             for sub in subs:
                 sub.cmd("SUBSCRIBE", "ch")
             out = [admin.cmd("XADD", "ws", "2-1", "f", "x" * 100)]
@@ -258,7 +258,7 @@ class BlockingTest(SideBySide):
 
         out = self.each(run)
         self.assertEqual(len(out), 4)
-        self.assertEqual(out[2], b":150\r\n")
+        self.assertEqual(out[2], b":300\r\n")
 
 
 if __name__ == "__main__":
