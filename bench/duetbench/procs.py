@@ -68,14 +68,20 @@ class Server:
         self.proc = None
         self.port = None
         self.dir = None
+        self.started_at = None  # time.monotonic() just before the exec of the last start()
 
     @property
     def pid(self):
         return self.proc.pid
 
-    def start(self, timeout=20.0):
+    def start(self, timeout=20.0, setup=None, wait=True):
+        """Starts the server and waits for its first PONG (unless not `wait`). `setup(dir)`, if
+        given, runs on the fresh directory before the exec (e.g. to put files there for the
+        server to load)."""
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix=self.side + "-", dir=self.scratch_dir)
+        if setup is not None:
+            setup(self.dir)
         args = [
             self.binary,
             "--port", str(self.port),
@@ -86,6 +92,7 @@ class Server:
             "--dir", self.dir,
         ] + self.extra_args
         log = open(os.path.join(self.dir, "server.log"), "wb")
+        self.started_at = time.monotonic()
         try:
             self.proc = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -93,6 +100,8 @@ class Server:
         finally:
             log.close()
         _LIVE.append(self)
+        if not wait:
+            return
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
