@@ -107,6 +107,12 @@ class Db {
   void Add(Entry* e);
   // Add() with the key's precomputed KeyTable::Hash.
   void Add(Entry* e, uint64_t hash);
+  // Sizes an empty database for about `keys` keys of which `expires` have a TTL (RDB's
+  // RESIZEDB; SegmentedTable::Reserve). No effect on a table that holds keys.
+  void Reserve(size_t keys, size_t expires) {
+    table_.Reserve(keys);
+    expires_.Reserve(expires);
+  }
   // Sets key to a new entry, replacing (and freeing) any previous one.
   void Upsert(Entry* e);
   // Replaces the entry in `slot` (same key) with `e` and frees the old one unless `e` is it.

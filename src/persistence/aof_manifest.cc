@@ -272,6 +272,23 @@ void AppendCommand(std::string* out, std::span<const std::string> argv) {
   }
 }
 
+namespace {
+
+// strtol(text, nullptr, 10) of a "*<n>\r\n" or "$<n>\r\n" line's number (the text after
+// the marker): plain digits followed by the line end take the fast path, anything else
+// (signs, spaces, overflow) is handed to strtol as before.
+long LineNumber(std::string_view text) {
+  long v = 0;
+  size_t i = 0;
+  for (; i < text.size() && i < 18 && text[i] >= '0' && text[i] <= '9'; i++) {
+    v = v * 10 + (text[i] - '0');
+  }
+  if (i > 0 && i < text.size() && text[i] == '\r') return v;
+  return std::strtol(std::string(text).c_str(), nullptr, 10);
+}
+
+}  // namespace
+
 bool CommandReader::Line(size_t* pos, std::string_view* line) const {
   if (*pos >= size_) return false;
   size_t max = std::min(size_ - *pos, kAofLineMax);
@@ -294,13 +311,13 @@ CommandReader::Result CommandReader::Next(std::vector<std::string_view>* argv) {
   error_pos_ = cursor_;
   if (line[0] != '*') return Result::kFormatError;
   if (line.size() == 1) return p >= size_ ? Result::kTruncated : Result::kFormatError;
-  long argc = std::atol(std::string(line.substr(1)).c_str());
+  long argc = LineNumber(line.substr(1));
   if (argc < 1) return Result::kFormatError;
   for (long j = 0; j < argc; j++) {
     error_pos_ = p;
     if (!Line(&p, &line)) return Result::kTruncated;
     if (line[0] != '$') return Result::kFormatError;
-    long len = std::strtol(std::string(line.substr(1)).c_str(), nullptr, 10);
+    long len = LineNumber(line.substr(1));
     if (len < 0) return Result::kFormatError;
     if (size_ - p < static_cast<size_t>(len)) return Result::kTruncated;
     argv->emplace_back(data_ + p, static_cast<size_t>(len));

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 
 #include "common/log.h"
 #include "common/strutil.h"
@@ -112,6 +113,41 @@ std::string Server::AofPath(const std::string& name) const {
 
 // ---- loading ---------------------------------------------------------------------------
 
+void Server::CallFromAof(Client& c, const CommandSpec& spec,
+                         std::span<const std::string_view> args) {
+  // Call's steps that act on the data, in Call's order (DEBUG LOADAOF runs this inside a
+  // command, so the outer client is restored as Call does).
+  ServerContext ctx(*this, c, spec, args[0], args);
+  ArgReader reader(args.subspan(1));
+  Client* outer = current_client_;
+  current_client_ = &c;
+  bool& keep_expired = keyspace_.ctx().keep_expired;
+  bool outer_keep_expired = keep_expired;
+  if (HasFlag(spec.flags, CmdFlag::kWrite)) {
+    keep_expired = false;
+    if (snapshot_) SnapshotBeforeCommand(c.db_index, spec, args);
+  }
+  if (!outer) {
+    caller_ = &c;
+    caller_spec_ = &spec;
+    caller_args_ = args;
+  }
+  try {
+    spec.handler(ctx, reader);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kWarning, "Internal error in command '{}': {}", spec.name, e.what());
+    c.reply().Error("ERR internal error");
+  }
+  if (outer_keep_expired) keep_expired = pause_until_ms_ != 0;
+  if (propagator_.active()) PropagateCall(c, spec, ctx, args, !outer);
+  current_client_ = outer;
+  if (!outer) {
+    caller_ = nullptr;
+    if (!pending_invalidations_.empty()) FlushPendingInvalidations(c);
+  }
+  stats_.dirty += ctx.dirty();
+}
+
 Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_file,
                                           uint64_t load_offset) {
   std::string path = AofPath(name);
@@ -209,8 +245,11 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
     keyspace_.SetNow(now_us / 1000);
     if (loader.multi && spec->name != "exec") {
       loader.multi->commands.push_back({spec, std::vector<std::string>(argv.begin(), argv.end())});
-    } else {
+    } else if (spec->name == "exec" || spec->name.starts_with("eval") ||
+               spec->name.starts_with("fcall")) {
       Call(loader, *spec, argv, now_us);
+    } else {
+      CallFromAof(loader, *spec, argv);
     }
     loader.out().clear();
     valid_up_to = reader.offset();

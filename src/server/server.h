@@ -473,6 +473,11 @@ class Server {
   // save, then the loop stops; when the save fails it is logged and the server runs on.
   // Returns whether it stops.
   bool ShutdownOnSignal(bool nosave);
+  // Runs one command read from an AOF on the loader's client, as Redis's loader calls the
+  // command's proc directly: the handler with Call's effects on the data (expiry, snapshot,
+  // dirty, propagation, invalidations) but none of its accounting (timing, commandstats,
+  // SLOWLOG, latency, MONITOR). EXEC and scripts go through Call.
+  void CallFromAof(Client& c, const CommandSpec& spec, std::span<const std::string_view> args);
   Status OpenAofOnStart();
   Status WriteAofBase(const std::string& path);
   void RefreshAofSizes();
