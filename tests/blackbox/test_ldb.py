@@ -23,7 +23,7 @@ COMMANDS = [
     ["b"], ["b", "6", "x", "99"], ["b"], ["b", "-6"], ["b", "-6"], ["b", "0"], ["b", "7"],
     ["t"], ["e", "1", "+", "1"], ["e", "local z = 2"], ["e", "error('boom')"], ["e", "(("],
     ["r", "hgetall", "nokey"], ["r", "set", "a"], ["r", "nosuchcmd", "x"],
-    ["r", "sadd", "s", "a", "b"], ["r", "smembers", "s"],
+    ["r", "sadd", "s", "1", "2"], ["r", "smembers", "s"],
     ["redis"] + ["test"] * 100,
     ["m"], ["m", "3"], ["r", "set", "big", "x" * 300], ["r", "get", "big"], ["m", "0"],
     ["r", "get", "big"], ["h"], ["zz"], [b"hello\x00world"], [b"\x00hello"], ["r"],
