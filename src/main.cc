@@ -110,6 +110,12 @@ int main(int argc, char** argv) {
   duet::RegisterAllCommands(known_commands);
   duet::RegisterServerCommands(known_commands);
   table.SetCommandLookup([&](std::string_view n) { return known_commands.Find(n) != nullptr; });
+  // `user` directives are checked as they are read, as Redis does (server/acl.h).
+  duet::Acl config_acl;
+  config_acl.Init(known_commands);
+  table.SetUserValidator([&](const std::vector<std::string>& argv) {
+    return config_acl.ValidateUserDirective(argv, config_acl.Context(false));
+  });
   // Config file, stdin and --options, loaded as redis-server does (config/config_loader.h).
   if (!duet::LoadStartupConfig(duet::ParseCommandLine(argc, argv), table, config)) return 1;
 

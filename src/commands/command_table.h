@@ -85,6 +85,8 @@ struct CommandSpec {
   mutable uint64_t failed_calls = 0;
   // INFO latencystats; allocated on the first recorded call (shared: specs are copied).
   mutable std::shared_ptr<LatencyHistogram> latency_histogram = nullptr;
+  // The command's bit in ACL selectors (server/acl_user.h), assigned once the table is final.
+  mutable uint32_t acl_id = 0;
 
   bool IsContainer() const { return !subcommands.empty(); }
 };

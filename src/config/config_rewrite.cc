@@ -59,7 +59,8 @@ class RewriteState {
 
 namespace {
 // Reads the old file into a state. Returns false (errno set) if it exists but can't be read.
-bool ReadOldFile(const std::string& path, const ConfigTable& table, RewriteState* state) {
+bool ReadOldFile(const std::string& path, const ConfigTable& table, bool users_rewritten,
+                 RewriteState* state) {
   FILE* f = fopen(path.c_str(), "r");
   if (!f) return errno == ENOENT;
   std::string text;
@@ -85,6 +86,11 @@ bool ReadOldFile(const std::string& path, const ConfigTable& table, RewriteState
     }
     std::optional<std::vector<std::string>> argv = SplitConfigArgs(line);
     const ConfigTable::Directive* d = argv && !argv->empty() ? table.Find((*argv)[0]) : nullptr;
+    if (!d && users_rewritten && argv && !argv->empty() && EqualsIgnoreCase((*argv)[0], "user")) {
+      state->option_to_line["user"].push_back(state->lines.size());
+      state->lines.push_back(line);
+      continue;
+    }
     if (!d) {
       // Directives only the file parser knows stay as they are; anything else (unparsable,
       // or no longer a directive) is kept as a comment.
@@ -245,11 +251,16 @@ std::string ConfigTable::Rewrite(bool force_all) const {
   if (path.empty()) return "ERR The server is running without a config file";
   RewriteState st;
   st.force_all = force_all;
-  bool ok = ReadOldFile(path, *this, &st);
+  bool ok = ReadOldFile(path, *this, static_cast<bool>(user_lines_), &st);
   if (ok) {
     for (const Directive& d : directives_) RewriteDirective(d, st);
     // Modules: duet loads none, so loadmodule lines are dropped as Redis drops unloaded ones.
     st.MarkProcessed("loadmodule");
+    // ACL users, as Redis's rewriteConfigUserOption: every user, or none with an aclfile.
+    if (user_lines_) {
+      for (std::string& line : user_lines_()) st.RewriteLine("user", std::move(line), true);
+      st.MarkProcessed("user");
+    }
     // Blank the lines of handled options that were not reused (duplicates, extra saves).
     for (auto& [option, line_numbers] : st.option_to_line) {
       if (!st.rewritten.count(option)) continue;

@@ -172,7 +172,11 @@ std::string ConfigTable::ApplyLine(std::vector<std::string>& argv, int lineno,
     return "";
   }
   if (name == "user" && argv.size() >= 2) {
-    // ACL users are not supported; the line is remembered for the startup report.
+    // Checked now (server/acl.h), created when the server starts (after the whole file).
+    if (user_validator_) {
+      std::string err = user_validator_(argv);
+      if (!err.empty()) return err;
+    }
     std::string& v = config_->other["user"];
     v += (v.empty() ? "" : "\n") + line;
     return "";
@@ -344,11 +348,6 @@ void ConfigTable::ReportUnsupported() const {
         "Config directive '{}' is recognised but has no effect in duet (value kept for CONFIG "
         "GET/REWRITE)",
         d.name);
-  }
-  if (config_->other.count("user")) {
-    Log(LogLevel::kWarning,
-        "'user' directives are ignored: duet has no ACL users; use "
-        "requirepass");
   }
   for (const std::string& name : module_configs_) {
     Log(LogLevel::kWarning, "Module config '{}' ignored: duet does not load modules", name);

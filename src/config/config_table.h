@@ -123,6 +123,17 @@ class ConfigTable {
     command_exists_ = std::move(exists);
   }
 
+  // Validates `user` directives as they are read (argv is the whole line, "user" first):
+  // returns "" or the error of the FATAL report. Without it the lines are kept unchecked.
+  void SetUserValidator(std::function<std::string(const std::vector<std::string>&)> check) {
+    user_validator_ = std::move(check);
+  }
+  // CONFIG REWRITE's `user` lines ("user <name> <rules>", none when an aclfile holds the
+  // users): with a provider set they replace the file's `user` lines, as Redis rewrites them.
+  void SetUserLinesProvider(std::function<std::vector<std::string>()> provider) {
+    user_lines_ = std::move(provider);
+  }
+
   // Whether a directive's value is a secret (requirepass, masterauth, masteruser, TLS key
   // passphrases): CONFIG SET arguments naming one must be redacted in SLOWLOG and MONITOR.
   // Case-insensitive; works without a table (for the dispatcher's redaction).
@@ -152,6 +163,8 @@ class ConfigTable {
   std::vector<std::string> set_in_file_;     // directives set by the files/command line
   std::vector<std::string> module_configs_;  // "name.param" lines (no modules in duet)
   std::function<bool(std::string_view)> command_exists_;
+  std::function<std::string(const std::vector<std::string>&)> user_validator_;
+  std::function<std::vector<std::string>()> user_lines_;
   std::set<std::string> renamed_away_, renamed_to_;  // rename-command effects so far
 };
 

@@ -108,6 +108,31 @@ std::string UnknownClientType(std::string_view name) {
   return Sanitize("ERR Unknown client type '" + std::string(CString(name)) + "'");
 }
 
+std::string NoPermCommand(std::string_view fullname) {
+  return "NOPERM this user has no permissions to run the '" + std::string(fullname) + "' command";
+}
+
+std::string NoPermExec(std::string_view reason) {
+  return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the "
+         "EXEC call. This command is no longer allowed for the following reason: " +
+         std::string(reason);
+}
+
+std::string AclUnknownCategory(std::string_view name) {
+  std::string_view c = CString(name);
+  return Sanitize("ERR Unknown category '" + std::string(c.substr(0, 128)) + "'");
+}
+
+std::string AclError(std::string_view text) { return Sanitize("ERR " + std::string(text)); }
+
+std::string AclUserNotFound(std::string_view name) {
+  return Sanitize("ERR User '" + std::string(CString(name)) + "' not found");
+}
+
+std::string AclCommandNotFound(std::string_view name) {
+  return Sanitize("ERR Command '" + std::string(CString(name)) + "' not found");
+}
+
 std::string NoSuchUser(std::string_view name) {
   return Sanitize("ERR No such user '" + std::string(CString(name)) + "'");
 }

@@ -61,6 +61,40 @@ inline constexpr std::string_view kSameObject = "ERR source and destination obje
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
+// ACL denials (the dispatcher, EXEC, scripts, ACL DRYRUN) and ACL command errors.
+inline constexpr std::string_view kNoPermKey =
+    "NOPERM this user has no permissions to access one of the keys used as arguments";
+inline constexpr std::string_view kNoPermChannel =
+    "NOPERM this user has no permissions to access one of the channels used as arguments";
+std::string NoPermCommand(std::string_view fullname);
+// EXEC: a queued command the user may no longer run; `reason` as NoPermExecReason.
+std::string NoPermExec(std::string_view reason);
+inline constexpr std::string_view kAclUsernameSpaces =
+    "ERR Usernames can't contain spaces or null characters";
+inline constexpr std::string_view kAclDeleteDefault = "ERR The 'default' user cannot be removed";
+inline constexpr std::string_view kAclNoFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify "
+    "users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a "
+    "Redis configuration file set) in order to store users in the Redis configuration.";
+inline constexpr std::string_view kAclSaveFailed =
+    "ERR There was an error trying to save the ACLs. Please check the server logs for more "
+    "information";
+inline constexpr std::string_view kAclGenpassBits =
+    "ERR ACL GENPASS argument must be the number of bits for the output password, a positive "
+    "number up to 4096";
+std::string AclUnknownCategory(std::string_view name);  // ACL CAT
+// ACL SETUSER / LOAD failures: "ERR " + the text, newlines made spaces.
+std::string AclError(std::string_view text);
+std::string AclUserNotFound(std::string_view name);     // ACL DRYRUN
+std::string AclCommandNotFound(std::string_view name);  // ACL DRYRUN
+// Texts of script rejections (the engine adds "ERR "), by denial: command, key, channel.
+inline constexpr std::string_view kScriptNoPermCommand =
+    "The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptNoPermKey =
+    "The user executing the script can't access at least one of the keys mentioned in the "
+    "command arguments";
+inline constexpr std::string_view kScriptNoPermChannel =
+    "The user executing the script can't publish to the channel mentioned in the command";
 inline constexpr std::string_view kAuthNoPassword =
     "ERR AUTH <password> called without any password configured for the default user. Are you "
     "sure your configuration is correct?";

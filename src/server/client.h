@@ -19,6 +19,7 @@
 namespace duet {
 
 struct CommandSpec;
+struct AclUser;  // server/acl_user.h
 
 // A command queued between MULTI and EXEC (its arguments copied out of the query buffer).
 struct QueuedCommand {
@@ -80,6 +81,9 @@ class Client {
   int* db_index_ptr() { return &db_index; }
   int resp = 2;
   bool authenticated = false;
+  // The ACL user (server/acl.h); null for internal clients (AOF loading), which may run
+  // everything. Reset to the default user when its user is deleted.
+  const AclUser* user = nullptr;
   bool close_after_reply = false;
   bool closing = false;        // marked for close (CLIENT KILL, QUIT) after current batch
   bool pending_write = false;  // in the server's pending-write list

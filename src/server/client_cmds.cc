@@ -124,6 +124,8 @@ struct KillFilter {
   uint64_t id = 0;        // 0: any
   int64_t max_age_s = 0;  // 0: any
   bool skip_me = true;
+  const AclUser* user = nullptr;
+  bool by_user = false;
 };
 
 bool Matches(const KillFilter& f, const Client& c, const Client& self, int64_t now_ms) {
@@ -131,6 +133,7 @@ bool Matches(const KillFilter& f, const Client& c, const Client& self, int64_t n
   if (f.laddr && ClientLocalAddr(c) != *f.laddr) return false;
   if (f.type && TypeOf(c) != *f.type) return false;
   if (f.id != 0 && c.id() != f.id) return false;
+  if (f.by_user && c.user != f.user) return false;
   if (f.max_age_s != 0 && now_ms / 1000 - c.created_ms / 1000 <= f.max_age_s) return false;
   if (&c == &self && f.skip_me) return false;
   return true;
@@ -167,8 +170,9 @@ void CmdClientKill(CommandContext& ctx, ArgReader& args) {
       } else if (EqualsIgnoreCase(opt, "LADDR")) {
         f.laddr = val;
       } else if (EqualsIgnoreCase(opt, "USER")) {
-        // Every connection is the "default" user until ACLs exist.
-        if (val != "default") return ctx.reply().Error(errors::NoSuchUser(val));
+        f.user = ServerContext::From(ctx).server().acl().Find(val);
+        if (!f.user) return ctx.reply().Error(errors::NoSuchUser(val));
+        f.by_user = true;
       } else if (EqualsIgnoreCase(opt, "SKIPME")) {
         if (EqualsIgnoreCase(val, "yes")) {
           f.skip_me = true;

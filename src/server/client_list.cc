@@ -1,6 +1,7 @@
 #include "server/client_list.h"
 
 #include "common/strutil.h"
+#include "server/acl_user.h"
 
 namespace duet {
 
@@ -126,7 +127,7 @@ void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext
   AppendField(out, "tot-mem", static_cast<int64_t>(tot));
   AppendField(out, "events", c.want_write_event ? "rw" : "r");
   AppendField(out, "cmd", c.last_command);
-  AppendField(out, "user", "default");
+  AppendField(out, "user", c.user ? std::string_view(c.user->name) : "(superuser)");
   AppendField(out, "redir", c.tracking ? static_cast<int64_t>(c.tracking->redirect) : -1);
   out += "resp=";
   out += c.resp == 3 ? '3' : '2';

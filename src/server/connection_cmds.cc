@@ -8,13 +8,6 @@ namespace duet {
 
 namespace {
 
-// The password check of the single "default" user that requirepass configures.
-bool CheckPassword(const Config& config, std::string_view user, std::string_view pass) {
-  if (user != "default") return false;
-  // With no requirepass the default user is "nopass": any password is accepted.
-  return config.requirepass.empty() || pass == config.requirepass;
-}
-
 // Redis's rule for CLIENT SETNAME / HELLO SETNAME: printable, no spaces.
 bool ValidClientName(std::string_view name) {
   for (unsigned char ch : name) {
@@ -58,15 +51,20 @@ void CmdAuth(CommandContext& ctx, ArgReader& args) {
   ServerContext& sctx = ServerContext::From(ctx);
   if (args.size() > 2) return ctx.reply().Error(errors::kSyntax);
   std::string_view user = "default", pass;
+  Server& server = sctx.server();
   if (args.size() == 1) {
-    if (ctx.config().requirepass.empty()) return ctx.reply().Error(errors::kAuthNoPassword);
+    // The old form needs a password on the default user.
+    if (server.acl().default_user()->nopass()) {
+      return ctx.reply().Error(errors::kAuthNoPassword);
+    }
     pass = args[0];
   } else {
     user = args[0];
     pass = args[1];
   }
-  if (!CheckPassword(ctx.config(), user, pass)) return ctx.reply().Error(errors::kWrongPass);
-  sctx.client().authenticated = true;
+  if (!server.AuthenticateClient(sctx.client(), user, pass, ctx.name())) {
+    return ctx.reply().Error(errors::kWrongPass);
+  }
   ctx.reply().Ok();
 }
 
@@ -96,8 +94,9 @@ void CmdHello(CommandContext& ctx, ArgReader& args) {
     }
   }
   if (have_auth) {
-    if (!CheckPassword(ctx.config(), user, pass)) return ctx.reply().Error(errors::kWrongPass);
-    c.authenticated = true;
+    if (!sctx.server().AuthenticateClient(c, user, pass, ctx.name())) {
+      return ctx.reply().Error(errors::kWrongPass);
+    }
   }
   if (!c.authenticated) {
     return ctx.reply().Error(
@@ -156,7 +155,7 @@ void CmdReset(CommandContext& ctx, ArgReader& args) {
   if (c.subscriptions) sctx.server().pubsub().RemoveClient(&c);
   c.pubsub_mode = false;
   sctx.server().DisableTracking(c);
-  c.authenticated = ctx.config().requirepass.empty();
+  sctx.server().SetDefaultUser(c);
   ctx.reply().SimpleString("RESET");
 }
 

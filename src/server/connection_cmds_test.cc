@@ -19,7 +19,7 @@ TEST(ConnectionCommandsTest, PingEchoSelect) {
 
 TEST(ConnectionCommandsTest, AuthAndNoAuth) {
   TestServer t;
-  t.config().requirepass = "pw";
+  EXPECT_EQ(t.Run({"CONFIG", "SET", "requirepass", "pw"}), "+OK\r\n");
   t.client().authenticated = false;
   EXPECT_EQ(t.Run({"ECHO", "x"}), "-NOAUTH Authentication required.\r\n");
   EXPECT_EQ(t.Run({"AUTH", "bad"}),

@@ -1,6 +1,6 @@
 // Server::Execute — the single choke point every command passes through: lookup, arity,
-// protected commands, authentication, pause, then the handler, then timing, stats, SLOWLOG
-// and MONITOR; and CLIENT REPLY's muting around all of it. Handlers do none of these.
+// protected commands, authentication, ACL permissions, pause, then the handler, then timing, stats,
+// SLOWLOG and MONITOR; and CLIENT REPLY's muting around all of it. Handlers do none of these.
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -175,11 +175,17 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   // EVAL & co: the script's shebang flags stand in for the command's.
   CmdFlag flags =
       HasFlag(spec->flags, CmdFlag::kScriptFlags) ? EffectiveFlags(*spec, args) : spec->flags;
-  bool auth_required = !c.authenticated && !config_->requirepass.empty();
+  bool auth_required = !c.authenticated && acl_.DefaultNeedsAuth();
   if (auth_required && !HasFlag(spec->flags, CmdFlag::kNoAuth)) {
     Reject(c, spec, errors::kNoAuth);
     return true;
   }
+  if (c.multi && HasFlag(spec->flags, CmdFlag::kNoMulti)) {
+    Reject(c, spec, errors::kNotAllowedInMulti);
+    return true;
+  }
+  // ACL: a user allowed every command, key and channel (the default user) costs one test.
+  if (c.user && !c.user->unrestricted && RejectedByAcl(c, *spec, args)) return true;
   // maxmemory, as Redis's processCommand: evict before every command while over the limit;
   // when nothing can be evicted, refuse the commands that may grow memory (reads, DEL,
   // EXPIRE... still run, so a full instance can be drained).
@@ -248,10 +254,6 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
       (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kReadOnly) ||
        HasFlag(flags, CmdFlag::kMayReplicate))) {
     Reject(c, spec, errors::kReplicaKeyspace);
-    return true;
-  }
-  if (c.multi && HasFlag(spec->flags, CmdFlag::kNoMulti)) {
-    Reject(c, spec, errors::kNotAllowedInMulti);
     return true;
   }
   if (IsPausedFor(c, *spec, flags)) return false;

@@ -93,6 +93,12 @@ bool RedactArgs(const CommandSpec& spec, std::span<const std::string_view> args,
     for (size_t i = 1; i < out->size(); i++) (*out)[i] = kRedacted;
     return true;
   }
+  if (spec.name == "acl|setuser") {
+    // ACL SETUSER redacts the user name and every rule (passwords among them).
+    out->assign(args.begin(), args.end());
+    for (size_t i = 2; i < out->size(); i++) (*out)[i] = kRedacted;
+    return true;
+  }
   if (spec.name == "config|set") {
     // CONFIG SET requirepass/masterauth/TLS passphrases: the values never reach SLOWLOG.
     bool redacted = false;

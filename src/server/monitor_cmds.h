@@ -25,12 +25,11 @@ std::string MonitorLine(int64_t now_us, int db, std::string_view source,
                         std::span<const std::string_view> args);
 
 // Redis 7.0 replaces some arguments with "(redacted)" before SLOWLOG and MONITOR see them:
-// AUTH's username and password, HELLO's AUTH username and password. The rules follow where
-// authCommand and helloCommand redact, so a command rejected by their own parsing before
-// that point (AUTH with 3+ arguments, HELLO with a bad protocol version, options after a bad
-// HELLO option) is shown as typed, as Redis shows it.
-// Returns false when nothing is redacted (the common case: no allocation); otherwise fills
-// `out` with the arguments to show.
+// AUTH's username and password, HELLO's AUTH username and password, ACL SETUSER's user and rules.
+// The rules follow where authCommand and helloCommand redact, so a command rejected by their own
+// parsing before that point (AUTH with 3+ arguments, HELLO with a bad protocol version, options
+// after a bad HELLO option) is shown as typed, as Redis shows it. Returns false when nothing is
+// redacted (the common case: no allocation); otherwise fills `out` with the arguments to show.
 bool RedactArgs(const CommandSpec& spec, std::span<const std::string_view> args,
                 std::vector<std::string_view>* out);
 

@@ -45,6 +45,10 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
   if (HasFlag(spec->flags, CmdFlag::kNoScript) && !server_.config().script_disable_deny_script) {
     return reject(errors::kScriptNotAllowed);
   }
+  // ACL: the caller's user, as Redis's scriptVerifyACL (the script client has none).
+  if (std::string_view denied = server_.ScriptAclRejection(caller_, *spec, argv); !denied.empty()) {
+    return reject(denied);
+  }
   bool writes = HasFlag(spec->flags, CmdFlag::kWrite);
   if (read_only_ && (writes || HasFlag(spec->flags, CmdFlag::kMayReplicate))) {
     return reject(errors::kScriptReadOnlyWrite);
@@ -72,8 +76,16 @@ int ScriptRun::AclCheck(std::span<const std::string_view> argv) {
   if (spec && spec->IsContainer() && argv.size() >= 2) {
     spec = CommandTable::FindSub(*spec, argv[1]);
   }
-  // duet has only the default user, who may run every command.
-  return spec ? 1 : -1;
+  if (!spec) return -1;
+  // Redis's acl_check_cmd does not check the arity; the key finders need it.
+  size_t argc = argv.size();
+  bool arity_ok = spec->arity > 0 ? argc == static_cast<size_t>(spec->arity)
+                                  : argc >= static_cast<size_t>(-spec->arity);
+  const AclUser* user = caller_.user;
+  if (!user || user->unrestricted) return 1;
+  if (!arity_ok) return 0;
+  int errpos = 0;
+  return AclCheckCommand(*user, *spec, argv, &errpos) == AclResult::kOk ? 1 : 0;
 }
 
 bool ScriptRun::Interrupt() {

@@ -65,6 +65,11 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   RegisterAllCommands(commands_);
   RegisterServerCommands(commands_);
   for (const auto& [from, to] : config_->rename_commands) commands_.Rename(from, to);
+  acl_.Init(commands_);
+  acl_.SetDefaultPassword(config_->requirepass, AclContext());
+  config_table_->SetUserLinesProvider([this] {
+    return AclFileName().empty() ? acl_.UserLines(AclContext()) : std::vector<std::string>();
+  });
   config_table_->SetApplyHook([this](const std::string& name) { return ApplyConfigChange(name); });
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);
@@ -155,6 +160,7 @@ void Server::CloseListeners() {
 
 Status Server::Start() {
   start_time_ms_ = clock_->NowMs();
+  if (Status acl = LoadAclAtStartup(); !acl.ok()) return acl;
   keyspace_.SetNow(start_time_ms_);
   for (const std::string& raw : config_->bind) {
     // A leading '-' marks an address that may be unavailable (e.g. IPv6 off).
@@ -207,7 +213,7 @@ Client* Server::FindClient(uint64_t id) {
 }
 
 bool Server::ProtectedModeRejects(const Client& client) const {
-  if (!config_->protected_mode || !config_->requirepass.empty() || client.is_unix) return false;
+  if (!config_->protected_mode || !acl_.default_user()->nopass() || client.is_unix) return false;
   const std::string& ip = client.peer_ip;
   return !(ip == "127.0.0.1" || ip == "::1" || ip.rfind("127.", 0) == 0 ||
            ip == "::ffff:127.0.0.1");
@@ -232,7 +238,7 @@ void Server::OnAccept(int listen_fd, bool is_unix) {
     client->local_addr = is_unix ? config_->unixsocket : LocalAddress(fd);
     client->created_ms = client->last_interaction_ms = clock_->NowMs();
     client->out_peak_reset_ms = client->created_ms;
-    client->authenticated = config_->requirepass.empty();
+    SetDefaultUser(*client);
     stats_.total_connections_received++;
     if (static_cast<int>(clients_.size()) >= config_->maxclients) {
       static constexpr std::string_view kMsg = "-ERR max number of clients reached\r\n";
@@ -326,7 +332,7 @@ void Server::ProcessInput(Client& c) {
   chain_clock_ = true;
   while (q.size() > 0 && !c.close_after_reply && !c.closing) {
     if (c.paused || c.blocked) break;
-    limits.auth_required = !c.authenticated && !config_->requirepass.empty();
+    limits.auth_required = !c.authenticated && acl_.DefaultNeedsAuth();
     RequestParser::Outcome out = c.parser().Parse(q.Readable(), limits);
     if (out.state == RequestParser::State::kIncomplete) {
       c.read_hint = out.need > q.size() ? out.need - q.size() : 0;
@@ -728,7 +734,9 @@ std::string Server::ApplyConfigChange(const std::string& name) {
         ExpandProcTitleTemplate(*config_, config_table_->GetValue(name), proc_title::ExecName());
     if (title) proc_title::Set(*title);
   } else if (name == "requirepass") {
-    // Redis keeps existing connections authenticated; new ones need the new password.
+    // The default user's password (Redis's ACLUpdateDefaultUserPassword); connections keep
+    // their authentication, new ones need the new password.
+    acl_.SetDefaultPassword(config_->requirepass, AclContext());
   } else if (name == "maxmemory") {
     keyspace_.SetOneSizeClass(config_->maxmemory != 0);
     if (config_->maxmemory != 0 && UsedMemoryForEviction() > config_->maxmemory) {

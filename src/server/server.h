@@ -27,6 +27,7 @@
 #include "persistence/snapshot.h"
 #include "scripting/function_store.h"
 #include "scripting/lua_engine.h"
+#include "server/acl.h"
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/held_replies.h"
@@ -213,6 +214,40 @@ class Server {
 
   // ---- Pub/Sub, keyspace notifications, tracking (server/server_pubsub.cc) ----
   PubSub& pubsub() { return pubsub_; }
+
+  // ---- ACL (server/server_acl.cc) ----
+  Acl& acl() { return acl_; }
+  // The rule context: the command index and acl-pubsub-default.
+  AclRuleContext AclContext() const;
+  // aclfile ("" when unset) and acllog-max-len.
+  std::string AclFileName() const;
+  // Creates the users of `user` directives, then loads the aclfile (Redis's
+  // ACLLoadUsersAtStartup); an error is the text to log before exiting.
+  Status LoadAclAtStartup();
+  // The permission check of a command about to run or be queued (toplevel or MULTI): on
+  // denial it is rejected with Redis's -NOPERM text and logged; returns true then.
+  bool RejectedByAcl(Client& c, const CommandSpec& spec, std::span<const std::string_view> args);
+  // Checks a command EXEC is about to run; on denial replies Redis's EXEC -NOPERM text.
+  bool RejectedByAclInExec(Client& c, const CommandSpec& spec,
+                           std::span<const std::string_view> args);
+  // The check of a script's redis.call for `caller`: "" or the rejection text.
+  std::string_view ScriptAclRejection(Client& caller, const CommandSpec& spec,
+                                      std::span<const std::string_view> args);
+  // Adds an ACL LOG entry for client `c` (a script's denials are its caller's).
+  // `argv` is the command the client holds (CLIENT INFO's argv-mem=).
+  void AddAclLogEntry(const Client& c, AclResult reason, AclLogContext context, std::string object,
+                      std::string_view username, std::span<const std::string_view> argv);
+  // AUTH / HELLO AUTH: on success `c` is that user; on failure the attempt is logged.
+  bool AuthenticateClient(Client& c, std::string_view user, std::string_view pass,
+                          std::string_view command_as_sent);
+  // Puts `c` back to the default user (RESET, new connections).
+  void SetDefaultUser(Client& c);
+  // The clients of a deleted user lose it and are closed (after their reply when it is the
+  // one running the command), as Redis's ACLFreeUserAndKillClients.
+  void CloseClientsOfUser(const AclUser* user);
+  // After `user` changed from `before`: subscribers whose channels it no longer allows are
+  // closed (Redis's ACLKillPubsubClientsIfNeeded).
+  void KillRevokedSubscribers(const AclUser& before, const AclUser& user);
   MigrateSockets& migrate_sockets() { return migrate_sockets_; }
   // Delivers `message` to the subscribers of `channel` (shard channels when `shard`; else
   // also to the patterns matching it). Returns the number of deliveries (Redis's receivers).
@@ -574,6 +609,7 @@ class Server {
   std::vector<uint64_t> unblocked_;  // clients whose block ended: process their held input
   WatchRegistry watches_;
   PubSub pubsub_;
+  Acl acl_;
   MigrateSockets migrate_sockets_;  // MIGRATE's cached connections
   TrackingTable tracking_;
   // Invalidations for the running client, sent after its reply; nullopt: a flush.

@@ -3,6 +3,7 @@
 namespace duet {
 
 void RegisterServerCommands(CommandTable& table) {
+  RegisterAclCommands(table);
   RegisterConnectionCommands(table);
   RegisterClientCommands(table);
   RegisterConfigCommands(table);

@@ -9,6 +9,7 @@ namespace duet {
 void RegisterServerCommands(CommandTable& table);
 
 // One function per family; each lives in its own *_cmds.cc file in server/.
+void RegisterAclCommands(CommandTable& table);            // ACL * (acl_cmds.cc)
 void RegisterConnectionCommands(CommandTable& table);     // PING ECHO QUIT RESET AUTH HELLO SELECT
 void RegisterClientCommands(CommandTable& table);         // CLIENT *
 void RegisterConfigCommands(CommandTable& table);         // CONFIG *

@@ -26,6 +26,7 @@ class TestServer {
  public:
   TestServer() : table_(&config_), server_(&config_, &table_, &clock_), client_(1000, -1) {
     client_.authenticated = true;
+    client_.user = server_.acl().default_user();
   }
 
   // Runs one command on the fake client; returns the reply bytes it produced.
@@ -42,6 +43,7 @@ class TestServer {
   Client& NewClient() {
     auto c = std::make_unique<Client>(next_id_++, -1);
     c->authenticated = true;
+    c->user = server_.acl().default_user();
     return server_.AddClientForTest(std::move(c));
   }
   // Runs one command on `c`; returns everything `c` received since the last Take/Run.

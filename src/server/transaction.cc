@@ -67,6 +67,8 @@ void Server::ExecTransaction(Client& c) {
   std::vector<std::string_view> args;
   for (const QueuedCommand& q : queued) {
     args.assign(q.args.begin(), q.args.end());
+    // Permissions are checked again: the rules may have changed since the command queued.
+    if (RejectedByAclInExec(c, *q.spec, args)) continue;
     int64_t start_us = CommandStartUs();
     keyspace_.SetNow(start_us / 1000);
     Call(c, *q.spec, args, start_us);
