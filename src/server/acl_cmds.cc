@@ -154,7 +154,7 @@ void CmdAclCat(CommandContext& ctx, ArgReader& args) {
   // The arguments after the subcommand name.
   std::span<const std::string_view> a = args.All().subspan(1);
   ReplyBuilder& r = ctx.reply();
-  if (a.size() > 1) return r.Error(errors::SubcommandSyntax(ctx.name(), "cat"));
+  if (a.size() > 1) return r.Error(errors::SubcommandSyntax(ctx.name(), args.All()[0]));
   if (a.size() == 0) {
     r.ArrayHeader(kCategoryCount);
     for (int j = 0; j < kCategoryCount; j++) r.Bulk(AclCategoryNames(1u << j)[0].substr(1));
@@ -171,7 +171,7 @@ void CmdAclCat(CommandContext& ctx, ArgReader& args) {
 void CmdAclGenPass(CommandContext& ctx, ArgReader& args) {
   // The arguments after the subcommand name.
   std::span<const std::string_view> a = args.All().subspan(1);
-  if (a.size() > 1) return ctx.reply().Error(errors::SubcommandSyntax(ctx.name(), "genpass"));
+  if (a.size() > 1) return ctx.reply().Error(errors::SubcommandSyntax(ctx.name(), args.All()[0]));
   int64_t bits = 256;
   if (a.size() == 1) {
     std::optional<int64_t> v = ParseInt64(a[0]);
@@ -187,7 +187,7 @@ void CmdAclLog(CommandContext& ctx, ArgReader& args) {
   std::span<const std::string_view> a = args.All().subspan(1);
   Server& server = ServerContext::From(ctx).server();
   ReplyBuilder& r = ctx.reply();
-  if (a.size() > 1) return r.Error(errors::SubcommandSyntax(ctx.name(), "log"));
+  if (a.size() > 1) return r.Error(errors::SubcommandSyntax(ctx.name(), args.All()[0]));
   int64_t count = 10;
   if (a.size() == 1) {
     if (EqualsIgnoreCase(a[0], "reset")) {
