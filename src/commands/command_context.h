@@ -99,6 +99,9 @@ class CommandContext {
   }
   // Whether the command runs inside a Lua script (XREAD BLOCK refuses to run there).
   virtual bool FromScript() const { return false; }
+  // Whether the caller's ACL user may read every key with this command (SORT's BY and GET
+  // patterns name keys no key spec declares).
+  virtual bool MayReadAnyKey() const { return true; }
   // The key whose readiness re-runs a blocked command; the command serves from that key
   // only (as Redis 7.0 does). nullptr on a command's first run.
   virtual const std::string* ReadyKey() const { return nullptr; }

@@ -37,7 +37,12 @@ void SortGeneric(CommandContext& ctx, ArgReader& args, bool readonly) {
       params.store = args[++j];
     } else if (EqualsIgnoreCase(opt, "by") && left >= 1) {
       params.by = args[++j];
+      // A real pattern reads keys no key spec names: the user must be able to read any key.
+      if (params.by->find('*') != std::string_view::npos && !ctx.MayReadAnyKey()) {
+        return ctx.reply().Error(errors::kSortByDenied);
+      }
     } else if (EqualsIgnoreCase(opt, "get") && left >= 1) {
+      if (!ctx.MayReadAnyKey()) return ctx.reply().Error(errors::kSortGetDenied);
       params.gets.push_back(args[++j]);
     } else {
       return ctx.reply().Error(errors::kSyntax);

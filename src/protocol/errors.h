@@ -266,6 +266,10 @@ inline constexpr std::string_view kTooManyNumkeys =
     "ERR Number of keys can't be greater than number of args";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 // SORT.
+inline constexpr std::string_view kSortByDenied =
+    "ERR BY option of SORT denied due to insufficient ACL permissions.";
+inline constexpr std::string_view kSortGetDenied =
+    "ERR GET option of SORT denied due to insufficient ACL permissions.";
 inline constexpr std::string_view kSortScore =
     "ERR One or more scores can't be converted into double";
 inline constexpr std::string_view kIntOutOfRange =

@@ -240,6 +240,10 @@ class Server {
   // AUTH / HELLO AUTH: on success `c` is that user; on failure the attempt is logged.
   bool AuthenticateClient(Client& c, std::string_view user, std::string_view pass,
                           std::string_view command_as_sent);
+  // SORT BY/GET: one selector of the user of `c` (a script's caller) allows the command and
+  // read access to every key (Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess).
+  bool UserMayReadAnyKey(const Client& c, const CommandSpec& spec,
+                         std::span<const std::string_view> args) const;
   // Puts `c` back to the default user (RESET, new connections).
   void SetDefaultUser(Client& c);
   // The clients of a deleted user lose it and are closed (after their reply when it is the

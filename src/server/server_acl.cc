@@ -165,6 +165,13 @@ bool Server::AuthenticateClient(Client& c, std::string_view user, std::string_vi
   return true;
 }
 
+bool Server::UserMayReadAnyKey(const Client& c, const CommandSpec& spec,
+                               std::span<const std::string_view> args) const {
+  const Client& who = c.is_script && caller_ ? *caller_ : c;
+  if (!who.user || who.user->unrestricted) return true;
+  return AclCheckCommandWithAllKeys(*who.user, spec, args, kKeyAccess);
+}
+
 void Server::SetDefaultUser(Client& c) {
   c.user = acl_.default_user();
   c.authenticated = acl_.NewClientAuthenticated();
