@@ -72,7 +72,7 @@ struct CommandSpec {
   int last_key = 0;
   int step = 0;
   CommandHandler handler = nullptr;
-  std::string acl_categories;                 // "@write @string @slow" as COMMAND INFO lists them
+  std::string acl_categories = {};            // "@write @string @slow" as COMMAND INFO lists them
   std::vector<CommandSpec> subcommands = {};  // container commands (CONFIG, CLIENT, OBJECT ...)
   // Key specs, tips and docs (COMMAND INFO/DOCS/GETKEYS). Set by CommandTable::Add from the
   // metadata tables; families leave it null.

@@ -169,7 +169,8 @@ AclUser NewAclUser(std::string name, const AclRuleContext& ctx) {
   u.name = std::move(name);
   u.flags = AclUser::kDisabled;
   AclSelector root;
-  root.flags = AclSelector::kRoot | (ctx.allchannels_default ? AclSelector::kAllChannels : 0);
+  root.flags =
+      AclSelector::kRoot | (ctx.allchannels_default ? uint32_t{AclSelector::kAllChannels} : 0u);
   u.selectors.push_back(std::move(root));
   return u;
 }
@@ -263,7 +264,7 @@ AclRuleError ApplyAclRule(AclUser& u, std::string_view op, const AclRuleContext&
     u.passwords.erase(it);
   } else if (op[0] == '(' && op.back() == ')') {
     AclSelector s;
-    s.flags = ctx.allchannels_default ? AclSelector::kAllChannels : 0;
+    s.flags = ctx.allchannels_default ? uint32_t{AclSelector::kAllChannels} : 0u;
     std::vector<std::string> parts;
     if (!SplitArgs(op.substr(1, op.size() - 2), &parts)) parts.clear();
     for (const std::string& part : parts) {

@@ -55,10 +55,10 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
       clock_(clock),
       keyspace_(config->databases),
       run_id_(RandomHex(40)),
+      aof_(std::make_unique<AofState>(*config, *clock)),
       lua_(std::make_unique<scripting::LuaEngine>()),
       functions_(std::make_unique<scripting::FunctionStore>()),
-      script_client_(std::make_unique<Client>(0, -1)),
-      aof_(std::make_unique<AofState>(*config, *clock)) {
+      script_client_(std::make_unique<Client>(0, -1)) {
   script_client_->is_script = true;
   script_client_->authenticated = true;
   script_client_->in_exec = true;  // scripts never block (Redis's CLIENT_DENY_BLOCKING)
