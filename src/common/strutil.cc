@@ -254,4 +254,51 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
+void AppendRepr(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      default: {
+        auto u = static_cast<unsigned char>(ch);
+        // Redis passes the (signed) char to isprint: bytes >= 0x80 are never printable.
+        if (u < 0x80 && isprint(u)) {
+          out.push_back(ch);
+        } else {
+          char buf[8];
+          snprintf(buf, sizeof(buf), "\\x%02x", u);
+          out += buf;
+        }
+      }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string QuoteRepr(std::string_view s) {
+  std::string out;
+  AppendRepr(out, s);
+  return out;
+}
+
 }  // namespace duet

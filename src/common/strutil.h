@@ -39,6 +39,13 @@ std::string LongDoubleToHumanString(long double v);
 // commands and config lines. Returns false on unbalanced quotes.
 bool SplitArgs(std::string_view line, std::vector<std::string>* out);
 
+// Appends Redis's sdscatrepr of `s`: double-quoted, with \\ \" \n \r \t \a \b escapes and
+// \xHH for every other byte outside printable ASCII (MONITOR lines, CONFIG REWRITE values,
+// AOF manifest names, the Lua debugger's output).
+void AppendRepr(std::string& out, std::string_view s);
+// AppendRepr into a new string.
+std::string QuoteRepr(std::string_view s);
+
 // ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Redis matches option words with strcasecmp on C strings, so an argument ends at its first

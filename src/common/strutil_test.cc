@@ -82,4 +82,15 @@ TEST(FormatDouble17gTest, RandomValuesMatchPrintf) {
 }
 
 }  // namespace
+TEST(StrUtilTest, ReprEscapesAsSdscatrepr) {
+  EXPECT_EQ(QuoteRepr("plain"), "\"plain\"");
+  EXPECT_EQ(QuoteRepr("a\"b\\c\n\r\t\a\b\x01"), "\"a\\\"b\\\\c\\n\\r\\t\\a\\b\\x01\"");
+  EXPECT_EQ(QuoteRepr(""), "\"\"");
+  // Bytes >= 0x80 are never printable (Redis passes a signed char to isprint).
+  EXPECT_EQ(QuoteRepr("\xe9\x7f~"), "\"\\xe9\\x7f~\"");
+  std::string out = "x";
+  AppendRepr(out, " ");
+  EXPECT_EQ(out, "x\" \"");
+}
+
 }  // namespace duet

@@ -70,45 +70,6 @@ std::vector<std::string> SplitOnSpaces(std::string_view s) {
   }
 }
 
-std::string QuoteRepr(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (isprint(c)) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 int KeyspaceEventsFromString(std::string_view s) {
   int flags = 0;
   for (char c : s) {

@@ -28,9 +28,6 @@ std::optional<std::vector<std::string>> SplitConfigArgs(std::string_view line);
 // string gives no arguments; consecutive spaces give empty arguments.
 std::vector<std::string> SplitOnSpaces(std::string_view s);
 
-// Redis's sdscatrepr: the value in double quotes with \\ \" \n \r \t \a \b and \xHH escapes.
-std::string QuoteRepr(std::string_view s);
-
 // notify-keyspace-events: letters -> NotifyFlags bits (-1 on an unknown letter), and back to
 // Redis's canonical letters ("AKE", "g$xK"...).
 int KeyspaceEventsFromString(std::string_view s);

@@ -50,12 +50,6 @@ TEST(ConfigValuesTest, SplitOnSpacesKeepsEmptyArguments) {
   EXPECT_EQ(SplitOnSpaces(" "), (V{"", ""}));
 }
 
-TEST(ConfigValuesTest, QuoteReprEscapes) {
-  EXPECT_EQ(QuoteRepr("plain"), "\"plain\"");
-  EXPECT_EQ(QuoteRepr("a\"b\\c\n\r\t\x01"), "\"a\\\"b\\\\c\\n\\r\\t\\x01\"");
-  EXPECT_EQ(QuoteRepr(""), "\"\"");
-}
-
 TEST(ConfigValuesTest, KeyspaceEventsCanonicalForm) {
   EXPECT_EQ(KeyspaceEventsToString(KeyspaceEventsFromString("KEA")), "AKE");
   EXPECT_EQ(KeyspaceEventsToString(KeyspaceEventsFromString("Kx")), "xK");

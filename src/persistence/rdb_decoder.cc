@@ -34,7 +34,7 @@ bool RdbDecoder::Bytes(size_t n, std::string_view* out) {
 
 bool RdbDecoder::Length(uint64_t* len, bool* encoded) {
   *encoded = false;
-  uint8_t b;
+  uint8_t b = 0;
   if (!Byte(&b)) return false;
   uint8_t kind = b >> 6;
   if (kind == kLenEncoded) {
@@ -47,7 +47,7 @@ bool RdbDecoder::Length(uint64_t* len, bool* encoded) {
     return true;
   }
   if (kind == kLen14Bit) {
-    uint8_t b2;
+    uint8_t b2 = 0;
     if (!Byte(&b2)) return false;
     *len = (uint64_t{b & 0x3fu} << 8) | b2;
     return true;
@@ -141,7 +141,7 @@ bool RdbDecoder::BinaryDouble(double* out) {
 }
 
 bool RdbDecoder::OldDouble(double* out) {
-  uint8_t len;
+  uint8_t len = 0;
   if (!Byte(&len)) return false;
   if (len == 253) {
     *out = std::nan("");

@@ -175,7 +175,7 @@ void Ldb::AppendValue(std::string& out, lua_State* L, int idx, int level) {
     case LUA_TSTRING: {
       size_t len;
       const char* s = lua_tolstring(L, idx, &len);
-      AppendLdbRepr(out, std::string_view(s, len));
+      AppendRepr(out, std::string_view(s, len));
       break;
     }
     case LUA_TBOOLEAN:

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/strutil.h"
+
 namespace duet::scripting {
 
 namespace {
@@ -76,44 +78,6 @@ LdbParse ParseLdbCommand(std::string_view buf, std::vector<std::string>* argv) {
   return LdbParse::kOk;
 }
 
-void AppendLdbRepr(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (ch >= 0x20 && ch < 0x7f) {
-          out.push_back(static_cast<char>(ch));
-        } else {
-          char buf[8];
-          snprintf(buf, sizeof(buf), "\\x%02x", ch);
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 size_t AppendReplyToHuman(std::string_view reply, size_t pos, std::string* out) {
   if (pos >= reply.size()) return pos;
   size_t cr = reply.find('\r', pos + 1);
@@ -129,12 +93,12 @@ size_t AppendReplyToHuman(std::string_view reply, size_t pos, std::string* out) 
         *out += "NULL";
         return next;
       }
-      AppendLdbRepr(*out, reply.substr(next, len));
+      AppendRepr(*out, reply.substr(next, len));
       return next + len + 2;
     }
     case '+':
     case '-':
-      AppendLdbRepr(*out, reply.substr(pos, cr - pos));
+      AppendRepr(*out, reply.substr(pos, cr - pos));
       return next;
     case '*': {
       long long n = ParseLen(reply, pos + 1, cr);

@@ -17,10 +17,6 @@ enum class LdbParse { kOk, kNeedMore, kProtocolError };
 // consumed: the caller keeps the buffer and reads more); kProtocolError on anything else.
 LdbParse ParseLdbCommand(std::string_view buf, std::vector<std::string>* argv);
 
-// Redis's sdscatrepr: `s` in double quotes, with \\ \" \n \r \t \a \b escapes, other
-// non-printable bytes as \xHH.
-void AppendLdbRepr(std::string& out, std::string_view s);
-
 // Appends the human form of the RESP2/RESP3 reply starting at `pos` of `reply` (Redis's
 // ldbRedisProtocolToHuman: integers bare, bulks repr'd or NULL, status/error lines repr'd
 // with their first byte, arrays [a,b], sets ~(a,b), maps {k => v,...}, (null), #true,

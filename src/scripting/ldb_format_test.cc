@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/strutil.h"
+
 namespace duet::scripting {
 namespace {
 
@@ -62,7 +64,7 @@ TEST(LdbFormatTest, RepliesInHumanForm) {
 
 TEST(LdbFormatTest, Repr) {
   std::string out;
-  AppendLdbRepr(out, "a\"\\\t\x01\xff");
+  AppendRepr(out, "a\"\\\t\x01\xff");
   EXPECT_EQ(out, "\"a\\\"\\\\\\t\\x01\\xff\"");
 }
 

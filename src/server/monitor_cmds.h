@@ -14,10 +14,6 @@
 
 namespace duet {
 
-// Appends Redis's sdscatrepr of `s`: double-quoted, with \\ \" \n \r \t \a \b escapes and
-// \xHH for other non-printable bytes.
-void AppendRepr(std::string& out, std::string_view s);
-
 // One MONITOR line, as Redis 7.0 writes it (a status reply):
 //   +<sec>.<usec> [<db> <source>] "arg0" "arg1" ...\r\n
 // `source` is "ip:port", "[ipv6]:port", "unix:<socket path>" or "lua".

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/strutil.h"
 #include "server/test_harness.h"
 
 namespace duet {

@@ -142,7 +142,9 @@ TEST(SetValueTest, ScanReturnsStableMembersWhileTheSetChanges) {
       seen.emplace(m);
       returned++;
     });
-    if (cursor != 0) EXPECT_GE(returned, 10u);
+    if (cursor != 0) {
+      EXPECT_GE(returned, 10u);
+    }
     EXPECT_LE(returned, 40u);
     // Grow in bursts (segments split), then shrink; changes of COUNT's order per call (a scan
     // that changes more per call than it returns never ends, in Redis too).

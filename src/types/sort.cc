@@ -43,7 +43,9 @@ int CompareBytes(std::string_view a, std::string_view b, bool binary) {
 void Load(Entry* e, bool dontsort, bool desc, int64_t* start, int64_t* end, int64_t vectorlen,
           std::vector<Item>* items) {
   items->reserve(static_cast<size_t>(std::max<int64_t>(vectorlen, 0)));
-  auto add = [&](std::string_view m) { items->push_back(Item{std::string(m)}); };
+  auto add = [&](std::string_view m) {
+    items->push_back(Item{.elem = std::string(m), .score = 0, .cmp = std::nullopt});
+  };
   if (e == nullptr) return;  // a missing key sorts as an empty list
   switch (e->type()) {
     case ValueType::kList: {
