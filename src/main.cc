@@ -218,6 +218,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   } else {
+    server.ApplyReplicaofDirective();  // connects from the cron, once serving
     Log(LogLevel::kNotice, "Ready to accept connections tcp");
     if (notify_systemd) {
       duet::SdNotify("STATUS=Ready to accept connections\n");

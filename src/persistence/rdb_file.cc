@@ -329,8 +329,8 @@ Status LoadFromMemory(const uint8_t* data, size_t size, Keyspace& ks, const Conf
         Entry* e = nullptr;
         LoadOutcome r = LoadObject(dec, type, key, config, &e);
         if (r == LoadOutcome::kError) return fail("loading the value of a key");
-        bool expired =
-            expire_ms != Entry::kNoExpire && !opts.aof_preamble && expire_ms < opts.now_ms;
+        bool expired = expire_ms != Entry::kNoExpire && !opts.aof_preamble && !opts.keep_expired &&
+                       expire_ms < opts.now_ms;
         if (r == LoadOutcome::kEmpty || expired) {
           if (e != nullptr) Entry::Free(e);
           if (r == LoadOutcome::kEmpty) {

@@ -60,6 +60,7 @@ Status SaveToFile(Keyspace& ks, const Config& config, const SaveOptions& opts,
 struct LoadOptions {
   int64_t now_ms = 0;         // keys that expired before this are skipped (as a master)
   bool aof_preamble = false;  // keep expired keys (the AOF that follows deletes them)
+  bool keep_expired = false;  // keep expired keys (a replica: its master deletes them)
   bool replace = false;       // DEBUG RELOAD MERGE: a key already present is replaced
   // Called with the code of each function library (FUNCTION2, or the pre-GA FUNCTION record
   // turned into the same code), in file order, before the keys that follow it are read; false

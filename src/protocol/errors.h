@@ -175,6 +175,19 @@ inline constexpr std::string_view kPsyncFailoverToMaster =
     "ERR PSYNC FAILOVER can't be sent to a master.";
 inline constexpr std::string_view kSyncWithPendingOutput =
     "ERR SYNC and PSYNC are invalid with pending output";
+inline constexpr std::string_view kNoMasterLink =
+    "NOMASTERLINK Can't SYNC while not connected with my master";
+// Replica side (REPLICAOF, the dispatcher on a replica).
+inline constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
+inline constexpr std::string_view kReplicaofFromReplica =
+    "ERR Command is not valid when client is a replica.";
+inline constexpr std::string_view kReadOnlyReplica =
+    "READONLY You can't write against a read only replica.";
+inline constexpr std::string_view kMasterDown =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kUnblockedRoleChange =
+    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> "
+    "replica?)";
 inline constexpr std::string_view kRdbFilterMissing = "ERR Missing rdb-filter-only values";
 inline constexpr std::string_view kRdbOnlyRange =
     "ERR value is out of range, value must between 0 and 1";

@@ -99,6 +99,11 @@ class Client {
   // Attached with SYNC/PSYNC: it receives the replication stream and no replies
   // (server/replication.h).
   bool is_replica = false;
+  // The connection to this server's master (server/replica_server.cc): its commands run
+  // unanswered (but REPLCONF GETACK) and bypass the replica's write and memory checks.
+  bool is_master = false;
+  // REPLCONF capa psync2: +CONTINUE names the replication ID.
+  bool repl_capa_psync2 = false;
   // REPLCONF listening-port / ip-address, sent by a replica before PSYNC.
   int64_t repl_listening_port = 0;
   std::string repl_ip_address;

@@ -23,12 +23,13 @@ void AppendField(std::string& out, std::string_view name, int64_t value) {
   AppendField(out, name, std::string_view(buf, FormatInt64(value, buf)));
 }
 
-// Redis's flag letters, in its order. Flags of subsystems duet does not have (a master link,
-// cluster) never appear.
+// Redis's flag letters, in its order. Flags of subsystems duet does not have (cluster) never
+// appear.
 std::string Flags(const Client& c) {
   std::string f;
   if (c.is_monitor) f += 'O';
   if (c.is_replica) f += 'S';
+  if (c.is_master) f += 'M';
   if (c.pubsub_mode) f += 'P';
   if (c.multi) f += 'x';
   // Blocked by a command, or held by CLIENT PAUSE (a "postponed" blocked client to Redis).
@@ -75,6 +76,8 @@ std::optional<ClientType> ClientTypeByName(std::string_view name) {
 }
 
 ClientType TypeOf(const Client& c) {
+  if (c.is_master) return ClientType::kMaster;
+  if (c.is_replica) return ClientType::kReplica;
   return c.pubsub_mode ? ClientType::kPubSub : ClientType::kNormal;
 }
 

@@ -77,7 +77,9 @@ bool Server::DeniedWhenOom(const Client& c, const CommandSpec& spec, CmdFlag fla
 bool Server::Execute(Client& c, std::span<const std::string_view> args) {
   // CLIENT REPLY OFF / SKIP drop everything the command writes, rejections included.
   // A replica gets the replication stream and nothing else (Redis's prepareClientToWrite).
-  c.reply().SetMuted(c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply || c.is_replica);
+  // The master's commands are not answered either (REPLCONF GETACK writes its ACK itself).
+  c.reply().SetMuted(c.reply_mode == Client::ReplyMode::kOff || c.skip_next_reply || c.is_replica ||
+                     c.is_master);
   bool ran = Dispatch(c, args);
   c.reply().SetMuted(false);
   if (!ran) return false;  // paused: it runs later, under the same reply mode
@@ -198,17 +200,19 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     EvictClientsOverLimit();
     if (c.closing) return true;
   }
+  // The master's commands are obeyed whatever this replica's state (Redis's obey_client).
+  bool from_master = c.is_master;
   pre_command_oom_ = config_->maxmemory != 0 && PerformEvictions() == EvictResult::kFail;
   // Keys evicted just now are invalidated before the command's own changes (Redis's
   // trackingHandlePendingKeyInvalidations after performEvictions).
   if (!pending_invalidations_.empty()) FlushPendingInvalidations(c);
-  if (pre_command_oom_ && DeniedWhenOom(c, *spec, flags)) {
+  if (pre_command_oom_ && !from_master && DeniedWhenOom(c, *spec, flags)) {
     Reject(c, spec, errors::kOom);
     return true;
   }
   // A failed save with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused
   // until a save succeeds.
-  if (WritesDeniedBySaveError()) {
+  if (!from_master && WritesDeniedBySaveError()) {
     bool write =
         HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
     if (write || spec->name == "ping") {
@@ -217,7 +221,7 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     }
   }
   // The AOF could not be written: writes (and PING) get -MISCONF until a write succeeds.
-  if (aof_on_) {
+  if (aof_on_ && !from_master) {
     std::string aof_error;
     bool write =
         HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
@@ -226,15 +230,40 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
       return true;
     }
   }
-  if (WritesDeniedByReplicas() && HasFlag(flags, CmdFlag::kWrite)) {
+  if (!from_master && WritesDeniedByReplicas() && HasFlag(flags, CmdFlag::kWrite)) {
     Reject(c, spec, errors::kNoReplicas);
     return true;
+  }
+  // A replica refuses writes from its clients (its master's commands are obeyed).
+  bool replica = is_replica_of_master();
+  if (replica && !from_master) {
+    bool write =
+        HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
+    if (write && config_table_->GetValue("replica-read-only") == "yes") {
+      Reject(c, spec, errors::kReadOnlyReplica);
+      return true;
+    }
   }
   // RESP2 subscribers may only run the commands that keep the connection in Pub/Sub mode
   // (RESP3 has no such limit: replies and pushes are told apart).
   if (c.pubsub_mode && c.resp == 2 && !AllowedInSubscriberMode(*spec)) {
     Reject(c, spec, errors::NotInSubscriberMode(spec->name));
     return true;
+  }
+  // A replica whose link is down serves only "stale" commands under
+  // replica-serve-stale-data no (EXEC: when every queued command is one).
+  if (replica && !from_master && !master_link_up() &&
+      config_table_->GetValue("replica-serve-stale-data") == "no") {
+    bool stale_ok = HasFlag(flags, CmdFlag::kStale);
+    if (spec->name == "exec" && c.multi) {
+      for (const QueuedCommand& q : c.multi->commands) {
+        if (!HasFlag(q.spec->flags, CmdFlag::kStale)) stale_ok = false;
+      }
+    }
+    if (!stale_ok) {
+      Reject(c, spec, errors::kMasterDown);
+      return true;
+    }
   }
   // The dataset is loading (clients are served between slices of the load): only commands
   // with the loading flag run meanwhile.
@@ -287,6 +316,16 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // itself) must see expired keys gone, or it would add a key that is still in the table.
   bool& keep_expired = keyspace_.ctx().keep_expired;
   bool outer_keep_expired = keep_expired;
+  // A replica leaves expiring to its master: its other clients see expired keys as gone but
+  // do not delete them (writes do), and the master's own commands see them as they are
+  // (Redis's expireIfNeeded on a replica).
+  bool replica = is_replica_of_master();
+  bool& loading = keyspace_.ctx().loading;
+  bool outer_loading = loading;
+  if (replica) {
+    if (c.is_master) loading = true;
+    keep_expired = true;
+  }
   if (HasFlag(spec.flags, CmdFlag::kWrite)) {
     keep_expired = false;
     // A background snapshot captures what this may change before it changes.
@@ -305,7 +344,8 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
     c.reply().Error("ERR internal error");
   }
   // Restored only when clients are still paused (the command may have unpaused them).
-  if (outer_keep_expired) keep_expired = pause_until_ms_ != 0;
+  if (outer_keep_expired || replica) keep_expired = pause_until_ms_ != 0 || replica;
+  loading = outer_loading;
   int64_t end_us = clock_->NowUs();
   // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
   int64_t duration = end_us > start_us ? end_us - start_us : 0;

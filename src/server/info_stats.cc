@@ -125,7 +125,12 @@ void AppendReplicationSection(Server& s, std::string& out) {
   ServerStats& st = s.stats();
   if (st.master_replid.empty()) st.master_replid = NewReplicationId();
   const ReplicationFeed& feed = s.replication();
-  out += "role:master\r\n";
+  if (s.is_replica_of_master()) {
+    out += "role:slave\r\n";
+    s.AppendReplicaInfo(out);
+  } else {
+    out += "role:master\r\n";
+  }
   Add(out, "connected_slaves:{}\r\n", feed.replicas().size());
   const Config& config = s.config();
   if (config.min_replicas_to_write > 0 && config.min_replicas_max_lag > 0) {
@@ -139,15 +144,14 @@ void AppendReplicationSection(Server& s, std::string& out) {
   }
   out += "master_failover_state:no-failover\r\n";
   Add(out, "master_replid:{}\r\n", st.master_replid);
-  out += "master_replid2:0000000000000000000000000000000000000000\r\n";
+  Add(out, "master_replid2:{}\r\n", s.replid2());
   Add(out, "master_repl_offset:{}\r\n", feed.offset());
-  out += "second_repl_offset:-1\r\n";
+  Add(out, "second_repl_offset:{}\r\n", s.second_replid_offset());
   Add(out, "repl_backlog_active:{}\r\n", feed.backlog_active() ? 1 : 0);
   std::string backlog_size = s.config_table().GetValue("repl-backlog-size");
-  int64_t size = ParseInt64(backlog_size).value_or(0);
   Add(out, "repl_backlog_size:{}\r\n", backlog_size);
-  Add(out, "repl_backlog_first_byte_offset:{}\r\n", feed.BacklogFirstByte(size));
-  Add(out, "repl_backlog_histlen:{}\r\n", feed.BacklogHistlen(size));
+  Add(out, "repl_backlog_first_byte_offset:{}\r\n", feed.BacklogFirstByte());
+  Add(out, "repl_backlog_histlen:{}\r\n", feed.BacklogHistlen());
 }
 
 void AppendCpuSection(std::string& out) {

@@ -13,6 +13,7 @@
 // Threading: event-loop thread only.
 #pragma once
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ class Propagator {
  public:
   void AddTarget(PropagationTarget* t) { targets_.push_back(t); }
   void RemoveTarget(PropagationTarget* t) { std::erase(targets_, t); }
+  bool HasTarget(const PropagationTarget* t) const {
+    return std::find(targets_.begin(), targets_.end(), t) != targets_.end();
+  }
   // Whether anyone listens: commands build rewritten forms only then.
   bool active() const { return !targets_.empty(); }
 

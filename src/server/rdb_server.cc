@@ -40,12 +40,13 @@ Status Server::SaveRdb(bool background) {
   return st;
 }
 
-Status Server::LoadRdb(bool replace) {
+Status Server::LoadRdb(bool replace, bool keep_expired) {
   int64_t start = clock_->NowMs();
   keyspace_.SetNow(start);
   PersistenceStats& p = stats_.persistence;
   rdb::LoadOptions opts;
   opts.now_ms = start;
+  opts.keep_expired = keep_expired;
   opts.replace = replace;
   // Libraries are created as they are read (Redis's rdbFunctionLoad): one that fails, or that
   // exists already without MERGE, fails the load.

@@ -16,6 +16,7 @@ std::string NewReplicationId() {
 }
 
 void ReplicationFeed::Feed(int db, std::span<const std::string> argv) {
+  if (proxying_) return;
   scratch_.clear();
   if (db != selected_db_) {
     std::string id = std::to_string(db);
@@ -32,15 +33,40 @@ void ReplicationFeed::FeedGetAck() { Send("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\
 
 void ReplicationFeed::Send(std::string_view bytes) {
   offset_ += static_cast<int64_t>(bytes.size());
+  if (backlog_active_) {
+    backlog_ += bytes;
+    auto keep = static_cast<size_t>(backlog_size_);
+    if (backlog_.size() > 2 * keep) backlog_.erase(0, backlog_.size() - keep);
+  }
   for (const Replica& r : replicas_) sink_(r.client_id, bytes);
 }
 
 bool ReplicationFeed::Add(Replica r) {
   replicas_.push_back(std::move(r));
-  selected_db_ = -1;
   if (backlog_active_) return false;
   backlog_active_ = true;
   return true;
+}
+
+void ReplicationFeed::FreeBacklog() {
+  backlog_active_ = false;
+  backlog_.clear();
+  backlog_.shrink_to_fit();
+}
+
+void ReplicationFeed::ResetHistory(int64_t offset) {
+  backlog_.clear();
+  offset_ = offset;
+  backlog_active_ = true;
+  selected_db_ = -1;
+}
+
+std::optional<std::string_view> ReplicationFeed::BacklogFrom(int64_t from) const {
+  if (!backlog_active_) return std::nullopt;
+  int64_t first = BacklogFirstByte();
+  if (from < first || from > offset_ + 1) return std::nullopt;
+  std::string_view all(backlog_);
+  return all.substr(all.size() - static_cast<size_t>(offset_ + 1 - from));
 }
 
 bool ReplicationFeed::Remove(uint64_t client_id) {
@@ -54,12 +80,12 @@ ReplicationFeed::Replica* ReplicationFeed::Find(uint64_t client_id) {
   return nullptr;
 }
 
-int64_t ReplicationFeed::BacklogHistlen(int64_t size) const {
-  return backlog_active_ ? std::min(offset_, size) : 0;
+int64_t ReplicationFeed::BacklogHistlen() const {
+  return backlog_active_ ? std::min(static_cast<int64_t>(backlog_.size()), backlog_size_) : 0;
 }
 
-int64_t ReplicationFeed::BacklogFirstByte(int64_t size) const {
-  return backlog_active_ ? offset_ - BacklogHistlen(size) + 1 : 0;
+int64_t ReplicationFeed::BacklogFirstByte() const {
+  return backlog_active_ ? offset_ - BacklogHistlen() + 1 : 0;
 }
 
 size_t ReplicationFeed::CountAcks(int64_t offset) const {

@@ -7,18 +7,23 @@
 // first command after a replica attaches always carries one), then the command as a RESP
 // array; PING every repl-ping-replica-period seconds and REPLCONF GETACK * for WAIT go through
 // the same stream. That is what `redis-cli --replica` and Redis's own test suite
-// (attach_to_replication_stream) read. duet cannot be a replica itself (no REPLICAOF), and
-// there is no backlog to serve partial resynchronizations from: every PSYNC is a full one.
+// (attach_to_replication_stream) read. The backlog keeps the last repl-backlog-size bytes of
+// the stream, so a replica that reconnects with PSYNC <replid> <offset> inside it continues
+// with +CONTINUE (server/replication_server.cc).
 //
 // The offset (master_repl_offset) counts the bytes fed since the backlog was created, which
 // happens when the first replica attaches, as in Redis; it keeps counting after the last
-// replica leaves.
+// replica leaves. On a replica (server/replica_server.cc) the stream received from the master
+// is proxied here byte for byte (FeedRaw) while the master's commands run (`proxying`, which
+// makes Feed ignore their propagated effects), so sub-replicas and the backlog see the
+// master's own offsets.
 //
 // Threading: event-loop thread only.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,13 +52,17 @@ class ReplicationFeed : public PropagationTarget {
   explicit ReplicationFeed(Sink sink) : sink_(std::move(sink)) {}
 
   void Feed(int db, std::span<const std::string> argv) override;
+  // Bytes of a master's stream, fed as they are (a replica proxies its master's stream).
+  void FeedRaw(std::string_view bytes) { Send(bytes); }
+  // While set, Feed ignores effects (the master's commands are proxied with FeedRaw instead).
+  void set_proxying(bool on) { proxying_ = on; }
   // PING (replicationCron), in whatever database was selected last.
   void FeedPing();
   // REPLCONF GETACK * (WAIT asks the replicas for their offsets).
   void FeedGetAck();
 
-  // Adds a replica whose full resynchronization has been sent; the next effect fed starts with
-  // SELECT. Returns true when this created the backlog (the first replica ever).
+  // Adds a replica whose resynchronization has been sent. Returns true when this created the
+  // backlog (none was active).
   bool Add(Replica r);
   // Forgets a replica (its client went away). Returns whether it was one.
   bool Remove(uint64_t client_id);
@@ -64,9 +73,24 @@ class ReplicationFeed : public PropagationTarget {
   // master_repl_offset.
   int64_t offset() const { return offset_; }
   bool backlog_active() const { return backlog_active_; }
-  // repl_backlog_first_byte_offset / repl_backlog_histlen for a backlog of `size` bytes.
-  int64_t BacklogFirstByte(int64_t size) const;
-  int64_t BacklogHistlen(int64_t size) const;
+  // repl-backlog-size: how many bytes of history the backlog keeps.
+  void set_backlog_size(int64_t size) { backlog_size_ = size > 0 ? size : 1; }
+  int64_t backlog_size() const { return backlog_size_; }
+  // repl_backlog_first_byte_offset / repl_backlog_histlen.
+  int64_t BacklogFirstByte() const;
+  int64_t BacklogHistlen() const;
+  // The stream from offset `from` (1-based, as PSYNC's offset) to the end, when the backlog
+  // still holds it (from in [first byte, offset + 1]); nullopt otherwise.
+  std::optional<std::string_view> BacklogFrom(int64_t from) const;
+  // Frees the backlog (repl-backlog-ttl passed with no replica); the offset stays.
+  void FreeBacklog();
+  // Starts a fresh history at `offset` with an empty active backlog (a replica synchronized
+  // with its master, or a master's first replica): the next effect fed starts with SELECT.
+  void ResetHistory(int64_t offset);
+  // The next effect fed starts with SELECT (a full resynchronization starts).
+  void ForceSelect() { selected_db_ = -1; }
+  // Forgets every replica (their clients are being closed).
+  void ClearReplicas() { replicas_.clear(); }
   // Replicas whose acknowledged offset is at least `offset` (replicationCountAcksByOffset).
   size_t CountAcks(int64_t offset) const;
 
@@ -78,6 +102,11 @@ class ReplicationFeed : public PropagationTarget {
   int selected_db_ = -1;  // Redis's slaveseldb
   int64_t offset_ = 0;
   bool backlog_active_ = false;
+  bool proxying_ = false;
+  int64_t backlog_size_ = 1024 * 1024;
+  // The newest bytes of the stream: backlog_.size() bytes ending at offset_. Trimmed to
+  // backlog_size_ once it holds twice that (amortized O(1) per byte).
+  std::string backlog_;
   std::string scratch_;
 };
 

@@ -25,6 +25,10 @@ void CmdSync(CommandContext& ctx, ArgReader& args) {
     ctx.reply().Error(errors::kPsyncFailoverToMaster);
     return;
   }
+  if (sctx.server().is_replica_of_master() && !sctx.server().master_link_up()) {
+    ctx.reply().Error(errors::kNoMasterLink);
+    return;
+  }
   if (c.out().size() > c.out_pos()) {
     ctx.reply().Error(errors::kSyncWithPendingOutput);
     return;
@@ -35,7 +39,8 @@ void CmdSync(CommandContext& ctx, ArgReader& args) {
     ctx.reply().Error(errors::kNotInteger);
     return;
   }
-  sctx.server().AttachReplica(c, psync, psync ? args[0] : std::string_view());
+  sctx.server().AttachReplica(c, psync, psync ? args[0] : std::string_view(),
+                              psync ? *ParseInt64(args[1]) : -1);
 }
 
 // REPLCONF <option> <value> [<option> <value> ...]
@@ -63,7 +68,9 @@ void CmdReplconf(CommandContext& ctx, ArgReader& args) {
       }
       c.repl_ip_address = std::string(val);
     } else if (EqualsIgnoreCase(opt, "capa")) {
-      // Capabilities this master does not act on (eof, psync2) are accepted and ignored.
+      // psync2: +CONTINUE names the replication ID. eof (diskless payloads) is not acted on:
+      // the image always goes as $<len>.
+      if (EqualsIgnoreCase(val, "psync2")) c.repl_capa_psync2 = true;
     } else if (EqualsIgnoreCase(opt, "ack")) {
       // No reply, ever. Only a replica's ACK counts.
       if (!c.is_replica) return;
@@ -72,7 +79,9 @@ void CmdReplconf(CommandContext& ctx, ArgReader& args) {
       sctx.server().ReplicaAcked(c, *offset);
       return;
     } else if (EqualsIgnoreCase(opt, "getack")) {
-      return;  // asks a replica for an ACK; a master has nothing to send
+      // The master asks for this replica's offset (never answered otherwise).
+      if (c.is_master) sctx.server().SendAckToMaster();
+      return;
     } else if (EqualsIgnoreCase(opt, "rdb-only")) {
       std::optional<int64_t> v = ParseInt64(val);
       if (!v || *v < 0 || *v > 1) {
@@ -118,9 +127,49 @@ void CmdWait(CommandContext& ctx, ArgReader& args) {
   }
 }
 
-// ROLE -> ["master", <offset>, [[ip, port, acked offset] ...]]
+// REPLICAOF / SLAVEOF host port | NO ONE
+void CmdReplicaof(CommandContext& ctx, ArgReader& args) {
+  ServerContext& sctx = ServerContext::From(ctx);
+  Server& s = sctx.server();
+  Client& c = sctx.client();
+  if (EqualsIgnoreCase(args[0], "no") && EqualsIgnoreCase(args[1], "one")) {
+    if (s.is_replica_of_master()) {
+      s.UnsetMaster();
+      Log(LogLevel::kNotice, "MASTER MODE enabled (user request from 'id={} addr={}')", c.id(),
+          c.PeerId());
+    }
+    ctx.reply().Ok();
+    return;
+  }
+  if (c.is_replica) {
+    ctx.reply().Error(errors::kReplicaofFromReplica);
+    return;
+  }
+  std::optional<int64_t> port = ParseInt64(args[1]);
+  if (!port || *port < 0 || *port > 65535) {
+    ctx.reply().Error(errors::kInvalidMasterPort);
+    return;
+  }
+  std::string host(args[0]);
+  if (!s.SetMaster(host, static_cast<int>(*port))) {
+    Log(LogLevel::kNotice,
+        "REPLICAOF would result into synchronization with the master we are already connected "
+        "with. No operation performed.");
+    ctx.reply().SimpleString("OK Already connected to specified master");
+    return;
+  }
+  Log(LogLevel::kNotice, "REPLICAOF {}:{} enabled (user request from 'id={} addr={}')", host, *port,
+      c.id(), c.PeerId());
+  ctx.reply().Ok();
+}
+
+// ROLE -> ["master", <offset>, [[ip, port, acked offset] ...]], or a replica's view.
 void CmdRole(CommandContext& ctx, ArgReader& /*args*/) {
   ServerContext& sctx = ServerContext::From(ctx);
+  if (sctx.server().is_replica_of_master()) {
+    sctx.server().ReplyRoleAsReplica(ctx.reply());
+    return;
+  }
   const ReplicationFeed& feed = sctx.server().replication();
   ReplyBuilder& r = ctx.reply();
   r.ArrayHeader(3);
@@ -159,6 +208,13 @@ void RegisterReplicationCommands(CommandTable& table) {
              .flags = F::kNoScript,
              .handler = CmdWait,
              .acl_categories = "@slow @connection"});
+  for (const char* name : {"replicaof", "slaveof"}) {
+    table.Add({.name = name,
+               .arity = 3,
+               .flags = F::kAdmin | F::kNoScript | F::kStale | F::kNoAsyncLoading,
+               .handler = CmdReplicaof,
+               .acl_categories = "@admin @slow @dangerous"});
+  }
   table.Add("role", 1, F::kNoScript | F::kLoading | F::kStale | F::kFast, 0, 0, 0, CmdRole,
             "@admin @fast @dangerous");
 }

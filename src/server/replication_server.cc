@@ -11,6 +11,20 @@
 
 namespace duet {
 
+namespace {
+
+ReplicationFeed::Replica ReplicaEntry(const Client& c, int64_t now_s, bool pre_psync) {
+  ReplicationFeed::Replica r;
+  r.client_id = c.id();
+  r.ip = c.repl_ip_address.empty() ? c.peer_ip : c.repl_ip_address;
+  r.listening_port = c.repl_listening_port;
+  r.ack_time_s = now_s;
+  r.pre_psync = pre_psync;
+  return r;
+}
+
+}  // namespace
+
 std::string Server::ReplicaName(const Client& c) const {
   std::string ip = c.repl_ip_address.empty() ? c.peer_ip : c.repl_ip_address;
   if (ip.find(':') != std::string::npos) ip = "[" + ip + "]";
@@ -18,30 +32,77 @@ std::string Server::ReplicaName(const Client& c) const {
   return ip + ":<unknown-replica-port>";
 }
 
-void Server::AttachReplica(Client& c, bool psync, std::string_view requested_replid) {
+bool Server::TryPartialResync(Client& c, std::string_view replid, int64_t offset) {
+  if (stats_.master_replid.empty()) stats_.master_replid = NewReplicationId();
+  if (replid != stats_.master_replid && (replid != replid2_ || offset > second_replid_offset_)) {
+    if (replid == "?") {
+      Log(LogLevel::kNotice, "Full resync requested by replica {}", ReplicaName(c));
+    } else if (replid != replid2_) {
+      Log(LogLevel::kNotice,
+          "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for "
+          "'{}', my replication IDs are '{}' and '{}')",
+          replid, stats_.master_replid, replid2_);
+    } else {
+      Log(LogLevel::kNotice,
+          "Partial resynchronization not accepted: Requested offset for second ID was {}, but "
+          "I can reply up to {}",
+          offset, second_replid_offset_);
+    }
+    return false;
+  }
+  std::optional<std::string_view> from = replication_.BacklogFrom(offset);
+  if (!from) {
+    Log(LogLevel::kNotice,
+        "Unable to partial resync with replica {} for lack of backlog (Replica request was: {}).",
+        ReplicaName(c), offset);
+    if (offset > replication_.offset()) {
+      Log(LogLevel::kWarning,
+          "Warning: replica {} tried to PSYNC with an offset that is greater than the master "
+          "replication offset.",
+          ReplicaName(c));
+    }
+    return false;
+  }
+  c.is_replica = true;
+  replication_.Add(ReplicaEntry(c, clock_->NowMs() / 1000, /*pre_psync=*/false));
+  SendToReplica(c.id(), c.repl_capa_psync2 ? "+CONTINUE " + stats_.master_replid + "\r\n"
+                                           : std::string("+CONTINUE\r\n"));
+  SendToReplica(c.id(), *from);
+  Log(LogLevel::kNotice,
+      "Partial resynchronization request from {} accepted. Sending {} bytes of backlog starting "
+      "from offset {}.",
+      ReplicaName(c), from->size(), offset);
+  return true;
+}
+
+void Server::AttachReplica(Client& c, bool psync, std::string_view requested_replid,
+                           int64_t requested_offset) {
   Log(LogLevel::kNotice, "Replica {} asks for synchronization", ReplicaName(c));
-  // No backlog to continue from: every PSYNC is a full resynchronization. A replica that
-  // named a history ("?" asks for a full one on purpose) counts as a failed partial one.
-  if (psync && requested_replid != "?") stats_.sync_partial_err++;
+  if (psync) {
+    if (TryPartialResync(c, requested_replid, requested_offset)) {
+      stats_.sync_partial_ok++;
+      return;
+    }
+    // A replica that named a history ("?" asks for a full one on purpose) counts as a
+    // failed partial one.
+    if (requested_replid != "?") stats_.sync_partial_err++;
+  }
   stats_.sync_full++;
   c.is_replica = true;
-  ReplicationFeed::Replica r;
-  r.client_id = c.id();
-  r.ip = c.repl_ip_address.empty() ? c.peer_ip : c.repl_ip_address;
-  r.listening_port = c.repl_listening_port;
-  r.ack_time_s = clock_->NowMs() / 1000;
-  r.pre_psync = !psync;
-  if (replication_.Add(std::move(r))) {
+  replication_.ForceSelect();  // the stream after the image starts with SELECT
+  if (replication_.Add(ReplicaEntry(c, clock_->NowMs() / 1000, /*pre_psync=*/!psync))) {
     // The first replica creates the backlog, under a new replication ID (Redis's
     // changeReplicationId + clearReplicationId2).
     stats_.master_replid = NewReplicationId();
-    propagator_.AddTarget(&replication_);
+    replid2_ = std::string(40, '0');
+    second_replid_offset_ = -1;
     Log(LogLevel::kNotice,
         "Replication backlog created, my new replication IDs are '{}' and "
         "'0000000000000000000000000000000000000000'",
         stats_.master_replid);
   }
   Log(LogLevel::kNotice, "Starting BGSAVE for SYNC with target: disk");
+  EnsureReplicationTarget();
   // The image of the dataset now; every effect from here on follows it in the stream.
   int64_t now = clock_->NowMs();
   keyspace_.SetNow(now);
@@ -118,10 +179,33 @@ void Server::ReplicationCron(int64_t now_ms) {
   if (now_ms - last_replication_cron_ms_ < 1000) return;
   last_replication_cron_ms_ = now_ms;
   int64_t period = ParseInt64(config_table_->GetValue("repl-ping-replica-period")).value_or(10);
-  if (period > 0 && replication_cron_loops_ % period == 0 && !replication_.empty()) {
+  // A replica's sub-replicas get its master's PINGs (proxied), not its own.
+  if (period > 0 && replication_cron_loops_ % period == 0 && !replication_.empty() &&
+      !is_replica_of_master()) {
     replication_.FeedPing();
   }
   replication_cron_loops_++;
+  replication_.set_backlog_size(
+      ParseInt64(config_table_->GetValue("repl-backlog-size")).value_or(1024 * 1024));
+  // repl-backlog-ttl: a master without replicas for that long frees its backlog, and the
+  // next replica starts a new history (a replica keeps its backlog, to serve PSYNCs after a
+  // promotion).
+  int64_t now_s = now_ms / 1000;
+  if (!replication_.empty()) {
+    no_replicas_since_s_ = now_s;
+  } else {
+    if (no_replicas_since_s_ == 0) no_replicas_since_s_ = now_s;
+    int64_t ttl = ParseInt64(config_table_->GetValue("repl-backlog-ttl")).value_or(3600);
+    if (ttl > 0 && replication_.backlog_active() && !is_replica_of_master() &&
+        now_s - no_replicas_since_s_ > ttl) {
+      stats_.master_replid = NewReplicationId();
+      replid2_ = std::string(40, '0');
+      second_replid_offset_ = -1;
+      replication_.FreeBacklog();
+      Log(LogLevel::kNotice,
+          "Replication backlog freed after {} seconds without connected replicas.", ttl);
+    }
+  }
 }
 
 }  // namespace duet

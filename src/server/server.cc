@@ -303,7 +303,7 @@ void Server::ReadFromClient(Client& c) {
   if (q.size() > c.query_peak) c.query_peak = q.size();
   stats_.net_input_bytes += static_cast<uint64_t>(n);
   c.last_interaction_ms = keyspace_.ctx().now_ms;
-  if (static_cast<int64_t>(q.size()) > config_->client_query_buffer_limit) {
+  if (static_cast<int64_t>(q.size()) > config_->client_query_buffer_limit && !c.is_master) {
     Log(LogLevel::kWarning, "Closing client that reached max query buffer length: id={} addr={}",
         c.id(), c.PeerId());
     stats_.client_query_buffer_limit_disconnections++;
@@ -357,6 +357,9 @@ void Server::ProcessInput(Client& c) {
         return;
       }
     }
+    // The master's stream: its offset counts what was applied, which sub-replicas and the
+    // backlog get as it is.
+    if (c.is_master) MasterStreamApplied(q.Readable().substr(0, out.consumed));
     q.Consume(out.consumed);
   }
   EndClockChain(outer_chain);
@@ -453,6 +456,7 @@ void Server::FreeClient(uint64_t id) {
   clients_by_fd_[c.fd()] = nullptr;
   close(c.fd());
   if (c.is_monitor) std::erase(monitors_, id);
+  if (c.is_master) MasterLinkLost(c);
   if (c.is_replica && replication_.Remove(id)) {
     Log(LogLevel::kNotice, "Connection with replica {} lost.", ReplicaName(c));
   }
@@ -655,7 +659,7 @@ void Server::Cron() {
     std::vector<uint64_t> idle;
     for (auto& [id, c] : clients_) {
       // Monitors and clients held by CLIENT PAUSE (blocked, to Redis) do not time out.
-      if (!c->is_monitor && !c->is_replica && !c->paused &&
+      if (!c->is_monitor && !c->is_replica && !c->is_master && !c->paused &&
           now - c->last_interaction_ms > int64_t{config_->timeout} * 1000) {
         idle.push_back(id);
       }
@@ -675,11 +679,13 @@ void Server::Cron() {
   if (!config_->save_params.empty()) CheckSavePoints(now);
   AofCron();
   ReplicationCron(now);
+  ReplicaCron(now);
 
   // Active expiry: at most a quarter of the cron period, and never more than 5 ms in one go
   // so a concurrent client is not kept waiting.
   // While clients are paused the dataset stays still: no active expiry (as Redis).
-  if (config_->active_expire_enabled && !pause_until_ms_) {
+  // A replica leaves expiring to its master (the master's DELs come in its stream).
+  if (config_->active_expire_enabled && !pause_until_ms_ && !is_replica_of_master()) {
     int hz = config_->hz > 0 ? config_->hz : 1;
     int64_t budget = 250'000 / hz;
     if (budget > 5000) budget = 5000;
@@ -705,7 +711,7 @@ void Server::PauseClients(int64_t until_ms, bool write_only) {
 
 void Server::UnpauseClients() {
   pause_until_ms_ = 0;
-  keyspace_.ctx().keep_expired = false;
+  keyspace_.ctx().keep_expired = is_replica_of_master();
   // The paused clients run their held commands from BeforeSleep, not from here: this may be
   // called by CLIENT UNPAUSE while another client's command is executing.
   for (auto& [id, c] : clients_) {

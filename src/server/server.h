@@ -37,6 +37,7 @@
 #include "server/migrate_sockets.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
+#include "server/replica_link.h"
 #include "server/replication.h"
 #include "server/slowlog.h"
 #include "server/stats.h"
@@ -340,8 +341,9 @@ class Server {
   // nothing. `replace`: keys and function libraries already present are replaced (DEBUG RELOAD
   // MERGE). The error names the file and the byte offset of the problem. Clients are served
   // meanwhile (LoadingProgress); a shutdown requested then stops the load with
-  // rdb::kLoadStopped.
-  Status LoadRdb(bool replace = false);
+  // rdb::kLoadStopped. `keep_expired`: keys whose TTL has passed are loaded too (a replica
+  // loading its master's image: the master's DELs remove them).
+  Status LoadRdb(bool replace = false, bool keep_expired = false);
   // SHUTDOWN's and SIGTERM's final save: always with `save`, never with `nosave`, else when
   // save points are configured. Returns false when the save failed and not `force` (the
   // server then keeps running).
@@ -434,7 +436,10 @@ class Server {
   ReplicationFeed& replication() { return replication_; }
   // SYNC / PSYNC: sends `c` a full resynchronization (PSYNC: "+FULLRESYNC <replid> <offset>"
   // first) and attaches it as a replica.
-  void AttachReplica(Client& c, bool psync, std::string_view requested_replid);
+  // A PSYNC whose replication ID and offset (the first byte wanted) the backlog can continue
+  // gets "+CONTINUE [<replid>]" and the backlog from there instead.
+  void AttachReplica(Client& c, bool psync, std::string_view requested_replid,
+                     int64_t requested_offset);
   // "ip:port" of a replica as Redis's replicationGetSlaveName names it in the log.
   std::string ReplicaName(const Client& c) const;
   // REPLCONF ACK <offset> from replica `c`.
@@ -443,6 +448,35 @@ class Server {
   // (0: none). False when it may not block (inside MULTI/EXEC).
   bool BlockForReplicas(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
                         int64_t deadline_ms, int64_t offset, int64_t numreplicas);
+
+  // ---- replication, replica side (server/replica_server.cc) ----
+  // Whether this server is a replica (REPLICAOF host port, or the replicaof directive).
+  bool is_replica_of_master() const { return !master_host_.empty(); }
+  const std::string& master_host() const { return master_host_; }
+  int master_port() const { return master_port_; }
+  // REPLICAOF host port: drops any current master, keeps the dataset and connects (the
+  // handshake and the sync run from the event loop). Already following host:port: false,
+  // nothing done.
+  bool SetMaster(const std::string& host, int port);
+  // Startup: the replicaof directive makes this a replica (the cron connects).
+  void ApplyReplicaofDirective();
+  // REPLICAOF NO ONE: stops replicating; the replication ID moves to replid2 up to the
+  // current offset and a new one starts; sub-replicas are disconnected (they can continue).
+  void UnsetMaster();
+  // The master client, when the link is up.
+  Client* master_client();
+  // Whether the link to the master is up (master_link_status:up).
+  bool master_link_up() { return master_client() != nullptr; }
+  // REPLCONF GETACK from the master: REPLCONF ACK <offset> on the master link.
+  void SendAckToMaster();
+  // INFO replication's replica fields (role:slave ... replica_announced).
+  void AppendReplicaInfo(std::string& out);
+  // ROLE as a replica.
+  void ReplyRoleAsReplica(ReplyBuilder& r);
+  const std::string& replid2() const { return replid2_; }
+  int64_t second_replid_offset() const { return second_replid_offset_; }
+  // Redis's shiftReplicationId: replid2 := replid up to offset + 1, a new replid.
+  void ShiftReplicationId();
 
   // ---- propagation (server/propagation.h) ----
   Propagator& propagator() { return propagator_; }
@@ -656,10 +690,40 @@ class Server {
   void ServeWaitingForAcks();
   ReplicationFeed replication_{
       [this](uint64_t id, std::string_view bytes) { SendToReplica(id, bytes); }};
+  // Replica side (server/replica_server.cc).
+  void ConnectToMaster();
+  void OnMasterLinkFinished(ReplicaLink::Outcome out);
+  // Loads the RDB a full resynchronization received; false (logged) when it failed.
+  bool LoadMasterRdb(const std::string& temp_path);
+  void CreateMasterClient(int fd, std::string pending, int db);
+  // The master client was freed: keep its offset and database for PSYNC.
+  void MasterLinkLost(const Client& c);
+  // After the master client's command of `bytes` ran: its offset moves, sub-replicas and the
+  // backlog get the same bytes.
+  void MasterStreamApplied(std::string_view bytes);
+  void ReplicaCron(int64_t now_ms);
+  void DisconnectReplicas();
+  // The backlog is fed from the propagation point from now on.
+  void EnsureReplicationTarget() {
+    if (!propagator_.HasTarget(&replication_)) propagator_.AddTarget(&replication_);
+  }
+  std::string master_host_;
+  int master_port_ = 0;
+  uint64_t master_client_id_ = 0;
+  int master_db_ = 0;              // the cached master's database (kept for +CONTINUE)
+  int64_t repl_down_since_s_ = 0;  // when the link went down (0: never up)
+  int64_t master_connect_ms_ = 0;  // the cron's last connection attempt
+  int64_t last_ack_ms_ = 0;
+  std::string replid2_ = std::string(40, '0');
+  int64_t second_replid_offset_ = -1;
+  std::unique_ptr<ReplicaLink> master_link_;
   std::vector<uint64_t> waiting_acks_;  // WAIT's blocked clients
   bool getack_pending_ = false;         // a REPLCONF GETACK goes out before the loop sleeps
   int64_t last_replication_cron_ms_ = 0;
   int64_t replication_cron_loops_ = 0;
+  int64_t no_replicas_since_s_ = 0;  // repl-backlog-ttl counts from here
+  // PSYNC: whether the backlog continues `replid` from `offset`; logs why not.
+  bool TryPartialResync(Client& c, std::string_view replid, int64_t offset);
   std::unique_ptr<AofState> aof_;
   bool aof_on_ = false;
   std::unique_ptr<rdb::Snapshot> snapshot_;

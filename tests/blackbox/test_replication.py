@@ -5,7 +5,14 @@
   transactions, nothing for commands that changed nothing);
 - a real redis-server configured with `replicaof` duet completes the full resynchronization,
   holds the same data (DEBUG DIGEST), follows later writes, acknowledges them (WAIT 1 and
-  INFO/ROLE show it), and disappears from INFO when it goes away."""
+  INFO/ROLE show it), and disappears from INFO when it goes away.
+duet as a replica (REPLICAOF, server/replica_server.cc), of a duet and of a redis-server:
+- a full synchronization carries every type (DEBUG DIGEST and FUNCTION DUMP equal), later
+  writes follow through the stream (transactions, scripts, expiries, other databases);
+- READONLY errors, INFO replication / ROLE / CLIENT LIST as a replica;
+- a link killed on either side reconnects with a partial resynchronization (+CONTINUE: the
+  master's sync_partial_ok counts it, no second full sync);
+- REPLICAOF NO ONE promotes (writable, the old replication ID in master_replid2)."""
 import os
 import sys
 import unittest
@@ -159,6 +166,179 @@ class RealReplicaTest(unittest.TestCase):
         wait_until(lambda: b"connected_slaves:0" in call(d, "INFO", "replication"),
                    "duet to notice the replica is gone")
         self.assertIn(b"sync_full:1\r\n", call(d, "INFO", "stats"))
+
+
+def fill_every_type(c):
+    """Data of every type and encoding, TTLs, another database, a function library."""
+    call(c, "SET", "int", "12345")
+    call(c, "SET", "emb", "short string")
+    call(c, "SET", "raw", "x" * 100)
+    call(c, "SET", "ttl", "x", "EX", "100000")
+    call(c, "RPUSH", "list", *[str(i) for i in range(10)])
+    call(c, "RPUSH", "biglist", *["e" * 20 + str(i) for i in range(300)])
+    call(c, "HSET", "hash", "a", "1", "b", "2")
+    call(c, "HSET", "bighash", *[x for i in range(200) for x in (f"f{i}", f"v{i}")])
+    call(c, "SADD", "intset", "1", "2", "3")
+    call(c, "SADD", "set", "a", "b", "c")
+    call(c, "SADD", "bigset", *[f"m{i}" for i in range(300)])
+    call(c, "ZADD", "zset", "1", "a", "2.5", "b")
+    call(c, "ZADD", "bigzset", *[x for i in range(200) for x in (str(i), f"m{i}")])
+    call(c, "XADD", "stream", "1-1", "f", "v")
+    call(c, "XADD", "stream", "2-1", "f", "w", "g", "x")
+    call(c, "XGROUP", "CREATE", "stream", "grp", "0")
+    call(c, "XREADGROUP", "GROUP", "grp", "alice", "COUNT", "1", "STREAMS", "stream", ">")
+    call(c, "PFADD", "hll", "a", "b", "c")
+    call(c, "SELECT", "5")
+    call(c, "SET", "db5", "five")
+    call(c, "SELECT", "0")
+    call(c, "FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)")
+
+
+def info_field(conn, section, name):
+    for line in call(conn, "INFO", section).decode().split("\r\n"):
+        if line.startswith(name + ":"):
+            return line.split(":", 1)[1]
+    return None
+
+
+class DuetReplicaTest(unittest.TestCase):
+    """duet replicating a duet (master_kind "duet") or a redis-server ("redis")."""
+
+    def start(self, kind, *args):
+        server = ServerProcess(kind, ["--enable-debug-command", "yes", *args])
+        self.addCleanup(server.stop)
+        conn = RawConnection(server.port, timeout=20)
+        self.addCleanup(conn.close)
+        return server, conn
+
+    def wait_synced(self, m, r):
+        wait_until(lambda: info_field(r, "replication", "master_link_status") == "up",
+                   "the replica's link to come up")
+        self.assertEqual(call(m, "WAIT", "1", "10000"), b":1\r\n")
+        wait_until(lambda: info_field(r, "replication", "slave_repl_offset") ==
+                   info_field(m, "replication", "master_repl_offset"),
+                   "the replica to apply the whole stream", timeout=20)
+
+    def check_same(self, m, r):
+        self.assertEqual(call(r, "DEBUG", "DIGEST"), call(m, "DEBUG", "DIGEST"))
+
+    def run_replica_of(self, master_kind):
+        master, m = self.start(master_kind)
+        fill_every_type(m)
+        replica, r = self.start("duet")
+        call(r, "SET", "stale", "gone after the sync")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1", str(master.port)), b"+OK\r\n")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1", str(master.port)),
+                         b"+OK Already connected to specified master\r\n")
+        self.wait_synced(m, r)
+        self.check_same(m, r)
+        self.assertEqual(call(r, "FUNCTION", "DUMP"), call(m, "FUNCTION", "DUMP"))
+        self.assertEqual(call(r, "EXISTS", "stale"), b":0\r\n")
+        self.assertEqual(call(r, "XINFO", "GROUPS", "stream"), call(m, "XINFO", "GROUPS", "stream"))
+
+        # streaming writes: plain, transactions, scripts, other databases, TTLs, deletions
+        call(m, "INCR", "counter")
+        call(m, "MULTI")
+        call(m, "LPUSH", "list", "head")
+        call(m, "HDEL", "hash", "a")
+        call(m, "EXEC")
+        call(m, "EVAL", "redis.call('set', KEYS[1], 'lua'); return redis.call('del', 'emb')", "1",
+             "lk")
+        call(m, "SELECT", "5")
+        call(m, "SET", "db5b", "x", "PX", "100000")
+        call(m, "SELECT", "0")
+        call(m, "XADD", "stream", "*", "new", "entry")
+        call(m, "XACK", "stream", "grp", "1-1")
+        call(m, "SET", "shortlived", "x", "PX", "50")
+        call(m, "SPOP", "set")
+        self.wait_synced(m, r)
+        self.check_same(m, r)
+        self.assertEqual(call(r, "GET", "counter"), b"$1\r\n1\r\n")
+        # the expiry comes as the master's DEL
+        wait_until(lambda: call(m, "EXISTS", "shortlived") == b":0\r\n", "the key to expire")
+        self.wait_synced(m, r)
+        self.check_same(m, r)
+
+        # a read-only replica
+        self.assertEqual(call(r, "SET", "x", "y"),
+                         b"-READONLY You can't write against a read only replica.\r\n")
+        self.assertEqual(call(r, "MULTI"), b"+OK\r\n")
+        self.assertEqual(call(r, "INCR", "counter"),
+                         b"-READONLY You can't write against a read only replica.\r\n")
+        self.assertEqual(call(r, "EXEC"), b"-EXECABORT Transaction discarded because of "
+                         b"previous errors.\r\n")
+        self.assertEqual(call(r, "GET", "counter"), b"$1\r\n1\r\n")
+        self.assertEqual(info_field(r, "replication", "role"), "slave")
+        self.assertEqual(info_field(r, "replication", "master_port"), str(master.port))
+        self.assertEqual(info_field(r, "replication", "slave_read_only"), "1")
+        self.assertEqual(info_field(r, "replication", "master_replid"),
+                         info_field(m, "replication", "master_replid"))
+        role = call(r, "ROLE")
+        port = str(master.port)
+        self.assertTrue(role.startswith(
+            f"*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:{port}\r\n$9\r\nconnected\r\n:"
+            .encode()), role)
+        self.assertRegex(call(r, "CLIENT", "LIST", "TYPE", "master").decode(), r"flags=M ")
+
+        # the link killed by the replica, then by the master: partial resynchronizations
+        full_before = info_field(m, "stats", "sync_full")
+        call(r, "CLIENT", "KILL", "TYPE", "master")
+        call(m, "SET", "while", "down")
+        self.wait_synced(m, r)
+        call(m, "CLIENT", "KILL", "TYPE", "replica")
+        call(m, "RPUSH", "list", "after", "kill")
+        self.wait_synced(m, r)
+        self.check_same(m, r)
+        self.assertEqual(info_field(m, "stats", "sync_full"), full_before)
+        self.assertEqual(info_field(m, "stats", "sync_partial_ok"), "2")
+
+        # promoted: writable, with the old history as replid2
+        old_replid = info_field(r, "replication", "master_replid")
+        self.assertEqual(call(r, "REPLICAOF", "NO", "ONE"), b"+OK\r\n")
+        self.assertEqual(info_field(r, "replication", "role"), "master")
+        self.assertEqual(info_field(r, "replication", "master_replid2"), old_replid)
+        self.assertNotEqual(info_field(r, "replication", "master_replid"), old_replid)
+        offset = int(info_field(r, "replication", "master_repl_offset"))
+        self.assertEqual(call(r, "SET", "x", "y"), b"+OK\r\n")
+        # its own writes now go to its backlog (a replica of it could continue from there)
+        self.assertGreater(int(info_field(r, "replication", "master_repl_offset")), offset)
+        self.assertEqual(call(r, "REPLICAOF", "NO", "ONE"), b"+OK\r\n")
+
+    def test_replica_of_duet(self):
+        self.run_replica_of("duet")
+
+    def test_replica_of_redis(self):
+        self.run_replica_of("redis")
+
+    def test_replicaof_errors_and_directive(self):
+        master, m = self.start("duet")
+        call(m, "SET", "k", "v")
+        rs, r = self.start("duet", "--replicaof", "127.0.0.1", str(master.port))
+        self.wait_synced(m, r)
+        self.assertEqual(call(r, "GET", "k"), b"$1\r\nv\r\n")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1", "abc"), b"-ERR Invalid master port\r\n")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1", "70000"),
+                         b"-ERR Invalid master port\r\n")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1"),
+                         b"-ERR wrong number of arguments for 'replicaof' command\r\n")
+        # a chained replica gets the stream through its master
+        _, r2 = self.start("duet")
+        self.assertEqual(call(r2, "SLAVEOF", "127.0.0.1", str(rs.port)), b"+OK\r\n")
+        wait_until(lambda: info_field(r2, "replication", "master_link_status") == "up",
+                   "the chained replica's link")
+        call(m, "SET", "chained", "yes")
+        wait_until(lambda: call(r2, "GET", "chained") == b"$3\r\nyes\r\n",
+                   "the write to reach the chained replica")
+        self.assertEqual(call(r2, "DEBUG", "DIGEST"), call(m, "DEBUG", "DIGEST"))
+        # the master goes away: the link is down, stale data is served unless told otherwise
+        master.stop()
+        wait_until(lambda: info_field(r, "replication", "master_link_status") == "down",
+                   "the replica to notice its master is gone")
+        self.assertEqual(call(r, "GET", "k"), b"$1\r\nv\r\n")
+        call(r, "CONFIG", "SET", "replica-serve-stale-data", "no")
+        self.assertEqual(call(r, "GET", "k"), b"-MASTERDOWN Link with MASTER is down and "
+                         b"replica-serve-stale-data is set to 'no'.\r\n")
+        self.assertTrue(call(r, "INFO", "replication").startswith(b"$"))  # a stale command
 
 
 if __name__ == "__main__":
