@@ -320,10 +320,10 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // do not delete them (writes do), and the master's own commands see them as they are
   // (Redis's expireIfNeeded on a replica).
   bool replica = is_replica_of_master();
-  bool& loading = keyspace_.ctx().loading;
-  bool outer_loading = loading;
+  bool& ks_loading = keyspace_.ctx().loading;
+  bool outer_ks_loading = ks_loading;
   if (replica) {
-    if (c.is_master) loading = true;
+    if (c.is_master) ks_loading = true;
     keep_expired = true;
   }
   if (HasFlag(spec.flags, CmdFlag::kWrite)) {
@@ -345,7 +345,7 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   }
   // Restored only when clients are still paused (the command may have unpaused them).
   if (outer_keep_expired || replica) keep_expired = pause_until_ms_ != 0 || replica;
-  loading = outer_loading;
+  ks_loading = outer_ks_loading;
   int64_t end_us = clock_->NowUs();
   // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
   int64_t duration = end_us > start_us ? end_us - start_us : 0;

@@ -310,6 +310,36 @@ class DuetReplicaTest(unittest.TestCase):
     def test_replica_of_redis(self):
         self.run_replica_of("redis")
 
+    def run_loading_master_rdb(self, replica_kind):
+        """The replica loads its master's image as a startup load: clients get -LOADING
+        meanwhile (INFO is served, loading:1), the master's writes during the load follow
+        once it is done."""
+        master, m = self.start("duet")
+        call(m, "DEBUG", "POPULATE", "3000")
+        replica, r = self.start(replica_kind)
+        call(r, "CONFIG", "SET", "key-load-delay", "1000")  # 3000 keys: about 3 s
+        call(r, "CONFIG", "SET", "loading-process-events-interval-bytes", "1024")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1", str(master.port)), b"+OK\r\n")
+        wait_until(lambda: info_field(r, "persistence", "loading") == "1",
+                   "the replica to load the master's image", step=0.005)
+        self.assertEqual(call(r, "GET", "key:1"),
+                         b"-LOADING Redis is loading the dataset in memory\r\n")
+        self.assertEqual(call(r, "REPLICAOF", "NO", "ONE"),
+                         b"-LOADING Redis is loading the dataset in memory\r\n")
+        for i in range(50):
+            call(m, "SET", f"during:{i}", str(i))
+        self.assertEqual(info_field(r, "persistence", "loading"), "1")
+        call(r, "CONFIG", "SET", "key-load-delay", "0")
+        self.wait_synced(m, r)
+        self.check_same(m, r)
+        self.assertEqual(call(r, "GET", "during:49"), b"$2\r\n49\r\n")
+
+    def test_loading_master_rdb(self):
+        self.run_loading_master_rdb("duet")
+
+    def test_loading_master_rdb_redis(self):
+        self.run_loading_master_rdb("redis")
+
     def test_replicaof_errors_and_directive(self):
         master, m = self.start("duet")
         call(m, "SET", "k", "v")
