@@ -1,8 +1,11 @@
 #include "net/parallel_sender.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 
 namespace duet {
 
@@ -49,13 +52,50 @@ void ParallelSender::HelperMain() {
   }
 }
 
+void ParallelSender::AvoidCallerCpu() {
+  int cpu = sched_getcpu();  // served from the vDSO/rseq area: no system call
+  if (cpu < 0 || cpu == avoided_cpu_) return;
+  if (CPU_COUNT(&allowed_) < 2 || !CPU_ISSET(cpu, &allowed_)) return;
+  cpu_set_t set = allowed_;
+  CPU_CLR(cpu, &set);
+  if (pthread_setaffinity_np(helper_.native_handle(), sizeof(set), &set) == 0) avoided_cpu_ = cpu;
+}
+
+bool ParallelSender::HelperMayRunOn(int cpu) {
+  if (!helper_.joinable()) return true;
+  cpu_set_t set;
+  if (pthread_getaffinity_np(helper_.native_handle(), sizeof(set), &set) != 0) return true;
+  return CPU_ISSET(cpu, &set);
+}
+
+void ParallelSender::AwaitDone(uint64_t count) {
+  // One loopback send takes ~5-10 us: spinning up to 50 us usually sees the helper finish,
+  // where a futex sleep would leave the loop waiting for the scheduler to run it again.
+  auto spin_end = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+  while (done_.load(std::memory_order_acquire) < count) {
+    if (std::chrono::steady_clock::now() > spin_end) break;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  for (uint64_t d; (d = done_.load(std::memory_order_acquire)) < count;) {
+    done_.wait(d, std::memory_order_acquire);
+  }
+}
+
 void ParallelSender::Run(std::span<Job> jobs) {
   while (jobs.size() > kMaxJobs) {
     Run(jobs.first(kMaxJobs));
     jobs = jobs.subspan(kMaxJobs);
   }
   if (jobs.empty()) return;
-  if (!helper_.joinable()) helper_ = std::thread([this] { HelperMain(); });
+  if (!helper_.joinable()) {
+    // The CPUs the process may use (the caller's mask, which the helper inherits).
+    CPU_ZERO(&allowed_);
+    if (sched_getaffinity(0, sizeof(allowed_), &allowed_) != 0) CPU_ZERO(&allowed_);
+    helper_ = std::thread([this] { HelperMain(); });
+  }
+  AvoidCallerCpu();
   uint64_t count = jobs.size();
   jobs_ = jobs.data();
   done_.store(0, std::memory_order_relaxed);
@@ -65,9 +105,7 @@ void ParallelSender::Run(std::span<Job> jobs) {
   wake_.notify_one();
   Work();
   // The helper may still be sending the job it claimed last.
-  for (uint64_t d; (d = done_.load(std::memory_order_acquire)) < count;) {
-    done_.wait(d, std::memory_order_acquire);
-  }
+  AwaitDone(count);
 }
 
 }  // namespace duet

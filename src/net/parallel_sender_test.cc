@@ -1,6 +1,7 @@
 #include "net/parallel_sender.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -77,6 +78,37 @@ TEST(ParallelSenderTest, FullAndBrokenSockets) {
   EXPECT_EQ(jobs[1].error, EPIPE);
   EXPECT_EQ(jobs[2].error, 0);
   EXPECT_EQ(fine.Drain(), word);
+}
+
+// The helper is kept off the CPU the caller was on when a batch started, so the two threads
+// send side by side; with a single allowed CPU nothing is changed.
+TEST(ParallelSenderTest, HelperAvoidsTheCallersCpu) {
+  ParallelSender sender;
+  Pair pair;
+  std::string word = "hi";
+  std::vector<ParallelSender::Job> jobs = {{.fd = pair.a, .data = word.data(), .len = 2}};
+  sender.Run(jobs);  // starts the helper with the process's CPUs
+  EXPECT_EQ(pair.Drain(), word);
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(all), &all), 0);
+  if (CPU_COUNT(&all) < 2) {
+    EXPECT_EQ(sender.avoided_cpu(), -1);
+    GTEST_SKIP() << "one CPU: nothing to avoid";
+  }
+  for (int cpu = 0, tried = 0; cpu < CPU_SETSIZE && tried < 2; cpu++) {
+    if (!CPU_ISSET(cpu, &all)) continue;
+    tried++;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+    jobs[0].sent = 0;
+    sender.Run(jobs);
+    EXPECT_EQ(sender.avoided_cpu(), cpu);
+    EXPECT_FALSE(sender.HelperMayRunOn(cpu));
+    EXPECT_EQ(pair.Drain(), word);
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof(all), &all), 0);
 }
 
 }  // namespace
