@@ -118,34 +118,9 @@ void Server::CallFromAof(Client& c, const CommandSpec& spec,
   // Call's steps that act on the data, in Call's order (DEBUG LOADAOF runs this inside a
   // command, so the outer client is restored as Call does).
   ServerContext ctx(*this, c, spec, args[0], args);
-  ArgReader reader(args.subspan(1));
-  Client* outer = current_client_;
-  current_client_ = &c;
-  bool& keep_expired = keyspace_.ctx().keep_expired;
-  bool outer_keep_expired = keep_expired;
-  if (HasFlag(spec.flags, CmdFlag::kWrite)) {
-    keep_expired = false;
-    if (snapshot_) SnapshotBeforeCommand(c.db_index, spec, args);
-  }
-  if (!outer) {
-    caller_ = &c;
-    caller_spec_ = &spec;
-    caller_args_ = args;
-  }
-  try {
-    spec.handler(ctx, reader);
-  } catch (const std::exception& e) {
-    Log(LogLevel::kWarning, "Internal error in command '{}': {}", spec.name, e.what());
-    c.reply().Error("ERR internal error");
-  }
-  if (outer_keep_expired) keep_expired = pause_until_ms_ != 0;
+  Client* outer = EnterAndRunHandler(ctx, c, spec, args);
   if (propagator_.active()) PropagateCall(c, spec, ctx, args, !outer);
-  current_client_ = outer;
-  if (!outer) {
-    caller_ = nullptr;
-    if (!pending_invalidations_.empty()) FlushPendingInvalidations(c);
-  }
-  stats_.dirty += ctx.dirty();
+  LeaveCall(c, ctx, outer);
 }
 
 Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_file,

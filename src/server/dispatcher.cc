@@ -308,9 +308,51 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
 void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::string_view> args,
                   int64_t start_us) {
   ServerContext ctx(*this, c, spec, args[0], args);
-  ArgReader reader(args.subspan(1));
   uint64_t errors_before = c.reply().error_count();
-  Client* outer = current_client_;  // EXEC calls back in here
+  Client* outer = EnterAndRunHandler(ctx, c, spec, args);  // EXEC calls back in here
+  int64_t end_us = clock_->NowUs();
+  // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
+  int64_t duration = end_us > start_us ? end_us - start_us : 0;
+  if (chain_clock_) chained_clock_us_ = end_us;
+  // A tracking client remembers the keys its read commands fetched; a read inside a script
+  // makes its caller remember the script's declared keys (Redis 7.0's rule; the _RO script
+  // commands themselves are read-only but remember nothing).
+  if (HasFlag(spec.flags, CmdFlag::kReadOnly) && spec.name != "eval_ro" &&
+      spec.name != "evalsha_ro" && spec.name != "fcall_ro") {
+    bool in_script = &c == script_client_.get() && caller_;
+    Client& who = in_script ? *caller_ : c;
+    if (who.tracking && !who.tracking->bcast) {
+      TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
+    }
+  }
+  // Nothing propagates while the dataset loads (Redis's propagateNow): what the AOF replays
+  // is on disk already, and the few commands allowed meanwhile change no data.
+  if (propagator_.active() && !loading()) {
+    int64_t repl_offset = replication_.offset();
+    PropagateCall(c, spec, ctx, args, !outer);
+    if (replication_.offset() != repl_offset) c.repl_woff = replication_.offset();
+  }
+  LeaveCall(c, ctx, outer);
+  // The latency monitor sees every call's own run time, a blocking one's included (Redis's
+  // call()); the wait of a blocked client is not latency of the server.
+  AddLatencySample(HasFlag(spec.flags, CmdFlag::kFast) ? "fast-command" : "command",
+                   duration / 1000);
+  if (c.blocked) {
+    // It waits for a key: accounted for when it is served or times out.
+    c.blocked->run_us += duration;
+    FeedMonitorsIfWanted(c, spec, args);
+    return;
+  }
+  uint64_t errors_now = c.reply().error_count();
+  bool failed = errors_now != std::max(errors_before, c.errors_accounted);
+  c.errors_accounted = errors_now;
+  RecordCall(c, spec, args, duration, failed);
+  FeedMonitorsIfWanted(c, spec, args);
+}
+
+Client* Server::EnterAndRunHandler(ServerContext& ctx, Client& c, const CommandSpec& spec,
+                                   std::span<const std::string_view> args) {
+  Client* outer = current_client_;
   current_client_ = &c;
   // A write that runs while clients are paused (only from a transaction that paused them
   // itself) must see expired keys gone, or it would add a key that is still in the table.
@@ -336,6 +378,7 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
     caller_spec_ = &spec;
     caller_args_ = args;
   }
+  ArgReader reader(args.subspan(1));
   try {
     spec.handler(ctx, reader);
   } catch (const std::exception& e) {
@@ -346,28 +389,10 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // Restored only when clients are still paused (the command may have unpaused them).
   if (outer_keep_expired || replica) keep_expired = pause_until_ms_ != 0 || replica;
   ks_loading = outer_ks_loading;
-  int64_t end_us = clock_->NowUs();
-  // The wall clock, as Redis's ustime(): a step back in time counts as 0, not negative.
-  int64_t duration = end_us > start_us ? end_us - start_us : 0;
-  if (chain_clock_) chained_clock_us_ = end_us;
-  // A tracking client remembers the keys its read commands fetched; a read inside a script
-  // makes its caller remember the script's declared keys (Redis 7.0's rule; the _RO script
-  // commands themselves are read-only but remember nothing).
-  if (HasFlag(spec.flags, CmdFlag::kReadOnly) && spec.name != "eval_ro" &&
-      spec.name != "evalsha_ro" && spec.name != "fcall_ro") {
-    bool in_script = &c == script_client_.get() && caller_;
-    Client& who = in_script ? *caller_ : c;
-    if (who.tracking && !who.tracking->bcast) {
-      TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
-    }
-  }
-  // Nothing propagates while the dataset loads (Redis's propagateNow): what the AOF replays
-  // is on disk already, and the few commands allowed meanwhile change no data.
-  if (propagator_.active() && !loading()) {
-    int64_t repl_offset = replication_.offset();
-    PropagateCall(c, spec, ctx, args, !outer);
-    if (replication_.offset() != repl_offset) c.repl_woff = replication_.offset();
-  }
+  return outer;
+}
+
+void Server::LeaveCall(Client& c, const CommandContext& ctx, Client* outer) {
   current_client_ = outer;
   if (!outer) {
     caller_ = nullptr;
@@ -375,21 +400,6 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
     if (!pending_invalidations_.empty()) FlushPendingInvalidations(c);
   }
   stats_.dirty += ctx.dirty();
-  // The latency monitor sees every call's own run time, a blocking one's included (Redis's
-  // call()); the wait of a blocked client is not latency of the server.
-  AddLatencySample(HasFlag(spec.flags, CmdFlag::kFast) ? "fast-command" : "command",
-                   duration / 1000);
-  if (c.blocked) {
-    // It waits for a key: accounted for when it is served or times out.
-    c.blocked->run_us += duration;
-    FeedMonitorsIfWanted(c, spec, args);
-    return;
-  }
-  uint64_t errors_now = c.reply().error_count();
-  bool failed = errors_now != std::max(errors_before, c.errors_accounted);
-  c.errors_accounted = errors_now;
-  RecordCall(c, spec, args, duration, failed);
-  FeedMonitorsIfWanted(c, spec, args);
 }
 
 void Server::PropagateCall(const Client& c, const CommandSpec& spec, const CommandContext& ctx,

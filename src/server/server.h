@@ -48,6 +48,7 @@ namespace duet {
 
 class AofState;
 class ScriptRun;
+class ServerContext;
 namespace rdb {
 struct LoadOptions;
 }
@@ -551,6 +552,16 @@ class Server {
   // dirty, propagation, invalidations) but none of its accounting (timing, commandstats,
   // SLOWLOG, latency, MONITOR). EXEC and scripts go through Call.
   void CallFromAof(Client& c, const CommandSpec& spec, std::span<const std::string_view> args);
+  // The part of Call and CallFromAof that acts on the data: makes `c` the current client
+  // (the caller of scripts when top level), shows writes expired keys as gone, lets a
+  // background snapshot copy what a write may change, and runs the handler (an exception is
+  // an error reply, never a crash). Returns the client that was current before (EXEC and
+  // scripts nest calls); hand it to LeaveCall once the call's effects are propagated.
+  Client* EnterAndRunHandler(ServerContext& ctx, Client& c, const CommandSpec& spec,
+                             std::span<const std::string_view> args);
+  // Call's closing steps: restores the outer current client, sends a top-level call's own
+  // tracking invalidations and counts its changes in the dirty counter.
+  void LeaveCall(Client& c, const CommandContext& ctx, Client* outer);
   Status OpenAofOnStart();
   Status WriteAofBase(const std::string& path);
   void RefreshAofSizes();
