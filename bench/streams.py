@@ -229,6 +229,21 @@ def thread_cpu_ns(pid):
     return total
 
 
+def read_whole(server, sock, expect, what):
+    """Reads exactly the bytes of `expect` from `sock` (BenchError if they differ or the
+    connection closes); returns the latest kernel receive timestamp among them."""
+    got, last = b"", 0.0
+    while len(got) < len(expect):
+        data, stamp = recv_stamped(sock)
+        if not data:
+            raise BenchError(f"{server.side}: {what}: connection closed")
+        got += data
+        last = max(last, stamp or time.time())
+    if got != expect:
+        raise BenchError(f"{server.side}: {what}: reply {got[:100]!r}")
+    return last
+
+
 def wake_once(server, ctl, socks, xadd_sock, new_id, quiet):
     """One wake of the parked readers by XADD ws <new_id> f v: (ms from just before the XADD's
     send to the kernel receive timestamp of the last reply, server CPU ms or None).
@@ -250,15 +265,7 @@ def wake_once(server, ctl, socks, xadd_sock, new_id, quiet):
         time.sleep(QUIET_S)
         cpu = (thread_cpu_ns(server.pid) - cpu0) / 1e6
         for s in socks:
-            got = b""
-            while len(got) < len(expect):
-                data, stamp = recv_stamped(s)
-                if not data:
-                    raise BenchError(f"{server.side}: a reader was disconnected")
-                got += data
-                last = max(last, stamp or time.time())
-            if got != expect:
-                raise BenchError(f"{server.side}: reply {got[:100]!r}")
+            last = max(last, read_whole(server, s, expect, "a reader"))
     else:
         sel = selectors.DefaultSelector()
         got = {}
@@ -281,14 +288,7 @@ def wake_once(server, ctl, socks, xadd_sock, new_id, quiet):
                     sel.unregister(key.fileobj)
                     done += 1
         sel.close()
-    reply = b""
-    while len(reply) < len(xadd_reply):
-        data, _ = recv_stamped(xadd_sock)
-        if not data:
-            raise BenchError(f"{server.side}: the XADD connection was closed")
-        reply += data
-    if reply != xadd_reply:
-        raise BenchError(f"{server.side}: XADD replied {reply[:100]!r}")
+    read_whole(server, xadd_sock, xadd_reply, "XADD")
     return (last - t0) * 1000, cpu
 
 
