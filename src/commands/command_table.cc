@@ -70,19 +70,37 @@ bool LowerName(std::string_view in, char* buf, size_t cap, std::string_view* out
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
   if (name.empty()) return nullptr;
-  CachedName& slot = name_cache_[NameCacheSlot(name)];
-  if (slot.spec && name.size() == slot.len && memcmp(name.data(), slot.name, slot.len) == 0) {
-    return slot.spec;
+  bool cacheable = name.size() <= sizeof(CachedName::words);
+  uint64_t words[2] = {0, 0};
+  size_t i = 0;
+  if (cacheable) {
+    memcpy(words, name.data(), name.size());
+    i = NameCacheSlot(words, name.size());
+    // The probe ends at an empty slot; the table is never more than 3/4 full.
+    for (;; i = (i + 1) & (kNameCacheSlots - 1)) {
+      const CachedName& slot = name_cache_[i];
+      if (!slot.spec) break;
+      if (slot.words[0] == words[0] && slot.words[1] == words[1] && slot.len == name.size()) {
+        return slot.spec;
+      }
+    }
   }
   char buf[64];
   std::string_view lower;
   if (!LowerName(name, buf, sizeof(buf), &lower)) return nullptr;
   auto it = commands_.find(lower);
   if (it == commands_.end()) return nullptr;
-  if (name.size() <= sizeof(slot.name)) {
-    memcpy(slot.name, name.data(), name.size());
+  if (cacheable) {
+    if (name_cache_used_ >= kNameCacheMaxUsed) {
+      ClearNameCache();
+      i = NameCacheSlot(words, name.size());
+    }
+    CachedName& slot = name_cache_[i];
+    slot.words[0] = words[0];
+    slot.words[1] = words[1];
     slot.len = name.size();
     slot.spec = &it->second;
+    name_cache_used_++;
   }
   return &it->second;
 }

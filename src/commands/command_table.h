@@ -137,23 +137,28 @@ class CommandTable {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, CommandSpec, Hash, std::equal_to<>> commands_;
-  // Names Find resolved recently, byte for byte as the client sent them, and their results,
-  // in a small direct-mapped cache (slot by length and first/last byte): pipelines repeat
-  // one command and scripts alternate a few, and a 16-byte compare is cheaper than
-  // lower-casing and hashing. Cleared whenever the table changes (Add, Rename).
+  // Names Find resolved, byte for byte as the client sent them (up to 16 bytes), and their
+  // results, in a small open-addressed table (linear probing): pipelines repeat one command
+  // and a BullMQ job's scripts call ~25 different ones, and hashing a few bytes plus a
+  // 16-byte compare is cheaper than lower-casing and hashing into the table. Cleared
+  // whenever the table changes (Add, Rename) and when it fills up (spellings are unbounded).
   struct CachedName {
-    char name[16] = {};
+    uint64_t words[2] = {};  // the name's bytes, zero-padded
     size_t len = 0;
     const CommandSpec* spec = nullptr;
   };
-  static constexpr size_t kNameCacheSlots = 16;
-  static size_t NameCacheSlot(std::string_view name) {
-    return (name.size() * 7 + static_cast<unsigned char>(name.front() | 0x20) +
-            static_cast<unsigned char>(name.back() | 0x20) * 3) %
-           kNameCacheSlots;
+  static constexpr size_t kNameCacheSlots = 128;  // a power of two
+  static constexpr size_t kNameCacheMaxUsed = 96;
+  static size_t NameCacheSlot(const uint64_t words[2], size_t len) {
+    uint64_t h = (words[0] * 0x9E3779B97F4A7C15ULL) ^ (words[1] * 0xC2B2AE3D27D4EB4FULL) ^ len;
+    return static_cast<size_t>(h >> 57) & (kNameCacheSlots - 1);
   }
-  void ClearNameCache() { name_cache_.fill(CachedName{}); }
+  void ClearNameCache() const {
+    name_cache_.fill(CachedName{});
+    name_cache_used_ = 0;
+  }
   mutable std::array<CachedName, kNameCacheSlots> name_cache_{};
+  mutable size_t name_cache_used_ = 0;
 };
 
 // Registers every command family (commands/register_all.cc).

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace duet {
 namespace {
 
@@ -32,6 +35,28 @@ TEST(CommandTable, RenameForgetsTheCachedName) {
   EXPECT_EQ(t.Find("FETCH")->name, "get");
   ASSERT_TRUE(t.Rename("fetch", ""));
   EXPECT_EQ(t.Find("FETCH"), nullptr);
+}
+
+TEST(CommandTable, ManyNamesAndSpellingsResolveThroughTheCache) {
+  CommandTable t;
+  std::vector<std::string> names;
+  for (int i = 0; i < 60; i++) names.push_back("cmd" + std::to_string(i));
+  for (const std::string& n : names) t.Add(n.c_str(), 1, CmdFlag::kReadOnly, 0, 0, 0, Noop, "");
+  // Every name in two spellings (more than the cache holds: it is cleared and refilled),
+  // twice over, always the right spec.
+  for (int round = 0; round < 2; round++) {
+    for (const std::string& n : names) {
+      std::string upper = n;
+      for (char& ch : upper) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+      const CommandSpec* a = t.Find(n);
+      const CommandSpec* b = t.Find(upper);
+      ASSERT_NE(a, nullptr) << n;
+      EXPECT_EQ(a, b) << n;
+      EXPECT_EQ(a->name, n);
+    }
+  }
+  EXPECT_EQ(t.Find("cmd60"), nullptr);
+  EXPECT_EQ(t.Find("CMD60"), nullptr);
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ int GenericCall(lua_State* L, bool raise) {
     lua_setfield(L, -2, "ignore_error_stats_update");
     return raise ? lua_error(L) : 1;
   }
-  PushReply(L, reply);
+  PushReply(L, reply, e->script_resp() == 3);
   if (ldb.logging()) {
     // An error reply is pushed as Redis's luaPushErrorBuff does, which logs it first.
     if (!reply.empty() && reply[0] == '-') {

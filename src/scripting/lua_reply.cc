@@ -38,15 +38,19 @@ struct ReplyCursor {
 void CheckStack(lua_State* L, int n) {
   if (!lua_checkstack(L, n)) luaL_error(L, "lua stack limit reach when parsing redis.call reply");
 }
+void Need(lua_State* L, bool reserved, int n) {
+  if (!reserved) CheckStack(L, n);
+}
 
-// `push` false: the value is parsed and skipped (attributes).
-void Parse(lua_State* L, ReplyCursor& c, bool push) {
+// `push` false: the value is parsed and skipped (attributes). `reserved`: the caller made
+// sure the stack has room for 5 more values (an array does once for all its elements).
+void Parse(lua_State* L, ReplyCursor& c, bool push, bool reserved = false) {
   char type = *c.p++;
   switch (type) {
     case ':': {
       int64_t v = c.Number();
       if (push) {
-        CheckStack(L, 1);
+        Need(L, reserved, 1);
         lua_pushnumber(L, static_cast<lua_Number>(v));
       }
       return;
@@ -55,13 +59,13 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
       int64_t len = c.Number();
       if (len < 0) {
         if (push) {
-          CheckStack(L, 1);
+          Need(L, reserved, 1);
           lua_pushboolean(L, 0);
         }
         return;
       }
       if (push) {
-        CheckStack(L, 1);
+        Need(L, reserved, 1);
         lua_pushlstring(L, c.p, static_cast<size_t>(len));
       }
       c.p += len + 2;
@@ -70,7 +74,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case '+': {
       std::string_view s = c.Line();
       if (push) {
-        CheckStack(L, 3);
+        Need(L, reserved, 3);
         lua_newtable(L);
         lua_pushlstring(L, s.data(), s.size());
         lua_setfield(L, -2, "ok");
@@ -80,7 +84,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case '-': {
       std::string_view s = c.Line();
       if (push) {
-        CheckStack(L, 3);
+        Need(L, reserved, 3);
         std::string err = "-";
         err.append(s);
         PushErrorTable(L, err);
@@ -94,7 +98,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
       int64_t n = c.Number();
       if (n < 0) {
         if (push) {
-          CheckStack(L, 1);
+          Need(L, reserved, 1);
           lua_pushboolean(L, 0);
         }
         return;
@@ -103,11 +107,12 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
       // by element, without the rehashes; with them (RESP3 nulls), `#t` depends on how it
       // grew, so it grows as in Redis.
       if (push) {
-        CheckStack(L, 2);
+        Need(L, reserved, 2);
         lua_createtable(L, c.presize && n <= INT32_MAX ? static_cast<int>(n) : 0, 0);
       }
+      if (push && n > 0) CheckStack(L, 5);
       for (int64_t j = 0; j < n; j++) {
-        Parse(L, c, push);
+        Parse(L, c, push, push);
         if (push) lua_rawseti(L, -2, static_cast<int>(j + 1));
       }
       return;
@@ -116,7 +121,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case '~': {
       int64_t n = c.Number();
       if (push) {
-        CheckStack(L, 3);
+        Need(L, reserved, 3);
         lua_newtable(L);
         lua_pushstring(L, type == '%' ? "map" : "set");
         lua_newtable(L);
@@ -126,7 +131,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
         if (type == '%') {
           Parse(L, c, push);
         } else if (push) {
-          CheckStack(L, 1);
+          Need(L, reserved, 1);
           lua_pushboolean(L, 1);
         }
         if (push) lua_settable(L, -3);
@@ -143,14 +148,14 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case '_':
       c.Line();
       if (push) {
-        CheckStack(L, 1);
+        Need(L, reserved, 1);
         lua_pushnil(L);
       }
       return;
     case '#': {
       std::string_view s = c.Line();
       if (push) {
-        CheckStack(L, 1);
+        Need(L, reserved, 1);
         lua_pushboolean(L, !s.empty() && s[0] == 't');
       }
       return;
@@ -158,7 +163,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case ',': {
       std::string l(c.Line());
       if (push) {
-        CheckStack(L, 3);
+        Need(L, reserved, 3);
         double d = l == "inf"    ? INFINITY
                    : l == "-inf" ? -INFINITY
                                  : std::strtod(l.c_str(), nullptr);
@@ -171,7 +176,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case '(': {
       std::string_view s = c.Line();
       if (push) {
-        CheckStack(L, 3);
+        Need(L, reserved, 3);
         lua_newtable(L);
         lua_pushlstring(L, s.data(), s.size());
         lua_setfield(L, -2, "big_number");
@@ -181,7 +186,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push) {
     case '=': {
       int64_t len = c.Number();
       if (push) {
-        CheckStack(L, 5);
+        Need(L, reserved, 5);
         lua_newtable(L);
         lua_pushstring(L, "verbatim_string");
         lua_newtable(L);
@@ -236,11 +241,11 @@ std::string CStringNoNewlines(std::string s) {
 
 }  // namespace
 
-void PushReply(lua_State* L, std::string_view resp) {
-  // "\n_\r\n" is how a null element starts after another; one inside a bulk string only
-  // costs the presizing.
-  bool holes = (!resp.empty() && resp[0] == '_') ||
-               resp.find(std::string_view("\n_\r\n")) != std::string_view::npos;
+void PushReply(lua_State* L, std::string_view resp, bool resp3) {
+  // Only RESP3 has nulls inside arrays. "\n_\r\n" is how one starts after another element;
+  // one inside a bulk string only costs the presizing.
+  bool holes = resp3 && ((!resp.empty() && resp[0] == '_') ||
+                         resp.find(std::string_view("\n_\r\n")) != std::string_view::npos);
   ReplyCursor c{resp.data(), resp.data() + resp.size(), !holes};
   Parse(L, c, true);
 }

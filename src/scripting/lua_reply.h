@@ -15,8 +15,9 @@ namespace duet::scripting {
 // or nil (RESP3 null), status -> {ok=...}, error -> {err=...} (with
 // ignore_error_stats_update), arrays -> tables, maps -> {map={...}}, sets -> {set={...}},
 // doubles -> {double=n}, big numbers -> {big_number=s}, verbatim -> {verbatim_string=...},
-// booleans -> booleans; attributes are skipped.
-void PushReply(lua_State* L, std::string_view resp);
+// booleans -> booleans; attributes are skipped. `resp3`: the reply is RESP3 (RESP2 has no
+// null inside an array).
+void PushReply(lua_State* L, std::string_view resp, bool resp3);
 
 // Writes the value at the top of the stack as a reply and pops it. `script_resp` is the
 // protocol the script chose (redis.setresp): it decides how booleans reply.

@@ -567,6 +567,12 @@ bool Equals(const uint8_t* p, std::string_view s) {
   return parsed && *parsed == v.ival;
 }
 
+bool Equals(const uint8_t* p, std::string_view s, const std::optional<int64_t>& s_int) {
+  Value v = Get(p);
+  if (!v.is_int) return v.sval == s;
+  return s_int && *s_int == v.ival;
+}
+
 uint8_t* Find(uint8_t* lp, uint8_t* p, std::string_view s, uint32_t skip) {
   // `s` is encoded once: a string element equals it exactly when its encoding header and
   // bytes are the same (Redis writes the shortest length encoding), so each candidate costs

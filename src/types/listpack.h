@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -110,6 +111,8 @@ void DropBack(uint8_t* lp, uint32_t count);
 
 // Whether the element at `p` equals `s` (an integer element compares by its decimal form).
 bool Equals(const uint8_t* p, std::string_view s);
+// The same with `s_int` = ParseInt64(s), for callers that compare one `s` with many elements.
+bool Equals(const uint8_t* p, std::string_view s, const std::optional<int64_t>& s_int);
 // Finds the first element equal to `s` from `p` on, looking at every (skip+1)th element
 // (skip = 1 visits fields of a field/value listpack). nullptr when absent.
 uint8_t* Find(uint8_t* lp, uint8_t* p, std::string_view s, uint32_t skip);

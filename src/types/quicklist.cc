@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "common/strutil.h"
 #include "types/listpack.h"
 
 namespace duet {
@@ -644,6 +646,8 @@ void Quicklist::DeleteRange(size_t start, size_t n) {
 }
 
 size_t Quicklist::RemoveEqual(std::string_view ele, size_t limit, bool forward) {
+  // Parsed once: integer elements compare with it by value.
+  const std::optional<int64_t> ele_int = ParseInt64(ele);
   size_t removed = 0;
   bool dropped = false;
   size_t i = forward ? 0 : len_ - 1;
@@ -660,7 +664,7 @@ size_t Quicklist::RemoveEqual(std::string_view ele, size_t limit, bool forward) 
     } else {
       uint8_t* p = forward ? lp::First(lp) : lp::Last(lp);
       while (p != nullptr && (limit == 0 || removed < limit)) {
-        if (!lp::Equals(p, ele)) {
+        if (!lp::Equals(p, ele, ele_int)) {
           p = forward ? lp::Next(lp, p) : lp::Prev(lp, p);
           continue;
         }
