@@ -64,6 +64,16 @@ std::string Encode(std::string_view s) {
   return out;
 }
 
+// Skip without decoding the element: the offset after the element at `off`.
+size_t SkipElement(std::string_view p, size_t off) {
+  auto h = static_cast<uint8_t>(p[off]);
+  if (h <= kStrMax) return off + 1 + h;
+  if (h >= kSmallInt) return off + 1;
+  if (h >= kInt8) return off + 1 + kIntBytes[h - kInt8];
+  size_t lb = h == kStr16 ? 2 : 4;
+  return off + 1 + lb + (LoadLE(p.data() + off + 1, lb) & ~size_t{kSplitBit});
+}
+
 void AddToCount(std::string* p, int delta) {
   uint16_t c = StoredCount(*p);
   size_t n;
@@ -133,15 +143,24 @@ std::string WithSplitValue(std::string_view p, size_t off, size_t head_len) {
 
 std::string EncodeElement(std::string_view s) { return Encode(s); }
 
-size_t Skip(std::string_view p, size_t off) {
-  size_t next;
-  Get(p, off, &next);
-  return next;
-}
+size_t Skip(std::string_view p, size_t off) { return SkipElement(p, off); }
 
 size_t FindField(std::string_view p, std::string_view field) {
   std::optional<int64_t> as_int = ParseInt64(field);
   size_t off = kFirst;
+  if (!as_int && field.size() <= kStrMax) {
+    // A field that is not an integer is stored as a string, and one this short always with
+    // the one-byte header that is its length: a header compare rules out most fields
+    // without decoding them.
+    const auto want = static_cast<uint8_t>(field.size());
+    while (off < p.size()) {
+      auto h = static_cast<uint8_t>(p[off]);
+      if (h == want && memcmp(p.data() + off + 1, field.data(), want) == 0) return off;
+      off = SkipElement(p, off);
+      off = SkipElement(p, off);
+    }
+    return kNone;
+  }
   while (off < p.size()) {
     size_t at = off;
     lp::Value f = Get(p, off, &off);
