@@ -44,7 +44,10 @@ std::optional<StreamID> ParseIdOrReply(CommandContext& ctx, std::string_view arg
   return id;
 }
 
-void ReplyId(ReplyBuilder& r, StreamID id) { r.Bulk(id.ToString()); }
+void ReplyId(ReplyBuilder& r, StreamID id) {
+  char buf[StreamID::kMaxFormatted];
+  r.Bulk(std::string_view(buf, id.Format(buf)));
+}
 
 void ReplyEntry(ReplyBuilder& r, const stream::EntryView& e) {
   r.ArrayHeader(2);

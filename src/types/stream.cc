@@ -187,11 +187,29 @@ bool StreamID::Decr() {
   return true;
 }
 
+namespace {
+// Decimal digits of `v` at `out`; returns how many.
+size_t FormatU64(uint64_t v, char* out) {
+  char tmp[20];
+  size_t n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  return n;
+}
+}  // namespace
+
+size_t StreamID::Format(char* buf) const {
+  size_t n = FormatU64(ms, buf);
+  buf[n++] = '-';
+  return n + FormatU64(seq, buf + n);
+}
+
 std::string StreamID::ToString() const {
-  char buf[48];
-  int n = snprintf(buf, sizeof(buf), "%llu-%llu", static_cast<unsigned long long>(ms),
-                   static_cast<unsigned long long>(seq));
-  return std::string(buf, n);
+  char buf[kMaxFormatted];
+  return std::string(buf, Format(buf));
 }
 
 namespace {

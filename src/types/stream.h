@@ -56,6 +56,9 @@ struct StreamID {
   bool Incr();
   bool Decr();
   std::string ToString() const;
+  // "ms-seq" into `buf` (at least kMaxFormatted bytes); returns the length.
+  static constexpr size_t kMaxFormatted = 41;
+  size_t Format(char* buf) const;
   static constexpr StreamID Max() { return {UINT64_MAX, UINT64_MAX}; }
 };
 

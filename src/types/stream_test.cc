@@ -45,6 +45,15 @@ TEST(StreamIdTest, ParseAsRedis) {
   EXPECT_FALSE(zero.Decr());
 }
 
+TEST(StreamIdTest, FormatsAsMsDashSeq) {
+  EXPECT_EQ((StreamID{0, 0}).ToString(), "0-0");
+  EXPECT_EQ((StreamID{1700000000123, 7}).ToString(), "1700000000123-7");
+  EXPECT_EQ((StreamID{10, 100}).ToString(), "10-100");
+  EXPECT_EQ(StreamID::Max().ToString(), "18446744073709551615-18446744073709551615");
+  char buf[StreamID::kMaxFormatted];
+  EXPECT_EQ(StreamID::Max().Format(buf), StreamID::kMaxFormatted);
+}
+
 TEST(StreamValueTest, AppendRangeDeleteAcrossNodes) {
   StreamValue s;
   NodeLimits limits{4096, 3};
