@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,68 @@ TEST(FsyncPoolTest, DestructionRunsWhatIsQueued) {
     for (int i = 0; i < 5; i++) pool.Submit(f.fd());
   }
   EXPECT_EQ(wakeups.load(), 5);
+}
+
+TEST(FsyncPoolTest, AHedgedJobIsReportedOnceAndWaitIdleWaitsForEveryCopy) {
+  TempFile f;
+  ASSERT_GE(f.fd(), 0);
+  std::atomic<int> wakeups{0};
+  FsyncPool pool(4);
+  pool.SetOnDone([](void* n) { static_cast<std::atomic<int>*>(n)->fetch_add(1); }, &wakeups);
+  ASSERT_EQ(write(f.fd(), "abc", 3), 3);
+  uint64_t a = pool.Submit(f.fd(), 2);
+  uint64_t b = pool.Submit(f.fd(), 9);  // more copies than threads: as many as there are
+  EXPECT_EQ(pool.InFlight(), 2u);
+  pool.WaitIdle();
+  EXPECT_EQ(pool.BusyCopies(), 0);
+  EXPECT_EQ(wakeups.load(), 2);  // one per job, not per copy
+  std::vector<FsyncPool::Finished> done;
+  pool.TakeFinished(&done);
+  ASSERT_EQ(done.size(), 2u);
+  std::vector<uint64_t> got = {done[0].job, done[1].job};
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<uint64_t>{a, b}));
+  EXPECT_EQ(done[0].error, 0);
+  EXPECT_EQ(done[1].error, 0);
+  EXPECT_EQ(pool.InFlight(), 0u);
+}
+
+TEST(FsyncPoolTest, AnErrorIsStickyForEveryLaterJob) {
+  TempFile f;
+  FsyncPool pool(2);
+  pool.Submit(-1);
+  pool.WaitIdle();
+  uint64_t later = pool.Submit(f.fd(), 2);
+  pool.WaitIdle();
+  std::vector<FsyncPool::Finished> done;
+  pool.TakeFinished(&done);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[1].job, later);
+  EXPECT_EQ(done[1].error, EBADF);
+}
+
+size_t OpenDescriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) n++;
+  return n;
+}
+
+TEST(FsyncPoolTest, WorkersSyncThroughTheirOwnDescriptorsUntilForgetFiles) {
+  TempFile f;
+  FsyncPool pool(2);
+  size_t before = OpenDescriptors();
+  pool.Submit(f.fd(), 2);
+  pool.WaitIdle();
+  // One reopened description per worker that ran a copy (a copy still queued when the
+  // first finished is dropped), kept for the next jobs on the same file.
+  size_t after = OpenDescriptors();
+  EXPECT_GE(after, before + 1);
+  EXPECT_LE(after, before + 2);
+  pool.Submit(f.fd(), 2);
+  pool.WaitIdle();
+  EXPECT_LE(OpenDescriptors(), before + 2);
+  pool.ForgetFiles();
+  EXPECT_EQ(OpenDescriptors(), before);  // a closed AOF file is not kept open by the pool
 }
 
 }  // namespace

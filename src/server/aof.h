@@ -59,8 +59,10 @@ class AofState : public PropagationTarget {
   std::deque<SyncJob> sync_jobs;
   std::vector<SyncJob> pool_jobs;
   FsyncThread fsync;  // everysec fsyncs, closing retired files
-  // appendfsync always: concurrent fdatasyncs of the open file (persistence/fsync_pool.h).
+  // appendfsync always: concurrent fdatasyncs of the open file (persistence/fsync_pool.h),
+  // each group commit hedged over two threads.
   static constexpr int kAlwaysFsyncThreads = 4;
+  static constexpr int kAlwaysFsyncCopies = 2;
   FsyncPool pool{kAlwaysFsyncThreads};
 
  private:

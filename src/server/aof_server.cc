@@ -3,6 +3,7 @@
 // single appendonly.aof), appending the propagated commands (server/aof.h) and writing them
 // before replies leave (BeforeSleep), fsync policies, write errors, rewrites (BGREWRITEAOF,
 // automatic, CONFIG SET appendonly yes), DEBUG LOADAOF and the BGREWRITEAOF command.
+// The group commit of appendfsync always is in server/aof_commit.cc.
 //
 // A rewrite writes the new base from a background snapshot (server/snapshot_server.cc).
 #include <fcntl.h>
@@ -567,97 +568,6 @@ void Server::FlushAof(bool force) {
   SyncAofStats();
 }
 
-uint64_t Server::AofOffsetToAwait() const {
-  uint64_t need = held_replies_.last_need();
-  if (aof_on_ && config_->appendfsync == "always" &&
-      !(config_->no_appendfsync_on_rewrite && stats_.persistence.aof_rewrite_in_progress)) {
-    need = std::max(need, aof_->written);
-  }
-  return need;
-}
-
-uint64_t Server::AofDurableOffset() const { return aof_->durable; }
-
-void Server::SubmitAofFsync(int fd, bool close_after) {
-  AofState& a = *aof_;
-  uint64_t job = a.fsync.Submit(fd, close_after);
-  a.sync_jobs.push_back({job, a.written, MonotonicNowUs()});
-}
-
-void Server::PumpAofFsync() {
-  AofState& a = *aof_;
-  if (!aof_on_ || a.fd < 0 || a.written <= std::max(a.durable, a.sync_requested)) return;
-  // At most kAlwaysFsyncThreads in flight; the next starts when one ends (OnAofFsyncDone)
-  // and covers everything written meanwhile.
-  if (a.pool.InFlight() >= static_cast<uint64_t>(AofState::kAlwaysFsyncThreads)) return;
-  uint64_t job = a.pool.Submit(a.fd);
-  a.pool_jobs.push_back({job, a.written, MonotonicNowUs()});
-  a.sync_requested = a.written;
-  a.last_incr_fsync_offset = a.last_incr_size;
-  a.last_fsync_s = clock_->NowMs() / 1000;
-}
-
-void Server::CollectAofFsyncs() {
-  AofState& a = *aof_;
-  bool always = config_->appendfsync == "always";
-  uint64_t done = a.fsync.Completed();
-  while (!a.sync_jobs.empty() && a.sync_jobs.front().job <= done) {
-    const AofState::SyncJob& j = a.sync_jobs.front();
-    if (j.offset > a.durable) a.durable = j.offset;
-    a.sync_jobs.pop_front();
-  }
-  std::vector<FsyncPool::Finished> finished;
-  a.pool.TakeFinished(&finished);
-  int pool_error = 0;
-  for (const FsyncPool::Finished& f : finished) {
-    auto it = std::find_if(a.pool_jobs.begin(), a.pool_jobs.end(),
-                           [&f](const AofState::SyncJob& j) { return j.job == f.job; });
-    if (it == a.pool_jobs.end()) continue;
-    if (f.error != 0 && f.error != EINVAL) {
-      pool_error = f.error;
-      continue;  // nothing became durable
-    }
-    if (it->offset > a.durable) a.durable = it->offset;
-    if (always) AddLatencySample("aof-fsync-always", (MonotonicNowUs() - it->started_us) / 1000);
-    a.pool_jobs.erase(it);
-  }
-  if (pool_error != 0) {
-    Log(LogLevel::kWarning,
-        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
-        "Exiting...",
-        ErrnoText(pool_error));
-    std::exit(1);
-  }
-  if (always && a.fsync.failed()) {
-    // The held replies were promised durable: as Redis, stop rather than send them.
-    Log(LogLevel::kWarning,
-        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
-        "Exiting...",
-        ErrnoText(a.fsync.last_errno()));
-    std::exit(1);
-  }
-}
-
-void Server::OnAofFsyncDone() {
-  uint64_t count;
-  ssize_t ignored = read(aof_wake_fd_, &count, sizeof(count));
-  (void)ignored;
-  CollectAofFsyncs();
-  ReleaseHeldReplies(aof_->durable);
-  if (config_->appendfsync == "always" || !held_replies_.empty()) PumpAofFsync();
-  if (aof_on_) SyncAofStats();
-}
-
-void Server::SyncAofAndRelease() {
-  AofState& a = *aof_;
-  a.fsync.WaitIdle();
-  a.pool.WaitIdle();
-  CollectAofFsyncs();
-  if (a.fd >= 0 && a.written > a.durable) fdatasync(a.fd);
-  a.durable = a.written;
-  ReleaseHeldReplies(a.durable);
-}
-
 void Server::SyncAofStats() {
   PersistenceStats& p = stats_.persistence;
   AofState& a = *aof_;
@@ -765,7 +675,7 @@ Status Server::RewriteAof() {
     }
     // The old file was fdatasync'ed by FlushAof (always) or is left to the fsync thread,
     // which closes it afterwards.
-    a.pool.WaitIdle();  // its fsyncs use the old file until they end
+    a.pool.ForgetFiles();  // its fsyncs use the old file until they end
     SubmitAofFsync(a.fd, /*close_after=*/true);
     a.fd = new_fd;
     a.selected_db = -1;
@@ -917,6 +827,7 @@ void Server::StopAof() {
   FlushAof(true);
   AofState& a = *aof_;
   SyncAofAndRelease();
+  a.pool.ForgetFiles();
   close(a.fd);
   a.fd = -1;
   a.buf.clear();

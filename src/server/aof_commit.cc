@@ -1,0 +1,115 @@
+// The group commit of `appendfsync always` (docs/architecture.md, "The commit path of
+// appendfsync always"): after the loop's write() of an iteration's commands, fdatasyncs run
+// on the FsyncPool (each hedged over two threads) while the loop goes on; the output the
+// iteration produced is held (server/held_replies.h) until an fsync that started after its
+// AOF bytes were written completes, then released from the eventfd handler.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "common/log.h"
+#include "common/strutil.h"
+#include "server/aof.h"
+#include "server/server.h"
+
+namespace duet {
+
+uint64_t Server::AofOffsetToAwait() const {
+  uint64_t need = held_replies_.last_need();
+  if (aof_on_ && config_->appendfsync == "always" &&
+      !(config_->no_appendfsync_on_rewrite && stats_.persistence.aof_rewrite_in_progress)) {
+    need = std::max(need, aof_->written);
+  }
+  return need;
+}
+
+uint64_t Server::AofDurableOffset() const { return aof_->durable; }
+
+void Server::SubmitAofFsync(int fd, bool close_after) {
+  AofState& a = *aof_;
+  uint64_t job = a.fsync.Submit(fd, close_after);
+  a.sync_jobs.push_back({job, a.written, MonotonicNowUs()});
+}
+
+void Server::PumpAofFsync() {
+  AofState& a = *aof_;
+  if (!aof_on_ || a.fd < 0 || a.written <= std::max(a.durable, a.sync_requested)) return;
+  // A job that would run alone runs as kAlwaysFsyncCopies concurrent fdatasyncs (a lone
+  // fdatasync can wait far longer than overlapping ones, see FsyncPool); one that starts
+  // while others run overlaps them already. When every thread is busy, the next job starts
+  // when one ends (OnAofFsyncDone) and covers everything written meanwhile.
+  int busy = a.pool.BusyCopies();
+  if (busy >= AofState::kAlwaysFsyncThreads) return;
+  uint64_t job = a.pool.Submit(a.fd, busy == 0 ? AofState::kAlwaysFsyncCopies : 1);
+  a.pool_jobs.push_back({job, a.written, MonotonicNowUs()});
+  a.sync_requested = a.written;
+  a.last_incr_fsync_offset = a.last_incr_size;
+  a.last_fsync_s = clock_->NowMs() / 1000;
+}
+
+void Server::CollectAofFsyncs() {
+  AofState& a = *aof_;
+  bool always = config_->appendfsync == "always";
+  uint64_t done = a.fsync.Completed();
+  while (!a.sync_jobs.empty() && a.sync_jobs.front().job <= done) {
+    const AofState::SyncJob& j = a.sync_jobs.front();
+    if (j.offset > a.durable) a.durable = j.offset;
+    a.sync_jobs.pop_front();
+  }
+  std::vector<FsyncPool::Finished> finished;
+  a.pool.TakeFinished(&finished);
+  int pool_error = 0;
+  for (const FsyncPool::Finished& f : finished) {
+    auto it = std::find_if(a.pool_jobs.begin(), a.pool_jobs.end(),
+                           [&f](const AofState::SyncJob& j) { return j.job == f.job; });
+    if (it == a.pool_jobs.end()) continue;
+    if (f.error != 0 && f.error != EINVAL) {
+      pool_error = f.error;
+      continue;  // nothing became durable
+    }
+    if (it->offset > a.durable) a.durable = it->offset;
+    if (always) AddLatencySample("aof-fsync-always", (MonotonicNowUs() - it->started_us) / 1000);
+    a.pool_jobs.erase(it);
+  }
+  if (pool_error != 0) {
+    Log(LogLevel::kWarning,
+        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+        "Exiting...",
+        std::strerror(pool_error));
+    std::exit(1);
+  }
+  if (always && a.fsync.failed()) {
+    // The held replies were promised durable: as Redis, stop rather than send them.
+    Log(LogLevel::kWarning,
+        "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
+        "Exiting...",
+        std::strerror(a.fsync.last_errno()));
+    std::exit(1);
+  }
+}
+
+void Server::OnAofFsyncDone() {
+  uint64_t count;
+  ssize_t ignored = read(aof_wake_fd_, &count, sizeof(count));
+  (void)ignored;
+  CollectAofFsyncs();
+  ReleaseHeldReplies(aof_->durable);
+  if (config_->appendfsync == "always" || !held_replies_.empty()) PumpAofFsync();
+  if (aof_on_) SyncAofStats();
+}
+
+void Server::SyncAofAndRelease() {
+  AofState& a = *aof_;
+  a.fsync.WaitIdle();
+  a.pool.WaitIdle();
+  CollectAofFsyncs();
+  if (a.fd >= 0 && a.written > a.durable) fdatasync(a.fd);
+  a.durable = a.written;
+  ReleaseHeldReplies(a.durable);
+}
+
+}  // namespace duet
