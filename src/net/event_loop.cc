@@ -109,7 +109,9 @@ void EventLoop::Run() {
       timeout = wake_within_ms_;
     }
     wake_within_ms_ = INT64_MAX;
-    int n = epoll_wait(epfd_, batch_, kMaxEvents, static_cast<int>(timeout));
+    int max_events = next_max_events_;
+    next_max_events_ = kMaxEvents;
+    int n = epoll_wait(epfd_, batch_, max_events, static_cast<int>(timeout));
     if (n < 0 && errno != EINTR) break;
     batch_size_ = n < 0 ? 0 : static_cast<size_t>(n);
     batch_pos_ = 0;

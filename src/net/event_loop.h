@@ -4,6 +4,7 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -40,6 +41,10 @@ class EventLoop {
     if (ms < wake_within_ms_) wake_within_ms_ = ms;
   }
 
+  // The next iteration dispatches at most `n` of the ready events (1..256); the others stay
+  // ready in epoll for the iteration after it.
+  void LimitNextIteration(int n) { next_max_events_ = std::clamp(n, 1, kMaxEvents); }
+
   // Runs until Stop() is called from a callback or a signal handler path.
   void Run();
   // Dispatches the fd events that are ready now, without waiting, timers or the
@@ -64,6 +69,7 @@ class EventLoop {
   size_t batch_pos_ = 0;
 
   int epfd_;
+  int next_max_events_ = kMaxEvents;  // LimitNextIteration, for one iteration
   bool stop_ = false;
   int64_t wake_within_ms_ = INT64_MAX;
   std::vector<FdHandler*> handlers_;              // indexed by fd

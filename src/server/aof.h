@@ -59,10 +59,13 @@ class AofState : public PropagationTarget {
   std::deque<SyncJob> sync_jobs;
   std::vector<SyncJob> pool_jobs;
   FsyncThread fsync;  // everysec fsyncs, closing retired files
-  // appendfsync always: concurrent fdatasyncs of the open file (persistence/fsync_pool.h),
-  // each group commit hedged over two threads.
+  // appendfsync always (server/aof_commit.cc): concurrent fdatasyncs of the open file
+  // (persistence/fsync_pool.h), each group commit hedged over two of them, and at most
+  // kAlwaysBatchEvents ready events per loop iteration, so that with many clients one batch
+  // executes while the one before it is being synced.
   static constexpr int kAlwaysFsyncThreads = 4;
   static constexpr int kAlwaysFsyncCopies = 2;
+  static constexpr int kAlwaysBatchEvents = 32;
   FsyncPool pool{kAlwaysFsyncThreads};
 
  private:

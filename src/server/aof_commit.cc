@@ -18,12 +18,14 @@
 
 namespace duet {
 
+bool Server::AofGroupCommit() const {
+  return aof_on_ && config_->appendfsync == "always" &&
+         !(config_->no_appendfsync_on_rewrite && stats_.persistence.aof_rewrite_in_progress);
+}
+
 uint64_t Server::AofOffsetToAwait() const {
   uint64_t need = held_replies_.last_need();
-  if (aof_on_ && config_->appendfsync == "always" &&
-      !(config_->no_appendfsync_on_rewrite && stats_.persistence.aof_rewrite_in_progress)) {
-    need = std::max(need, aof_->written);
-  }
+  if (AofGroupCommit()) need = std::max(need, aof_->written);
   return need;
 }
 
@@ -38,17 +40,24 @@ void Server::SubmitAofFsync(int fd, bool close_after) {
 void Server::PumpAofFsync() {
   AofState& a = *aof_;
   if (!aof_on_ || a.fd < 0 || a.written <= std::max(a.durable, a.sync_requested)) return;
-  // A job that would run alone runs as kAlwaysFsyncCopies concurrent fdatasyncs (a lone
-  // fdatasync can wait far longer than overlapping ones, see FsyncPool); one that starts
-  // while others run overlaps them already. When every thread is busy, the next job starts
-  // when one ends (OnAofFsyncDone) and covers everything written meanwhile.
-  int busy = a.pool.BusyCopies();
-  if (busy >= AofState::kAlwaysFsyncThreads) return;
-  uint64_t job = a.pool.Submit(a.fd, busy == 0 ? AofState::kAlwaysFsyncCopies : 1);
+  // Each job runs as kAlwaysFsyncCopies concurrent fdatasyncs while threads allow (a lone
+  // fdatasync can wait far longer than overlapping ones, see FsyncPool). When every thread
+  // is busy, the next job starts when one ends (OnAofFsyncDone) and covers everything
+  // written meanwhile.
+  int free_threads = AofState::kAlwaysFsyncThreads - a.pool.BusyCopies();
+  if (free_threads <= 0) return;
+  uint64_t job = a.pool.Submit(a.fd, std::min(free_threads, AofState::kAlwaysFsyncCopies));
   a.pool_jobs.push_back({job, a.written, MonotonicNowUs()});
   a.sync_requested = a.written;
   a.last_incr_fsync_offset = a.last_incr_size;
   a.last_fsync_s = clock_->NowMs() / 1000;
+}
+
+void Server::PaceAofGroupCommit() {
+  // At -P 1 the clients whose replies one fsync released send their next commands together;
+  // executed as one batch they would wait for one fsync while the loop idles. Taken in
+  // batches of at most kAlwaysBatchEvents, the next batch runs while the last one syncs.
+  if (AofGroupCommit()) loop_.LimitNextIteration(AofState::kAlwaysBatchEvents);
 }
 
 void Server::CollectAofFsyncs() {

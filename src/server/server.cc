@@ -523,6 +523,7 @@ void Server::BeforeSleep() {
   FlushPropagationOutsideCommands();
   if (aof_on_) FlushAof(false);
   FlushPendingWrites();
+  PaceAofGroupCommit();
   SnapshotTick();
   if (config_->maxmemory_clients != 0) EvictClientsOverLimit();
   if (shutdown_requested_) loop_.Stop();

@@ -566,16 +566,21 @@ class Server {
   Status WriteAofBase(const std::string& path);
   void RefreshAofSizes();
   void SyncAofStats();
-  // Group commit under appendfsync always: the AOF offset the output of this iteration must
-  // wait for (0: none), and the offset known durable.
+  // Group commit under appendfsync always: whether it is on (always, and not suspended by
+  // no-appendfsync-on-rewrite), the AOF offset the output of this iteration must wait for
+  // (0: none), and the offset known durable.
+  bool AofGroupCommit() const;
   uint64_t AofOffsetToAwait() const;
   uint64_t AofDurableOffset() const;
   // Queues an fdatasync of `fd` (then its close) on the fsync thread, remembering which AOF
   // offset it makes durable.
   void SubmitAofFsync(int fd, bool close_after);
-  // Starts the next fsync when none is running and written bytes are not durable yet (under
+  // Starts the next fsync when a thread is free and written bytes are not durable yet (under
   // always, or while replies are held).
   void PumpAofFsync();
+  // Before the loop sleeps: under the group commit, caps the next iteration at
+  // AofState::kAlwaysBatchEvents ready events.
+  void PaceAofGroupCommit();
   // Accounts for the fsyncs that completed (the durable offset, latency samples); exits as
   // Redis does when one failed under always.
   void CollectAofFsyncs();
