@@ -1,5 +1,6 @@
 // maxmemory: Server::PerformEvictions (Redis's performEvictions in evict.c) and the figures
 // it works from. The key choice is the Evictor's (keyspace/evictor.h).
+#include <algorithm>
 #include <cmath>
 
 #include "server/server.h"
@@ -47,6 +48,18 @@ Server::EvictResult Server::PerformEvictions() {
   EvictResult result = EvictResult::kOk;
   uint64_t limit = config_->maxmemory;
   uint64_t used = limit != 0 ? UsedMemoryForEviction() : 0;
+  // Between refreshes the gauge drifts from the allocator's own figure (what INFO's
+  // used_memory reads): objects cycling through the thread cache move the one and not the
+  // other. Near the limit, where a few KB decide, it is re-read at most every 10 ms, so a
+  // client that reads used_memory never sees it past the limit with nothing evicted.
+  if (limit != 0 && used + std::max<uint64_t>(limit / 16, 64 * 1024) > limit) {
+    int64_t now_us = MonotonicNowUs();
+    if (now_us - gauge_near_limit_refresh_us_ >= 10'000) {
+      gauge_near_limit_refresh_us_ = now_us;
+      memory_gauge_.Refresh();
+      used = UsedMemoryForEviction();
+    }
+  }
   if (limit != 0 && used > limit) {
     result = EvictResult::kFail;
     // As Redis: the goal is fixed up front and only what each delete itself releases counts

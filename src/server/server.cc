@@ -651,9 +651,10 @@ void Server::Cron() {
     if (memory_release_.Observe(used)) keyspace_.ReleaseFreedMemory();
   }
 
-  // Over maxmemory with no command coming (CONFIG SET maxmemory lowered it): evict down,
-  // in time-bounded rounds that continue from BeforeSleep.
-  if (config_->maxmemory != 0) PerformEvictions();
+  // No eviction from here: as Redis, keys are evicted before commands, and after CONFIG SET
+  // maxmemory lowers the limit (eviction_running_, from BeforeSleep). The cron may run
+  // between a command and the write of its output: a PUBLISH's copies to its subscribers
+  // would count as used memory and evict keys that the flush of those buffers leaves room for.
 
   // Idle timeout.
   if (config_->timeout > 0) {

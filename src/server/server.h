@@ -764,8 +764,9 @@ class Server {
   ScriptRun* script_run_ = nullptr;
   bool pre_command_oom_ = false;
   std::function<uint64_t()> used_memory_source_;
-  bool eviction_running_ = false;      // over the limit after a time-limited round
-  uint64_t gauge_lazyfreed_seen_ = 0;  // LazyFreer::freed_objects() at the last refresh
+  bool eviction_running_ = false;            // over the limit after a time-limited round
+  uint64_t gauge_lazyfreed_seen_ = 0;        // LazyFreer::freed_objects() at the last refresh
+  int64_t gauge_near_limit_refresh_us_ = 0;  // PerformEvictions' last refresh near the limit
   // The /metrics endpoint (metrics-port); created by Start(), destroyed first (last member).
   std::unique_ptr<MetricsService> metrics_;
 };
