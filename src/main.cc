@@ -228,7 +228,6 @@ int main(int argc, char** argv) {
   }
   if (notify_systemd) duet::SdNotify("STOPPING=1\n");
   server.ShutdownAof();
-  Log(LogLevel::kWarning, "User requested shutdown...");
   if (!config.pidfile.empty()) unlink(config.pidfile.c_str());
   if (!config.unixsocket.empty()) unlink(config.unixsocket.c_str());
   Log(LogLevel::kWarning, "duet is now ready to exit, bye bye...");

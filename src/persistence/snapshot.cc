@@ -150,6 +150,12 @@ bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
     if (opts_.key_delay_us > 0) now_us = MonotonicNowUs();
     if (MonotonicNowUs() - start >= budget_us) return false;
   }
+  // Redis sleeps after each key: the image is complete once the last key's delay passed too.
+  if (opts_.key_delay_us > 0 && !writer_->failed() &&
+      now_us - start_us_ < static_cast<int64_t>(cursor_keys_) * opts_.key_delay_us) {
+    throttled_ = true;
+    return false;
+  }
   FinishEncoding();
   return true;
 }

@@ -381,6 +381,11 @@ inline constexpr std::string_view kScriptNotAllowed =
     "This Redis command is not allowed from script";
 inline constexpr std::string_view kScriptReadOnlyWrite =
     "Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view kScriptMasterDown =
+    "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and "
+    "'allow-stale' flag is not set on the script.";
+inline constexpr std::string_view kScriptStaleReplica =
+    "Can not execute the command on a stale replica";
 inline constexpr std::string_view kScriptOom =
     "-OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";

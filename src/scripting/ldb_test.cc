@@ -42,6 +42,7 @@ class EchoHost : public ScriptHost {
   }
   int AclCheck(std::span<const std::string_view> argv) override { return 1; }
   bool Interrupt() override { return false; }
+  void SetReplFlags(int) override {}
 };
 
 std::string Cmd(std::vector<std::string> argv) {

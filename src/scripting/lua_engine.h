@@ -58,6 +58,9 @@ class ScriptHost {
   // Called every 100,000 Lua instructions while busy-reply-threshold is set; returns true
   // when the script must stop (SCRIPT KILL).
   virtual bool Interrupt() = 0;
+  // redis.set_repl: where the effects of the next calls go (1 AOF, 2 replicas, 3 both, 0
+  // nowhere), until it is called again or the script ends.
+  virtual void SetReplFlags(int flags) = 0;
 };
 
 // A function a library registered with redis.register_function while FUNCTION LOAD ran it.

@@ -24,6 +24,8 @@ class FakeHost : public ScriptHost {
   }
   int AclCheck(std::span<const std::string_view> argv) override { return 1; }
   bool Interrupt() override { return kill; }
+  void SetReplFlags(int flags) override { repl_flags = flags; }
+  int repl_flags = 3;
 
   std::vector<std::string> calls;
   std::string next_reply = "+OK\r\n";

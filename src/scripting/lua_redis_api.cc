@@ -153,6 +153,7 @@ int SetRepl(lua_State* L) {
         L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   }
   e->set_repl_flags(flags);
+  e->host()->SetReplFlags(flags);
   return 0;
 }
 

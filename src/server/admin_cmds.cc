@@ -2,6 +2,7 @@
 #include "common/strutil.h"
 #include "protocol/errors.h"
 #include "server/script_run.h"
+#include "server/server.h"
 #include "server/server_commands.h"
 #include "server/server_context.h"
 
@@ -31,32 +32,28 @@ void CmdShutdown(CommandContext& ctx, ArgReader& args) {
     return ctx.reply().Error(errors::kSyntax);
   }
   ServerContext& sctx = ServerContext::From(ctx);
-  // The only shutdown that can be in progress is a signal's, waiting for the cron (there
-  // are no replicas to wait for).
+  Server& server = sctx.server();
   if (abort) {
-    if (!sctx.server().AbortSignalShutdown()) {
-      return ctx.reply().Error(errors::kNoShutdownInProgress);
-    }
+    if (!server.AbortShutdown()) return ctx.reply().Error(errors::kNoShutdownInProgress);
     return ctx.reply().Ok();
   }
   // While a script runs past its time limit only SHUTDOWN NOSAVE may stop the server.
-  if (ScriptRun* run = sctx.server().script_run(); run && run->timed_out() && !nosave) {
+  if (ScriptRun* run = server.script_run(); run && run->timed_out() && !nosave) {
     return ctx.reply().Error(run->eval_mode() ? errors::kBusyEval : errors::kBusyFunction);
   }
-  // A half-loaded dataset is never saved (Redis forces NOSAVE while loading); the load stops
-  // and the server exits.
-  if (sctx.server().loading()) {
-    save = false;
-    nosave = true;
+  // No reply when the server exits: the connection closes, as with Redis. While it waits for
+  // its replicas this client is blocked (and so is a second SHUTDOWN meanwhile).
+  switch (server.PrepareShutdown({.save = save, .nosave = nosave, .now = now, .force = force})) {
+    case Server::ShutdownStep::kExit:
+      sctx.client().close_after_reply = true;
+      break;
+    case Server::ShutdownStep::kWaiting:
+      server.WaitForShutdown(sctx.client(), ctx.spec(), args.All());
+      break;
+    case Server::ShutdownStep::kFailed:
+      ctx.reply().Error(errors::kShutdownFailed);
+      break;
   }
-  if (!sctx.server().SaveBeforeShutdown(save, nosave, force)) {
-    return ctx.reply().Error(errors::kShutdownFailed);
-  }
-  // No reply: the process exits and the connection closes, as with Redis. Nothing more is
-  // read from this client.
-  sctx.client().close_after_reply = true;
-  sctx.server().CloseListeners();
-  sctx.server().RequestShutdown();
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ class AofState : public PropagationTarget {
  public:
   AofState(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
   void Feed(int db, std::span<const std::string> argv) override;
+  int kind() const override { return kPropagateAof; }
 
   int fd = -1;                // the incremental file being appended to
   std::string buf;            // commands not yet written (Redis's aof_buf)

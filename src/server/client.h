@@ -30,8 +30,12 @@ struct QueuedCommand {
 // MULTI ... EXEC state (server/transaction.h runs it).
 struct MultiState {
   std::vector<QueuedCommand> commands;
-  bool aborted = false;    // a command was rejected while queueing: EXEC answers EXECABORT
-  bool has_write = false;  // a queued command writes (CLIENT PAUSE WRITE holds the EXEC)
+  bool aborted = false;  // a command was rejected while queueing: EXEC answers EXECABORT
+  // A queued command has the write flag (EXEC is a write: READONLY, MISCONF, NOREPLICAS),
+  // or may replicate (CLIENT PAUSE WRITE holds the EXEC for either), as Redis's
+  // mstate.cmd_flags.
+  bool has_write = false;
+  bool may_replicate = false;
 };
 
 // A key this client WATCHes.

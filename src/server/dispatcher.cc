@@ -252,8 +252,7 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   }
   // A replica whose link is down serves only "stale" commands under
   // replica-serve-stale-data no (EXEC: when every queued command is one).
-  if (replica && !from_master && !master_link_up() &&
-      config_table_->GetValue("replica-serve-stale-data") == "no") {
+  if (replica && !from_master && replica_stale()) {
     bool stale_ok = HasFlag(flags, CmdFlag::kStale);
     if (spec->name == "exec" && c.multi) {
       for (const QueuedCommand& q : c.multi->commands) {
@@ -293,9 +292,8 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     // A transaction that can only fail keeps nothing (Redis's queueMultiCommand), which
     // CLIENT LIST's multi= shows.
     if (!c.multi->aborted && !c.watch_dirty) {
-      if (HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kMayReplicate)) {
-        c.multi->has_write = true;
-      }
+      if (HasFlag(flags, CmdFlag::kWrite)) c.multi->has_write = true;
+      if (HasFlag(flags, CmdFlag::kMayReplicate)) c.multi->may_replicate = true;
       c.multi->commands.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
     }
     c.reply().SimpleString("QUEUED");
@@ -387,7 +385,7 @@ Client* Server::EnterAndRunHandler(ServerContext& ctx, Client& c, const CommandS
     c.reply().Error("ERR internal error");
   }
   // Restored only when clients are still paused (the command may have unpaused them).
-  if (outer_keep_expired || replica) keep_expired = pause_until_ms_ != 0 || replica;
+  if (outer_keep_expired || replica) keep_expired = paused() || replica;
   ks_loading = outer_ks_loading;
   return outer;
 }
@@ -406,12 +404,14 @@ void Server::PropagateCall(const Client& c, const CommandSpec& spec, const Comma
                            std::span<const std::string_view> args, bool top_level) {
   // EXEC is never propagated itself: its commands are, wrapped by Flush (Redis's call()).
   // Nor are scripts and functions: the commands they call carry their effects.
-  if (!ctx.propagation_prevented() && spec.name != "exec" && !IsScriptCall(spec) &&
+  // A script's calls go where its redis.set_repl says.
+  int to = &c == script_client_.get() ? script_propagate_to_ : kPropagateAll;
+  if (!ctx.propagation_prevented() && spec.name != "exec" && !IsScriptCall(spec) && to != 0 &&
       (ctx.dirty() > 0 || ctx.propagation_forced())) {
     if (ctx.rewritten()) {
-      propagator_.Add(c.db_index, ctx.propagate_as());
+      propagator_.Add(c.db_index, ctx.propagate_as(), to);
     } else {
-      propagator_.Add(c.db_index, args);
+      propagator_.Add(c.db_index, args, to);
     }
   }
   // RANDOMKEY and SCAN (Redis's CMD_TOUCHES_ARBITRARY_KEYS) expire keys they meet: those

@@ -40,7 +40,7 @@ uint64_t Server::CurrentEvictionExceededUs() const {
 Server::EvictResult Server::PerformEvictions() {
   // While clients are paused the dataset stands still: no eviction either; nor while it
   // loads (Redis's isSafeToPerformEvictions).
-  if (pause_until_ms_ != 0 || loading()) return EvictResult::kOk;
+  if (paused() || loading()) return EvictResult::kOk;
   // A replica leaves its dataset to its master (replica-ignore-maxmemory).
   if (is_replica_of_master() && config_table_->GetValue("replica-ignore-maxmemory") == "yes") {
     return EvictResult::kOk;

@@ -247,6 +247,9 @@ void FcallGeneric(CommandContext& ctx, ArgReader& args, bool ro) {
   }
   if (*numkeys < 0) return ctx.reply().Error(errors::kNumkeysNegative);
   uint32_t flags = fn.function->flags;
+  if (server.replica_stale() && !(flags & scripting::kScriptAllowStale)) {
+    return ctx.reply().Error(errors::kScriptMasterDown);
+  }
   if (!(flags & scripting::kScriptNoWrites) && ro) {
     return ctx.reply().Error(errors::kScriptRoWriteFlag);
   }

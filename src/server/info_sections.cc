@@ -175,19 +175,24 @@ void AppendServerSection(Server& s, std::string& out) {
   Add(out, "executable:{}\r\n", ExecutablePath());
   Add(out, "config_file:{}\r\n", c.config_file);
   out += "io_threads_active:0\r\n";
+  if (s.shutdown_initiated()) {
+    Add(out, "shutdown_in_milliseconds:{}\r\n", s.shutdown_deadline_ms() - s.clock().NowMs());
+  }
   Add(out, "duet_version:{}\r\n", kDuetVersion);
 }
 
 void AppendClientsSection(Server& s, std::string& out) {
   const FeatureStats& f = s.stats().features;
   size_t max_in = 0, max_out = 0;
-  size_t paused = 0;  // clients held by CLIENT PAUSE count as blocked, as in Redis
+  size_t paused = 0;    // clients held by CLIENT PAUSE count as blocked, as in Redis
+  size_t replicas = 0;  // not counted as clients (connected_slaves)
   for (const auto& [id, c] : s.clients()) {
     max_in = std::max(max_in, c->query().capacity());
     max_out = std::max(max_out, c->out().capacity());
     if (c->paused) paused++;
+    if (c->is_replica) replicas++;
   }
-  Add(out, "connected_clients:{}\r\n", s.clients().size());
+  Add(out, "connected_clients:{}\r\n", s.clients().size() - replicas);
   out += "cluster_connections:0\r\n";
   Add(out, "maxclients:{}\r\n", s.config().maxclients);
   Add(out, "client_recent_max_input_buffer:{}\r\n", max_in);
@@ -253,7 +258,7 @@ void AppendMemorySection(Server& s, std::string& out) {
   Add(out, "mem_fragmentation_bytes:{}\r\n", mh.total_frag_bytes());
   Add(out, "mem_not_counted_for_evict:{}\r\n", mh.aof_buffer);
   out += "mem_replication_backlog:0\r\n";
-  out += "mem_total_replication_buffers:0\r\n";
+  Add(out, "mem_total_replication_buffers:{}\r\n", s.ReplicationBufferBytes());
   out += "mem_clients_slaves:0\r\n";
   Add(out, "mem_clients_normal:{}\r\n", clients_mem);
   out += "mem_cluster_links:0\r\n";

@@ -134,7 +134,7 @@ void AppendReplicationSection(Server& s, std::string& out) {
   Add(out, "connected_slaves:{}\r\n", feed.replicas().size());
   const Config& config = s.config();
   if (config.min_replicas_to_write > 0 && config.min_replicas_max_lag > 0) {
-    out += "min_slaves_good_slaves:0\r\n";
+    out += "min_slaves_good_slaves:" + std::to_string(s.GoodReplicas()) + "\r\n";
   }
   int64_t now_s = s.keyspace().ctx().now_ms / 1000;
   size_t i = 0;

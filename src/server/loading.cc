@@ -75,7 +75,7 @@ void Server::WhileBlockedCron() {
   }
   // SIGTERM/SIGINT during a load: exit without saving the half-loaded dataset (Redis's
   // prepareForShutdown(SHUTDOWN_NOSAVE) from whileBlockedCron).
-  if (signal_shutdown_) ShutdownOnSignal(/*nosave=*/true);
+  if (signal_shutdown_) ShutdownOnSignal(/*during_load=*/true);
 }
 
 void Server::UnprotectClient(Client& c) {

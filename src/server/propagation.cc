@@ -2,14 +2,14 @@
 
 namespace duet {
 
-void Propagator::Add(int db, std::vector<std::string> argv) {
+void Propagator::Add(int db, std::vector<std::string> argv, int to) {
   if (targets_.empty()) return;
-  ops_.push_back({db, std::move(argv)});
+  ops_.push_back({db, std::move(argv), to});
 }
 
-void Propagator::Add(int db, std::span<const std::string_view> argv) {
+void Propagator::Add(int db, std::span<const std::string_view> argv, int to) {
   if (targets_.empty()) return;
-  ops_.push_back({db, std::vector<std::string>(argv.begin(), argv.end())});
+  ops_.push_back({db, std::vector<std::string>(argv.begin(), argv.end()), to});
 }
 
 void Propagator::Flush(bool allow_multi) {
@@ -21,7 +21,12 @@ void Propagator::Flush(bool allow_multi) {
   static const std::string kExec[] = {"EXEC"};
   for (PropagationTarget* t : targets_) {
     if (transaction) t->Feed(ops.front().db, kMulti);
-    for (const Op& op : ops) t->Feed(op.db, op.argv);
+    int kind = t->kind();
+    for (const Op& op : ops) {
+      if (op.to & kind) t->Feed(op.db, op.argv);
+    }
+    // MULTI/EXEC go to every target when there are several effects, whoever they are for
+    // (Redis's propagatePendingCommands).
     // EXEC in the last effect's database, so no SELECT comes before it.
     if (transaction) t->Feed(ops.back().db, kExec);
   }

@@ -21,9 +21,17 @@
 
 namespace duet {
 
+// Where an effect goes (Redis's PROPAGATE_AOF / PROPAGATE_REPL; a script's redis.set_repl
+// chooses per command).
+inline constexpr int kPropagateAof = 1;
+inline constexpr int kPropagateRepl = 2;
+inline constexpr int kPropagateAll = kPropagateAof | kPropagateRepl;
+
 class PropagationTarget {
  public:
   virtual ~PropagationTarget() = default;
+  // kPropagateAof or kPropagateRepl: which effects this target takes.
+  virtual int kind() const { return kPropagateRepl; }
   // One command's effect in database `db` (argv[0] is the command name as propagated).
   virtual void Feed(int db, std::span<const std::string> argv) = 0;
 };
@@ -38,9 +46,10 @@ class Propagator {
   // Whether anyone listens: commands build rewritten forms only then.
   bool active() const { return !targets_.empty(); }
 
-  // Queues an effect (alsoPropagate). No-op without targets.
-  void Add(int db, std::vector<std::string> argv);
-  void Add(int db, std::span<const std::string_view> argv);
+  // Queues an effect (alsoPropagate) for the targets of the kinds in `to`. No-op without
+  // targets.
+  void Add(int db, std::vector<std::string> argv, int to = kPropagateAll);
+  void Add(int db, std::span<const std::string_view> argv, int to = kPropagateAll);
   // Hands the queued effects to the targets and forgets them (propagatePendingCommands);
   // `allow_multi`: wrap two or more in MULTI/EXEC.
   void Flush(bool allow_multi);
@@ -50,6 +59,7 @@ class Propagator {
   struct Op {
     int db;
     std::vector<std::string> argv;
+    int to;
   };
   std::vector<PropagationTarget*> targets_;
   std::vector<Op> ops_;

@@ -90,7 +90,7 @@ void Server::UnsetMaster() {
   DisconnectReplicas();
   replication_.set_proxying(false);
   replication_.ForceSelect();
-  keyspace_.ctx().keep_expired = pause_until_ms_ != 0;
+  keyspace_.ctx().keep_expired = paused();
   repl_down_since_s_ = 0;
 }
 

@@ -1,5 +1,6 @@
 // Server side of the replication master (server/replication.h): full resynchronization of a
 // SYNC/PSYNC client, the stream's sink, ACKs, WAIT's blocked clients, the replicas' PING.
+#include <algorithm>
 #include <string>
 
 #include "common/log.h"
@@ -133,6 +134,33 @@ void Server::SendToReplica(uint64_t client_id, std::string_view bytes) {
   c->reply().Raw(bytes);
   c->reply().SetMuted(muted);
   QueueWrite(*c);
+}
+
+size_t Server::GoodReplicas() const {
+  int64_t now_s = clock_->NowMs() / 1000;
+  size_t good = 0;
+  for (const ReplicationFeed::Replica& r : replication_.replicas()) {
+    if (now_s - r.ack_time_s <= config_->min_replicas_max_lag) good++;
+  }
+  return good;
+}
+
+bool Server::WritesDeniedByReplicas() const {
+  if (is_replica_of_master() || config_->min_replicas_to_write <= 0 ||
+      config_->min_replicas_max_lag <= 0) {
+    return false;
+  }
+  return GoodReplicas() < static_cast<size_t>(config_->min_replicas_to_write);
+}
+
+size_t Server::ReplicationBufferBytes() {
+  auto bytes = static_cast<size_t>(replication_.BacklogHistlen());
+  for (const ReplicationFeed::Replica& r : replication_.replicas()) {
+    if (Client* c = FindClient(r.client_id)) {
+      bytes = std::max(bytes, c->out().size() - c->out_pos());
+    }
+  }
+  return bytes;
 }
 
 void Server::ReplicaAcked(Client& c, int64_t offset) {

@@ -59,6 +59,15 @@ void EvalGeneric(CommandContext& ctx, ArgReader& args, bool evalsha, bool ro) {
   }
   uint32_t flags = script->flags;
   bool compat = flags & scripting::kScriptEvalCompat;
+  // A stale replica (link down, replica-serve-stale-data no): a script without a shebang is
+  // refused here (EVAL itself may run stale), one with a shebang needs allow-stale (Redis's
+  // scriptPrepareForRun; the dispatcher refused the others already, but for EXEC's).
+  if (server.replica_stale()) {
+    if (compat) return ctx.reply().Error(errors::kMasterDown);
+    if (!(flags & scripting::kScriptAllowStale)) {
+      return ctx.reply().Error(errors::kScriptMasterDown);
+    }
+  }
   if (!compat) {
     if (!(flags & scripting::kScriptNoWrites) && ro) {
       return ctx.reply().Error(errors::kScriptRoWriteFlag);

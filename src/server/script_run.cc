@@ -45,6 +45,11 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
   if (HasFlag(spec->flags, CmdFlag::kNoScript) && !server_.config().script_disable_deny_script) {
     return reject(errors::kScriptNotAllowed);
   }
+  // A replica whose link is down under replica-serve-stale-data no: only stale commands
+  // (Redis's scriptVerifyAllowStale; the script itself needed allow-stale to start).
+  if (!HasFlag(spec->flags, CmdFlag::kStale) && server_.replica_stale()) {
+    return reject(errors::kScriptStaleReplica);
+  }
   // ACL: the caller's user, as Redis's scriptVerifyACL (the script client has none).
   if (std::string_view denied = server_.ScriptAclRejection(caller_, *spec, argv); !denied.empty()) {
     return reject(denied);
@@ -62,11 +67,15 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
   // The server-state checks of Redis's scriptVerifyWriteCommandAllow, also only until the
   // script has written (scripts with a shebang were already refused by the dispatcher).
   if (writes && !write_dirty_) {
+    if (server_.is_replica_of_master() && !caller_.is_master &&
+        server_.config_table().GetValue("replica-read-only") == "yes") {
+      return reject("-" + std::string(errors::kReadOnlyReplica));
+    }
     if (server_.WritesDeniedBySaveError()) return reject("-" + std::string(errors::kMisconf));
     if (server_.WritesDeniedByReplicas()) return reject("-" + std::string(errors::kNoReplicas));
   }
   if (writes) write_dirty_ = true;
-  server_.RunScriptCommand(*spec, argv, resp, reply);
+  server_.RunScriptCommand(*spec, argv, resp, reply, repl_flags_);
 }
 
 int64_t ScriptRun::DurationMs() const { return (server_.clock().NowUs() - start_us_) / 1000; }

@@ -31,6 +31,7 @@ class ScriptRun : public scripting::ScriptHost {
             std::string* rejection) override;
   int AclCheck(std::span<const std::string_view> argv) override;
   bool Interrupt() override;
+  void SetReplFlags(int flags) override { repl_flags_ = flags; }
 
   Client& caller() { return caller_; }
   std::string_view name() const { return name_; }
@@ -55,6 +56,7 @@ class ScriptRun : public scripting::ScriptHost {
   bool write_dirty_ = false;
   bool timed_out_ = false;
   bool killed_ = false;
+  int repl_flags_ = 3;  // redis.set_repl's, kPropagateAll until it is called
   int64_t start_us_;
   int saved_db_;
   std::span<const std::string_view> caller_args_;

@@ -599,32 +599,11 @@ void Server::ReleaseHeldReplies(uint64_t durable) {
   });
 }
 
-bool Server::AbortSignalShutdown() {
-  if (!signal_shutdown_) return false;
-  signal_shutdown_ = nullptr;
-  Log(LogLevel::kNotice, "Shutdown manually aborted.");
-  return true;
-}
-
-bool Server::ShutdownOnSignal(bool nosave) {
-  const char* name = signal_shutdown_;
-  signal_shutdown_ = nullptr;
-  if (SaveBeforeShutdown(/*save=*/false, nosave, /*force=*/false)) {
-    RequestShutdown();
-    return true;
-  }
-  Log(LogLevel::kWarning,
-      "{} received but errors trying to shut down the server, check the logs for more "
-      "information",
-      name);
-  return false;
-}
-
 void Server::Cron() {
   if (config_->pause_cron) return;  // DEBUG PAUSE-CRON: none of the periodic work
-  if (signal_shutdown_ && ShutdownOnSignal(/*nosave=*/false)) return;
-  cron_loops_++;
   int64_t now = clock_->NowMs();
+  if ((signal_shutdown_ || shutdown_initiated()) && ShutdownCron(now)) return;
+  cron_loops_++;
   keyspace_.SetNow(now);
   ClientsCron(now);
   migrate_sockets_.CloseIdle(now / 1000);
@@ -687,7 +666,7 @@ void Server::Cron() {
   // so a concurrent client is not kept waiting.
   // While clients are paused the dataset stays still: no active expiry (as Redis).
   // A replica leaves expiring to its master (the master's DELs come in its stream).
-  if (config_->active_expire_enabled && !pause_until_ms_ && !is_replica_of_master()) {
+  if (config_->active_expire_enabled && !paused() && !is_replica_of_master()) {
     int hz = config_->hz > 0 ? config_->hz : 1;
     int64_t budget = 250'000 / hz;
     if (budget > 5000) budget = 5000;
@@ -713,7 +692,8 @@ void Server::PauseClients(int64_t until_ms, bool write_only) {
 
 void Server::UnpauseClients() {
   pause_until_ms_ = 0;
-  keyspace_.ctx().keep_expired = is_replica_of_master();
+  // Writes stay paused while a shutdown waits (the held readers run).
+  keyspace_.ctx().keep_expired = shutdown_pause_ || is_replica_of_master();
   // The paused clients run their held commands from BeforeSleep, not from here: this may be
   // called by CLIENT UNPAUSE while another client's command is executing.
   for (auto& [id, c] : clients_) {
@@ -723,10 +703,13 @@ void Server::UnpauseClients() {
 
 bool Server::IsPausedFor(const Client& client, const CommandSpec& spec, CmdFlag flags) const {
   // MONITOR clients count as replicas, which Redis never pauses.
-  if (!pause_until_ms_ || client.is_monitor) return false;
-  if (!pause_write_only_) return true;
+  if ((!pause_until_ms_ && !shutdown_pause_) || client.is_monitor) return false;
+  if (pause_until_ms_ && !pause_write_only_) return true;
   // EXEC writes when a queued command does.
-  if (client.multi && client.multi->has_write && spec.name == "exec") return true;
+  if (client.multi && (client.multi->has_write || client.multi->may_replicate) &&
+      spec.name == "exec") {
+    return true;
+  }
   return HasFlag(flags, CmdFlag::kWrite) || HasFlag(flags, CmdFlag::kMayReplicate);
 }
 

@@ -111,13 +111,41 @@ class Server {
   // over WRITE), as Redis does. Unpausing resumes the paused clients before the loop sleeps.
   void PauseClients(int64_t until_ms, bool write_only);
   void UnpauseClients();
-  bool paused() const { return pause_until_ms_ != 0; }
+  // Paused by CLIENT PAUSE or by a shutdown waiting for its replicas (writes only).
+  bool paused() const { return pause_until_ms_ != 0 || shutdown_pause_; }
   bool shutdown_requested() const { return shutdown_requested_; }
   // SIGTERM/SIGINT: the shutdown (final save, then stop) runs from the next cron tick, as
   // Redis's shutdown_asap (so DEBUG PAUSE-CRON holds it and SHUTDOWN ABORT can cancel it).
   void ScheduleSignalShutdown(const char* signal_name) { signal_shutdown_ = signal_name; }
-  // SHUTDOWN ABORT: cancels a scheduled signal shutdown; false when none is pending.
-  bool AbortSignalShutdown();
+  // The shutdown sequence (server/shutdown.cc, Redis 7.0's prepareForShutdown): SHUTDOWN's
+  // options, or those shutdown-on-sigterm/sigint give a signal.
+  struct ShutdownFlags {
+    bool save = false;
+    bool nosave = false;
+    bool now = false;
+    bool force = false;
+  };
+  enum class ShutdownStep {
+    kExit,     // the final save is done, the loop stops after this iteration
+    kWaiting,  // replicas lag: writes are paused until they catch up or shutdown-timeout
+    kFailed,   // the final save failed (logged): the server runs on
+  };
+  // Starts a shutdown (one already waiting for replicas: kWaiting, nothing changes). Unless
+  // `now` or shutdown-timeout is 0, a master whose replicas have not acknowledged its whole
+  // stream waits for them: writes paused, REPLCONF GETACK sent; the cron finishes it.
+  ShutdownStep PrepareShutdown(ShutdownFlags flags);
+  // SHUTDOWN's client waits for the outcome: blocked until the process exits, or until the
+  // shutdown fails or is aborted (-ERR Errors trying to SHUTDOWN).
+  void WaitForShutdown(Client& c, const CommandSpec& spec, std::span<const std::string_view> args);
+  // INFO's mem_total_replication_buffers: the stream held for the backlog or for a replica
+  // that has not been sent it yet (Redis shares one buffer between them: the larger).
+  size_t ReplicationBufferBytes();
+  // Whether a shutdown waits for replicas (INFO's shutdown_in_milliseconds).
+  bool shutdown_initiated() const { return shutdown_deadline_ms_ != 0; }
+  int64_t shutdown_deadline_ms() const { return shutdown_deadline_ms_; }
+  // SHUTDOWN ABORT: cancels a shutdown waiting for replicas, or a signal's not started yet;
+  // false when there is none.
+  bool AbortShutdown();
 
   int64_t start_time_ms() const { return start_time_ms_; }
   uint64_t next_client_id() const { return next_client_id_; }
@@ -192,8 +220,9 @@ class Server {
   bool pre_command_oom() const { return pre_command_oom_; }
   // Runs `spec` for the running script on the script client, its reply encoded in RESP
   // `resp` and appended to *reply. Accounted as any command (commandstats, SLOWLOG, MONITOR).
+  // `propagate_to`: where its effects go (redis.set_repl).
   void RunScriptCommand(const CommandSpec& spec, std::span<const std::string_view> args, int resp,
-                        std::string* reply);
+                        std::string* reply, int propagate_to = kPropagateAll);
   // A script's redis.call was refused with `error`: errorstats and the command's
   // rejected_calls (spec may be null: unknown command).
   void CountScriptRejection(const CommandSpec* spec, std::string_view error);
@@ -352,11 +381,12 @@ class Server {
   // Whether write commands get -MISCONF (the last save failed, save points are configured
   // and stop-writes-on-bgsave-error is on).
   bool WritesDeniedBySaveError() const;
-  // Whether write commands get -NOREPLICAS: min-replicas-to-write and min-replicas-max-lag
-  // are both set, and duet (a primary without replicas) has fewer good replicas than that.
-  bool WritesDeniedByReplicas() const {
-    return config_->min_replicas_to_write > 0 && config_->min_replicas_max_lag > 0;
-  }
+  // Whether write commands get -NOREPLICAS: a master (not a replica) with min-replicas-to-write
+  // and min-replicas-max-lag both set has fewer good replicas than that (Redis's
+  // checkGoodReplicasStatus).
+  bool WritesDeniedByReplicas() const;
+  // Replicas whose last ACK is at most min-replicas-max-lag seconds old.
+  size_t GoodReplicas() const;
   // The cron's check of the `save` points.
   void CheckSavePoints(int64_t now_ms);
 
@@ -468,6 +498,12 @@ class Server {
   Client* master_client();
   // Whether the link to the master is up (master_link_status:up).
   bool master_link_up() { return master_client() != nullptr; }
+  // A replica whose link is down under replica-serve-stale-data no: only the commands with
+  // the stale flag run.
+  bool replica_stale() {
+    return is_replica_of_master() && !master_link_up() &&
+           config_table_->GetValue("replica-serve-stale-data") == "no";
+  }
   // REPLCONF GETACK from the master: REPLCONF ACK <offset> on the master link.
   void SendAckToMaster();
   // INFO replication's replica fields (role:slave ... replica_announced).
@@ -543,10 +579,20 @@ class Server {
   AofLoadResult LoadAofFile(const std::string& name, bool last_file, uint64_t load_offset);
   // A signal's shutdown during a load (Redis's whileBlockedCron): nothing is saved.
   void WhileBlockedCron();
-  // The pending signal's shutdown (from the cron; during a load with `nosave`): the final
-  // save, then the loop stops; when the save fails it is logged and the server runs on.
-  // Returns whether it stops.
-  bool ShutdownOnSignal(bool nosave);
+  // The pending signal's shutdown (from the cron; during a load with `nosave`), with the
+  // signal's shutdown-on-* flags: PrepareShutdown. Returns whether the loop stops.
+  bool ShutdownOnSignal(bool during_load);
+  // From the cron: a signal's shutdown, or the end of the wait for replicas. Returns whether
+  // the loop stops.
+  bool ShutdownCron(int64_t now_ms);
+  ShutdownFlags SignalShutdownFlags(const char* signal_name);
+  // Every replica acknowledged master_repl_offset (Redis's isReadyToShutdown).
+  bool ReadyToShutdown() const;
+  // Logs the lagging replicas, makes the final save and stops the loop; a failed save
+  // cancels the shutdown. Returns whether the loop stops.
+  bool FinishShutdown();
+  // The blocked SHUTDOWN clients get the error, writes resume.
+  void CancelShutdown();
   // Runs one command read from an AOF on the loader's client, as Redis's loader calls the
   // command's proc directly: the handler with Call's effects on the data (expiry, snapshot,
   // dirty, propagation, invalidations) but none of its accounting (timing, commandstats,
@@ -687,6 +733,11 @@ class Server {
   int64_t last_blocked_cron_ms_ = 0;  // WhileBlockedCron's last memory sample
   bool shutdown_requested_ = false;
   const char* signal_shutdown_ = nullptr;  // the signal whose shutdown the cron runs
+  int64_t shutdown_deadline_ms_ = 0;       // waiting for replicas until then (shutdown_mstime)
+  ShutdownFlags shutdown_flags_;
+  std::vector<uint64_t> shutdown_waiters_;   // clients blocked in SHUTDOWN
+  bool shutdown_pause_ = false;              // writes paused while the shutdown waits
+  int script_propagate_to_ = kPropagateAll;  // the running script call's redis.set_repl
   Client* current_client_ = nullptr;
   bool chain_clock_ = false;      // ProcessInput is running a batch (see CommandStartUs)
   int64_t chained_clock_us_ = 0;  // when the batch's previous command ended; 0: none yet

@@ -123,7 +123,8 @@ void Server::ServeReadyKeys() {
 }
 
 bool Server::UnblockClient(Client& c, bool with_error) {
-  if (!c.blocked) return false;
+  // SHUTDOWN's wait for replicas ends only with the shutdown (Redis's BLOCKED_SHUTDOWN).
+  if (!c.blocked || c.blocked->spec->name == "shutdown") return false;
   if (c.blocked->wait_offset >= 0 && !with_error) {
     // WAIT answers how many replicas acknowledged so far (replyToBlockedClientTimedOut).
     c.reply().Integer(static_cast<int64_t>(replication_.CountAcks(c.blocked->wait_offset)));
