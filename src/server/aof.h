@@ -56,6 +56,7 @@ class AofState : public PropagationTarget {
     uint64_t job;        // FsyncThread / FsyncPool job number
     uint64_t offset;     // `written` when it was queued
     int64_t started_us;  // monotonic, for the aof-fsync-always latency sample
+    int copies = 1;      // FsyncPool copies it runs as
   };
   std::deque<SyncJob> sync_jobs;
   std::vector<SyncJob> pool_jobs;
@@ -67,6 +68,12 @@ class AofState : public PropagationTarget {
   static constexpr int kAlwaysFsyncThreads = 4;
   static constexpr int kAlwaysFsyncCopies = 2;
   static constexpr int kAlwaysBatchEvents = 32;
+  // Hedging and the event cap are on for a second whenever the moving average of unhedged
+  // jobs' latency (weight 1/4) is above kSlowFsyncUs: when lone fdatasyncs are fast they
+  // only cost CPU.
+  static constexpr int64_t kSlowFsyncUs = 2000;
+  int64_t lone_fsync_avg_us = 0;
+  int64_t hedge_until_us = 0;
   FsyncPool pool{kAlwaysFsyncThreads};
 
  private:

@@ -40,14 +40,15 @@ void Server::SubmitAofFsync(int fd, bool close_after) {
 void Server::PumpAofFsync() {
   AofState& a = *aof_;
   if (!aof_on_ || a.fd < 0 || a.written <= std::max(a.durable, a.sync_requested)) return;
-  // Each job runs as kAlwaysFsyncCopies concurrent fdatasyncs while threads allow (a lone
-  // fdatasync can wait far longer than overlapping ones, see FsyncPool). When every thread
-  // is busy, the next job starts when one ends (OnAofFsyncDone) and covers everything
-  // written meanwhile.
+  // While lone fdatasyncs are slow (hedge_until_us), each job runs as kAlwaysFsyncCopies
+  // concurrent ones while threads allow (see FsyncPool). When every thread is busy, the
+  // next job starts when one ends (OnAofFsyncDone) and covers everything written meanwhile.
   int free_threads = AofState::kAlwaysFsyncThreads - a.pool.BusyCopies();
   if (free_threads <= 0) return;
-  uint64_t job = a.pool.Submit(a.fd, std::min(free_threads, AofState::kAlwaysFsyncCopies));
-  a.pool_jobs.push_back({job, a.written, MonotonicNowUs()});
+  int64_t now_us = MonotonicNowUs();
+  int copies = now_us < a.hedge_until_us ? std::min(free_threads, AofState::kAlwaysFsyncCopies) : 1;
+  uint64_t job = a.pool.Submit(a.fd, copies);
+  a.pool_jobs.push_back({job, a.written, now_us, copies});
   a.sync_requested = a.written;
   a.last_incr_fsync_offset = a.last_incr_size;
   a.last_fsync_s = clock_->NowMs() / 1000;
@@ -57,7 +58,9 @@ void Server::PaceAofGroupCommit() {
   // At -P 1 the clients whose replies one fsync released send their next commands together;
   // executed as one batch they would wait for one fsync while the loop idles. Taken in
   // batches of at most kAlwaysBatchEvents, the next batch runs while the last one syncs.
-  if (AofGroupCommit()) loop_.LimitNextIteration(AofState::kAlwaysBatchEvents);
+  if (AofGroupCommit() && MonotonicNowUs() < aof_->hedge_until_us) {
+    loop_.LimitNextIteration(AofState::kAlwaysBatchEvents);
+  }
 }
 
 void Server::CollectAofFsyncs() {
@@ -81,7 +84,12 @@ void Server::CollectAofFsyncs() {
       continue;  // nothing became durable
     }
     if (it->offset > a.durable) a.durable = it->offset;
-    if (always) AddLatencySample("aof-fsync-always", (MonotonicNowUs() - it->started_us) / 1000);
+    int64_t now_us = MonotonicNowUs();
+    if (always) AddLatencySample("aof-fsync-always", (now_us - it->started_us) / 1000);
+    if (it->copies == 1) {
+      a.lone_fsync_avg_us += (now_us - it->started_us - a.lone_fsync_avg_us) / 4;
+      if (a.lone_fsync_avg_us > AofState::kSlowFsyncUs) a.hedge_until_us = now_us + 1000000;
+    }
     a.pool_jobs.erase(it);
   }
   if (pool_error != 0) {
