@@ -28,10 +28,11 @@ void Server::EvictClientsOverLimit() {
   if (limit == 0) return;
   std::vector<std::pair<size_t, Client*>> candidates;
   uint64_t total = 0;
-  // Every client's memory counts towards the limit (Redis's per-type client memory), even
-  // that of the ones that may not be evicted.
+  // Every normal and pub/sub client's memory counts towards the limit, even that of the
+  // ones that may not be evicted; replicas and the master are outside it (Redis's
+  // clientEvictionAllowed and its per-type client memory buckets).
   for (const auto& [id, c] : clients_) {
-    if (c->is_script || c->closing) continue;
+    if (c->is_script || c->closing || c->is_replica || c->is_master) continue;
     size_t mem = ClientMemoryUsage(*c);
     total += mem;
     if (!c->no_evict) candidates.emplace_back(mem, c.get());

@@ -2,6 +2,7 @@
 
 #include "common/strutil.h"
 #include "server/acl_user.h"
+#include "server/memory_stats.h"
 
 namespace duet {
 
@@ -90,7 +91,8 @@ std::string ClientLocalAddr(const Client& c) {
 }
 
 size_t ClientMemoryUsage(const Client& c, const ClientInfoContext& ctx) {
-  return sizeof(Client) + c.query().capacity() + c.out().capacity() + ArgvBytes(c, ctx);
+  // The output buffer as allocated (Redis counts its reply blocks' allocation sizes too).
+  return sizeof(Client) + c.query().capacity() + AllocatedBytes(c.out()) + ArgvBytes(c, ctx);
 }
 
 void AppendClientInfo(std::string& out, const Client& c, const ClientInfoContext& ctx) {

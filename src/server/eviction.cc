@@ -27,8 +27,9 @@ uint64_t Server::UsedMemoryForEviction() {
     memory_gauge_.Refresh();
   }
   uint64_t used = memory_gauge_.Get();
-  // Redis's freeMemoryGetNotCountedMemory: replica output buffers (none) and the AOF buffer.
+  // Redis's freeMemoryGetNotCountedMemory: the replicas' output buffers and the AOF buffer.
   uint64_t not_counted = stats_.persistence.aof_buffer_length;
+  if (!replication_.replicas().empty()) not_counted += ReplicaOutputBufferBytes();
   return used > not_counted ? used - not_counted : 0;
 }
 

@@ -61,7 +61,7 @@ void CmdMemoryStats(CommandContext& ctx, ArgReader&) {
   num("total.allocated", m.alloc.used);
   num("startup.allocated", m.startup_allocated);
   num("replication.backlog", 0);
-  num("clients.slaves", 0);
+  num("clients.slaves", m.clients_slaves);
   num("clients.normal", m.clients_normal);
   num("cluster.links", 0);
   num("aof.buffer", m.aof_buffer);

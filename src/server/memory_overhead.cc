@@ -17,14 +17,15 @@ MemoryOverhead ComputeMemoryOverhead(Server& s) {
   m.peak_allocated = st.used_memory_peak;
   m.startup_allocated = std::min(st.used_memory_startup, m.alloc.used);
   for (const auto& [id, c] : s.clients()) {
-    m.clients_normal += ClientMemoryUsage(*c);
+    (c->is_replica ? m.clients_slaves : m.clients_normal) += ClientMemoryUsage(*c);
   }
   m.aof_buffer = st.persistence.aof_buffer_length;
+  m.not_counted_for_evict = m.aof_buffer + s.ReplicaOutputBufferBytes();
   s.RefreshScriptingStats();
   m.lua_caches = st.scripting.scripts_eval_bytes;
   m.functions_caches = st.scripting.functions_bytes;
-  uint64_t total =
-      m.startup_allocated + m.clients_normal + m.aof_buffer + m.lua_caches + m.functions_caches;
+  uint64_t total = m.startup_allocated + m.clients_normal + m.clients_slaves + m.aof_buffer +
+                   m.lua_caches + m.functions_caches;
   Keyspace& ks = s.keyspace();
   for (int i = 0; i < ks.db_count(); i++) {
     Db& d = ks.db(i);

@@ -22,7 +22,9 @@ struct MemoryOverhead {
   MemoryStats alloc;            // fresh allocator figures (used == total_allocated)
   uint64_t peak_allocated = 0;  // used_memory_peak (updated by this computation)
   uint64_t startup_allocated = 0;
-  uint64_t clients_normal = 0;
+  uint64_t clients_normal = 0;         // every client but the replicas (the master's included)
+  uint64_t clients_slaves = 0;         // the replicas' clients, their output buffers included
+  uint64_t not_counted_for_evict = 0;  // AOF buffer + replica output buffers
   uint64_t aof_buffer = 0;
   uint64_t lua_caches = 0;
   uint64_t functions_caches = 0;

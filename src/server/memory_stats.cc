@@ -154,6 +154,12 @@ uint64_t UsedMemoryGauge::Get() const {
   return v > 0 ? static_cast<uint64_t>(v) : 0;
 }
 
+size_t AllocatedBytes(const std::string& s) {
+  // libstdc++ keeps up to 15 bytes inside the string object.
+  if (s.capacity() <= 15) return 0;
+  return malloc_usable_size(const_cast<char*>(s.data()));
+}
+
 std::string AllocatorStatsText() {
 #ifdef DUET_HAVE_JEMALLOC
   if (HaveJemalloc()) {

@@ -48,6 +48,10 @@ class UsedMemoryGauge {
   uint64_t deallocated_at_refresh_ = 0;
 };
 
+// The bytes the allocator holds for `s`'s heap buffer (its size class, which can exceed the
+// capacity by up to a quarter for a large buffer); 0 for a string kept inline.
+size_t AllocatedBytes(const std::string& s);
+
 // jemalloc's malloc_stats_print text (MEMORY MALLOC-STATS), or Redis's answer for other
 // allocators.
 std::string AllocatorStatsText();

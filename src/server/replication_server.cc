@@ -163,6 +163,16 @@ size_t Server::ReplicationBufferBytes() {
   return bytes;
 }
 
+size_t Server::ReplicaOutputBufferBytes() {
+  size_t bytes = 0;
+  for (const ReplicationFeed::Replica& r : replication_.replicas()) {
+    // The allocation itself: jemalloc rounds a large buffer up to its size class (by up to
+    // a quarter), and that memory is the replica's too.
+    if (Client* c = FindClient(r.client_id)) bytes += AllocatedBytes(c->out());
+  }
+  return bytes;
+}
+
 void Server::ReplicaAcked(Client& c, int64_t offset) {
   ReplicationFeed::Replica* r = replication_.Find(c.id());
   if (!r) return;

@@ -140,6 +140,9 @@ class Server {
   // INFO's mem_total_replication_buffers: the stream held for the backlog or for a replica
   // that has not been sent it yet (Redis shares one buffer between them: the larger).
   size_t ReplicationBufferBytes();
+  // The memory of the replicas' output buffers: not counted for maxmemory (Redis's
+  // freeMemoryGetNotCountedMemory), INFO's part of mem_not_counted_for_evict.
+  size_t ReplicaOutputBufferBytes();
   // Whether a shutdown waits for replicas (INFO's shutdown_in_milliseconds).
   bool shutdown_initiated() const { return shutdown_deadline_ms_ != 0; }
   int64_t shutdown_deadline_ms() const { return shutdown_deadline_ms_; }
