@@ -15,13 +15,6 @@ namespace duet {
 
 namespace {
 
-bool HasSpaces(std::string_view s) {
-  for (char c : s) {
-    if (isspace(static_cast<unsigned char>(c)) || c == 0) return true;
-  }
-  return false;
-}
-
 // Compares without an early exit (Redis's time_independent_strcmp on equal-length hashes).
 bool SameHash(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -148,7 +141,7 @@ std::string Acl::LoadConfiguredUsers(const std::vector<std::vector<std::string>>
                                      const AclRuleContext& ctx) {
   for (const std::vector<std::string>& argv : lines) {
     const std::string& name = argv[1];
-    if (HasSpaces(name)) return "Spaces not allowed in ACL usernames";
+    if (AclStringHasSpaces(name)) return "Spaces not allowed in ACL usernames";
     AclUser* u = Find(name);
     if (u) {
       ApplyAclRule(*u, "reset", ctx);  // only "default" can exist already
@@ -208,7 +201,7 @@ std::string Acl::LoadFile(const std::string& path, const AclRuleContext& ctx,
       errors += where + " should start with user keyword followed by the username. ";
       continue;
     }
-    if (HasSpaces(argv[1])) {
+    if (AclStringHasSpaces(argv[1])) {
       errors += "'" + where + ": username '" + argv[1] + "' contains invalid characters. ";
       continue;
     }

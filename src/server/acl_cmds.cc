@@ -73,17 +73,10 @@ void CmdAclGetUser(CommandContext& ctx, ArgReader& args) {
   AclRuleContext actx = server.AclContext();
   r.MapHeader(6);
   r.Bulk("flags");
-  static constexpr std::pair<uint32_t, std::string_view> kFlags[] = {
-      {AclUser::kEnabled, "on"},
-      {AclUser::kDisabled, "off"},
-      {AclUser::kNoPass, "nopass"},
-      {AclUser::kSkipSanitizePayload, "skip-sanitize-payload"},
-      {AclUser::kSanitizePayload, "sanitize-payload"},
-  };
   size_t nflags = 0;
-  for (const auto& [flag, name] : kFlags) nflags += (u->flags & flag) ? 1 : 0;
+  for (const auto& [flag, name] : kAclUserFlagNames) nflags += (u->flags & flag) ? 1 : 0;
   r.SetHeader(nflags);
-  for (const auto& [flag, name] : kFlags) {
+  for (const auto& [flag, name] : kAclUserFlagNames) {
     if (u->flags & flag) r.Bulk(name);
   }
   r.Bulk("passwords");

@@ -152,15 +152,8 @@ std::string DescribeSelector(const AclSelector& s, const AclRuleContext& ctx) {
 }  // namespace
 
 std::string DescribeAclUser(const AclUser& u, const AclRuleContext& ctx) {
-  static constexpr std::pair<uint32_t, std::string_view> kFlags[] = {
-      {AclUser::kEnabled, "on"},
-      {AclUser::kDisabled, "off"},
-      {AclUser::kNoPass, "nopass"},
-      {AclUser::kSkipSanitizePayload, "skip-sanitize-payload"},
-      {AclUser::kSanitizePayload, "sanitize-payload"},
-  };
   std::string out;
-  for (const auto& [flag, name] : kFlags) {
+  for (const auto& [flag, name] : kAclUserFlagNames) {
     if (u.flags & flag) {
       out += name;
       out += ' ';

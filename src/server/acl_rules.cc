@@ -12,14 +12,6 @@ namespace duet {
 
 namespace {
 
-// Redis's ACLStringHasSpaces: spaces and NULs are refused in names and patterns.
-bool HasSpaces(std::string_view s) {
-  for (char c : s) {
-    if (isspace(static_cast<unsigned char>(c)) || c == 0) return true;
-  }
-  return false;
-}
-
 bool ValidPasswordHash(std::string_view h) {
   if (h.size() != 64) return false;
   for (char c : h) {
@@ -61,7 +53,7 @@ AclRuleError AddKeyPattern(AclSelector& s, std::string_view op) {
     perm = kAclKeyAll;
   }
   std::string_view pattern = op.substr(std::min(offset, op.size()));
-  if (HasSpaces(pattern)) return AclRuleError::kSyntax;
+  if (AclStringHasSpaces(pattern)) return AclRuleError::kSyntax;
   auto it = std::find_if(s.keys.begin(), s.keys.end(),
                          [&](const AclKeyPattern& k) { return k.pattern == pattern; });
   if (it == s.keys.end()) {
@@ -76,7 +68,7 @@ AclRuleError AddKeyPattern(AclSelector& s, std::string_view op) {
 AclRuleError AddChannelPattern(AclSelector& s, std::string_view op) {
   if (s.flags & AclSelector::kAllChannels) return AclRuleError::kChannelAfterAll;
   std::string_view pattern = op.substr(1);
-  if (HasSpaces(pattern)) return AclRuleError::kSyntax;
+  if (AclStringHasSpaces(pattern)) return AclRuleError::kSyntax;
   if (std::find(s.channels.begin(), s.channels.end(), pattern) == s.channels.end()) {
     s.channels.emplace_back(pattern);
   }
@@ -162,6 +154,13 @@ bool AclChangeCategoryPerm(AclSelector& s, std::string_view category, bool allow
   if (cat == 0) return false;
   for (const CommandSpec* spec : index.commands()) CategoryLogic(s, *spec, cat, allow, index);
   return true;
+}
+
+bool AclStringHasSpaces(std::string_view s) {
+  for (char c : s) {
+    if (isspace(static_cast<unsigned char>(c)) || c == 0) return true;
+  }
+  return false;
 }
 
 AclUser NewAclUser(std::string name, const AclRuleContext& ctx) {

@@ -35,6 +35,8 @@ struct AclRuleContext {
 
 // A new user as Redis creates it: off, no password, a root selector with no permission.
 AclUser NewAclUser(std::string name, const AclRuleContext& ctx);
+// Redis's ACLStringHasSpaces: spaces and NULs are refused in user names and patterns.
+bool AclStringHasSpaces(std::string_view s);
 // The "default" user: on, nopass, +@all ~* &*.
 AclUser NewDefaultAclUser(const AclRuleContext& ctx);
 

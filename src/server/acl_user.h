@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "commands/command_table.h"
@@ -61,7 +62,7 @@ struct AclSelector {
 };
 
 struct AclUser {
-  // In the order ACL LIST / GETUSER show them.
+  // In the order ACL LIST / GETUSER show them (kAclUserFlagNames).
   enum Flag : uint32_t {
     kEnabled = 1,
     kDisabled = 2,
@@ -84,6 +85,15 @@ struct AclUser {
   }
   bool enabled() const { return !(flags & kDisabled); }
   bool nopass() const { return flags & kNoPass; }
+};
+
+// The user flags with their names, in the order ACL LIST / GETUSER show them.
+inline constexpr std::pair<uint32_t, std::string_view> kAclUserFlagNames[] = {
+    {AclUser::kEnabled, "on"},
+    {AclUser::kDisabled, "off"},
+    {AclUser::kNoPass, "nopass"},
+    {AclUser::kSkipSanitizePayload, "skip-sanitize-payload"},
+    {AclUser::kSanitizePayload, "sanitize-payload"},
 };
 
 }  // namespace duet
