@@ -6,7 +6,7 @@ PSS of the server and any child <= 1.1x the dataset, longest PING <= 5 ms, save 
 Per round and side: a fresh server is loaded with --keys SET commands (`key:%08d`, 16-byte
 values, redis-cli --pipe); the dataset is the server's PSS once it settles. A writer process
 then overwrites random existing keys as fast as it can (pipelines of 100 SETs on 4
-connections), a PING thread times a PING every 1 ms (as latency-under-load), and after 2 s
+connections), a PING process times a PING every 1 ms (as latency-under-load), and after 2 s
 BGSAVE starts (the longest PING of those 2 s is reported too: the machine's own noise under
 the same load). Until INFO says the save is done, the PSS of the server plus its children
 (redis's fork) is sampled every 100 ms (/proc/<pid>/smaps_rollup); the peak over the dataset
@@ -15,6 +15,8 @@ is the memory ratio. Reported: that ratio, the longest PING during the save, the
 
   bench/bgsave.py                # 10M keys, 3 rounds (~10 min; the load file is 550 MB, cached)
   bench/bgsave.py --quick        # 200k keys, 1 round: checks the script
+  bench/bgsave.py --rt           # as root: event loops and PING at SCHED_FIFO, so that the
+                                 # longest PING is the server's own stall (see bench/README.md)
 
 Prints a table; exit 0 (targets are reported, never asserted), 1 on a failed measurement.
 """
@@ -37,6 +39,7 @@ from duetbench.respgen import set_stream  # noqa: E402
 from duetbench.stats import median  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RT_PRIORITY = 10  # SCHED_FIFO priority of the server's event loop under --rt (the PING +1)
 
 
 def pss_bytes(pid):
@@ -107,6 +110,40 @@ def writer(port, keys, counter, stop, seed):
         s.close()
 
 
+def _ping_process(port, rt, conn, stop):
+    """Runs a Pinger in this process (its own GIL: the parent's INFO polling and PSS
+    sampling cannot delay it) until `stop` is set, then sends back its samples."""
+    if rt:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(RT_PRIORITY + 1))
+    p = Pinger(port)
+    p.start()
+    stop.wait()
+    p.stop()
+    conn.send((p.samples, str(p.error) if p.error else None))
+
+
+class PingProcess:
+    """A Pinger in a child process; after stop(), `samples` and `error` as Pinger's."""
+
+    def __init__(self, port, rt):
+        self._conn, child = multiprocessing.Pipe()
+        self._stop = multiprocessing.Event()
+        self._proc = multiprocessing.Process(target=_ping_process,
+                                             args=(port, rt, child, self._stop))
+        self.samples, self.error = [], None
+
+    def start(self):
+        self._proc.start()
+
+    def stop(self):
+        self._stop.set()
+        if self._conn.poll(60):
+            self.samples, self.error = self._conn.recv()
+        else:
+            self.error = "the PING process sent no samples"
+        self._proc.join(10)
+
+
 def info_field(conn, field):
     text = conn.call("INFO", "persistence")
     text = text.decode() if isinstance(text, bytes) else str(text)
@@ -116,7 +153,7 @@ def info_field(conn, field):
     return None
 
 
-def one_round(server, path, keys, log):
+def one_round(server, path, keys, log, rt=False):
     server.start()
     procs = []
     try:
@@ -130,7 +167,11 @@ def one_round(server, path, keys, log):
                  for n in range(4)]
         for p in procs:
             p.start()
-        pinger = Pinger(server.port)
+        if rt:
+            # Only the event-loop thread (the server's first thread): duet's chunk writer keeps
+            # the normal policy, and redis's fork child is set back to it as soon as it is seen.
+            os.sched_setscheduler(server.pid, os.SCHED_FIFO, os.sched_param(RT_PRIORITY))
+        pinger = PingProcess(server.port, rt)
         pinger.start()
         tb = time.monotonic()
         time.sleep(2.0)
@@ -141,6 +182,12 @@ def one_round(server, path, keys, log):
         if str(reply) not in ("Background saving started", "b'Background saving started'"):
             raise BenchError(f"{server.side}: BGSAVE replied {reply!r}")
         while True:
+            if rt:
+                for child in children(server.pid):
+                    try:
+                        os.sched_setscheduler(child, os.SCHED_OTHER, os.sched_param(0))
+                    except OSError:
+                        pass  # it exited
             peak = max(peak, total_pss(server.pid))
             if info_field(c, "rdb_bgsave_in_progress") == "0":
                 break
@@ -182,6 +229,10 @@ def main():
     ap.add_argument("--keys", type=int, default=10_000_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rt", action="store_true",
+                    help="run each server's event-loop thread and the PING process at SCHED_FIFO "
+                         "(root): the longest PING is then the server's own stall, not the "
+                         "machine's scheduling delay")
     ap.add_argument("--cache-dir", default=os.path.join(REPO, "bench", "results", "cache"))
     args = ap.parse_args()
     if args.quick:
@@ -194,7 +245,7 @@ def main():
     try:
         for rnd in range(args.rounds):
             for s in (sides if rnd % 2 == 0 else sides[::-1]):
-                r = one_round(s, path, args.keys, log)
+                r = one_round(s, path, args.keys, log, args.rt)
                 results[s.side].append(r)
                 log(f"  round {rnd + 1} {s.side:5} peak {r['peak_mb']:.0f} MB / dataset "
                     f"{r['dataset_mb']:.0f} MB = {r['mem_ratio']:.2f}x, save {r['save_s']:.2f} s, "
@@ -209,7 +260,9 @@ def main():
     def med(side, key):
         return median([r[key] for r in results[side]])
 
-    print(f"# BGSAVE under a full-speed writer: {args.keys} keys, {args.rounds} round(s), medians\n")
+    sched = ", event loops and PING at SCHED_FIFO (--rt)" if args.rt else ""
+    print(f"# BGSAVE under a full-speed writer: {args.keys} keys, {args.rounds} round(s), "
+          f"medians{sched}\n")
     print("| metric | duet | redis | duet/redis | target |")
     print("|---|---|---|---|---|")
     rows = [("peak PSS / dataset", "mem_ratio", 2, "duet <= 1.1"),
