@@ -99,6 +99,10 @@ class CommandContext {
   }
   // Whether the command runs inside a Lua script (XREAD BLOCK refuses to run there).
   virtual bool FromScript() const { return false; }
+  // Whether the caller is one whose commands must be applied as they come (Redis's
+  // mustObeyClient): the AOF loader or this replica's master. Their commands are already in
+  // propagated form (an XADD's trim is exact, so its LIMIT is ignored).
+  virtual bool MustObey() const { return false; }
   // Whether the caller's ACL user may read every key with this command (SORT's BY and GET
   // patterns name keys no key spec declares).
   virtual bool MayReadAnyKey() const { return true; }

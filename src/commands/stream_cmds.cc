@@ -100,7 +100,11 @@ bool ParseAddOrTrim(CommandContext& ctx, std::span<const std::string_view> args,
     ctx.reply().Error(errors::kStreamXtrimNoStrategy);
     return false;
   }
-  if (limit_given) {
+  if (ctx.MustObey()) {
+    // The AOF and the master send trims in their exact form (PropagateAddOrTrim): "=" with
+    // the LIMIT the client gave kept in place, which must not cut the trim short.
+    out->trim.limit = 0;
+  } else if (limit_given) {
     if (!out->trim.approx) {
       ctx.reply().Error(errors::kStreamLimitNoApprox);
       return false;

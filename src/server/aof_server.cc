@@ -174,6 +174,7 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
   Client loader(0, -1);
   loader.authenticated = true;
   loader.in_exec = true;
+  loader.is_aof_loader = true;
   aof::CommandReader reader(f.data(), f.size(), start);
   std::vector<std::string_view> argv;
   size_t valid_before_multi = start;

@@ -106,6 +106,8 @@ class Client {
   // The connection to this server's master (server/replica_server.cc): its commands run
   // unanswered (but REPLCONF GETACK) and bypass the replica's write and memory checks.
   bool is_master = false;
+  // The client that runs the commands of an AOF file while it loads (Server::LoadAofFile).
+  bool is_aof_loader = false;
   // REPLCONF capa psync2: +CONTINUE names the replication ID.
   bool repl_capa_psync2 = false;
   // REPLCONF listening-port / ip-address, sent by a replica before PSYNC.

@@ -52,6 +52,7 @@ class ServerContext : public CommandContext {
     server_.propagator().Add(client_.db_index, std::move(argv));
   }
   bool FromScript() const override { return client_.is_script; }
+  bool MustObey() const override { return client_.is_master || client_.is_aof_loader; }
   bool MayReadAnyKey() const override { return server_.UserMayReadAnyKey(client_, spec(), args_); }
   const std::string* ReadyKey() const override { return client_.serving_key; }
 
