@@ -694,7 +694,7 @@ Status Server::RewriteAof() {
   o.timestamp = config_->aof_timestamp_enabled;
   o.final_path = AofPath(aof_rewrite_base_);
   o.tmp_path = AofPath("temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof");
-  if (Status st = rdb::Snapshot::Start(keyspace_, o, MonotonicNowUs(), &snapshot_); !st.ok()) {
+  if (Status st = StartSnapshot(o); !st.ok()) {
     return fail(st);
   }
   snapshot_purpose_ = SnapshotPurpose::kAofBase;
@@ -793,6 +793,16 @@ Status Server::StartAof() {
     return Status::Error("Redis needs to enable the AOF but can't open the append only file " +
                          incr + ": " + ErrnoText(errno));
   }
+  // Redis's startAppendOnly: the initial rewrite waits for another snapshot, and is only
+  // scheduled inside EXEC; a rewrite already running (BGREWRITEAOF with the AOF off) does not
+  // cover the commands from now on, so it stops and a new one begins.
+  bool other_snapshot = snapshot_ && snapshot_purpose_ != SnapshotPurpose::kAofBase;
+  bool in_exec = current_client_ && current_client_->in_exec;
+  if (!other_snapshot && !in_exec && snapshot_purpose_ == SnapshotPurpose::kAofBase) {
+    Log(LogLevel::kWarning,
+        "AOF was enabled but there is already an AOF rewriting in background. Stopping "
+        "background AOF and starting a rewrite now.");
+  }
   if (snapshot_purpose_ == SnapshotPurpose::kAofBase) AbortSnapshot();
   a.manifest = std::move(m);
   a.fd = fd;
@@ -802,8 +812,12 @@ Status Server::StartAof() {
   a.buf.clear();
   aof_on_ = true;
   aof_rewrite_keep_incr_ = true;
-  if (snapshot_) {
-    stats_.persistence.aof_rewrite_scheduled = true;  // after the running BGSAVE
+  if (other_snapshot || in_exec) {
+    stats_.persistence.aof_rewrite_scheduled = true;  // the cron starts it
+    Log(LogLevel::kWarning,
+        "AOF was enabled {}. An AOF background was scheduled to start when possible.",
+        other_snapshot ? "but there is already another background operation"
+                       : "during a transaction");
   } else if (Status st = RewriteAof(); !st.ok()) {
     aof_on_ = false;
     aof_rewrite_keep_incr_ = false;

@@ -576,6 +576,11 @@ class Server {
   std::string AofPath(const std::string& name) const;
   // A snapshot's options from the config (paths left to the caller).
   rdb::Snapshot::Options SnapshotOptions(int64_t now_ms, bool aof_base);
+  // Starts a background snapshot into snapshot_ (rdb::Snapshot::Start). A started one counts
+  // in INFO total_forks, and the time its start took is latest_fork_usec: the background
+  // job stands where Redis forks a child, and monitoring (and Redis's tests) read these
+  // fields to see that one began.
+  Status StartSnapshot(const rdb::Snapshot::Options& o);
   Status LoadAofManifest();
   Status LoadAofFiles(bool* loaded);
   // `load_offset`: the bytes of the files loaded before this one (INFO's progress).

@@ -49,6 +49,16 @@ rdb::Snapshot::Options Server::SnapshotOptions(int64_t now_ms, bool aof_base) {
   return o;
 }
 
+Status Server::StartSnapshot(const rdb::Snapshot::Options& o) {
+  int64_t start_us = MonotonicNowUs();
+  Status st = rdb::Snapshot::Start(keyspace_, o, start_us, &snapshot_);
+  if (st.ok()) {
+    stats_.persistence.total_forks++;
+    stats_.persistence.latest_fork_usec = static_cast<uint64_t>(MonotonicNowUs() - start_us);
+  }
+  return st;
+}
+
 Status Server::StartBackgroundSave() {
   PersistenceStats& p = stats_.persistence;
   if (snapshot_) return Status::Error("Background save already in progress");
@@ -59,7 +69,7 @@ Status Server::StartBackgroundSave() {
   o.tmp_path = DirOf(config_->dbfilename) + "/temp-" + std::to_string(getpid()) + ".rdb";
   dirty_before_bgsave_ = stats_.dirty;
   last_save_try_ms_ = now;
-  Status st = rdb::Snapshot::Start(keyspace_, o, MonotonicNowUs(), &snapshot_);
+  Status st = StartSnapshot(o);
   if (!st.ok()) {
     p.rdb_last_bgsave_ok = false;
     Log(LogLevel::kWarning, "{}", st.message());

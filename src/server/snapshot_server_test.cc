@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <string>
 
 #include "server/test_harness.h"
@@ -40,8 +41,8 @@ class SnapshotTest : public ::testing::Test {
     into.config().dbfilename = dir_ + "/dump.rdb";
     ASSERT_TRUE(into.server().LoadRdb().ok());
   }
-  std::string Info(const std::string& field) {
-    std::string info = t_.Run({"INFO", "persistence"});
+  std::string Info(const std::string& field, std::string_view section = "persistence") {
+    std::string info = t_.Run({"INFO", section});
     size_t at = info.find(field + ":");
     if (at == std::string::npos) return "";
     size_t end = info.find("\r\n", at);
@@ -160,6 +161,36 @@ TEST_F(SnapshotTest, BgsaveScheduleWhileARewriteRunsAndBgrewriteaofScheduled) {
   t_.Run({"MULTI"});
   t_.Run({"BGSAVE"});
   EXPECT_EQ(t_.Run({"EXEC"}), "*1\r\n-ERR Background save already in progress\r\n");
+}
+
+TEST_F(SnapshotTest, StartsCountInTotalForks) {
+  t_.Run({"SET", "k", "v"});
+  EXPECT_EQ(Info("total_forks", "stats"), "0");
+  ASSERT_EQ(t_.Run({"BGSAVE"}), "+Background saving started\r\n");
+  EXPECT_EQ(Info("total_forks", "stats"), "1");
+  WaitSaved();
+  EXPECT_EQ(Info("total_forks", "stats"), "1");
+}
+
+// Redis's startAppendOnly inside EXEC: the initial rewrite is scheduled, the cron starts it.
+TEST_F(SnapshotTest, AppendonlyYesInsideExecSchedulesTheRewrite) {
+  t_.config().appenddirname = dir_ + "/appendonlydir";
+  t_.Run({"SET", "k", "v"});
+  t_.Run({"MULTI"});
+  t_.Run({"SET", "foo", "bar"});
+  t_.Run({"CONFIG", "SET", "appendonly", "yes"});
+  EXPECT_EQ(t_.Run({"EXEC"}), "*2\r\n+OK\r\n+OK\r\n");
+  EXPECT_EQ(Info("aof_enabled"), "1");
+  EXPECT_EQ(Info("aof_rewrite_scheduled"), "1");
+  EXPECT_EQ(Info("aof_rewrite_in_progress"), "0");
+  EXPECT_EQ(Info("total_forks", "stats"), "0");
+  t_.server().AofCron();
+  EXPECT_EQ(Info("aof_rewrite_scheduled"), "0");
+  EXPECT_EQ(Info("aof_rewrite_in_progress"), "1");
+  EXPECT_EQ(Info("total_forks", "stats"), "1");
+  WaitSaved();
+  t_.Run({"CONFIG", "SET", "appendonly", "no"});
+  std::filesystem::remove_all(t_.config().appenddirname);
 }
 
 }  // namespace
