@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
@@ -29,16 +30,35 @@ void ParallelSender::Send(Job& job) {
   }
 }
 
-void ParallelSender::Work() {
+void ParallelSender::Work(bool wait_open) {
+  auto last_seen = std::chrono::steady_clock::time_point();
   for (;;) {
-    // Acquire: a claim in a batch sees the jobs_ published with it. The batch cannot end
-    // (and jobs_ change) before this claim's job is counted done.
-    uint64_t claim = state_.fetch_add(1, std::memory_order_acq_rel);
-    uint64_t idx = claim & kIdxMask;
-    uint64_t count = (claim >> kIdxBits) & kIdxMask;
-    if (idx >= count) return;
-    Send(jobs_[idx]);
-    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == count) done_.notify_one();
+    // Acquire: a claim in a batch sees the jobs_ published with it (and the jobs added
+    // before it). The batch cannot end (and jobs_ change) before this claim's job is
+    // counted done.
+    uint64_t s = state_.load(std::memory_order_acquire);
+    uint64_t published = s & kIdxMask;
+    uint64_t next = (s >> kNextShift) & kIdxMask;
+    if (next < published) {
+      if (!state_.compare_exchange_weak(s, s + (uint64_t{1} << kNextShift),
+                                        std::memory_order_acq_rel, std::memory_order_acquire)) {
+        continue;
+      }
+      Send(jobs_[next]);
+      done_.fetch_add(1, std::memory_order_acq_rel);
+      done_.notify_one();
+      last_seen = std::chrono::steady_clock::time_point();
+      continue;
+    }
+    if (!wait_open || (s & kClosed)) return;
+    // The batch is open: more jobs are coming (the caller serves the next reader). Spin, but
+    // not for ever: a caller that takes long between two jobs sends the rest itself.
+    auto now = std::chrono::steady_clock::now();
+    if (last_seen == std::chrono::steady_clock::time_point()) last_seen = now;
+    if (now - last_seen > std::chrono::microseconds(200)) return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
   }
 }
 
@@ -48,7 +68,7 @@ void ParallelSender::HelperMain() {
     wake_.wait(seen, std::memory_order_acquire);
     seen = wake_.load(std::memory_order_acquire);
     if (stop_.load(std::memory_order_relaxed)) return;
-    Work();
+    Work(/*wait_open=*/true);
   }
 }
 
@@ -83,12 +103,7 @@ void ParallelSender::AwaitDone(uint64_t count) {
   }
 }
 
-void ParallelSender::Run(std::span<Job> jobs) {
-  while (jobs.size() > kMaxJobs) {
-    Run(jobs.first(kMaxJobs));
-    jobs = jobs.subspan(kMaxJobs);
-  }
-  if (jobs.empty()) return;
+void ParallelSender::Open(Job* jobs, uint64_t published, bool closed) {
   if (!helper_.joinable()) {
     // The CPUs the process may use (the caller's mask, which the helper inherits).
     CPU_ZERO(&allowed_);
@@ -96,16 +111,48 @@ void ParallelSender::Run(std::span<Job> jobs) {
     helper_ = std::thread([this] { HelperMain(); });
   }
   AvoidCallerCpu();
-  uint64_t count = jobs.size();
-  jobs_ = jobs.data();
+  jobs_ = jobs;
   done_.store(0, std::memory_order_relaxed);
   generation_++;
-  state_.store((generation_ << (2 * kIdxBits)) | (count << kIdxBits), std::memory_order_release);
+  state_.store(((generation_ & kGenMask) << kGenShift) | (closed ? kClosed : 0) | published,
+               std::memory_order_release);
   wake_.fetch_add(1, std::memory_order_release);
   wake_.notify_one();
-  Work();
+}
+
+void ParallelSender::Run(std::span<Job> jobs) {
+  while (jobs.size() > kMaxJobs) {
+    Run(jobs.first(kMaxJobs));
+    jobs = jobs.subspan(kMaxJobs);
+  }
+  if (jobs.empty()) return;
+  Open(jobs.data(), jobs.size(), /*closed=*/true);
+  Work(/*wait_open=*/false);
   // The helper may still be sending the job it claimed last.
-  AwaitDone(count);
+  AwaitDone(jobs.size());
+}
+
+void ParallelSender::Begin(std::span<Job> storage) {
+  streaming_ = true;
+  capacity_ = std::min<size_t>(storage.size(), kMaxJobs);
+  added_ = 0;
+  Open(storage.data(), 0, /*closed=*/false);
+}
+
+bool ParallelSender::Add(const Job& job) {
+  if (added_ >= capacity_) return false;
+  jobs_[added_++] = job;
+  // Release: a helper that claims this job sees its fields.
+  state_.fetch_add(1, std::memory_order_release);
+  return true;
+}
+
+std::span<ParallelSender::Job> ParallelSender::Finish() {
+  streaming_ = false;
+  state_.fetch_or(kClosed, std::memory_order_release);
+  Work(/*wait_open=*/false);
+  AwaitDone(added_);
+  return {jobs_, static_cast<size_t>(added_)};
 }
 
 }  // namespace duet

@@ -17,6 +17,12 @@
 // cache is warm), where the two threads take turns instead of sending side by side; on a busy
 // 2-core machine that made the two-thread fan-out no faster than one thread (1,000 woken
 // XREADs: 9.3 ms with 9.5 ms of CPU, against 5.5 ms with the helper kept off the caller's CPU).
+//
+// A batch can also be streamed (Begin, Add..., Finish): the caller adds jobs one at a time
+// while the helper, woken by Begin, already sends the ones added so far (waiting, spinning,
+// for more until Finish); Finish sends what the helper has not claimed and waits for the
+// rest. The server streams the replies of a large wake-up (1,000 XREAD BLOCK readers served
+// one after the other) so that sending starts with the first reply instead of the last.
 #pragma once
 
 #include <sched.h>
@@ -46,7 +52,19 @@ class ParallelSender {
 
   // Sends each job's bytes (MSG_NOSIGNAL | MSG_DONTWAIT, continuing after partial sends and
   // EINTR until the socket is full or fails); fills sent and error. Called from one thread.
+  // Not while a streamed batch is open.
   void Run(std::span<Job> jobs);
+
+  // Opens a streamed batch whose jobs will be written into `storage` (at most its size, up
+  // to kMaxJobs), and wakes the helper. The storage must stay in place until Finish.
+  void Begin(std::span<Job> storage);
+  // Adds a job to the open batch (the helper may send it at once); false when the storage
+  // is full (the job is not taken).
+  bool Add(const Job& job);
+  // Closes the batch: sends the jobs the helper has not claimed, waits until every job is
+  // done, and returns them (in the order added) with sent and error filled.
+  std::span<Job> Finish();
+  bool streaming() const { return streaming_; }
 
   // Writes one job (used by both threads; exposed for tests).
   static void Send(Job& job);
@@ -57,15 +75,25 @@ class ParallelSender {
   bool HelperMayRunOn(int cpu);
 
  private:
-  // state_ packs (generation, job count, next job index) so that a claim names the batch it
-  // belongs to: a helper that wakes late claims from whatever batch is current (or nothing),
-  // never from a finished one.
+  // state_ packs (closed bit, generation, next job index, published job count) so that a
+  // claim names the batch it belongs to: a helper that wakes late claims from whatever batch
+  // is current (or nothing), never from a finished one. A claim is a compare-and-swap that
+  // moves `next` only while it is below `published`, so Add can publish more jobs after the
+  // helper found none left.
   static constexpr int kIdxBits = 22;
   static constexpr uint64_t kMaxJobs = (uint64_t{1} << kIdxBits) - 4;
   static constexpr uint64_t kIdxMask = (uint64_t{1} << kIdxBits) - 1;
+  static constexpr int kNextShift = kIdxBits;
+  static constexpr int kGenShift = 2 * kIdxBits;
+  static constexpr uint64_t kClosed = uint64_t{1} << 63;
+  static constexpr uint64_t kGenMask = (uint64_t{1} << (63 - kGenShift)) - 1;
 
   void HelperMain();
-  void Work();
+  // Claims and sends jobs of the current batch until none is left; with `wait_open`, keeps
+  // waiting (spinning) for more while the batch is open.
+  void Work(bool wait_open);
+  // Opens a batch over `jobs` with `published` of them already there.
+  void Open(Job* jobs, uint64_t published, bool closed);
   // Keeps the helper off the calling thread's current CPU (see the header comment).
   void AvoidCallerCpu();
   // Waits until `count` jobs of the batch are done: spins up to 50 us (the helper is usually
@@ -79,6 +107,9 @@ class ParallelSender {
   std::atomic<uint64_t> done_{0};  // jobs of the current batch finished
   Job* jobs_ = nullptr;            // the current batch, published by the store of state_
   uint64_t generation_ = 0;        // caller's thread only
+  bool streaming_ = false;         // caller's thread only: a Begin without its Finish
+  size_t capacity_ = 0;            // caller's thread only: the streamed batch's storage
+  uint64_t added_ = 0;             // caller's thread only: jobs added to the streamed batch
   int avoided_cpu_ = -1;           // caller's thread only
   cpu_set_t allowed_;              // the caller's CPUs when the helper started
 };

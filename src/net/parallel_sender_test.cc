@@ -111,5 +111,70 @@ TEST(ParallelSenderTest, HelperAvoidsTheCallersCpu) {
   ASSERT_EQ(sched_setaffinity(0, sizeof(all), &all), 0);
 }
 
+// A streamed batch: jobs added one at a time (the helper may send each at once) are all
+// sent by Finish, which returns them in the order added; the storage's size bounds the batch;
+// batches of both kinds follow each other on one sender.
+TEST(ParallelSenderTest, StreamedBatches) {
+  ParallelSender sender;
+  std::vector<Pair> pairs(120);
+  for (int round = 0; round < 30; round++) {
+    std::vector<std::string> payloads;
+    for (size_t i = 0; i < pairs.size(); i++) {
+      payloads.push_back("streamed " + std::to_string(round) + " job " + std::to_string(i));
+    }
+    std::vector<ParallelSender::Job> storage(pairs.size() - 20);
+    sender.Begin(storage);
+    EXPECT_TRUE(sender.streaming());
+    size_t taken = 0;
+    for (size_t i = 0; i < pairs.size(); i++) {
+      if (sender.Add({.fd = pairs[i].a, .data = payloads[i].data(), .len = payloads[i].size()})) {
+        taken++;
+      }
+    }
+    EXPECT_EQ(taken, storage.size());  // the last 20 did not fit
+    std::span<ParallelSender::Job> done = sender.Finish();
+    EXPECT_FALSE(sender.streaming());
+    ASSERT_EQ(done.size(), storage.size());
+    for (size_t i = 0; i < pairs.size(); i++) {
+      if (i < storage.size()) {
+        ASSERT_EQ(done[i].fd, pairs[i].a);
+        ASSERT_EQ(done[i].error, 0);
+        ASSERT_EQ(done[i].sent, payloads[i].size());
+        ASSERT_EQ(pairs[i].Drain(), payloads[i]);
+      } else {
+        ASSERT_EQ(pairs[i].Drain(), "");
+      }
+    }
+    // A plain batch after the streamed one.
+    std::vector<ParallelSender::Job> jobs;
+    for (size_t i = 0; i < 10; i++) {
+      jobs.push_back({.fd = pairs[i].a, .data = payloads[i].data(), .len = payloads[i].size()});
+    }
+    sender.Run(jobs);
+    for (size_t i = 0; i < 10; i++) ASSERT_EQ(pairs[i].Drain(), payloads[i]);
+  }
+}
+
+// An empty streamed batch, and one that fails a send, finish cleanly.
+TEST(ParallelSenderTest, StreamedBatchEdges) {
+  ParallelSender sender;
+  std::vector<ParallelSender::Job> storage(4);
+  sender.Begin(storage);
+  EXPECT_TRUE(sender.Finish().empty());
+  Pair broken, fine;
+  close(broken.b);
+  broken.b = -1;
+  std::string word = "hello";
+  sender.Begin(storage);
+  ASSERT_TRUE(sender.Add({.fd = broken.a, .data = word.data(), .len = word.size()}));
+  ASSERT_TRUE(sender.Add({.fd = fine.a, .data = word.data(), .len = word.size()}));
+  std::span<ParallelSender::Job> done = sender.Finish();
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0].error, EPIPE);
+  EXPECT_EQ(done[1].error, 0);
+  EXPECT_EQ(done[1].sent, word.size());
+  EXPECT_EQ(fine.Drain(), word);
+}
+
 }  // namespace
 }  // namespace duet

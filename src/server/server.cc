@@ -443,6 +443,8 @@ void Server::FreeClient(uint64_t id) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
   Client& c = *it->second;
+  // Its socket may be in an early send's batch: the helper must be done with it.
+  if (sender_.streaming()) FinishEarlySends();
   // Its command is still running up the stack (a busy script's caller, DEBUG RELOAD): freed
   // by BeforeSleep once that returned (Redis's freeClientAsync for a protected client).
   if (c.is_protected) {
@@ -551,6 +553,10 @@ void Server::FlushPendingWrites() {
       continue;
     }
     c->out_allowed = end;
+    if (c->out_pos() >= c->out().size()) {  // nothing to send (written early): bookkeeping
+      WriteToClient(*c);
+      continue;
+    }
     write_batch_.push_back(c);
   }
   if (write_batch_.size() >= kParallelSendMin) {

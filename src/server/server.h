@@ -653,6 +653,16 @@ class Server {
   void ServeReadyKeys();
   // Re-runs `client`'s blocked command for the ready `key`.
   void RerunBlocked(Client& client, const std::string& key);
+  // Early sends (server/server_blocking.cc): while ServeReadyKeys serves kParallelSendMin or
+  // more waiters of one key, each served client's reply goes to the ParallelSender (a copy,
+  // one per distinct reply) as soon as it exists, so the helper thread sends while the next
+  // readers are served. Only for a client that had no output pending before (its reply is
+  // then all it has to send: nothing is reordered) and with no AOF (replies wait for the
+  // AOF write of the iteration). FinishEarlySends waits for the sends and counts the bytes
+  // as written; FlushPendingWrites then does each client's bookkeeping.
+  bool CanSendEarly() const;
+  void SendEarly(Client& client);
+  void FinishEarlySends();
   // Ends a block: forgets the registration, accounts for the command, resumes input.
   void FinishBlocked(Client& client);
   bool WriteToClient(Client& client);
@@ -710,6 +720,9 @@ class Server {
   ParallelSender sender_;
   std::vector<Client*> write_batch_;  // FlushPendingWrites' scratch
   std::vector<ParallelSender::Job> send_jobs_;
+  std::vector<ParallelSender::Job> early_jobs_;          // the streamed batch's storage
+  std::vector<std::pair<int, uint64_t>> early_clients_;  // (fd, id) per early job
+  std::deque<std::string> early_replies_;                // the bytes early jobs point into
   std::vector<uint64_t> pending_close_;
   std::vector<uint64_t> more_input_;  // clients whose last read filled the buffer
   std::vector<uint64_t> monitors_;

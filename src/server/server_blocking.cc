@@ -103,23 +103,65 @@ void Server::ServeReadyKeys() {
   // script is atomic, so what it pushed so far waits for its end, when the EVAL's own
   // top-level call serves the keys.
   if (script_run_) return;
+  // An early-send batch opened below ends with this pass, even if a handler throws.
+  struct EndEarlySends {
+    Server* server;
+    ~EndEarlySends() {
+      if (server->sender_.streaming()) server->FinishEarlySends();
+    }
+  } end_early_sends{this};
   while (blocking_.HasReady()) {
     for (const DbKey& k : blocking_.TakeReady()) {
       // The time is now, not when the command that readied the key started (Redis's
       // updateCachedTime in handleClientsBlockedOnKeys): a key that expired meanwhile (a
       // long EXEC) serves no one and is deleted.
       keyspace_.SetNow(clock_->NowMs());
-      for (uint64_t id : blocking_.Waiters(k.db, k.key)) {
+      std::vector<uint64_t> waiters = blocking_.Waiters(k.db, k.key);
+      if (waiters.size() >= kParallelSendMin && !sender_.streaming() && CanSendEarly()) {
+        early_jobs_.resize(waiters.size());
+        sender_.Begin(early_jobs_);
+      }
+      for (uint64_t id : waiters) {
         // Once the key is gone (popped empty) no later waiter can be served from it, as
         // Redis does, except the XREADGROUPs answering that their stream went away: a
         // push for one of a thousand BZPOPMIN workers re-runs one command, not a thousand.
         Client* c = FindClient(id);
         if (!c || !c->blocked) continue;
         if (!c->blocked->wake_on_delete && !keyspace_.db(k.db).Peek(k.key)) continue;
+        bool idle = sender_.streaming() && c->out_pos() == c->out().size() &&
+                    !c->want_write_event && !c->is_protected && !c->close_after_reply;
         RerunBlocked(*c, k.key);
+        if (idle && !c->blocked && !c->closing) SendEarly(*c);
       }
     }
   }
+}
+
+bool Server::CanSendEarly() const { return !aof_on_ && held_replies_.empty(); }
+
+void Server::SendEarly(Client& c) {
+  std::string_view bytes = std::string_view(c.out()).substr(c.out_pos());
+  if (bytes.empty()) return;
+  // Readers of one key woken by one XADD mostly get the same bytes: keep one copy.
+  if (early_replies_.empty() || early_replies_.back() != bytes) early_replies_.emplace_back(bytes);
+  const std::string& copy = early_replies_.back();
+  if (sender_.Add({.fd = c.fd(), .data = copy.data(), .len = copy.size()})) {
+    early_clients_.emplace_back(c.fd(), c.id());
+  }
+}
+
+void Server::FinishEarlySends() {
+  std::span<ParallelSender::Job> jobs = sender_.Finish();
+  for (size_t i = 0; i < jobs.size(); i++) {
+    // The copy was all the client had to send, so what went out is the start of its output;
+    // anything after it (a partial send, output added since) is written as usual.
+    Client* c = LiveClient(early_clients_[i].first, early_clients_[i].second);
+    if (!c) continue;
+    c->out_pos() += jobs[i].sent;
+    stats_.net_output_bytes += jobs[i].sent;
+  }
+  early_clients_.clear();
+  early_replies_.clear();
 }
 
 bool Server::UnblockClient(Client& c, bool with_error) {

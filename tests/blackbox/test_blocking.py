@@ -260,6 +260,41 @@ class BlockingTest(SideBySide):
         self.assertEqual(len(out), 4)
         self.assertEqual(out[2], b":300\r\n")
 
+    def test_large_fan_out_keeps_each_readers_order(self):
+        # 300 readers woken by one XADD: past the 256 waiters from which duet hands each
+        # served reader's reply to its sending thread while the next ones are served. Mixed
+        # readers: RESP3 ones (other bytes), ones with a PING pipelined behind the XREAD (its
+        # reply follows), and RESP3 ones subscribed to the key's keyspace channel, which have
+        # the XADD's notification queued before their reply (sent in that order).
+        def run(port):
+            admin = Conn(port)
+            admin.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
+            admin.cmd("XADD", "ws", "1-1", "f", "v")
+            readers = []
+            for i in range(300):
+                r = Conn(port)
+                if i % 3 == 1:
+                    r.cmd("HELLO", "3")
+                if i % 6 == 4:
+                    r.cmd("SUBSCRIBE", "__keyspace@0__:ws")
+                req = encode(["XREAD", "BLOCK", "0", "STREAMS", "ws", "$"])
+                if i % 5 == 0:
+                    req += encode(["PING", "after%d" % i])
+                r.send(req)
+                readers.append(r)
+            assert wait_for(lambda: info_field(admin, "blocked_clients") == 300)
+            out = [admin.cmd("XADD", "ws", "2-1", "f", "x" * 100)]
+            for i, r in enumerate(readers):
+                n = 1 + (i % 5 == 0) + (i % 6 == 4)
+                out.append(b"".join(r.read_reply() for _ in range(n)))
+            admin.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+            return out
+
+        out = self.each(run)
+        self.assertEqual(len(out), 301)
+        self.assertTrue(out[1 + 10].endswith(b"$7\r\nafter10\r\n"))  # reader 10
+        self.assertTrue(out[1 + 4].startswith(b">3\r\n"))  # reader 4: the notification first
+
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore", ResourceWarning)  # connections are left to the GC
