@@ -532,6 +532,9 @@ void Server::BeforeSleep() {
 }
 
 void Server::FlushPendingWrites() {
+  // An early-send batch ends with its ServeReadyKeys pass; should a pass ever write output
+  // meanwhile, its sends come first (both use the one ParallelSender).
+  if (sender_.streaming()) FinishEarlySends();
   // Under appendfsync always, what this iteration produced waits for the fsync of the AOF
   // bytes written so far (and anything after a held reply waits at least as long).
   uint64_t need = AofOffsetToAwait();
