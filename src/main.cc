@@ -192,17 +192,9 @@ int main(int argc, char** argv) {
       fclose(f);
     }
   }
+  server.SetSignalFd(sfd);
   server.loop().AddFd(sfd, EPOLLIN, [&](uint32_t) {
-    signalfd_siginfo si;
-    if (read(sfd, &si, sizeof(si)) != sizeof(si)) return;
-    const char* name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
-    if (server.loading()) {
-      Log(LogLevel::kWarning, "Received shutdown signal during loading, scheduling shutdown.");
-    } else {
-      Log(LogLevel::kWarning, "Received {} scheduling shutdown...", name);
-    }
-    if (notify_systemd) duet::SdNotify("STOPPING=1\n");
-    server.ScheduleSignalShutdown(name);
+    if (server.ReadShutdownSignals() > 0 && notify_systemd) duet::SdNotify("STOPPING=1\n");
   });
   ShowStartupBanner(config);
   Log(LogLevel::kNotice, "Server initialized");

@@ -177,16 +177,29 @@ void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEnc
     EncodeDbStart(i, db.size(), db.expires_size(), enc);
     db.table().ForEach([&](KeyTable::SlotRef slot) {
       EncodeRecord(ks, opts, *static_cast<const Entry*>(slot.get()), slot.meta(), enc);
+      if (opts.after_key) opts.after_key();
     });
   }
   EncodeTrailer(checksum, enc);
 }
 
+namespace {
+
+std::string DirOfPath(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string TempSavePath(const std::string& path) {
+  return DirOfPath(path) + "/temp-" + std::to_string(getpid()) + ".rdb";
+}
+
 Status SaveToFile(Keyspace& ks, const Config& config, const SaveOptions& opts,
                   const std::string& path) {
-  std::string dir = ".";
-  if (size_t slash = path.rfind('/'); slash != std::string::npos) dir = path.substr(0, slash);
-  std::string tmp = dir + "/temp-" + std::to_string(getpid()) + ".rdb";
+  std::string dir = DirOfPath(path);
+  std::string tmp = TempSavePath(path);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Status::Error("Failed opening the temp RDB file " + tmp + " (in server root dir " + dir +

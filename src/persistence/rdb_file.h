@@ -30,6 +30,9 @@ struct SaveOptions {
   // FUNCTION LOAD code of each library (viewing the caller's store), written as FUNCTION2
   // records.
   std::vector<std::string_view> functions;
+  // Called after each key record (EncodeKeyspace; SAVE's file): the server paces a foreground
+  // save with rdb-key-save-delay there and reads the shutdown signals (may not return).
+  std::function<void()> after_key;
 };
 
 // SaveOptions for the server's current config (LRU/LFU opcodes from maxmemory-policy).
@@ -52,8 +55,12 @@ void EncodeTrailer(bool checksum, RdbEncoder& enc);
 // Encodes the whole keyspace into `enc` (header to checksum). `checksum`: rdbchecksum.
 void EncodeKeyspace(Keyspace& ks, const SaveOptions& opts, bool checksum, RdbEncoder& enc);
 
-// SAVE: writes the keyspace to `path` through a temporary file in the same directory
-// ("temp-<pid>.rdb"), fsyncs it and renames it over `path`. Errors name the file and errno.
+// The temporary file a save to `path` writes before the rename: "temp-<pid>.rdb" in
+// `path`'s directory (Redis's rdbRemoveTempFile removes it after a second SIGINT).
+std::string TempSavePath(const std::string& path);
+
+// SAVE: writes the keyspace to `path` through TempSavePath(path), fsyncs it and renames it
+// over `path`. Errors name the file and errno.
 Status SaveToFile(Keyspace& ks, const Config& config, const SaveOptions& opts,
                   const std::string& path);
 

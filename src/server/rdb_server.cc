@@ -3,9 +3,12 @@
 // commands.
 //
 // BGSAVE and save points write in the background (server/snapshot_server.cc).
+#include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 
 #include "common/log.h"
 #include "common/strutil.h"
@@ -24,6 +27,8 @@ Status Server::SaveRdb(bool background) {
   PersistenceStats& p = stats_.persistence;
   rdb::SaveOptions opts = rdb::SaveOptionsFor(*config_, now, ReadUsedMemory());
   opts.functions = functions_->Codes();
+  uint64_t keys = 0;
+  opts.after_key = [this, delay_us = KeySaveDelayUs(), &keys] { AfterKeySaved(delay_us, &keys); };
   Status st = rdb::SaveToFile(keyspace_, *config_, opts, config_->dbfilename);
   if (!st.ok()) {
     Log(LogLevel::kWarning, "{}", st.message());
@@ -38,6 +43,25 @@ Status Server::SaveRdb(bool background) {
   p.rdb_last_bgsave_ok = true;
   p.rdb_saves++;
   return st;
+}
+
+void Server::AfterKeySaved(int64_t delay_us, uint64_t* keys) {
+  ++*keys;
+  if (delay_us <= 0) {
+    if (*keys % 1024 == 0) ReadShutdownSignals();
+    return;
+  }
+  // The delay, cut short by nothing but spent watching the signalfd.
+  int64_t deadline = MonotonicNowUs() + delay_us;
+  for (int64_t left = delay_us; left > 0; left = deadline - MonotonicNowUs()) {
+    if (signal_fd_ < 0) {
+      usleep(static_cast<useconds_t>(left));
+      break;
+    }
+    pollfd p{.fd = signal_fd_, .events = POLLIN, .revents = 0};
+    timespec ts{.tv_sec = left / 1000000, .tv_nsec = (left % 1000000) * 1000};
+    if (ppoll(&p, 1, &ts, nullptr) > 0) ReadShutdownSignals();
+  }
 }
 
 Status Server::LoadRdb(bool replace, bool keep_expired) {

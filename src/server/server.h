@@ -117,6 +117,15 @@ class Server {
   // SIGTERM/SIGINT: the shutdown (final save, then stop) runs from the next cron tick, as
   // Redis's shutdown_asap (so DEBUG PAUSE-CRON holds it and SHUTDOWN ABORT can cancel it).
   void ScheduleSignalShutdown(const char* signal_name) { signal_shutdown_ = signal_name; }
+  // The non-blocking signalfd SIGTERM and SIGINT arrive on (main.cc blocks them): the event
+  // loop reads it, and so does a foreground save between keys (a save holds the loop).
+  void SetSignalFd(int fd) { signal_fd_ = fd; }
+  // Reads every pending signal of the signalfd and handles each as Redis's
+  // sigShutdownHandler: logs it and schedules the shutdown (ScheduleSignalShutdown); a SIGINT
+  // while a signal's shutdown is pending or running (a second Ctrl-C, e.g. during the final
+  // save) logs "You insist... exiting now.", removes the save's temp file and exits with
+  // status 1 at once, without saving (Redis's "insist" path). Returns how many it read.
+  int ReadShutdownSignals();
   // The shutdown sequence (server/shutdown.cc, Redis 7.0's prepareForShutdown): SHUTDOWN's
   // options, or those shutdown-on-sigterm/sigint give a signal.
   struct ShutdownFlags {
@@ -576,6 +585,14 @@ class Server {
   std::string AofPath(const std::string& name) const;
   // A snapshot's options from the config (paths left to the caller).
   rdb::Snapshot::Options SnapshotOptions(int64_t now_ms, bool aof_base);
+  // rdb-key-save-delay (a test hook: microseconds per key saved; Redis's negative values
+  // sleep 1 µs now and then, which is as good as none here, so they count as 0).
+  int64_t KeySaveDelayUs() const;
+  // After each key of a foreground save (SaveRdb): waits rdb-key-save-delay, as Redis's
+  // rdbSaveRio does in every save, reading the shutdown signals meanwhile, and otherwise
+  // reads them every 1024 keys, so a second SIGINT ends a long final save at once.
+  // `keys`: the save's key count so far.
+  void AfterKeySaved(int64_t delay_us, uint64_t* keys);
   // Starts a background snapshot into snapshot_ (rdb::Snapshot::Start). A started one counts
   // in INFO total_forks, and the time its start took is latest_fork_usec: the background
   // job stands where Redis forks a child, and monitoring (and Redis's tests) read these
@@ -754,6 +771,7 @@ class Server {
   int64_t last_blocked_cron_ms_ = 0;  // WhileBlockedCron's last memory sample
   bool shutdown_requested_ = false;
   const char* signal_shutdown_ = nullptr;  // the signal whose shutdown the cron runs
+  int signal_fd_ = -1;                     // SetSignalFd
   int64_t shutdown_deadline_ms_ = 0;       // waiting for replicas until then (shutdown_mstime)
   ShutdownFlags shutdown_flags_;
   std::vector<uint64_t> shutdown_waiters_;   // clients blocked in SHUTDOWN

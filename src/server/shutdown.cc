@@ -8,12 +8,17 @@
 // stay blocked meanwhile. Finishing logs the replicas that lag, makes the final save and
 // stops the loop; when the save fails (or SHUTDOWN ABORT comes first) the shutdown is
 // cancelled: the blocked clients get "Errors trying to SHUTDOWN", writes resume.
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/log.h"
 #include "common/strutil.h"
+#include "persistence/rdb_file.h"
 #include "protocol/errors.h"
 #include "server/server.h"
 
@@ -145,6 +150,29 @@ bool Server::ShutdownOnSignal(bool during_load) {
         name);
   }
   return step == ShutdownStep::kExit;
+}
+
+int Server::ReadShutdownSignals() {
+  int n = 0;
+  signalfd_siginfo si;
+  while (signal_fd_ >= 0 && read(signal_fd_, &si, sizeof(si)) == sizeof(si)) {
+    n++;
+    bool sigint = si.ssi_signo == SIGINT;
+    // A second SIGINT (Redis's shutdown_asap already set): the user wants out now, without
+    // the save or the wait for replicas (Redis's sigShutdownHandler).
+    if (sigint && signal_shutdown_) {
+      Log(LogLevel::kWarning, "You insist... exiting now.");
+      unlink(rdb::TempSavePath(config_->dbfilename).c_str());
+      _exit(1);  // not a clean shutdown; no destructor runs under a save's feet
+    }
+    if (loading()) {
+      Log(LogLevel::kWarning, "Received shutdown signal during loading, scheduling shutdown.");
+    } else {
+      Log(LogLevel::kWarning, "Received {} scheduling shutdown...", sigint ? "SIGINT" : "SIGTERM");
+    }
+    ScheduleSignalShutdown(sigint ? "SIGINT" : "SIGTERM");
+  }
+  return n;
 }
 
 bool Server::ShutdownCron(int64_t now_ms) {

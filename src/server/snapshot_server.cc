@@ -12,6 +12,7 @@
 #include "commands/key_extraction.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "persistence/rdb_file.h"
 #include "server/memory_stats.h"
 #include "server/server.h"
 
@@ -22,21 +23,14 @@ namespace {
 // behind it noticeably, long enough that an idle server saves at full speed.
 constexpr int64_t kSliceUs = 1000;
 
-std::string DirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
+}  // namespace
 
-// rdb-key-save-delay (a test hook: microseconds per key; Redis's negative values sleep 1 µs
-// now and then, which is as good as none here).
-int64_t KeySaveDelayUs(const Config& config) {
-  auto it = config.other.find("rdb-key-save-delay");
-  if (it == config.other.end()) return 0;
+int64_t Server::KeySaveDelayUs() const {
+  auto it = config_->other.find("rdb-key-save-delay");
+  if (it == config_->other.end()) return 0;
   std::optional<int64_t> v = ParseInt64(it->second);
   return v && *v > 0 ? *v : 0;
 }
-
-}  // namespace
 
 rdb::Snapshot::Options Server::SnapshotOptions(int64_t now_ms, bool aof_base) {
   rdb::Snapshot::Options o;
@@ -45,7 +39,7 @@ rdb::Snapshot::Options Server::SnapshotOptions(int64_t now_ms, bool aof_base) {
   o.save.functions = functions_->Codes();
   o.compress = config_->rdbcompression;
   o.checksum = config_->rdbchecksum;
-  o.key_delay_us = KeySaveDelayUs(*config_);
+  o.key_delay_us = KeySaveDelayUs();
   return o;
 }
 
@@ -66,7 +60,7 @@ Status Server::StartBackgroundSave() {
   keyspace_.SetNow(now);
   rdb::Snapshot::Options o = SnapshotOptions(now, /*aof_base=*/false);
   o.final_path = config_->dbfilename;
-  o.tmp_path = DirOf(config_->dbfilename) + "/temp-" + std::to_string(getpid()) + ".rdb";
+  o.tmp_path = rdb::TempSavePath(config_->dbfilename);
   dirty_before_bgsave_ = stats_.dirty;
   last_save_try_ms_ = now;
   Status st = StartSnapshot(o);

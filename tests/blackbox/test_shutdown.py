@@ -5,7 +5,11 @@ replica has not acknowledged the whole stream (INFO shutdown_in_milliseconds, wr
 reads served), SHUTDOWN ABORT answers the blocked clients "Errors trying to SHUTDOWN", and a
 second SHUTDOWN exits once the replica, woken up, caught up (the replica holds the last write;
 the log says "1 of 1 replicas are in sync"); SHUTDOWN NOW does not wait; shutdown-timeout
-passes with the replica still stopped ("Lagging replica", "0 of 1")."""
+passes with the replica still stopped ("Lagging replica", "0 of 1").
+A signal's final save is paced by rdb-key-save-delay (as Redis's rdbSave paces every save); a
+second SIGINT during it exits at once with status 1, removing the temp file and writing no
+dump.rdb ("You insist... exiting now."), while a SIGTERM during it is only logged and the save
+completes."""
 import os
 import signal
 import sys
@@ -124,6 +128,62 @@ class ShutdownWaitsForReplicaTest(unittest.TestCase):
 
     def test_timeout_and_now_redis(self):
         self.run_timeout_and_now("redis")
+
+
+
+class SignalDuringFinalSaveTest(unittest.TestCase):
+    """Redis's sigShutdownHandler: the final save of a SIGINT's shutdown, and the signals that
+    come while it runs (redis-server and duet alike)."""
+
+    def saving(self, kind, delay_us):
+        server = ServerProcess(kind, ["--save", "900 1"])
+        self.addCleanup(server.stop)
+        conn = RawConnection(server.port, timeout=20)
+        self.addCleanup(conn.close)
+        for i in range(20):
+            self.assertEqual(call(conn, "SET", i, i), b"+OK\r\n")
+        self.assertEqual(call(conn, "CONFIG", "SET", "rdb-key-save-delay", delay_us), b"+OK\r\n")
+        temp = os.path.join(server.dir, f"temp-{server.proc.pid}.rdb")
+        os.kill(server.proc.pid, signal.SIGINT)
+        wait_until(lambda: os.path.exists(temp), "the final save's temp file", timeout=10)
+        return server, temp
+
+    def log_of(self, server):
+        with open(server.log_path) as f:
+            return f.read()
+
+    def run_second_sigint(self, kind):
+        server, temp = self.saving(kind, 100000)  # 20 keys: 2 s of saving
+        os.kill(server.proc.pid, signal.SIGINT)
+        self.assertEqual(server.proc.wait(timeout=10), 1)
+        self.assertFalse(os.path.exists(temp))
+        self.assertFalse(os.path.exists(os.path.join(server.dir, "dump.rdb")))
+        log = self.log_of(server)
+        self.assertIn("Saving the final RDB snapshot before exiting.", log)
+        self.assertIn("You insist... exiting now.", log)
+
+    def run_sigterm_waits(self, kind):
+        server, temp = self.saving(kind, 25000)  # 0.5 s
+        os.kill(server.proc.pid, signal.SIGTERM)
+        self.assertEqual(server.proc.wait(timeout=10), 0)
+        self.assertFalse(os.path.exists(temp))
+        self.assertTrue(os.path.exists(os.path.join(server.dir, "dump.rdb")))
+        log = self.log_of(server)
+        self.assertIn("Received SIGTERM scheduling shutdown...", log)
+        self.assertIn("DB saved on disk", log)
+        self.assertNotIn("You insist", log)
+
+    def test_second_sigint_duet(self):
+        self.run_second_sigint("duet")
+
+    def test_second_sigint_redis(self):
+        self.run_second_sigint("redis")
+
+    def test_sigterm_during_save_duet(self):
+        self.run_sigterm_waits("duet")
+
+    def test_sigterm_during_save_redis(self):
+        self.run_sigterm_waits("redis")
 
 
 if __name__ == "__main__":
