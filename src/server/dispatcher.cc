@@ -210,11 +210,12 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     Reject(c, spec, errors::kOom);
     return true;
   }
+  // Redis's is_write_command: a write, or EXEC with a queued write.
+  bool write =
+      HasFlag(flags, CmdFlag::kWrite) || (c.multi && c.multi->has_write && spec->name == "exec");
   // A failed save with stop-writes-on-bgsave-error: writes (and PING, as Redis) are refused
   // until a save succeeds.
   if (!from_master && WritesDeniedBySaveError()) {
-    bool write =
-        HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
     if (write || spec->name == "ping") {
       Reject(c, spec, errors::kMisconf);
       return true;
@@ -223,22 +224,18 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
   // The AOF could not be written: writes (and PING) get -MISCONF until a write succeeds.
   if (aof_on_ && !from_master) {
     std::string aof_error;
-    bool write =
-        HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
     if ((write || spec->name == "ping") && WritesDeniedByAofError(&aof_error)) {
       Reject(c, spec, aof_error);
       return true;
     }
   }
-  if (!from_master && WritesDeniedByReplicas() && HasFlag(flags, CmdFlag::kWrite)) {
+  if (!from_master && write && WritesDeniedByReplicas()) {
     Reject(c, spec, errors::kNoReplicas);
     return true;
   }
   // A replica refuses writes from its clients (its master's commands are obeyed).
   bool replica = is_replica_of_master();
   if (replica && !from_master) {
-    bool write =
-        HasFlag(flags, CmdFlag::kWrite) || (spec->name == "exec" && c.multi && c.multi->has_write);
     if (write && config_table_->GetValue("replica-read-only") == "yes") {
       Reject(c, spec, errors::kReadOnlyReplica);
       return true;
