@@ -259,17 +259,53 @@ Status WriteManifest(const std::string& dir, const std::string& filename, const 
   return Status::Ok();
 }
 
-void AppendCommand(std::string* out, std::span<const std::string> argv) {
-  *out += '*';
-  *out += std::to_string(argv.size());
-  *out += "\r\n";
-  for (const std::string& a : argv) {
-    *out += '$';
-    *out += std::to_string(a.size());
-    *out += "\r\n";
-    *out += a;
-    *out += "\r\n";
+namespace {
+
+// Writes `n` in decimal at `p`; returns the end.
+char* PutDecimal(char* p, size_t n) {
+  char tmp[20];
+  int i = 0;
+  do {
+    tmp[i++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  while (i > 0) *p++ = tmp[--i];
+  return p;
+}
+
+template <typename S>
+void AppendCommandOf(std::string* out, std::span<const S> argv) {
+  size_t need = 24;
+  for (const S& a : argv) need += a.size() + 26;
+  out->reserve(out->size() + need);
+  char head[32];
+  char* p = head;
+  *p++ = '*';
+  p = PutDecimal(p, argv.size());
+  for (const S& a : argv) {
+    *p++ = '\r';
+    *p++ = '\n';
+    *p++ = '$';
+    p = PutDecimal(p, a.size());
+    *p++ = '\r';
+    *p++ = '\n';
+    out->append(head, static_cast<size_t>(p - head));
+    out->append(a.data(), a.size());
+    p = head;
   }
+  *p++ = '\r';
+  *p++ = '\n';
+  out->append(head, static_cast<size_t>(p - head));
+}
+
+}  // namespace
+
+void AppendCommand(std::string* out, std::span<const std::string> argv) {
+  AppendCommandOf(out, argv);
+}
+
+void AppendCommand(std::string* out, std::span<const std::string_view> argv) {
+  AppendCommandOf(out, argv);
 }
 
 namespace {

@@ -52,8 +52,11 @@ struct Manifest {
 // directory. Errors name the file and errno, as Redis logs them.
 Status WriteManifest(const std::string& dir, const std::string& filename, const Manifest& m);
 
-// Appends `argv` as a RESP array of bulk strings (Redis's catAppendOnlyGenericCommand).
+// Appends `argv` as a RESP array of bulk strings (Redis's catAppendOnlyGenericCommand):
+// two appends per argument (its "\r\n$<len>\r\n" header formatted on the stack, then its
+// bytes), no temporary strings.
 void AppendCommand(std::string* out, std::span<const std::string> argv);
+void AppendCommand(std::string* out, std::span<const std::string_view> argv);
 
 // Reads the commands of an AOF (its RESP part), as Redis's loadSingleAppendOnlyFile does:
 // "#..." annotation lines are skipped; anything but "*<argc>" / "$<len>" framing is a format

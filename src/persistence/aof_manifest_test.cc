@@ -63,6 +63,21 @@ TEST(AofManifestTest, RedisErrors) {
   EXPECT_EQ(err("file a seq 1 type b extra 1\n"), "ok");
 }
 
+TEST(AofAppendCommandTest, RespArrayOfBulkStrings) {
+  std::string out = "x";
+  std::string_view sv[] = {"SET", "", std::string_view("a\0b", 3)};
+  AppendCommand(&out, sv);
+  EXPECT_EQ(out, std::string("x*3\r\n$3\r\nSET\r\n$0\r\n\r\n$3\r\na\0b\r\n", 29));
+  out.clear();
+  AppendCommand(&out, std::span<const std::string_view>());
+  EXPECT_EQ(out, "*0\r\n");
+  out.clear();
+  std::vector<std::string> big(12, std::string(1234567, 'z'));
+  AppendCommand(&out, big);
+  EXPECT_TRUE(out.starts_with("*12\r\n$1234567\r\nzzz"));
+  EXPECT_EQ(out.size(), 5 + 12 * (10 + 1234567 + 2));
+}
+
 TEST(AofCommandReaderTest, CommandsAnnotationsTruncationAndFormatErrors) {
   std::string aof = "#TS:1\r\n";
   std::vector<std::string> a{"SET", "k", "v\r\nx"};

@@ -13,6 +13,7 @@
 #include <deque>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -27,7 +28,7 @@ namespace duet {
 class AofState : public PropagationTarget {
  public:
   AofState(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
-  void Feed(int db, std::span<const std::string> argv) override;
+  void Feed(int db, std::string_view resp) override;
   int kind() const override { return kPropagateAof; }
 
   int fd = -1;                // the incremental file being appended to

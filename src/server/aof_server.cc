@@ -30,7 +30,7 @@
 
 namespace duet {
 
-void AofState::Feed(int db, std::span<const std::string> argv) {
+void AofState::Feed(int db, std::string_view resp) {
   size_t before = buf.size();
   if (config_.aof_timestamp_enabled) {
     int64_t now_s = clock_.NowMs() / 1000;
@@ -44,7 +44,7 @@ void AofState::Feed(int db, std::span<const std::string> argv) {
     buf += "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(id.size()) + "\r\n" + id + "\r\n";
     selected_db = db;
   }
-  aof::AppendCommand(&buf, argv);
+  buf += resp;
   fed += buf.size() - before;
 }
 

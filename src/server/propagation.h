@@ -7,8 +7,11 @@
 // is more than one (one atomic unit, as Redis writes it), MULTI in the database of the first
 // effect. Outside commands (active expiry, eviction) Flush(false) hands them over unwrapped.
 //
-// Targets receive (db, argv) and own the SELECT bookkeeping. With no target attached nothing
-// is copied (Add returns at once), so a server without AOF pays one branch per write.
+// Each effect is encoded once, when it is added, as the RESP array of bulk strings the AOF and
+// the replication stream carry (into one buffer reused from command to command: no argv
+// copies); targets receive (db, encoded command) and own the SELECT bookkeeping. With no
+// target attached nothing is encoded (Add returns at once), so a server without AOF pays one
+// branch per write.
 //
 // Threading: event-loop thread only.
 #pragma once
@@ -32,8 +35,9 @@ class PropagationTarget {
   virtual ~PropagationTarget() = default;
   // kPropagateAof or kPropagateRepl: which effects this target takes.
   virtual int kind() const { return kPropagateRepl; }
-  // One command's effect in database `db` (argv[0] is the command name as propagated).
-  virtual void Feed(int db, std::span<const std::string> argv) = 0;
+  // One command's effect in database `db`: `resp` is the command (name first, as
+  // propagated) encoded as a RESP array of bulk strings (aof::AppendCommand's form).
+  virtual void Feed(int db, std::string_view resp) = 0;
 };
 
 class Propagator {
@@ -48,7 +52,7 @@ class Propagator {
 
   // Queues an effect (alsoPropagate) for the targets of the kinds in `to`. No-op without
   // targets.
-  void Add(int db, std::vector<std::string> argv, int to = kPropagateAll);
+  void Add(int db, std::span<const std::string> argv, int to = kPropagateAll);
   void Add(int db, std::span<const std::string_view> argv, int to = kPropagateAll);
   // Hands the queued effects to the targets and forgets them (propagatePendingCommands);
   // `allow_multi`: wrap two or more in MULTI/EXEC.
@@ -56,13 +60,18 @@ class Propagator {
   size_t pending() const { return ops_.size(); }
 
  private:
+  // One queued effect: its bytes are encoded_[begin, end).
   struct Op {
     int db;
-    std::vector<std::string> argv;
     int to;
+    size_t begin;
+    size_t end;
   };
   std::vector<PropagationTarget*> targets_;
   std::vector<Op> ops_;
+  std::string encoded_;
+  // encoded_'s capacity kept from one command to the next.
+  static constexpr size_t kKeepCapacity = 64 * 1024;
 };
 
 }  // namespace duet

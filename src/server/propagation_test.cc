@@ -3,17 +3,25 @@
 
 #include <gtest/gtest.h>
 
+#include "persistence/aof_manifest.h"
 #include "server/test_harness.h"
 
 namespace duet {
 namespace {
 
-// Records each effect as "db:ARG ARG ...".
+// Records each effect as "db:ARG ARG ...", decoded from the RESP the target receives.
 class Recorder : public PropagationTarget {
  public:
-  void Feed(int db, std::span<const std::string> argv) override {
+  void Feed(int db, std::string_view resp) override {
+    std::vector<std::string_view> argv;
+    aof::CommandReader reader(resp.data(), resp.size());
+    EXPECT_EQ(reader.Next(&argv), aof::CommandReader::Result::kCommand);
+    EXPECT_EQ(reader.offset(), resp.size());
     std::string line = std::to_string(db) + ":";
-    for (size_t i = 0; i < argv.size(); i++) line += (i ? " " : "") + argv[i];
+    for (size_t i = 0; i < argv.size(); i++) {
+      line += i ? " " : "";
+      line += argv[i];
+    }
     lines.push_back(line);
   }
   std::vector<std::string> Take() {

@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <random>
-
-#include "persistence/aof_manifest.h"
+#include <string>
 
 namespace duet {
 
@@ -15,15 +14,16 @@ std::string NewReplicationId() {
   return out;
 }
 
-void ReplicationFeed::Feed(int db, std::span<const std::string> argv) {
+void ReplicationFeed::Feed(int db, std::string_view resp) {
   if (proxying_) return;
-  scratch_.clear();
-  if (db != selected_db_) {
-    std::string id = std::to_string(db);
-    scratch_ += "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(id.size()) + "\r\n" + id + "\r\n";
-    selected_db_ = db;
+  if (db == selected_db_) {
+    Send(resp);
+    return;
   }
-  aof::AppendCommand(&scratch_, argv);
+  std::string id = std::to_string(db);
+  scratch_ = "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(id.size()) + "\r\n" + id + "\r\n";
+  selected_db_ = db;
+  scratch_ += resp;
   Send(scratch_);
 }
 

@@ -51,7 +51,7 @@ class ReplicationFeed : public PropagationTarget {
 
   explicit ReplicationFeed(Sink sink) : sink_(std::move(sink)) {}
 
-  void Feed(int db, std::span<const std::string> argv) override;
+  void Feed(int db, std::string_view resp) override;
   // Bytes of a master's stream, fed as they are (a replica proxies its master's stream).
   void FeedRaw(std::string_view bytes) { Send(bytes); }
   // While set, Feed ignores effects (the master's commands are proxied with FeedRaw instead).

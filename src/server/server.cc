@@ -96,7 +96,8 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
     NotifyKeyspaceEvent(kNotifyExpired, "expired", key, db);
     // Propagated as the deletion it was (Redis's deleteExpiredKeyAndPropagate).
     if (propagator_.active()) {
-      propagator_.Add(db, {config_->lazyfree_lazy_expire ? "UNLINK" : "DEL", std::string(key)});
+      std::string_view argv[] = {config_->lazyfree_lazy_expire ? "UNLINK" : "DEL", key};
+      propagator_.Add(db, argv);
     }
     // An expiry is nobody's change (Redis passes no client: BCAST NOLOOP clients hear it).
     SignalModifiedKey(db, key, /*by_client=*/false);
