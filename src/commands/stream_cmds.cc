@@ -129,8 +129,10 @@ void PropagateAddOrTrim(CommandContext& ctx, std::span<const std::string_view> a
   bool trim = p.trim.strategy != TrimArgs::kNone && p.trim.approx;
   bool id = added && (!p.id_given || !p.seq_given);
   if (!ctx.propagating() || (!trim && !id)) return;
-  std::vector<std::string> argv{std::string(ctx.name())};
-  for (std::string_view x : a) argv.emplace_back(x);
+  std::vector<std::string> argv;
+  argv.reserve(a.size() + 1);
+  argv.emplace_back(ctx.name());
+  argv.insert(argv.end(), a.begin(), a.end());
   if (trim) {
     argv[p.trim_pos] = "=";
     argv[p.trim_pos + 1] =

@@ -261,8 +261,18 @@ Status WriteManifest(const std::string& dir, const std::string& filename, const 
 
 namespace {
 
-// Writes `n` in decimal at `p`; returns the end.
-char* PutDecimal(char* p, size_t n) {
+// Writes `n` in decimal at `p`; returns the end. Argument counts and lengths are mostly
+// under 100: those take no loop.
+inline char* PutDecimal(char* p, size_t n) {
+  if (n < 10) {
+    *p = static_cast<char>('0' + n);
+    return p + 1;
+  }
+  if (n < 100) {
+    p[0] = static_cast<char>('0' + n / 10);
+    p[1] = static_cast<char>('0' + n % 10);
+    return p + 2;
+  }
   char tmp[20];
   int i = 0;
   do {
@@ -273,29 +283,47 @@ char* PutDecimal(char* p, size_t n) {
   return p;
 }
 
-template <typename S>
-void AppendCommandOf(std::string* out, std::span<const S> argv) {
-  size_t need = 24;
-  for (const S& a : argv) need += a.size() + 26;
-  out->reserve(out->size() + need);
-  char head[32];
-  char* p = head;
-  *p++ = '*';
-  p = PutDecimal(p, argv.size());
-  for (const S& a : argv) {
-    *p++ = '\r';
-    *p++ = '\n';
-    *p++ = '$';
-    p = PutDecimal(p, a.size());
-    *p++ = '\r';
-    *p++ = '\n';
-    out->append(head, static_cast<size_t>(p - head));
-    out->append(a.data(), a.size());
-    p = head;
-  }
+// Writes "<marker><n>\r\n" at `p`; returns the end.
+inline char* PutHeader(char* p, char marker, size_t n) {
+  *p++ = marker;
+  p = PutDecimal(p, n);
   *p++ = '\r';
   *p++ = '\n';
-  out->append(head, static_cast<size_t>(p - head));
+  return p;
+}
+
+template <typename S>
+void AppendCommandOf(std::string* out, std::span<const S> argv) {
+  // Small commands (the usual case) are written in place: the string is grown to a bound of
+  // the encoded size once, then cut to what was written. Past kInPlace bytes the arguments
+  // are appended one by one (growing by the bound would touch the bytes twice).
+  constexpr size_t kInPlace = 16 * 1024;
+  constexpr size_t kHeaderMax = 1 + 20 + 2;  // marker, a size_t's digits, CRLF
+  size_t need = kHeaderMax;
+  for (const S& a : argv) need += kHeaderMax + a.size() + 2;
+  size_t old = out->size();
+  if (need <= kInPlace) {
+    out->resize(old + need);
+    char* begin = out->data();
+    char* p = PutHeader(begin + old, '*', argv.size());
+    for (const S& a : argv) {
+      p = PutHeader(p, '$', a.size());
+      if (!a.empty()) memcpy(p, a.data(), a.size());
+      p += a.size();
+      *p++ = '\r';
+      *p++ = '\n';
+    }
+    out->resize(static_cast<size_t>(p - begin));
+    return;
+  }
+  out->reserve(old + need);
+  char head[kHeaderMax + 2];
+  out->append(head, static_cast<size_t>(PutHeader(head, '*', argv.size()) - head));
+  for (const S& a : argv) {
+    out->append(head, static_cast<size_t>(PutHeader(head, '$', a.size()) - head));
+    out->append(a.data(), a.size());
+    out->append("\r\n", 2);
+  }
 }
 
 }  // namespace

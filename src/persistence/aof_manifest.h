@@ -52,9 +52,8 @@ struct Manifest {
 // directory. Errors name the file and errno, as Redis logs them.
 Status WriteManifest(const std::string& dir, const std::string& filename, const Manifest& m);
 
-// Appends `argv` as a RESP array of bulk strings (Redis's catAppendOnlyGenericCommand):
-// two appends per argument (its "\r\n$<len>\r\n" header formatted on the stack, then its
-// bytes), no temporary strings.
+// Appends `argv` as a RESP array of bulk strings (Redis's catAppendOnlyGenericCommand),
+// written in place for commands up to 16 KB (no temporary strings, one growth of `out`).
 void AppendCommand(std::string* out, std::span<const std::string> argv);
 void AppendCommand(std::string* out, std::span<const std::string_view> argv);
 

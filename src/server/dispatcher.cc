@@ -403,8 +403,8 @@ void Server::PropagateCall(const Client& c, const CommandSpec& spec, const Comma
   // Nor are scripts and functions: the commands they call carry their effects.
   // A script's calls go where its redis.set_repl says.
   int to = &c == script_client_.get() ? script_propagate_to_ : kPropagateAll;
-  if (!ctx.propagation_prevented() && spec.name != "exec" && !IsScriptCall(spec) && to != 0 &&
-      (ctx.dirty() > 0 || ctx.propagation_forced())) {
+  if ((ctx.dirty() > 0 || ctx.propagation_forced()) && to != 0 && !ctx.propagation_prevented() &&
+      spec.name != "exec" && !IsScriptCall(spec)) {
     if (ctx.rewritten()) {
       propagator_.Add(c.db_index, ctx.propagate_as(), to);
     } else {
