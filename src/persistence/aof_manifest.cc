@@ -273,14 +273,7 @@ inline char* PutDecimal(char* p, size_t n) {
     p[1] = static_cast<char>('0' + n % 10);
     return p + 2;
   }
-  char tmp[20];
-  int i = 0;
-  do {
-    tmp[i++] = static_cast<char>('0' + n % 10);
-    n /= 10;
-  } while (n != 0);
-  while (i > 0) *p++ = tmp[--i];
-  return p;
+  return p + FormatInt64(static_cast<int64_t>(n), p);
 }
 
 // Writes "<marker><n>\r\n" at `p`; returns the end.
