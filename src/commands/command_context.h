@@ -137,10 +137,17 @@ class CommandContext {
   void PreventPropagation() { prevent_propagation_ = true; }
   // The command propagates even if it changed nothing (FLUSHALL of an empty dataset).
   void ForcePropagation() { force_propagation_ = true; }
+  // The same, to the replicas only (PUBLISH, Redis's forceCommandPropagation(c,
+  // PROPAGATE_REPL): their subscribers get the message, the AOF does not).
+  void ForceReplicationOnly() {
+    force_propagation_ = true;
+    replication_only_ = true;
+  }
   bool rewritten() const { return rewritten_; }
   const std::vector<std::string>& propagate_as() const { return propagate_as_; }
   bool propagation_prevented() const { return prevent_propagation_; }
   bool propagation_forced() const { return force_propagation_; }
+  bool replication_only() const { return replication_only_; }
 
  private:
   Keyspace& keyspace_;
@@ -154,6 +161,7 @@ class CommandContext {
   bool rewritten_ = false;
   bool prevent_propagation_ = false;
   bool force_propagation_ = false;
+  bool replication_only_ = false;
   std::vector<std::string> propagate_as_;
 };
 

@@ -403,6 +403,7 @@ void Server::PropagateCall(const Client& c, const CommandSpec& spec, const Comma
   // Nor are scripts and functions: the commands they call carry their effects.
   // A script's calls go where its redis.set_repl says.
   int to = &c == script_client_.get() ? script_propagate_to_ : kPropagateAll;
+  if (ctx.replication_only()) to &= kPropagateRepl;
   if ((ctx.dirty() > 0 || ctx.propagation_forced()) && to != 0 && !ctx.propagation_prevented() &&
       spec.name != "exec" && !IsScriptCall(spec)) {
     if (ctx.rewritten()) {

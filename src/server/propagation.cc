@@ -4,15 +4,22 @@
 
 namespace duet {
 
+bool Propagator::Listens(int to) const {
+  for (const PropagationTarget* t : targets_) {
+    if (t->kind() & to) return true;
+  }
+  return false;
+}
+
 void Propagator::Add(int db, std::span<const std::string> argv, int to) {
-  if (targets_.empty()) return;
+  if (!Listens(to)) return;
   size_t begin = encoded_.size();
   aof::AppendCommand(&encoded_, argv);
   ops_.push_back({db, to, begin, encoded_.size()});
 }
 
 void Propagator::Add(int db, std::span<const std::string_view> argv, int to) {
-  if (targets_.empty()) return;
+  if (!Listens(to)) return;
   size_t begin = encoded_.size();
   aof::AppendCommand(&encoded_, argv);
   ops_.push_back({db, to, begin, encoded_.size()});

@@ -50,8 +50,10 @@ class Propagator {
   // Whether anyone listens: commands build rewritten forms only then.
   bool active() const { return !targets_.empty(); }
 
+  // Whether a target of a kind in `to` is attached (Redis's shouldPropagate).
+  bool Listens(int to) const;
   // Queues an effect (alsoPropagate) for the targets of the kinds in `to`. No-op without
-  // targets.
+  // such a target (so the effect counts for no MULTI/EXEC wrapping either, as in Redis).
   void Add(int db, std::span<const std::string> argv, int to = kPropagateAll);
   void Add(int db, std::span<const std::string_view> argv, int to = kPropagateAll);
   // Hands the queued effects to the targets and forgets them (propagatePendingCommands);

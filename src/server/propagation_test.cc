@@ -177,5 +177,34 @@ TEST_F(PropagationTest, NothingCopiedWithoutTargets) {
   t.server().propagator().AddTarget(&rec);
 }
 
+// Redis's publishCommand: forceCommandPropagation(c, PROPAGATE_REPL).
+TEST_F(PropagationTest, PublishGoesToReplicasOnly) {
+  t.Run({"publish", "ch", "msg"});
+  t.Run({"spublish", "sch", "msg"});
+  EXPECT_EQ(rec.Take(), (V{"0:publish ch msg", "0:spublish sch msg"}));
+  t.Run({"multi"});
+  t.Run({"publish", "ch", "m"});
+  t.Run({"exec"});
+  EXPECT_EQ(rec.Take(), (V{"0:publish ch m"}));
+
+  class AofRecorder : public Recorder {
+   public:
+    int kind() const override { return kPropagateAof; }
+  } aof;
+  t.server().propagator().RemoveTarget(&rec);
+  t.server().propagator().AddTarget(&aof);
+  t.Run({"publish", "ch", "msg"});
+  EXPECT_EQ(t.server().propagator().pending(), 0u);
+  // Not queued at all, so it does not make a transaction of the SET (Redis's
+  // shouldPropagate).
+  t.Run({"multi"});
+  t.Run({"set", "a", "1"});
+  t.Run({"publish", "ch", "m"});
+  t.Run({"exec"});
+  EXPECT_EQ(aof.Take(), (V{"0:set a 1"}));
+  t.server().propagator().RemoveTarget(&aof);
+  t.server().propagator().AddTarget(&rec);
+}
+
 }  // namespace
 }  // namespace duet

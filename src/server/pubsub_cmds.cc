@@ -119,11 +119,13 @@ void CmdPunsubscribe(CommandContext& ctx, ArgReader& args) {
 
 void CmdPublish(CommandContext& ctx, ArgReader& args) {
   size_t n = ServerContext::From(ctx).server().Publish(args[0], args[1], false);
+  ctx.ForceReplicationOnly();  // the replicas' subscribers get it too
   ctx.reply().Integer(static_cast<int64_t>(n));
 }
 
 void CmdSpublish(CommandContext& ctx, ArgReader& args) {
   size_t n = ServerContext::From(ctx).server().Publish(args[0], args[1], true);
+  ctx.ForceReplicationOnly();  // no cluster: the replicas' shard subscribers get it too
   ctx.reply().Integer(static_cast<int64_t>(n));
 }
 

@@ -2,7 +2,7 @@
 """duet as a replication master (SYNC / PSYNC, server/replication.h), against the real binary:
 - the replication stream a SYNC client reads after the same commands is byte for byte the
   one redis-server 7.0.15 sends (SELECTs, propagated forms, MULTI/EXEC around scripts and
-  transactions, nothing for commands that changed nothing);
+  transactions, nothing for commands that changed nothing, PUBLISH and SPUBLISH);
 - a real redis-server configured with `replicaof` duet completes the full resynchronization,
   holds the same data (DEBUG DIGEST), follows later writes, acknowledges them (WAIT 1 and
   INFO/ROLE show it), and disappears from INFO when it goes away.
@@ -12,7 +12,8 @@ duet as a replica (REPLICAOF, server/replica_server.cc), of a duet and of a redi
 - READONLY errors, INFO replication / ROLE / CLIENT LIST as a replica;
 - a link killed on either side reconnects with a partial resynchronization (+CONTINUE: the
   master's sync_partial_ok counts it, no second full sync);
-- REPLICAOF NO ONE promotes (writable, the old replication ID in master_replid2)."""
+- REPLICAOF NO ONE promotes (writable, the old replication ID in master_replid2);
+- a PUBLISH on the master reaches the replica's subscribers."""
 import os
 import sys
 import unittest
@@ -80,6 +81,9 @@ SCRIPT = [
     ["SELECT", "0"],
     ["GETDEL", "s"],
     ["XADD", "st", "1-1", "f", "v"],
+    ["PUBLISH", "ch", "to the replicas' subscribers"],   # replicated, never in the AOF
+    ["SELECT", "5"], ["SPUBLISH", "sch", "m"], ["SELECT", "0"],
+    ["MULTI"], ["SET", "t", "1"], ["PUBLISH", "ch", "m"], ["EXEC"],
     ["FLUSHDB"],
     ["SET", "sentinel", "end"],
 ]
@@ -339,6 +343,19 @@ class DuetReplicaTest(unittest.TestCase):
 
     def test_loading_master_rdb_redis(self):
         self.run_loading_master_rdb("redis")
+
+    def test_publish_reaches_the_replicas_subscribers(self):
+        master, m = self.start("duet")
+        replica, r = self.start("duet")
+        self.assertEqual(call(r, "REPLICAOF", "127.0.0.1", str(master.port)), b"+OK\r\n")
+        self.wait_synced(m, r)
+        sub = RawConnection(replica.port, timeout=20)
+        self.addCleanup(sub.close)
+        self.assertEqual(call(sub, "SUBSCRIBE", "ch"),
+                         b"*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n")
+        self.assertEqual(call(m, "PUBLISH", "ch", "hello"), b":0\r\n")  # none on the master
+        self.assertEqual(sub.read_reply(),
+                         b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhello\r\n")
 
     def test_replicaof_errors_and_directive(self):
         master, m = self.start("duet")
