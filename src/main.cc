@@ -174,6 +174,7 @@ int main(int argc, char** argv) {
   duet::Status st = server.Start();
   if (st.ok() && table.GetValue("set-proc-title") == "yes")
     server.ApplyConfigChange("proc-title-template");
+  if (st.ok()) server.ApplyOomScoreAdj();  // as Redis's main(): a failure is only logged
   if (!st.ok()) {
     // One log line per line of the report, as Redis logs them.
     std::string msg = st.message();

@@ -210,7 +210,9 @@ void ConfigTable::RegisterAll() {
   Register(Enum("shutdown-on-sigint", "", 0, kShutdownOnSig, 0, true, CheckShutdownFlags));
   Register(Enum("shutdown-on-sigterm", "", 0, kShutdownOnSig, 0, true, CheckShutdownFlags));
   // Consulted by CONFIG SET itself (dir, dbfilename) and by DEBUG: they do have an effect.
-  for (const char* n : {"enable-protected-configs", "enable-debug-command"}) {
+  // oom-score-adj(-values): applied by Server::ApplyOomScoreAdj.
+  for (const char* n : {"enable-protected-configs", "enable-debug-command", "oom-score-adj",
+                        "oom-score-adj-values"}) {
     directives_[by_name_.find(n)->second].flags &= ~kNoEffect;
   }
 

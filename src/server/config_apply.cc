@@ -1,5 +1,6 @@
 // Effects of CONFIG SET that need the running server: re-opening the TCP listeners
-// (port, bind), re-arming the cron timer (hz) and raising the open-files limit (maxclients).
+// (port, bind), re-arming the cron timer (hz), raising the open-files limit (maxclients) and
+// the process's OOM score (oom-score-adj, oom-score-adj-values).
 // Called from Server::ApplyConfigChange.
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -8,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 #include "common/log.h"
 #include "net/socket.h"
@@ -109,6 +111,15 @@ std::string AdjustOpenFilesLimit(int64_t* maxclients) {
   return "The operating system is not able to handle the specified number of clients, try "
          "with " +
          std::to_string(possible);
+}
+
+bool Server::ApplyOomScoreAdj() {
+  int values[3] = {0, 200, 800};
+  std::istringstream in(config_table_->GetValue("oom-score-adj-values"));
+  for (int& v : values) in >> v;
+  int klass = is_replica_of_master() ? 1 : 0;
+  return oom_score_.Apply(OomScoreAdjuster::ParseMode(config_table_->GetValue("oom-score-adj")),
+                          values[klass]);
 }
 
 }  // namespace duet

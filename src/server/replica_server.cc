@@ -75,6 +75,7 @@ bool Server::SetMaster(const std::string& host, int port) {
     c->close_after_reply = true;
     QueueWrite(*c);
   }
+  ApplyOomScoreAdj();  // the replica class's value
   Log(LogLevel::kNotice, "Connecting to MASTER {}:{}", host, port);
   ConnectToMaster();
   return true;
@@ -92,6 +93,7 @@ void Server::UnsetMaster() {
   replication_.ForceSelect();
   keyspace_.ctx().keep_expired = paused();
   repl_down_since_s_ = 0;
+  ApplyOomScoreAdj();  // back to the master class's value
 }
 
 void Server::ShiftReplicationId() {

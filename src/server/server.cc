@@ -781,6 +781,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     return RebindTcp("Failed to bind to specified addresses.");
   } else if (name == "maxclients") {
     return AdjustOpenFilesLimit(&config_->maxclients);
+  } else if (name == "oom-score-adj" || name == "oom-score-adj-values") {
+    if (!ApplyOomScoreAdj()) return "Failed to set current oom_score_adj. Check server logs.";
   } else if (name == "slowlog-max-len") {
     slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
   } else if (name.starts_with("metrics-")) {

@@ -35,6 +35,7 @@
 #include "server/memory_stats.h"
 #include "server/metrics_service.h"
 #include "server/migrate_sockets.h"
+#include "server/oom_score.h"
 #include "server/propagation.h"
 #include "server/pubsub.h"
 #include "server/replica_link.h"
@@ -537,6 +538,9 @@ class Server {
 
   // Called by CONFIG SET after a directive changed.
   std::string ApplyConfigChange(const std::string& name);
+  // oom-score-adj for this process's class (replica while it has a master). False when
+  // /proc/self/oom_score_adj could not be read or written (logged).
+  bool ApplyOomScoreAdj();
 
  private:
   void OnAccept(int listen_fd, bool is_unix);
@@ -724,6 +728,7 @@ class Server {
   CommandTable commands_;
   ServerStats stats_;
   SlowLog slowlog_;
+  OomScoreAdjuster oom_score_;
   LatencyMonitor latency_monitor_;
   std::vector<int> listen_fds_;
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
