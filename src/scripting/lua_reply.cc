@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <lua5.1/lua.hpp>
 #include <string>
 
@@ -75,7 +76,7 @@ void Parse(lua_State* L, ReplyCursor& c, bool push, bool reserved = false) {
       std::string_view s = c.Line();
       if (push) {
         Need(L, reserved, 3);
-        lua_newtable(L);
+        lua_createtable(L, 0, 1);  // its one field: no rehash when it is set
         lua_pushlstring(L, s.data(), s.size());
         lua_setfield(L, -2, "ok");
       }
@@ -219,6 +220,51 @@ bool StringField(lua_State* L, const char* name, std::string* out) {
   return ok;
 }
 
+// The field names WriteLuaValue looks for in every table, interned once per Lua state and
+// kept in an array in the registry: a lookup pushes the string from that array
+// (lua_rawgeti) instead of hashing and interning the name again (lua_pushstring), which
+// for a script returning an array of arrays was most of the reply's conversion.
+enum ReplyKey { kKeyErr = 1, kKeyOk, kKeyDouble, kKeyBigNumber, kKeyVerbatim, kKeyMap, kKeySet };
+constexpr const char* kReplyKeyNames[] = {"err", "ok", "double", "big_number", "verbatim_string",
+                                          "map", "set"};
+constexpr const char* kReplyKeysRegistryName = "__duet_reply_keys";
+
+// Pushes the array of field names (creating it on a state's first use).
+void PushReplyKeys(lua_State* L) {
+  lua_pushstring(L, kReplyKeysRegistryName);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  if (lua_istable(L, -1)) return;
+  lua_pop(L, 1);
+  lua_createtable(L, static_cast<int>(std::size(kReplyKeyNames)), 0);
+  for (size_t i = 0; i < std::size(kReplyKeyNames); i++) {
+    lua_pushstring(L, kReplyKeyNames[i]);
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  lua_pushstring(L, kReplyKeysRegistryName);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+// Pushes the field `key` of the table at the top (raw access); `keys` is the absolute
+// stack index of the array of field names.
+void RawGetKey(lua_State* L, int keys, ReplyKey key) {
+  lua_rawgeti(L, keys, key);
+  lua_rawget(L, -2);
+}
+
+// StringField for one of the names kept in the registry's array.
+bool StringKey(lua_State* L, int keys, ReplyKey key, std::string* out) {
+  RawGetKey(L, keys, key);
+  bool ok = lua_type(L, -1) == LUA_TSTRING;
+  if (ok) {
+    size_t len;
+    const char* s = lua_tolstring(L, -1, &len);
+    out->assign(s, len);
+  }
+  lua_pop(L, 1);
+  return ok;
+}
+
 // The number of entries of the table at the top of the stack.
 size_t CountEntries(lua_State* L) {
   size_t n = 0;
@@ -274,7 +320,10 @@ void PushErrorTable(lua_State* L, std::string_view error) {
   lua_setfield(L, -2, "err");
 }
 
-void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
+namespace {
+
+// WriteLuaValue with the array of field names at stack index `keys`.
+void WriteValue(lua_State* L, int keys, int script_resp, ReplyBuilder& out) {
   int t = lua_type(L, -1);
   if (!lua_checkstack(L, 4)) {
     out.Error("ERR reached lua stack limit");
@@ -310,7 +359,7 @@ void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
     }
     case LUA_TTABLE: {
       std::string s;
-      if (StringField(L, "err", &s)) {
+      if (StringKey(L, keys, kKeyErr, &s)) {
         // The error table's fields as luaExtractErrorInformation reads them.
         lua_getfield(L, -1, "err");
         std::string msg = CStringNoNewlines(lua_tostring(L, -1));
@@ -321,27 +370,25 @@ void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
         counted ? out.ErrorCountedBefore(msg) : out.Error(msg);
         break;
       }
-      if (StringField(L, "ok", &s)) {
+      if (StringKey(L, keys, kKeyOk, &s)) {
         out.SimpleString(CStringNoNewlines(std::move(s)));
         break;
       }
-      lua_pushstring(L, "double");
-      lua_rawget(L, -2);
+      RawGetKey(L, keys, kKeyDouble);
       if (lua_type(L, -1) == LUA_TNUMBER) {
         out.Double(lua_tonumber(L, -1));
         lua_pop(L, 2);
         return;
       }
       lua_pop(L, 1);
-      if (StringField(L, "big_number", &s)) {
+      if (StringKey(L, keys, kKeyBigNumber, &s)) {
         for (char& ch : s) {
           if (ch == '\r' || ch == '\n') ch = ' ';
         }
         out.BigNumber(s);
         break;
       }
-      lua_pushstring(L, "verbatim_string");
-      lua_rawget(L, -2);
+      RawGetKey(L, keys, kKeyVerbatim);
       if (lua_type(L, -1) == LUA_TTABLE) {
         std::string format, str;
         if (StringField(L, "format", &format) && StringField(L, "string", &str)) {
@@ -351,29 +398,27 @@ void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
         }
       }
       lua_pop(L, 1);
-      lua_pushstring(L, "map");
-      lua_rawget(L, -2);
+      RawGetKey(L, keys, kKeyMap);
       if (lua_type(L, -1) == LUA_TTABLE) {
         out.MapHeader(CountEntries(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pushvalue(L, -2);
-          WriteLuaValue(L, script_resp, out);  // key
-          WriteLuaValue(L, script_resp, out);  // value
+          WriteValue(L, keys, script_resp, out);  // key
+          WriteValue(L, keys, script_resp, out);  // value
         }
         lua_pop(L, 2);
         return;
       }
       lua_pop(L, 1);
-      lua_pushstring(L, "set");
-      lua_rawget(L, -2);
+      RawGetKey(L, keys, kKeySet);
       if (lua_type(L, -1) == LUA_TTABLE) {
         out.SetHeader(CountEntries(L));
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pop(L, 1);
           lua_pushvalue(L, -1);
-          WriteLuaValue(L, script_resp, out);
+          WriteValue(L, keys, script_resp, out);
         }
         lua_pop(L, 2);
         return;
@@ -391,7 +436,7 @@ void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
       out.ArrayHeader(n);
       for (size_t j = 1; j <= n; j++) {
         lua_rawgeti(L, -1, static_cast<int>(j));
-        WriteLuaValue(L, script_resp, out);
+        WriteValue(L, keys, script_resp, out);
       }
       break;
     }
@@ -399,6 +444,20 @@ void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
       out.Null();
   }
   lua_pop(L, 1);
+}
+
+}  // namespace
+
+void WriteLuaValue(lua_State* L, int script_resp, ReplyBuilder& out) {
+  if (!lua_checkstack(L, 1)) {
+    out.Error("ERR reached lua stack limit");
+    lua_pop(L, 1);
+    return;
+  }
+  PushReplyKeys(L);
+  lua_insert(L, -2);
+  WriteValue(L, lua_gettop(L) - 1, script_resp, out);
+  lua_pop(L, 1);  // the array of field names
 }
 
 void WriteRunError(lua_State* L, std::string_view funcname, ReplyBuilder& out) {
