@@ -6,6 +6,7 @@
 #include "common/latency_monitor.h"
 #include "keyspace/lazy_free.h"
 #include "keyspace/lfu.h"
+#include "keyspace/undo_log.h"
 
 namespace duet {
 
@@ -143,6 +144,7 @@ void Db::DeleteExpired(KeyTable::SlotRef slot) {
 }
 
 void Db::FreeExpired(Entry* e, std::string_view key) {
+  if (ctx_->undo) ctx_->undo->BeforeFree(index_, *e);
   if (ctx_->latency_threshold_ms == 0) {
     FreeEntryMaybeLazy(e, ctx_->expire_freer);
   } else {

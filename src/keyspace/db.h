@@ -19,6 +19,7 @@
 namespace duet {
 
 class LazyFreer;
+class UndoLog;  // keyspace/undo_log.h
 class LatencyMonitor;  // common/latency_monitor.h
 
 // State shared by all databases of a server; owned by Keyspace.
@@ -70,6 +71,9 @@ struct KeyspaceContext {
   // that takes at least that many ms is recorded as an "expire-del" event.
   LatencyMonitor* latency = nullptr;
   int64_t latency_threshold_ms = 0;
+  // While set (a SCRIPT DEBUG YES session), an expired entry a lookup deletes is reported to
+  // it before it is freed, so that the session's end can put it back.
+  UndoLog* undo = nullptr;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;

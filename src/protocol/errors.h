@@ -397,9 +397,6 @@ inline constexpr std::string_view kScriptFlushMode =
     "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view kScriptDebugPipeline =
     "ERR SCRIPT DEBUG must be called outside a pipeline";
-// duet does not fork a child for SCRIPT DEBUG YES (SYNC is supported).
-inline constexpr std::string_view kScriptDebugUnsupported =
-    "ERR SCRIPT DEBUG YES is not supported: duet does not fork; use SCRIPT DEBUG SYNC";
 inline constexpr std::string_view kScriptDebugEvalsha =
     "ERR Please use EVAL instead of EVALSHA for debugging";
 inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";

@@ -58,19 +58,29 @@ void Ldb::Enable() {
   maxlen_hint_sent_ = false;
 }
 
-void Ldb::Start(LdbChannel* channel, std::string_view body, int64_t time_limit_ms) {
+void Ldb::Start(LdbChannel* channel, std::string_view body, int64_t time_limit_ms,
+                bool rollback) {
   channel_ = channel;
+  rollback_ = rollback;
   active_ = true;
   time_limit_ms_ = time_limit_ms > 0 ? time_limit_ms : 5000;
   start_us_ = MonotonicUs();
   src_ = SplitLdbSource(body);
-  ::duet::Log(LogLevel::kWarning, "Redis synchronous debugging eval session started");
+  if (rollback) {
+    ::duet::Log(LogLevel::kWarning, "Redis forked for debugging eval");
+  } else {
+    ::duet::Log(LogLevel::kWarning, "Redis synchronous debugging eval session started");
+  }
 }
 
 void Ldb::End() {
   Log("<endsession>");
   SendLogs();
-  ::duet::Log(LogLevel::kWarning, "Redis synchronous debugging eval session ended");
+  if (rollback_) {
+    ::duet::Log(LogLevel::kWarning, "Lua debugging session child exiting");
+  } else {
+    ::duet::Log(LogLevel::kWarning, "Redis synchronous debugging eval session ended");
+  }
   channel_ = nullptr;
   src_.clear();
   active_ = false;

@@ -39,8 +39,10 @@ class Ldb {
   void Enable();
   // Starts a session on `channel` (not owned; valid until End) for a script with this
   // body. `time_limit_ms`: while running without a stop for this long, the debugger stops
-  // ("timeout reached, infinite loop?").
-  void Start(LdbChannel* channel, std::string_view body, int64_t time_limit_ms);
+  // ("timeout reached, infinite loop?"). `rollback`: a SCRIPT DEBUG YES session, logged
+  // with the lines of Redis's forked session.
+  void Start(LdbChannel* channel, std::string_view body, int64_t time_limit_ms,
+             bool rollback = false);
   // Sends what is left of the log and "<endsession>"; the session is over.
   void End();
   bool active() const { return active_; }
@@ -87,6 +89,7 @@ class Ldb {
 
   LdbChannel* channel_ = nullptr;
   bool active_ = false;
+  bool rollback_ = false;
   std::vector<std::string> logs_;
   std::vector<int> bp_;
   bool step_ = false;

@@ -122,8 +122,11 @@ class Client {
   // ProtectClient); missed_read notes a read to do then.
   bool is_protected = false;
   bool missed_read = false;
-  // SCRIPT DEBUG SYNC (Redis's CLIENT_LUA_DEBUG|CLIENT_LUA_DEBUG_SYNC): this client's next
-  // EVAL runs under the Lua debugger (server/script_cmds.cc).
+  // SCRIPT DEBUG YES|SYNC (Redis's CLIENT_LUA_DEBUG): this client's next EVAL runs under
+  // the Lua debugger (server/script_cmds.cc). Without lua_debug_sync (Redis's
+  // CLIENT_LUA_DEBUG_SYNC, which YES does not clear) the session's changes to the dataset
+  // are rolled back at its end.
+  bool lua_debug = false;
   bool lua_debug_sync = false;
   bool no_evict = false;
   bool paused = false;  // stopped reading due to CLIENT PAUSE

@@ -367,6 +367,8 @@ Client* Server::EnterAndRunHandler(ServerContext& ctx, Client& c, const CommandS
     keep_expired = false;
     // A background snapshot captures what this may change before it changes.
     if (snapshot_) SnapshotBeforeCommand(c.db_index, spec, args);
+    // A SCRIPT DEBUG YES session remembers what this may change, to undo it at its end.
+    if (undo_) UndoBeforeCommand(c.db_index, spec, args);
   }
   if (!outer) {
     caller_ = &c;

@@ -84,6 +84,7 @@ Server::EvictResult Server::PerformEvictions() {
       Entry* victim = evictor_.DetachOne(policy, config_->maxmemory_samples, &db);
       if (!victim) break;
       SnapshotBeforeFree(db, *victim);
+      if (undo_) undo_->BeforeFree(db, *victim);  // a SCRIPT DEBUG YES session's
       freed += before - static_cast<int64_t>(UsedMemoryForEviction());
       // As Redis: WATCH and tracking hear of it (nobody's change), then the "evicted" event.
       SignalModifiedKey(db, victim->key(), /*by_client=*/false);

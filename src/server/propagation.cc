@@ -25,6 +25,12 @@ void Propagator::Add(int db, std::span<const std::string_view> argv, int to) {
   ops_.push_back({db, to, begin, encoded_.size()});
 }
 
+void Propagator::DropPendingAfter(size_t keep) {
+  if (keep >= ops_.size()) return;
+  encoded_.resize(ops_[keep].begin);
+  ops_.resize(keep);
+}
+
 void Propagator::Flush(bool allow_multi) {
   if (ops_.empty()) return;
   // Taken out first: a target could propagate while it is fed.

@@ -60,6 +60,8 @@ class Propagator {
   // `allow_multi`: wrap two or more in MULTI/EXEC.
   void Flush(bool allow_multi);
   size_t pending() const { return ops_.size(); }
+  // Forgets the effects queued after the first `keep` (a rolled-back debugging session's).
+  void DropPendingAfter(size_t keep);
 
  private:
   // One queued effect: its bytes are encoded_[begin, end).

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "commands/help_reply.h"
 #include "common/strutil.h"
@@ -124,17 +125,22 @@ class SocketLdbChannel : public scripting::LdbChannel {
   int flags_;
 };
 
-// EVAL/EVAL_RO of a client after SCRIPT DEBUG SYNC: the whole command, its argument errors
-// included, runs in a debugging session that blocks the server; the client is closed once
-// the reply is sent, which tells it the session ended.
+// EVAL/EVAL_RO of a client after SCRIPT DEBUG YES or SYNC: the whole command, its argument
+// errors included, runs in a debugging session that blocks the server; the client is closed
+// once the reply is sent, which tells it the session ended. After YES every change the
+// session made to the dataset is rolled back when it ends, however it ends (Redis runs
+// that session in a forked child whose dataset is dropped; duet does not fork).
 void EvalWithDebugger(CommandContext& ctx, ArgReader& args, bool ro) {
   ServerContext& sctx = ServerContext::From(ctx);
   Server& server = sctx.server();
   Client& c = sctx.client();
   scripting::Ldb& ldb = server.lua().ldb();
+  bool rollback = !c.lua_debug_sync;
   {
+    std::optional<Server::RollbackSession> session;
+    if (rollback) session.emplace(server);
     SocketLdbChannel channel(c.fd());
-    ldb.Start(&channel, args[0], server.config().busy_reply_threshold);
+    ldb.Start(&channel, args[0], server.config().busy_reply_threshold, rollback);
     EvalGeneric(ctx, args, false, ro);
     ldb.End();
   }
@@ -142,15 +148,15 @@ void EvalWithDebugger(CommandContext& ctx, ArgReader& args, bool ro) {
 }
 
 void CmdEval(CommandContext& ctx, ArgReader& args) {
-  if (ServerContext::From(ctx).client().lua_debug_sync) return EvalWithDebugger(ctx, args, false);
+  if (ServerContext::From(ctx).client().lua_debug) return EvalWithDebugger(ctx, args, false);
   EvalGeneric(ctx, args, false, false);
 }
 void CmdEvalRo(CommandContext& ctx, ArgReader& args) {
-  if (ServerContext::From(ctx).client().lua_debug_sync) return EvalWithDebugger(ctx, args, true);
+  if (ServerContext::From(ctx).client().lua_debug) return EvalWithDebugger(ctx, args, true);
   EvalGeneric(ctx, args, false, true);
 }
 void EvalShaGeneric(CommandContext& ctx, ArgReader& args, bool ro) {
-  if (ServerContext::From(ctx).client().lua_debug_sync) {
+  if (ServerContext::From(ctx).client().lua_debug) {
     ServerContext& sctx = ServerContext::From(ctx);
     sctx.server().FeedMonitorsForScript(sctx.client(), sctx.args());
     if (args[0].size() != 40) return ctx.reply().Error(errors::kNoScript);
@@ -195,23 +201,23 @@ void CmdScriptKill(CommandContext& ctx, ArgReader& args) {
   ServerContext::From(ctx).server().KillScript(ctx.reply(), /*is_eval=*/true);
 }
 
-// SCRIPT DEBUG YES|SYNC|NO. SYNC: the next EVAL runs under the debugger, blocking the
-// server. YES (Redis forks a child for the session) is refused: duet does not fork.
+// SCRIPT DEBUG YES|SYNC|NO. The client's next EVAL runs under the debugger, blocking the
+// server; after YES its changes are rolled back at the end (see EvalWithDebugger).
 void CmdScriptDebug(CommandContext& ctx, ArgReader& args) {
   ServerContext& sctx = ServerContext::From(ctx);
   Client& c = sctx.client();
   if (c.out().size() > c.out_pos()) return ctx.reply().Error(errors::kScriptDebugPipeline);
   if (EqualsIgnoreCase(args[1], "no")) {
+    c.lua_debug = false;
     c.lua_debug_sync = false;
     return ctx.reply().Ok();
   }
-  if (EqualsIgnoreCase(args[1], "sync")) {
-    sctx.server().lua().ldb().Enable();
-    c.lua_debug_sync = true;
-    return ctx.reply().Ok();
-  }
-  if (EqualsIgnoreCase(args[1], "yes")) return ctx.reply().Error(errors::kScriptDebugUnsupported);
-  ctx.reply().Error(errors::kScriptDebugMode);
+  bool yes = EqualsIgnoreCase(args[1], "yes");
+  if (!yes && !EqualsIgnoreCase(args[1], "sync")) return ctx.reply().Error(errors::kScriptDebugMode);
+  sctx.server().lua().ldb().Enable();
+  c.lua_debug = true;
+  if (!yes) c.lua_debug_sync = true;  // YES keeps an earlier SYNC, as Redis's ldbEnable
+  ctx.reply().Ok();
 }
 
 void CmdScriptHelp(CommandContext& ctx, ArgReader& args) {

@@ -22,6 +22,7 @@
 #include "config/config_table.h"
 #include "keyspace/evictor.h"
 #include "keyspace/keyspace.h"
+#include "keyspace/undo_log.h"
 #include "net/event_loop.h"
 #include "net/parallel_sender.h"
 #include "persistence/snapshot.h"
@@ -419,6 +420,10 @@ class Server {
   // BGSAVE (as Redis kills the child) and finishes an AOF rewrite's base first.
   void SnapshotBeforeCommand(int db, const CommandSpec& spec,
                              std::span<const std::string_view> args);
+  // Calls fn(db, key) for every key a write command may change: its keys in `db`, MOVE's
+  // and COPY ... DB's target in the other database too (not FLUSHDB/FLUSHALL/SWAPDB's).
+  void ForEachWrittenKey(int db, const CommandSpec& spec, std::span<const std::string_view> args,
+                         const std::function<void(int, std::string_view)>& fn);
   // Before a key leaves without a command (eviction).
   void SnapshotBeforeFree(int db, const Entry& e) {
     if (snapshot_) snapshot_->BeforeFree(db, e, keyspace_.ctx().lru_clock);
@@ -430,6 +435,34 @@ class Server {
   // One bounded slice of the running snapshot (BeforeSleep) and its completion (also from
   // the cron).
   void SnapshotTick();
+
+  // ---- SCRIPT DEBUG YES sessions (server/ldb_rollback.cc, keyspace/undo_log.h) ----
+  // While one lives, every key a write may change is remembered first (UndoBeforeCommand
+  // from the dispatcher, expired and evicted entries, FLUSHDB/FLUSHALL/SWAPDB's databases)
+  // and nothing of the session leaks out: no keyspace events, tracking invalidations or
+  // WATCH touches, no save of FLUSHALL; when it ends the keys are put back, the effects
+  // queued for the AOF and replicas, the blocked clients made ready and the dirty/expiry/
+  // hit counters are dropped or restored (Redis's forked session, whose dataset nobody
+  // sees). One at a time (the session blocks the server).
+  class RollbackSession {
+   public:
+    explicit RollbackSession(Server& server);
+    ~RollbackSession();
+    RollbackSession(const RollbackSession&) = delete;
+    RollbackSession& operator=(const RollbackSession&) = delete;
+
+   private:
+    Server& server_;
+    uint64_t dirty_;
+    uint64_t expired_keys_;
+    uint64_t keyspace_hits_;
+    uint64_t keyspace_misses_;
+    size_t propagation_pending_;
+    std::vector<DbKey> ready_;
+  };
+  bool in_rollback_session() const { return undo_ != nullptr; }
+  // Before a write command runs inside a rollback session.
+  void UndoBeforeCommand(int db, const CommandSpec& spec, std::span<const std::string_view> args);
 
   // ---- AOF persistence (server/aof_server.cc) ----
   // Startup: the AOF manifest is read (a bad one is an error); with appendonly the AOF is
@@ -838,6 +871,7 @@ class Server {
   std::unique_ptr<AofState> aof_;
   bool aof_on_ = false;
   std::unique_ptr<rdb::Snapshot> snapshot_;
+  std::unique_ptr<UndoLog> undo_;  // a SCRIPT DEBUG YES session's, while one runs
   SnapshotPurpose snapshot_purpose_ = SnapshotPurpose::kNone;
   bool bgsave_scheduled_ = false;
   uint64_t dirty_before_bgsave_ = 0;

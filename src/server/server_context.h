@@ -35,6 +35,7 @@ class ServerContext : public CommandContext {
   }
   void KeyspaceFlushed() override { server_.TrackingInvalidateAllOnFlush(); }
   void AllFlushed() override {
+    if (server_.in_rollback_session()) return;  // SCRIPT DEBUG YES: the flush is undone
     if (!server_.config().save_params.empty() && server_.SaveRdb().ok()) ResetDirty();
   }
   void DatabaseReplaced(int db, int replaced_with) override {

@@ -92,6 +92,7 @@ size_t Server::Publish(std::string_view channel, std::string_view message, bool 
 }
 
 void Server::NotifyKeyspaceEvent(int type, std::string_view event, std::string_view key, int db) {
+  if (undo_) return;  // a SCRIPT DEBUG YES session's change: rolled back, nobody sees it
   int flags = config_->notify_keyspace_events;
   if (!(flags & type)) return;
   char num[24];
@@ -206,6 +207,7 @@ void Server::TrackingInvalidateKey(std::string_view key, bool bcast, const Clien
 }
 
 void Server::TrackingInvalidateAllOnFlush() {
+  if (undo_) return;  // a SCRIPT DEBUG YES session's flush: rolled back
   if (stats_.features.tracking_clients != 0) {
     for (auto& [id, c] : clients_) {
       if (!c->tracking) continue;

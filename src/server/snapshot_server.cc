@@ -86,7 +86,8 @@ void Server::SnapshotBeforeCommand(int db, const CommandSpec& spec,
   std::string_view name = spec.name;
   if (name == "flushall") {
     // Redis kills a BGSAVE child here; an AOF rewrite's base must stay the image of its start.
-    if (snapshot_purpose_ == SnapshotPurpose::kRdb) {
+    // Inside a SCRIPT DEBUG YES session the flush is rolled back: the save goes on.
+    if (snapshot_purpose_ == SnapshotPurpose::kRdb && !undo_) {
       AbortSnapshot();
     } else {
       SnapshotDrain();
@@ -94,10 +95,17 @@ void Server::SnapshotBeforeCommand(int db, const CommandSpec& spec,
     return;
   }
   if (name == "flushdb" || name == "swapdb") return SnapshotDrain();
+  ForEachWrittenKey(db, spec, args, [&s](int d, std::string_view key) { s.BeforeWrite(d, key); });
+}
+
+void Server::ForEachWrittenKey(int db, const CommandSpec& spec,
+                               std::span<const std::string_view> args,
+                               const std::function<void(int, std::string_view)>& fn) {
+  std::string_view name = spec.name;
   std::vector<KeyRef>& keys = snapshot_keys_;
   keys.clear();
   if (GetCommandKeys(spec, args, &keys)) {
-    for (const KeyRef& k : keys) s.BeforeWrite(db, args[static_cast<size_t>(k.pos)]);
+    for (const KeyRef& k : keys) fn(db, args[static_cast<size_t>(k.pos)]);
   }
   // Keys of another database.
   auto db_arg = [&](std::string_view v) {
@@ -105,11 +113,11 @@ void Server::SnapshotBeforeCommand(int db, const CommandSpec& spec,
     return id && *id >= 0 && *id < keyspace_.db_count() ? static_cast<int>(*id) : -1;
   };
   if (name == "move" && args.size() == 3) {
-    if (int to = db_arg(args[2]); to >= 0) s.BeforeWrite(to, args[1]);
+    if (int to = db_arg(args[2]); to >= 0) fn(to, args[1]);
   } else if (name == "copy") {
     for (size_t i = 3; i + 1 < args.size(); i++) {
       if (EqualsIgnoreCase(args[i], "db")) {
-        if (int to = db_arg(args[i + 1]); to >= 0) s.BeforeWrite(to, args[2]);
+        if (int to = db_arg(args[i + 1]); to >= 0) fn(to, args[2]);
       }
     }
   }

@@ -17,12 +17,14 @@ WatchRegistry::KeyState Server::ProbeKey(int db, std::string_view key) {
 }
 
 void Server::SignalModifiedKey(int db, std::string_view key, bool by_client) {
+  if (undo_) return;  // a SCRIPT DEBUG YES session's change: rolled back, nobody sees it
   TrackingInvalidateKey(key, true, by_client ? caller_ : nullptr);
   if (watches_.empty()) return;
   watches_.Touch(db, key, [this](int d, std::string_view k) { return ProbeKey(d, k); });
 }
 
 void Server::SignalDatabaseReplaced(int db, int replaced_with) {
+  if (undo_) return undo_->BeforeDbReplaced(db);  // rolled back, nobody sees it
   // Redis's scanDatabaseForDeletedStreams: XREADGROUP clients blocked on a stream that the
   // flush or swap takes away are answered that it no longer exists.
   if (blocking_.registrations() != 0) {
