@@ -19,7 +19,7 @@
 namespace duet {
 
 class LazyFreer;
-class UndoLog;  // keyspace/undo_log.h
+class UndoLog;         // keyspace/undo_log.h
 class LatencyMonitor;  // common/latency_monitor.h
 
 // State shared by all databases of a server; owned by Keyspace.

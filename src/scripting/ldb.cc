@@ -58,8 +58,7 @@ void Ldb::Enable() {
   maxlen_hint_sent_ = false;
 }
 
-void Ldb::Start(LdbChannel* channel, std::string_view body, int64_t time_limit_ms,
-                bool rollback) {
+void Ldb::Start(LdbChannel* channel, std::string_view body, int64_t time_limit_ms, bool rollback) {
   channel_ = channel;
   rollback_ = rollback;
   active_ = true;

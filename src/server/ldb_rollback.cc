@@ -34,7 +34,8 @@ void Server::UndoBeforeCommand(int db, const CommandSpec& spec,
                                std::span<const std::string_view> args) {
   UndoLog& undo = *undo_;
   // FLUSHDB, FLUSHALL and SWAPDB report their databases through SignalDatabaseReplaced.
-  ForEachWrittenKey(db, spec, args, [&undo](int d, std::string_view key) { undo.BeforeWrite(d, key); });
+  ForEachWrittenKey(db, spec, args,
+                    [&undo](int d, std::string_view key) { undo.BeforeWrite(d, key); });
 }
 
 }  // namespace duet

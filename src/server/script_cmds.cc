@@ -213,7 +213,8 @@ void CmdScriptDebug(CommandContext& ctx, ArgReader& args) {
     return ctx.reply().Ok();
   }
   bool yes = EqualsIgnoreCase(args[1], "yes");
-  if (!yes && !EqualsIgnoreCase(args[1], "sync")) return ctx.reply().Error(errors::kScriptDebugMode);
+  if (!yes && !EqualsIgnoreCase(args[1], "sync"))
+    return ctx.reply().Error(errors::kScriptDebugMode);
   sctx.server().lua().ldb().Enable();
   c.lua_debug = true;
   if (!yes) c.lua_debug_sync = true;  // YES keeps an earlier SYNC, as Redis's ldbEnable
