@@ -459,6 +459,7 @@ void Server::FeedMonitorsIfWanted(const Client& c, const CommandSpec& spec,
 }
 
 void Server::FeedMonitors(const Client& from, std::span<const std::string_view> args) {
+  if (undo_) return;  // a SCRIPT DEBUG YES session's commands: seen by nobody
   std::string source = from.is_script ? "lua"
                        : from.is_unix ? "unix:" + config_->unixsocket
                                       : from.PeerId();

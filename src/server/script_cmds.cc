@@ -138,7 +138,11 @@ void EvalWithDebugger(CommandContext& ctx, ArgReader& args, bool ro) {
   bool rollback = !c.lua_debug_sync;
   {
     std::optional<Server::RollbackSession> session;
-    if (rollback) session.emplace(server);
+    if (rollback) {
+      // Redis's parent shows the EVAL to MONITOR before it forks; the session shows nothing.
+      server.FeedMonitorsForScript(c, sctx.args());
+      session.emplace(server);
+    }
     SocketLdbChannel channel(c.fd());
     ldb.Start(&channel, args[0], server.config().busy_reply_threshold, rollback);
     EvalGeneric(ctx, args, false, ro);

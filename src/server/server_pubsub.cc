@@ -71,7 +71,7 @@ size_t Server::Publish(std::string_view channel, std::string_view message, bool 
         PubSub::EncodeMessage(&e, c->resp == 3, shard ? "smessage" : "message", nullptr, channel,
                               message);
       }
-      Push(*c, e);
+      if (!undo_) Push(*c, e);  // a SCRIPT DEBUG YES session's message: heard by nobody
       receivers++;
     }
   }
@@ -84,7 +84,7 @@ size_t Server::Publish(std::string_view channel, std::string_view message, bool 
       if (e.empty()) {
         PubSub::EncodeMessage(&e, c->resp == 3, "pmessage", &pattern, channel, message);
       }
-      Push(*c, e);
+      if (!undo_) Push(*c, e);  // a SCRIPT DEBUG YES session's message: heard by nobody
       receivers++;
     }
   }

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""The Lua debugger (SCRIPT DEBUG SYNC) side by side on redis-server 7.0.15 and duet: the
-same debugger commands are sent to both and every reply (the log lines as multi-bulk status
-replies, the script's reply, the connection closing at the end) must be byte-identical."""
+"""The Lua debugger (SCRIPT DEBUG SYNC and YES) side by side on redis-server 7.0.15 and duet:
+the same debugger commands are sent to both and every reply (the log lines as multi-bulk
+status replies, the script's reply, the connection closing at the end) must be
+byte-identical. After a YES session the dataset must be exactly as before it (Redis runs
+it in a forked child; duet rolls the changes back) and nobody may have heard of it."""
 import os
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_clients import Conn, SideBySide  # noqa: E402
+from test_clients import Conn, SideBySide, servers  # noqa: E402
 
 SCRIPT = ("local a = redis.call('set', KEYS[1], 'v')\n"
           "local t = {1, 2, x = 3}\n"
@@ -82,6 +86,134 @@ class LdbTest(SideBySide):
             return out
         out = self.each(run)
         self.assertEqual(out[-1], b"$1\r\n2\r\n")
+
+
+YES_SCRIPT = ("redis.call('set', KEYS[1], 'x')\n"
+              "redis.call('del', 's')\n"
+              "redis.call('rpush', 'l', 'd')\n"
+              "redis.call('hset', 'h', 'a', '1')\n"
+              "redis.call('pexpireat', 'n', 1900000000000)\n"
+              "redis.call('persist', 'e')\n"
+              "redis.call('rename', 'r', 'r2')\n"
+              "redis.call('move', 'm', '1')\n"
+              "redis.call('copy', 'c', 'c', 'db', '2')\n"
+              "redis.call('swapdb', 0, 1)\n"
+              "redis.call('flushdb')\n"
+              "redis.call('select', 2)\n"
+              "redis.call('set', 'in2', 1)\n"
+              "return redis.call('dbsize')\n")
+KEYS = ["k", "s", "n", "l", "h", "z", "e", "r", "r2", "m", "c", "in2"]
+
+
+def populate(c):
+    c.cmd("SET", "s", "hello")
+    c.cmd("SET", "n", "12")
+    c.cmd("RPUSH", "l", "a", "b", "c")
+    c.cmd("HSET", "h", "f", "x" * 100, "g", "1")
+    c.cmd("HDEL", "h", "f")  # a hashtable with one small field
+    c.cmd("ZADD", "z", "1", "a", "2", "b")
+    c.cmd("SET", "e", "v", "PXAT", "1800000000000")
+    c.cmd("SET", "r", "renamed")
+    c.cmd("SET", "m", "moved")
+    c.cmd("SET", "c", "copied")
+    c.cmd("SELECT", "1")
+    c.cmd("SET", "m", "other")
+    c.cmd("RPUSH", "l", "1")
+    c.cmd("SELECT", "0")
+
+
+def state(port):
+    c = Conn(port)
+    out = [c.cmd("DEBUG", "DIGEST")]
+    for db in ("0", "1", "2"):
+        out += [c.cmd("SELECT", db), c.cmd("DBSIZE")]
+        for key in KEYS:
+            out += [c.cmd("OBJECT", "ENCODING", key), c.cmd("PEXPIRETIME", key)]
+    return out
+
+
+class LdbYesTest(SideBySide):
+    """SCRIPT DEBUG YES (redis-cli --ldb's default)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.procs = servers("--enable-debug-command", "yes", "--notify-keyspace-events", "KEA")
+
+    def test_session_changes_are_rolled_back(self):
+        def run(port):
+            c = Conn(port)
+            populate(c)
+            before = state(port)
+            sub = Conn(port)
+            out = [sub.cmd("PSUBSCRIBE", "*")]
+            watcher = Conn(port)
+            out.append(watcher.cmd("WATCH", "s", "l"))
+            mon = Conn(port)
+            out.append(mon.cmd("MONITOR"))
+            d = Conn(port)
+            out += [d.cmd("SCRIPT", "DEBUG", "YES"), d.cmd("EVAL", YES_SCRIPT, "1", "k")]
+            out += [d.cmd("s"), d.cmd("s"), d.cmd("p"), d.cmd("c")]
+            out.append(d.read_reply())  # the script's reply follows <endsession>
+            out.append(d.closed_within(5))
+            out.append(state(port) == before)
+            # Nobody heard of the session: the next message is the marker, the watcher's
+            # transaction runs.
+            out.append(c.cmd("PUBLISH", "marker", "end"))
+            out.append(sub.read_reply())
+            seen = []  # what MONITOR showed up to the marker
+            while not seen or b"marker" not in seen[-1]:
+                line = mon.read_reply()
+                seen.append((b"lua " if b" lua] " in line else b"") + line.split(b"] ", 1)[1])
+            out.append(seen)
+            out += [watcher.cmd("MULTI"), watcher.cmd("GET", "s"), watcher.cmd("EXEC")]
+            return out
+        out = self.each(run)
+        self.assertEqual(out[-9:-6], [b":2\r\n", True, True])
+        self.assertTrue(out[-5].endswith(b"$6\r\nmarker\r\n$3\r\nend\r\n"))
+        self.assertTrue(out[-4][1].startswith(b'"EVAL"'))
+        self.assertFalse([line for line in out[-4] if line.startswith(b"lua ")])
+        self.assertEqual(out[-1], b"*1\r\n$5\r\nhello\r\n")
+
+    def test_abort_and_disconnect_roll_back_too(self):
+        def run(port):
+            c = Conn(port)
+            populate(c)
+            before = state(port)
+            d = Conn(port)
+            out = [d.cmd("SCRIPT", "DEBUG", "YES"),
+                   d.cmd("EVAL", "redis.call('set', 'w', 1)\nredis.call('del', 'l')\nreturn 1",
+                         "0"),
+                   d.cmd("s"), d.cmd("a")]
+            out.append(d.read_reply().split(b" script:")[0])
+            out.append(d.closed_within(5))
+            out.append(state(port) == before)
+            g = Conn(port)
+            out += [g.cmd("SCRIPT", "DEBUG", "YES"),
+                    g.cmd("EVAL", "redis.call('flushall')\nreturn redis.call('incr', 'g')", "0")]
+            g.sock.close()
+            out.append(Conn(port).cmd("PING"))  # the session is over (Redis: its child)
+            out.append(state(port) == before)
+            return out
+        out = self.each(run)
+        self.assertEqual(out[6], True)
+        self.assertEqual(out[-1], True)
+
+    def test_redis_cli_ldb(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as f:
+            f.write(YES_SCRIPT)
+            f.flush()
+
+            def run(port):
+                c = Conn(port)
+                populate(c)
+                before = state(port)
+                cli = subprocess.run(
+                    ["redis-cli", "-p", str(port), "--ldb", "--eval", f.name, "k"],
+                    input="s\nc\n", capture_output=True, text=True, timeout=20)
+                return [cli.stdout, cli.returncode, state(port) == before]
+            out = self.each(run)
+        self.assertIn("(Lua debugging session ended -- dataset changes rolled back)", out[0])
+        self.assertEqual(out[2], True)
 
 
 if __name__ == "__main__":
