@@ -7,11 +7,13 @@ Per round and side: a fresh server is loaded with --keys SET commands (`key:%08d
 values, redis-cli --pipe); the dataset is the server's PSS once it settles. A writer process
 then overwrites random existing keys as fast as it can (pipelines of 100 SETs on 4
 connections), a PING process times a PING every 1 ms (as latency-under-load), and after 2 s
-BGSAVE starts (the longest PING of those 2 s is reported too: the machine's own noise under
-the same load). Until INFO says the save is done, the PSS of the server plus its children
-(redis's fork) is sampled every 100 ms (/proc/<pid>/smaps_rollup); the peak over the dataset
-is the memory ratio. Reported: that ratio, the longest PING during the save, the save time
-(BGSAVE to rdb_bgsave_in_progress:0) and the writer's rate during the save.
+two BGSAVEs run one after the other (the longest PING of those 2 s is reported too: the
+machine's own noise under the same load). During the first, the PSS of the server plus its
+children (redis's fork) is sampled every 100 ms (/proc/<pid>/smaps_rollup); the peak over the
+dataset is the memory ratio. The second is not sampled (reading smaps_rollup walks the page
+tables under the server's mmap lock, and a server mmap/munmap waits for the walk: ~30 ms PINGs
+at 10M keys on either server) and gives the PING figures, the save time (BGSAVE to
+rdb_bgsave_in_progress:0) and the writer's rate during the save.
 
   bench/bgsave.py                # 10M keys, 3 rounds (~10 min; the load file is 550 MB, cached)
   bench/bgsave.py --quick        # 200k keys, 1 round: checks the script
@@ -40,6 +42,23 @@ from duetbench.stats import median  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RT_PRIORITY = 10  # SCHED_FIFO priority of the server's event loop under --rt (the PING +1)
+RT_RUNTIME = "/proc/sys/kernel/sched_rt_runtime_us"
+
+
+def unthrottle_rt():
+    """Lifts the kernel's real-time throttling (by default SCHED_FIFO threads may use 950 ms of
+    each second: an event loop kept 100% busy by the writers would be stopped for 50 ms every
+    second, on both sides, before and during the save) and returns the old value."""
+    with open(RT_RUNTIME) as f:
+        old = f.read().strip()
+    with open(RT_RUNTIME, "w") as f:
+        f.write("-1\n")
+    return old
+
+
+def restore_rt(old):
+    with open(RT_RUNTIME, "w") as f:
+        f.write(old + "\n")
 
 
 def pss_bytes(pid):
@@ -153,6 +172,35 @@ def info_field(conn, field):
     return None
 
 
+def save_and_wait(server, conn, rt, sample):
+    """BGSAVE, then polls INFO every 100 ms until the save is done; returns the largest value
+    `sample()` gave meanwhile (0 without one). Under --rt, redis's fork child is set back to the
+    normal policy as soon as it is seen."""
+    reply = conn.call("BGSAVE")
+    if str(reply) not in ("Background saving started", "b'Background saving started'"):
+        raise BenchError(f"{server.side}: BGSAVE replied {reply!r}")
+    t0 = time.monotonic()
+    peak = sample() if sample else 0
+    while True:
+        if rt:
+            for child in children(server.pid):
+                try:
+                    os.sched_setscheduler(child, os.SCHED_OTHER, os.sched_param(0))
+                except OSError:
+                    pass  # it exited
+        if sample:
+            peak = max(peak, sample())
+        if info_field(conn, "rdb_bgsave_in_progress") == "0":
+            break
+        if time.monotonic() - t0 > 1800:
+            raise BenchError(f"{server.side}: the save did not finish in 30 min")
+        time.sleep(0.1)
+    status = info_field(conn, "rdb_last_bgsave_status")
+    if status != "ok":
+        raise BenchError(f"{server.side}: rdb_last_bgsave_status:{status}")
+    return peak
+
+
 def one_round(server, path, keys, log, rt=False):
     server.start()
     procs = []
@@ -175,25 +223,14 @@ def one_round(server, path, keys, log, rt=False):
         pinger.start()
         tb = time.monotonic()
         time.sleep(2.0)
-        peak = total_pss(server.pid)
+        # Two saves: the first samples memory, the second is timed. Reading smaps_rollup walks
+        # the server's page tables under its mmap lock, so any mmap/munmap of the server waits
+        # for the walk (~30 ms at 10M keys): the PINGs of the sampled save measure the bench.
+        peak = save_and_wait(server, c, rt, lambda: total_pss(server.pid))
+        time.sleep(1.0)
         w0 = counter.value
         t0 = time.monotonic()
-        reply = c.call("BGSAVE")
-        if str(reply) not in ("Background saving started", "b'Background saving started'"):
-            raise BenchError(f"{server.side}: BGSAVE replied {reply!r}")
-        while True:
-            if rt:
-                for child in children(server.pid):
-                    try:
-                        os.sched_setscheduler(child, os.SCHED_OTHER, os.sched_param(0))
-                    except OSError:
-                        pass  # it exited
-            peak = max(peak, total_pss(server.pid))
-            if info_field(c, "rdb_bgsave_in_progress") == "0":
-                break
-            if time.monotonic() - t0 > 1800:
-                raise BenchError(f"{server.side}: the save did not finish in 30 min")
-            time.sleep(0.1)
+        save_and_wait(server, c, rt, None)
         t1 = time.monotonic()
         w1 = counter.value
         stop.set()
@@ -202,9 +239,6 @@ def one_round(server, path, keys, log, rt=False):
             p.join(30)
         if pinger.error:
             raise BenchError(f"{server.side}: PING client failed: {pinger.error}")
-        status = info_field(c, "rdb_last_bgsave_status")
-        if status != "ok":
-            raise BenchError(f"{server.side}: rdb_last_bgsave_status:{status}")
         c.close()
         server.check_alive()
         # Pinger stamps with perf_counter; the windows are taken on the same clock.
@@ -242,6 +276,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="bench-bgsave-")
     sides = [Server("duet", args.duet_bin, scratch), Server("redis", args.redis_bin, scratch)]
     results = {"duet": [], "redis": []}
+    old_runtime = unthrottle_rt() if args.rt else None
     try:
         for rnd in range(args.rounds):
             for s in (sides if rnd % 2 == 0 else sides[::-1]):
@@ -256,6 +291,8 @@ def main():
         return 1
     finally:
         stop_all()
+        if old_runtime is not None:
+            restore_rt(old_runtime)
 
     def med(side, key):
         return median([r[key] for r in results[side]])
