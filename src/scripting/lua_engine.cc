@@ -251,6 +251,17 @@ const CachedScript* LuaEngine::Load(std::string_view body, std::string* sha, std
   return &scripts_.emplace(*sha, std::move(s)).first->second;
 }
 
+void LuaEngine::Forget(std::string_view body) {
+  char digest[41];
+  Sha1Hex(body, digest);
+  auto it = scripts_.find(std::string(digest, 40));
+  if (it == scripts_.end()) return;
+  if (last_found_ == &it->second) last_found_ = nullptr;
+  luaL_unref(L_, LUA_REGISTRYINDEX, it->second.fn_ref);
+  scripts_mem_ -= 48 + it->second.body.size() + 16;
+  scripts_.erase(it);
+}
+
 uint64_t LuaEngine::MemoryBytes() const {
   return static_cast<uint64_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024ULL;
 }

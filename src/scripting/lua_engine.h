@@ -96,6 +96,9 @@ class LuaEngine {
   // the reply error ("ERR Error compiling script (new function): ..."). *sha gets the
   // body's SHA1 in lower-case hex.
   const CachedScript* Load(std::string_view body, std::string* sha, std::string* err);
+  // Forgets the script of this body if cached (a SCRIPT DEBUG YES session's EVAL, which
+  // Redis's parent never loads).
+  void Forget(std::string_view body);
   // SCRIPT FLUSH: forgets every script and starts a fresh interpreter.
   void Reset();
 

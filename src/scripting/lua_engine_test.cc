@@ -61,6 +61,22 @@ TEST(LuaEngine, ValuesConvertToReplies) {
   EXPECT_EQ(Eval(lua, h, "redis.setresp(3) return false", {}, {}, true), "#f\r\n");
 }
 
+TEST(LuaEngine, ForgetDropsOneScript) {
+  LuaEngine lua;
+  std::string sha1, sha2, err;
+  ASSERT_NE(lua.Load("return 1", &sha1, &err), nullptr);
+  uint64_t one = lua.ScriptsMemoryBytes();
+  ASSERT_NE(lua.Load("return 2", &sha2, &err), nullptr);
+  ASSERT_NE(lua.Find(sha2), nullptr);  // the last hit is remembered
+  lua.Forget("return 2");
+  EXPECT_EQ(lua.Find(sha2), nullptr);
+  EXPECT_NE(lua.Find(sha1), nullptr);
+  EXPECT_EQ(lua.num_scripts(), 1u);
+  EXPECT_EQ(lua.ScriptsMemoryBytes(), one);
+  lua.Forget("return 3");  // not cached: nothing happens
+  EXPECT_EQ(lua.num_scripts(), 1u);
+}
+
 TEST(LuaEngine, SelfReferencingTableStopsAtTheStackLimit) {
   LuaEngine lua;
   FakeHost h;

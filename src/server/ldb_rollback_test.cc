@@ -143,3 +143,61 @@ TEST(LdbRollback, NothingLeaksOut) {
 
 }  // namespace
 }  // namespace duet
+
+namespace duet {
+namespace {
+
+// Writes whose keys come from a key finder of their own (SORT ... STORE, GEORADIUS ...
+// STORE), from several key specs, or that create consumer-group state.
+TEST(LdbRollback, EveryKindOfWriteIsUndone) {
+  TestServer t;
+  Populate(t);
+  t.Run({"SADD", "set", "a", "b"});
+  t.Run({"GEOADD", "geo", "13.36", "38.11", "p"});
+  t.Run({"XADD", "st", "1-1", "f", "v"});
+  t.Run({"XGROUP", "CREATE", "st", "g", "0"});
+  t.Run({"PFADD", "hll", "a"});
+  std::string dump = t.Run({"DUMP", "s"});
+  std::string before = State(t) + t.Run({"XINFO", "GROUPS", "st"});
+  const std::vector<std::vector<std::string>> writes = {
+      {"SORT", "l", "ALPHA", "STORE", "sorted"},
+      {"GEORADIUS", "geo", "13", "38", "500", "km", "STORE", "georad"},
+      {"GEOSEARCHSTORE", "geostore", "geo", "FROMLONLAT", "13", "38", "BYRADIUS", "500", "km"},
+      {"SMOVE", "set", "set2", "a"},
+      {"LMOVE", "l", "l2", "LEFT", "RIGHT"},
+      {"SINTERSTORE", "inter", "set", "set2"},
+      {"ZUNIONSTORE", "zu", "2", "z", "set"},
+      {"BITOP", "OR", "bits", "s", "n"},
+      {"PFMERGE", "hll2", "hll"},
+      {"PFADD", "hll", "b"},
+      {"XREADGROUP", "GROUP", "g", "c1", "STREAMS", "st", ">"},
+      {"XADD", "st", "2-1", "f", "w"},
+      {"XGROUP", "CREATE", "st", "g2", "$"},
+      {"SETRANGE", "s", "10", "x"},
+      {"GETDEL", "n"},
+      {"GETEX", "e", "PERSIST"},
+      {"MSET", "s", "1", "m1", "2"},
+      {"RESTORE", "restored", "0", ""},
+      {"RENAMENX", "z", "z2"},
+      {"UNLINK", "h"},
+      {"EXPIREAT", "l", "1"},  // deletes it
+  };
+  {
+    Server::RollbackSession session(t.server());
+    for (const auto& w : writes) {
+      std::vector<std::string> args = w;
+      if (args[0] == "RESTORE")
+        args[3] = dump.substr(dump.find("\r\n") + 2, dump.size() - dump.find("\r\n") - 4);
+      std::string reply = t.RunStrings(args);
+      EXPECT_NE(reply[0], '-') << w[0] << ": " << reply;
+    }
+  }
+  EXPECT_EQ(State(t) + t.Run({"XINFO", "GROUPS", "st"}), before);
+  for (std::string_view key : {"sorted", "georad", "geostore", "set2", "l2", "inter", "zu", "bits",
+                               "hll2", "m1", "restored", "z2"}) {
+    EXPECT_EQ(t.Run({"EXISTS", key}), ":0\r\n") << key;
+  }
+}
+
+}  // namespace
+}  // namespace duet

@@ -136,6 +136,7 @@ void EvalWithDebugger(CommandContext& ctx, ArgReader& args, bool ro) {
   Client& c = sctx.client();
   scripting::Ldb& ldb = server.lua().ldb();
   bool rollback = !c.lua_debug_sync;
+  size_t scripts_before = server.lua().num_scripts();
   {
     std::optional<Server::RollbackSession> session;
     if (rollback) {
@@ -148,6 +149,8 @@ void EvalWithDebugger(CommandContext& ctx, ArgReader& args, bool ro) {
     EvalGeneric(ctx, args, false, ro);
     ldb.End();
   }
+  // The script stays out of the cache, as Redis's parent never loads it.
+  if (rollback && server.lua().num_scripts() > scripts_before) server.lua().Forget(args[0]);
   c.close_after_reply = true;
 }
 

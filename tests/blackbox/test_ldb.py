@@ -4,6 +4,7 @@ the same debugger commands are sent to both and every reply (the log lines as mu
 status replies, the script's reply, the connection closing at the end) must be
 byte-identical. After a YES session the dataset must be exactly as before it (Redis runs
 it in a forked child; duet rolls the changes back) and nobody may have heard of it."""
+import hashlib
 import os
 import subprocess
 import sys
@@ -144,6 +145,7 @@ class LdbYesTest(SideBySide):
             c = Conn(port)
             populate(c)
             before = state(port)
+            c.cmd("SCRIPT", "LOAD", "return 1")
             sub = Conn(port)
             out = [sub.cmd("PSUBSCRIBE", "*")]
             watcher = Conn(port)
@@ -165,13 +167,17 @@ class LdbYesTest(SideBySide):
                 line = mon.read_reply()
                 seen.append((b"lua " if b" lua] " in line else b"") + line.split(b"] ", 1)[1])
             out.append(seen)
+            # The session's script is not cached (Redis's parent never loaded it).
+            out.append(c.cmd("SCRIPT", "EXISTS", hashlib.sha1(YES_SCRIPT.encode()).hexdigest(),
+                             hashlib.sha1(b"return 1").hexdigest()))
             out += [watcher.cmd("MULTI"), watcher.cmd("GET", "s"), watcher.cmd("EXEC")]
             return out
         out = self.each(run)
-        self.assertEqual(out[-9:-6], [b":2\r\n", True, True])
-        self.assertTrue(out[-5].endswith(b"$6\r\nmarker\r\n$3\r\nend\r\n"))
-        self.assertTrue(out[-4][1].startswith(b'"EVAL"'))
-        self.assertFalse([line for line in out[-4] if line.startswith(b"lua ")])
+        self.assertEqual(out[-10:-7], [b":2\r\n", True, True])
+        self.assertTrue(out[-6].endswith(b"$6\r\nmarker\r\n$3\r\nend\r\n"))
+        self.assertTrue(out[-5][1].startswith(b'"EVAL"'))
+        self.assertFalse([line for line in out[-5] if line.startswith(b"lua ")])
+        self.assertEqual(out[-4], b"*2\r\n:0\r\n:1\r\n")
         self.assertEqual(out[-1], b"*1\r\n$5\r\nhello\r\n")
 
     def test_abort_and_disconnect_roll_back_too(self):
@@ -214,6 +220,34 @@ class LdbYesTest(SideBySide):
             out = self.each(run)
         self.assertIn("(Lua debugging session ended -- dataset changes rolled back)", out[0])
         self.assertEqual(out[2], True)
+
+
+class LdbYesAofTest(SideBySide):
+    """Nothing of a SCRIPT DEBUG YES session reaches the AOF."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.procs = servers("--appendonly", "yes", "--appendfsync", "always")
+
+    def test_nothing_is_appended(self):
+        def aof_size(c):
+            info = c.cmd("INFO", "persistence").decode()
+            return int(info.split("aof_current_size:")[1].split("\r\n")[0])
+
+        def run(port):
+            c = Conn(port)
+            c.cmd("SET", "k", "v")
+            size = aof_size(c)
+            d = Conn(port)
+            out = [d.cmd("SCRIPT", "DEBUG", "YES"),
+                   d.cmd("EVAL", "redis.call('set', 'k', 'w')\nredis.call('flushall')\n"
+                         "return redis.call('rpush', 'l', 1)", "0"),
+                   d.cmd("c"), d.read_reply(), d.closed_within(5)]
+            out += [aof_size(c) == size, c.cmd("GET", "k"), c.cmd("SET", "k", "x")]
+            out.append(aof_size(c) > size)
+            return out
+        out = self.each(run)
+        self.assertEqual(out[-4:], [True, b"$1\r\nv\r\n", b"+OK\r\n", True])
 
 
 if __name__ == "__main__":
