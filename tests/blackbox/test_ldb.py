@@ -154,7 +154,8 @@ class LdbYesTest(SideBySide):
             out.append(mon.cmd("MONITOR"))
             d = Conn(port)
             out += [d.cmd("SCRIPT", "DEBUG", "YES"), d.cmd("EVAL", YES_SCRIPT, "1", "k")]
-            out += [d.cmd("s"), d.cmd("s"), d.cmd("p"), d.cmd("c")]
+            out += [d.cmd("s"), d.cmd("s"), d.cmd("p"), d.cmd("r", "set", "dbg", "1"),
+                    d.cmd("e", "redis.call('del', 'z')"), d.cmd("c")]
             out.append(d.read_reply())  # the script's reply follows <endsession>
             out.append(d.closed_within(5))
             out.append(state(port) == before)
