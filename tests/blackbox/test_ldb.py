@@ -12,7 +12,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_clients import Conn, SideBySide, servers  # noqa: E402
+from test_clients import Conn, SideBySide, servers, wait_for  # noqa: E402
+from lib.servers import ServerProcess  # noqa: E402
 
 SCRIPT = ("local a = redis.call('set', KEYS[1], 'v')\n"
           "local t = {1, 2, x = 3}\n"
@@ -249,6 +250,40 @@ class LdbYesAofTest(SideBySide):
             return out
         out = self.each(run)
         self.assertEqual(out[-4:], [True, b"$1\r\nv\r\n", b"+OK\r\n", True])
+
+
+class LdbYesReplicaTest(unittest.TestCase):
+    """Nothing of a SCRIPT DEBUG YES session reaches a replica (duet only: the master's
+    offset stays, the replica's dataset stays the master's)."""
+
+    def test_replica_hears_nothing(self):
+        master = ServerProcess("duet", ["--enable-debug-command", "yes"])
+        replica = ServerProcess("duet", ["--enable-debug-command", "yes", "--replicaof",
+                                         "127.0.0.1", str(master.port)])
+        try:
+            c, r = Conn(master.port), Conn(replica.port)
+            populate(c)
+
+            def offset():
+                info = c.cmd("INFO", "replication").decode()
+                return info.split("master_repl_offset:")[1].split("\r\n")[0]
+
+            self.assertTrue(wait_for(lambda: r.cmd("DEBUG", "DIGEST") == c.cmd("DEBUG", "DIGEST")
+                                     and b"master_link_status:up" in r.cmd("INFO", "replication")))
+            before = offset()
+            d = Conn(master.port)
+            d.cmd("SCRIPT", "DEBUG", "YES")
+            d.cmd("EVAL", YES_SCRIPT, "1", "k")
+            d.cmd("c")
+            self.assertEqual(d.read_reply(), b":2\r\n")
+            self.assertEqual(c.cmd("PING"), b"+PONG\r\n")
+            self.assertEqual(offset(), before)
+            c.cmd("SET", "marker", "1")  # once the replica has it, it has all before it
+            self.assertTrue(wait_for(lambda: r.cmd("EXISTS", "marker") == b":1\r\n"))
+            self.assertEqual(r.cmd("DEBUG", "DIGEST"), c.cmd("DEBUG", "DIGEST"))
+        finally:
+            replica.stop()
+            master.stop()
 
 
 if __name__ == "__main__":
