@@ -9,7 +9,12 @@
 
 namespace duet {
 
-void ReplyBuilder::Header(char type, size_t n) { InsertHeader(out_->size(), type, n); }
+void ReplyBuilder::Header(char type, size_t n) {
+  if (sink_ && !muted_) [[unlikely]] {
+    return sink_->Header(type, n);
+  }
+  InsertHeader(out_->size(), type, n);
+}
 
 void ReplyBuilder::InsertHeader(size_t mark, char type, size_t n) {
   if (muted_) return;
@@ -27,6 +32,9 @@ void ReplyBuilder::InsertHeader(size_t mark, char type, size_t n) {
 
 void ReplyBuilder::SimpleString(std::string_view s) {
   if (muted_) return;
+  if (sink_) [[unlikely]] {
+    return sink_->Status(s);
+  }
   out_->push_back('+');
   out_->append(s);
   out_->append("\r\n", 2);
@@ -38,6 +46,9 @@ void ReplyBuilder::Error(std::string_view msg) {
   last_error_counted_ = false;
   if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
   if (muted_) return;
+  if (sink_) [[unlikely]] {
+    return sink_->Error(msg);
+  }
   out_->push_back('-');
   out_->append(msg);
   out_->append("\r\n", 2);
@@ -47,6 +58,9 @@ void ReplyBuilder::Error(OpStatus st) { Error(errors::FromOpStatus(st)); }
 
 void ReplyBuilder::Integer(int64_t v) {
   if (muted_) return;
+  if (sink_) [[unlikely]] {
+    return sink_->Integer(v);
+  }
   char buf[32];
   buf[0] = ':';
   size_t len = 1 + FormatInt64(v, buf + 1);
@@ -57,6 +71,9 @@ void ReplyBuilder::Integer(int64_t v) {
 
 void ReplyBuilder::Bulk(std::string_view s) {
   if (muted_) return;
+  if (sink_) [[unlikely]] {
+    return sink_->Bulk(s);
+  }
   // Small bulks (list ranges, hash fields...) are assembled on the stack and appended once:
   // one bounds check and one copy into the output instead of three.
   constexpr size_t kSmall = 64;
@@ -86,11 +103,17 @@ void ReplyBuilder::Bulk(std::string_view s) {
 
 void ReplyBuilder::Null() {
   if (muted_) return;
+  if (sink_) [[unlikely]] {
+    return resp3_ ? sink_->Null() : sink_->NullBulk();
+  }
   out_->append(resp3_ ? "_\r\n" : "$-1\r\n");
 }
 
 void ReplyBuilder::NullArray() {
   if (muted_) return;
+  if (sink_) [[unlikely]] {
+    return resp3_ ? sink_->Null() : sink_->NullBulk();
+  }
   out_->append(resp3_ ? "_\r\n" : "*-1\r\n");
 }
 
@@ -110,6 +133,9 @@ void ReplyBuilder::Double(double v) {
     len = FormatDouble17g(v, buf);
   }
   if (resp3_) {
+    if (sink_) [[unlikely]] {
+      return sink_->Double(v);
+    }
     out_->push_back(',');
     out_->append(buf, len);
     out_->append("\r\n", 2);
@@ -121,6 +147,9 @@ void ReplyBuilder::Double(double v) {
 void ReplyBuilder::Bool(bool v) {
   if (muted_) return;
   if (resp3_) {
+    if (sink_) [[unlikely]] {
+      return sink_->Bool(v);
+    }
     out_->append(v ? "#t\r\n" : "#f\r\n");
   } else {
     out_->append(v ? ":1\r\n" : ":0\r\n");
@@ -130,6 +159,9 @@ void ReplyBuilder::Bool(bool v) {
 void ReplyBuilder::BigNumber(std::string_view digits) {
   if (muted_) return;
   if (!resp3_) return Bulk(digits);
+  if (sink_) [[unlikely]] {
+    return sink_->BigNumber(digits);
+  }
   out_->push_back('(');
   out_->append(digits);
   out_->append("\r\n", 2);
@@ -138,6 +170,9 @@ void ReplyBuilder::BigNumber(std::string_view digits) {
 void ReplyBuilder::Verbatim(std::string_view s, std::string_view fmt) {
   if (muted_) return;
   if (!resp3_) return Bulk(s);
+  if (sink_) [[unlikely]] {
+    return sink_->Verbatim(s, fmt);
+  }
   Header('=', s.size() + 4);
   out_->append(fmt);
   out_->push_back(':');
@@ -151,7 +186,9 @@ void ReplyBuilder::BulkArray(const std::string_view* items, size_t n) {
 }
 
 void ReplyBuilder::Raw(std::string_view bytes) {
-  if (!muted_) out_->append(bytes);
+  if (muted_) return;
+  sink_ = nullptr;  // bytes from here on (reply_sink.h)
+  out_->append(bytes);
 }
 
 }  // namespace duet

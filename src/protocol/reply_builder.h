@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "protocol/reply_sink.h"
 
 namespace duet {
 
@@ -23,6 +24,10 @@ class ReplyBuilder {
   // While muted (CLIENT REPLY OFF/SKIP) nothing is written.
   void SetMuted(bool muted) { muted_ = muted; }
   bool muted() const { return muted_; }
+  // While a sink is set the values go to it instead of the buffer (see reply_sink.h); the
+  // first Raw or Mark drops it (sink() is null again) and bytes follow in the buffer.
+  void SetSink(ReplySink* sink) { sink_ = sink; }
+  ReplySink* sink() const { return sink_; }
   // Counts error replies written since the last reset (the dispatcher uses it for errorstats).
   uint64_t error_count() const { return errors_; }
   std::string_view last_error() const { return last_error_; }
@@ -58,7 +63,10 @@ class ReplyBuilder {
   // A header whose count is known only after its elements are written: take Mark() before
   // writing them, then InsertArrayHeader/InsertMapHeader(mark, n) puts the header in front
   // of them (moving the bytes written since the mark).
-  size_t Mark() const { return out_->size(); }
+  size_t Mark() {
+    sink_ = nullptr;
+    return out_->size();
+  }
   void InsertArrayHeader(size_t mark, size_t n) { InsertHeader(mark, '*', n); }
   void InsertMapHeader(size_t mark, size_t n) {
     resp3_ ? InsertHeader(mark, '%', n) : InsertHeader(mark, '*', n * 2);
@@ -70,6 +78,7 @@ class ReplyBuilder {
   std::string* out_;
   bool resp3_ = false;
   bool muted_ = false;
+  ReplySink* sink_ = nullptr;
   uint64_t errors_ = 0;
   std::string last_error_;
   bool last_error_counted_ = false;

@@ -32,7 +32,7 @@ class ScriptedChannel : public LdbChannel {
 
 class EchoHost : public ScriptHost {
  public:
-  void Call(std::span<const std::string_view> argv, int resp, std::string* reply,
+  void Call(std::span<const std::string_view> argv, int resp, ReplySink*, std::string* reply,
             std::string* rejection) override {
     if (argv[0] == "nope") {
       *rejection = "Unknown Redis command called from script";

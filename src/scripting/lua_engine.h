@@ -20,6 +20,7 @@
 #include "protocol/reply_builder.h"
 #include "scripting/ldb.h"
 #include "scripting/lua_pool.h"
+#include "scripting/lua_reply.h"
 
 struct lua_State;
 
@@ -50,9 +51,11 @@ class ScriptHost {
   // redis.call/pcall: runs `argv` (name first) and appends the command's reply, encoded in
   // RESP `resp` (2 or 3), to *reply; or leaves *reply empty and sets *rejection to Redis's
   // error text when the script may not run it ("Unknown Redis command called from script",
-  // "-OOM ..."; without a leading '-' the code is ERR).
-  virtual void Call(std::span<const std::string_view> argv, int resp, std::string* reply,
-                    std::string* rejection) = 0;
+  // "-OOM ..."; without a leading '-' the code is ERR). With a `sink` the reply's values go
+  // to it as the command writes them (ReplyBuilder::SetSink), and *reply gets only the
+  // bytes written after the builder dropped it.
+  virtual void Call(std::span<const std::string_view> argv, int resp, ReplySink* sink,
+                    std::string* reply, std::string* rejection) = 0;
   // redis.acl_check_cmd: -1 when argv names no command, else 1 when the caller may run it.
   virtual int AclCheck(std::span<const std::string_view> argv) = 0;
   // Called every 100,000 Lua instructions while busy-reply-threshold is set; returns true
@@ -142,6 +145,7 @@ class LuaEngine {
   std::vector<std::string>& call_args() { return call_args_; }
   std::vector<std::string_view>& call_views() { return call_views_; }
   std::string& call_reply() { return call_reply_; }
+  LuaReplySink& reply_sink() { return reply_sink_; }
   LuaPool& pool() { return pool_; }
   // The debugger (SCRIPT DEBUG); a run made while a session is active stops in it.
   Ldb& ldb() { return ldb_; }
@@ -182,6 +186,7 @@ class LuaEngine {
   std::vector<std::string> call_args_;
   std::vector<std::string_view> call_views_;
   std::string call_reply_;
+  LuaReplySink reply_sink_;
 };
 
 // Library and function names: letters, digits and '_', at least one.

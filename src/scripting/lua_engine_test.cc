@@ -11,7 +11,7 @@ namespace {
 // Answers every command with a fixed reply and records what it was asked.
 class FakeHost : public ScriptHost {
  public:
-  void Call(std::span<const std::string_view> argv, int resp, std::string* reply,
+  void Call(std::span<const std::string_view> argv, int resp, ReplySink*, std::string* reply,
             std::string* rejection) override {
     std::string line;
     for (std::string_view a : argv) line += std::string(a) + " ";

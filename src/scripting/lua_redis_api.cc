@@ -85,7 +85,20 @@ int GenericCall(lua_State* L, bool raise) {
   std::string& reply = e->call_reply();
   reply.clear();
   std::string rejection;
-  host->Call(e->call_views(), e->script_resp(), &reply, &rejection);
+  // The reply's Lua value is built as the command writes it, unless the debugger logs the
+  // reply (it shows the bytes).
+  LuaReplySink& sink = e->reply_sink();
+  bool direct = !ldb.logging() && !sink.active() && lua_checkstack(L, LuaReplySink::kRoom);
+  if (direct) sink.Begin(L, e->script_resp() == 3);
+  host->Call(e->call_views(), e->script_resp(), direct ? &sink : nullptr, &reply, &rejection);
+  if (direct && rejection.empty()) {
+    bool error = sink.Finish(reply);
+    lua_replace(L, 1);  // the reply, in place of the arguments the views pointed to
+    lua_settop(L, 1);
+    if (raise && error) return lua_error(L);
+    return 1;
+  }
+  if (direct) sink.Abandon();
   lua_pop(L, argc);  // the strings the views pointed to
   if (!rejection.empty()) {
     if (ldb.logging()) ldb.Log("<error> " + rejection);

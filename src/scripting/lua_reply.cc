@@ -1,5 +1,6 @@
 #include "scripting/lua_reply.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -287,12 +288,200 @@ std::string CStringNoNewlines(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// A status or error line ends at its first CRLF, as the parser of the bytes reads it.
+std::string_view FirstLine(std::string_view s) {
+  size_t crlf = s.find("\r\n");
+  return crlf == std::string_view::npos ? s : s.substr(0, crlf);
+}
+
+// Only RESP3 has nulls inside arrays. "\n_\r\n" is how one starts after another element;
+// one inside a bulk string only costs the presizing.
+bool HasNulls(std::string_view resp, bool resp3) {
+  return resp3 && ((!resp.empty() && resp[0] == '_') ||
+                   resp.find(std::string_view("\n_\r\n")) != std::string_view::npos);
+}
+
+}  // namespace
+
+void LuaReplySink::Begin(lua_State* L, bool resp3) {
+  L_ = L;
+  resp3_ = resp3;
+  overflow_ = false;
+  first_error_ = false;
+  base_ = lua_gettop(L);
+  values_ = 0;
+  frames_.clear();
+}
+
+bool LuaReplySink::Room() {
+  if (overflow_) return false;
+  // A value needs at most 5 slots while it is built (a map: outer table, "map", inner
+  // table, key, value); an aggregate keeps 1 (3 for a map or set) until it is complete.
+  if (!lua_checkstack(L_, 8)) overflow_ = true;
+  return !overflow_;
+}
+
+void LuaReplySink::Complete() {
+  for (;;) {
+    if (frames_.empty()) {
+      if (++values_ > 1) lua_pop(L_, 1);  // only the first is the reply
+      return;
+    }
+    Frame& f = frames_.back();
+    if (f.type == '%') {
+      if (!f.have_key) {
+        f.have_key = true;
+        return;
+      }
+      f.have_key = false;
+      lua_settable(L_, -3);
+    } else if (f.type == '~') {
+      lua_pushboolean(L_, 1);
+      lua_settable(L_, -3);
+    } else {
+      lua_rawseti(L_, -2, ++f.index);
+    }
+    if (--f.left > 0) return;
+    bool wrapped = f.type == '%' || f.type == '~';
+    frames_.pop_back();
+    if (wrapped) lua_settable(L_, -3);  // outer.map = inner (outer.set)
+  }
+}
+
+void LuaReplySink::Status(std::string_view s) {
+  if (overflow_) return;
+  s = FirstLine(s);
+  lua_createtable(L_, 0, 1);
+  lua_pushlstring(L_, s.data(), s.size());
+  lua_setfield(L_, -2, "ok");
+  Complete();
+}
+
+void LuaReplySink::Error(std::string_view msg) {
+  if (overflow_) return;
+  if (values_ == 0 && frames_.empty()) first_error_ = true;
+  std::string err = "-";
+  err.append(FirstLine(msg));
+  PushErrorTable(L_, err);
+  lua_pushboolean(L_, 1);
+  lua_setfield(L_, -2, "ignore_error_stats_update");
+  Complete();
+}
+
+void LuaReplySink::Integer(int64_t v) {
+  if (overflow_) return;
+  lua_pushnumber(L_, static_cast<lua_Number>(v));
+  Complete();
+}
+
+void LuaReplySink::Bulk(std::string_view s) {
+  if (overflow_) return;
+  lua_pushlstring(L_, s.data(), s.size());
+  Complete();
+}
+
+void LuaReplySink::NullBulk() {
+  if (overflow_) return;
+  lua_pushboolean(L_, 0);
+  Complete();
+}
+
+void LuaReplySink::Null() {
+  if (overflow_) return;
+  lua_pushnil(L_);
+  Complete();
+}
+
+void LuaReplySink::Header(char type, size_t n) {
+  if (!Room()) return;
+  if (type == '%' || type == '~') {
+    lua_newtable(L_);
+    lua_pushstring(L_, type == '%' ? "map" : "set");
+    lua_newtable(L_);
+    if (n == 0) {
+      lua_settable(L_, -3);
+      return Complete();
+    }
+  } else {
+    // RESP3 arrays grow element by element, as Redis builds them: with a null inside, the
+    // table (and so `#t`) depends on how it grew.
+    lua_createtable(L_, !resp3_ && n <= INT32_MAX ? static_cast<int>(n) : 0, 0);
+    if (n == 0) return Complete();
+  }
+  frames_.push_back({type, false, 0, n});
+}
+
+void LuaReplySink::Double(double v) {
+  if (overflow_) return;
+  lua_newtable(L_);
+  lua_pushnumber(L_, v);
+  lua_setfield(L_, -2, "double");
+  Complete();
+}
+
+void LuaReplySink::Bool(bool v) {
+  if (overflow_) return;
+  lua_pushboolean(L_, v);
+  Complete();
+}
+
+void LuaReplySink::BigNumber(std::string_view s) {
+  if (overflow_) return;
+  s = FirstLine(s);
+  lua_newtable(L_);
+  lua_pushlstring(L_, s.data(), s.size());
+  lua_setfield(L_, -2, "big_number");
+  Complete();
+}
+
+void LuaReplySink::Verbatim(std::string_view s, std::string_view fmt) {
+  if (overflow_) return;
+  lua_newtable(L_);
+  lua_pushstring(L_, "verbatim_string");
+  lua_newtable(L_);
+  lua_pushlstring(L_, s.data(), s.size());
+  lua_setfield(L_, -2, "string");
+  lua_pushlstring(L_, fmt.data(), std::min<size_t>(fmt.size(), 3));
+  lua_setfield(L_, -2, "format");
+  lua_settable(L_, -3);
+  Complete();
+}
+
+bool LuaReplySink::Finish(std::string_view rest) {
+  lua_State* L = L_;
+  L_ = nullptr;
+  if (overflow_) {
+    lua_settop(L, base_);
+    luaL_error(L, "lua stack limit reach when parsing redis.call reply");
+  }
+  if (!rest.empty()) {
+    if (values_ == 0 && frames_.empty() && rest[0] == '-') first_error_ = true;
+    ReplyCursor c{rest.data(), rest.data() + rest.size(), !HasNulls(rest, resp3_)};
+    L_ = L;  // Complete() works on it
+    while (c.p < c.end && (values_ == 0 || !frames_.empty())) {
+      Parse(L, c, true);
+      Complete();
+    }
+    L_ = nullptr;
+  }
+  if (values_ == 0 && frames_.empty()) {
+    lua_settop(L, base_);
+    lua_pushnil(L);  // nothing written: what parsing no bytes gives
+  } else {
+    lua_settop(L, base_ + 1);  // the reply (an unfinished aggregate: what it got)
+  }
+  return first_error_;
+}
+
+void LuaReplySink::Abandon() {
+  if (L_) lua_settop(L_, base_);
+  L_ = nullptr;
+}
+
 void PushReply(lua_State* L, std::string_view resp, bool resp3) {
-  // Only RESP3 has nulls inside arrays. "\n_\r\n" is how one starts after another element;
-  // one inside a bulk string only costs the presizing.
-  bool holes = resp3 && ((!resp.empty() && resp[0] == '_') ||
-                         resp.find(std::string_view("\n_\r\n")) != std::string_view::npos);
-  ReplyCursor c{resp.data(), resp.data() + resp.size(), !holes};
+  ReplyCursor c{resp.data(), resp.data() + resp.size(), !HasNulls(resp, resp3)};
   Parse(L, c, true);
 }
 

@@ -1,10 +1,13 @@
 // Conversions between Redis replies and Lua values, as Redis 7.0.15's script_lua.c makes them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/reply_builder.h"
+#include "protocol/reply_sink.h"
 
 struct lua_State;
 
@@ -18,6 +21,62 @@ namespace duet::scripting {
 // booleans -> booleans; attributes are skipped. `resp3`: the reply is RESP3 (RESP2 has no
 // null inside an array).
 void PushReply(lua_State* L, std::string_view resp, bool resp3);
+
+// Builds the Lua value of one command's reply while the command writes it: the value
+// PushReply would push from the reply's bytes, without writing and parsing them. Values
+// land above the stack's top at Begin; a Lua stack overflow is raised only by Finish
+// (after the command: nothing raises while it runs). One reply at a time.
+class LuaReplySink final : public ReplySink {
+ public:
+  // The stack room the caller makes sure of before Begin (lua_checkstack): the command's
+  // arguments stay on the stack while the reply is built above them (the bytes path pops
+  // them first), so with a stack that full the caller takes the bytes path instead. Deeper
+  // aggregates check for more as they open.
+  static constexpr int kRoom = 64;
+  void Begin(lua_State* L, bool resp3);
+  // Ends the reply: `rest` holds what the command wrote after the builder dropped the sink
+  // (reply_sink.h), parsed here; leaves exactly one value above Begin's top (nil for an
+  // empty reply) and returns true when it is an error table.
+  bool Finish(std::string_view rest);
+  // The command was not run: drops anything pushed.
+  void Abandon();
+  bool active() const { return L_ != nullptr; }
+
+  void Status(std::string_view s) override;
+  void Error(std::string_view msg) override;
+  void Integer(int64_t v) override;
+  void Bulk(std::string_view s) override;
+  void NullBulk() override;
+  void Null() override;
+  void Header(char type, size_t n) override;
+  void Double(double v) override;
+  void Bool(bool v) override;
+  void BigNumber(std::string_view s) override;
+  void Verbatim(std::string_view s, std::string_view fmt) override;
+
+ private:
+  // An aggregate being filled: its table is at the top of the stack (a map's or set's inner
+  // table, above the outer one and its key).
+  struct Frame {
+    char type;
+    bool have_key;  // a map's key is on the stack, waiting for its value
+    int index;      // an array's elements set so far
+    size_t left;    // elements (map: pairs) still to come
+  };
+  // Room for the next value; false (and nothing pushed from now on) past Lua's stack limit.
+  bool Room();
+  // The value at the top of the stack is complete: into the open aggregate (closing those
+  // it completes), or the reply's value.
+  void Complete();
+
+  lua_State* L_ = nullptr;
+  bool resp3_ = false;
+  bool overflow_ = false;
+  bool first_error_ = false;
+  int base_ = 0;
+  int values_ = 0;  // complete top-level values (a command writes one)
+  std::vector<Frame> frames_;
+};
 
 // Writes the value at the top of the stack as a reply and pops it. `script_resp` is the
 // protocol the script chose (redis.setresp): it decides how booleans reply.

@@ -26,8 +26,8 @@ ScriptRun::~ScriptRun() {
   if (timed_out_) server_.ScriptBusyEnded(*this);
 }
 
-void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::string* reply,
-                     std::string* rejection) {
+void ScriptRun::Call(std::span<const std::string_view> argv, int resp, ReplySink* sink,
+                     std::string* reply, std::string* rejection) {
   const CommandSpec* spec = server_.commands().Find(argv[0]);
   if (spec && spec->IsContainer() && argv.size() >= 2) {
     spec = CommandTable::FindSub(*spec, argv[1]);
@@ -75,7 +75,7 @@ void ScriptRun::Call(std::span<const std::string_view> argv, int resp, std::stri
     if (server_.WritesDeniedByReplicas()) return reject("-" + std::string(errors::kNoReplicas));
   }
   if (writes) write_dirty_ = true;
-  server_.RunScriptCommand(*spec, argv, resp, reply, repl_flags_);
+  server_.RunScriptCommand(*spec, argv, resp, sink, reply, repl_flags_);
 }
 
 int64_t ScriptRun::DurationMs() const { return (server_.clock().NowUs() - start_us_) / 1000; }

@@ -27,7 +27,7 @@ class ScriptRun : public scripting::ScriptHost {
             bool allow_oom);
   ~ScriptRun() override;
 
-  void Call(std::span<const std::string_view> argv, int resp, std::string* reply,
+  void Call(std::span<const std::string_view> argv, int resp, ReplySink* sink, std::string* reply,
             std::string* rejection) override;
   int AclCheck(std::span<const std::string_view> argv) override;
   bool Interrupt() override;

@@ -9,7 +9,7 @@
 namespace duet {
 
 void Server::RunScriptCommand(const CommandSpec& spec, std::span<const std::string_view> args,
-                              int resp, std::string* reply, int propagate_to) {
+                              int resp, ReplySink* sink, std::string* reply, int propagate_to) {
   Client& sc = *script_client_;
   sc.resp = resp;
   sc.reply().SetResp3(resp == 3);
@@ -17,7 +17,9 @@ void Server::RunScriptCommand(const CommandSpec& spec, std::span<const std::stri
   // Scripts see the time frozen at their start (Redis's script time snapshot): the
   // keyspace's "now" is not moved for the commands they run.
   script_propagate_to_ = propagate_to;
+  sc.reply().SetSink(sink);
   Call(sc, spec, args, clock_->NowUs());
+  sc.reply().SetSink(nullptr);
   script_propagate_to_ = kPropagateAll;
   std::swap(*reply, sc.out());
   sc.out().clear();

@@ -233,10 +233,11 @@ class Server {
   // command started (Redis's pre_command_oom_state; scripts' -OOM rules use it).
   bool pre_command_oom() const { return pre_command_oom_; }
   // Runs `spec` for the running script on the script client, its reply encoded in RESP
-  // `resp` and appended to *reply. Accounted as any command (commandstats, SLOWLOG, MONITOR).
+  // `resp` and appended to *reply, or given to `sink` (when not null) as the command writes
+  // it (ScriptHost::Call). Accounted as any command (commandstats, SLOWLOG, MONITOR).
   // `propagate_to`: where its effects go (redis.set_repl).
   void RunScriptCommand(const CommandSpec& spec, std::span<const std::string_view> args, int resp,
-                        std::string* reply, int propagate_to = kPropagateAll);
+                        ReplySink* sink, std::string* reply, int propagate_to = kPropagateAll);
   // A script's redis.call was refused with `error`: errorstats and the command's
   // rejected_calls (spec may be null: unknown command).
   void CountScriptRejection(const CommandSpec* spec, std::string_view error);
