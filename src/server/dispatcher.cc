@@ -312,11 +312,11 @@ void Server::Call(Client& c, const CommandSpec& spec, std::span<const std::strin
   // A tracking client remembers the keys its read commands fetched; a read inside a script
   // makes its caller remember the script's declared keys (Redis 7.0's rule; the _RO script
   // commands themselves are read-only but remember nothing).
-  if (HasFlag(spec.flags, CmdFlag::kReadOnly) && spec.name != "eval_ro" &&
-      spec.name != "evalsha_ro" && spec.name != "fcall_ro") {
+  if (HasFlag(spec.flags, CmdFlag::kReadOnly)) {
     bool in_script = &c == script_client_.get() && caller_;
     Client& who = in_script ? *caller_ : c;
-    if (who.tracking && !who.tracking->bcast) {
+    if (who.tracking && !who.tracking->bcast && spec.name != "eval_ro" &&
+        spec.name != "evalsha_ro" && spec.name != "fcall_ro") {
       TrackingRememberKeys(who, in_script ? *caller_spec_ : spec, in_script ? caller_args_ : args);
     }
   }
