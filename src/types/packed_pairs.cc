@@ -1,6 +1,7 @@
 #include "types/packed_pairs.h"
 
 #include <cstring>
+#include <functional>
 #include <optional>
 
 #include "common/strutil.h"
@@ -31,37 +32,53 @@ void StoreLE(char* p, uint64_t v, size_t n) {
 
 uint16_t StoredCount(std::string_view p) { return static_cast<uint16_t>(LoadLE(p.data(), 2)); }
 
-// The encoded form of one element.
-std::string Encode(std::string_view s) {
-  std::string out;
+// Appends the encoded form of one element to *out (`s` must not point into *out).
+void EncodeTo(std::string* out, std::string_view s) {
   if (std::optional<int64_t> v = ParseInt64(s)) {
     if (*v >= 0 && *v <= kSmallIntMax) {
-      out.push_back(static_cast<char>(kSmallInt + *v));
-      return out;
+      out->push_back(static_cast<char>(kSmallInt + *v));
+      return;
     }
     size_t k = *v >= INT8_MIN && *v <= INT8_MAX     ? 0
                : *v >= INT16_MIN && *v <= INT16_MAX ? 1
                : *v >= INT32_MIN && *v <= INT32_MAX ? 2
                                                     : 3;
-    out.resize(1 + kIntBytes[k]);
-    out[0] = static_cast<char>(kInt8 + k);
-    StoreLE(out.data() + 1, static_cast<uint64_t>(*v), kIntBytes[k]);
-    return out;
+    char buf[9];
+    buf[0] = static_cast<char>(kInt8 + k);
+    StoreLE(buf + 1, static_cast<uint64_t>(*v), kIntBytes[k]);
+    out->append(buf, 1 + kIntBytes[k]);
+    return;
   }
   size_t len = s.size();
+  char head[5];
+  size_t head_len;
   if (len <= kStrMax) {
-    out.push_back(static_cast<char>(len));
+    head[0] = static_cast<char>(len);
+    head_len = 1;
   } else if (len <= UINT16_MAX) {
-    out.resize(3);
-    out[0] = static_cast<char>(kStr16);
-    StoreLE(out.data() + 1, len, 2);
+    head[0] = static_cast<char>(kStr16);
+    StoreLE(head + 1, len, 2);
+    head_len = 3;
   } else {
-    out.resize(5);
-    out[0] = static_cast<char>(kStr32);
-    StoreLE(out.data() + 1, len, 4);
+    head[0] = static_cast<char>(kStr32);
+    StoreLE(head + 1, len, 4);
+    head_len = 5;
   }
-  out.append(s);
+  out->append(head, head_len);
+  out->append(s);
+}
+
+// The encoded form of one element.
+std::string Encode(std::string_view s) {
+  std::string out;
+  EncodeTo(&out, s);
   return out;
+}
+
+// Whether `s` points into the bytes of *p.
+bool Inside(const std::string* p, std::string_view s) {
+  return !s.empty() && std::less_equal<const char*>()(p->data(), s.data()) &&
+         std::less<const char*>()(s.data(), p->data() + p->size());
 }
 
 // Skip without decoding the element: the offset after the element at `off`.
@@ -177,10 +194,15 @@ size_t NthField(std::string_view p, size_t i) {
 }
 
 void AppendPair(std::string* p, std::string_view field, std::string_view value) {
-  std::string f = Encode(field);  // encoded first: the views may point into *p
-  std::string v = Encode(value);
-  p->append(f);
-  p->append(v);
+  if (Inside(p, field) || Inside(p, value)) {
+    std::string f = Encode(field);  // encoded first: appending may move what they view
+    std::string v = Encode(value);
+    p->append(f);
+    p->append(v);
+  } else {
+    EncodeTo(p, field);
+    EncodeTo(p, value);
+  }
   AddToCount(p, 1);
 }
 
