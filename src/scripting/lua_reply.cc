@@ -207,10 +207,9 @@ void Parse(lua_State* L, ReplyCursor& c, bool push, bool reserved = false) {
   }
 }
 
-// The text of the string field `name` of the table at the top, without popping it.
-bool StringField(lua_State* L, const char* name, std::string* out) {
-  lua_pushstring(L, name);
-  lua_rawget(L, -2);
+// Takes the field value a raw get just pushed: its text into `out` if it is a string (false
+// otherwise), then pops it.
+bool TakeStringField(lua_State* L, std::string* out) {
   bool ok = lua_type(L, -1) == LUA_TSTRING;
   if (ok) {
     size_t len;
@@ -219,6 +218,13 @@ bool StringField(lua_State* L, const char* name, std::string* out) {
   }
   lua_pop(L, 1);
   return ok;
+}
+
+// The text of the string field `name` of the table at the top, without popping it.
+bool StringField(lua_State* L, const char* name, std::string* out) {
+  lua_pushstring(L, name);
+  lua_rawget(L, -2);
+  return TakeStringField(L, out);
 }
 
 // The field names WriteLuaValue looks for in every table, interned once per Lua state and
@@ -256,14 +262,7 @@ void RawGetKey(lua_State* L, int keys, ReplyKey key) {
 // StringField for one of the names kept in the registry's array.
 bool StringKey(lua_State* L, int keys, ReplyKey key, std::string* out) {
   RawGetKey(L, keys, key);
-  bool ok = lua_type(L, -1) == LUA_TSTRING;
-  if (ok) {
-    size_t len;
-    const char* s = lua_tolstring(L, -1, &len);
-    out->assign(s, len);
-  }
-  lua_pop(L, 1);
-  return ok;
+  return TakeStringField(L, out);
 }
 
 // The number of entries of the table at the top of the stack.
