@@ -145,6 +145,7 @@ void Db::DeleteExpired(KeyTable::SlotRef slot) {
 
 void Db::FreeExpired(Entry* e, std::string_view key) {
   if (ctx_->undo) ctx_->undo->BeforeFree(index_, *e);
+  if (ctx_->before_expired_free) ctx_->before_expired_free(index_, *e);
   if (ctx_->latency_threshold_ms == 0) {
     FreeEntryMaybeLazy(e, ctx_->expire_freer);
   } else {

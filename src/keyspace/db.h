@@ -74,6 +74,9 @@ struct KeyspaceContext {
   // While set (a SCRIPT DEBUG YES session), an expired entry a lookup deletes is reported to
   // it before it is freed, so that the session's end can put it back.
   UndoLog* undo = nullptr;
+  // While set (a background snapshot runs), an expired entry is reported to it before it is
+  // freed: a big key whose record the snapshot is writing in steps is finished first.
+  std::function<void(int db_index, const Entry& e)> before_expired_free;
 };
 
 using KeyTable = SegmentedTable<EntryTraits>;

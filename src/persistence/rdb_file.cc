@@ -142,8 +142,8 @@ void EncodeSelectDb(int index, RdbEncoder& enc) {
   enc.Length(static_cast<uint64_t>(index));
 }
 
-void EncodeRecord(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
-                  RdbEncoder& enc) {
+void EncodeRecordHead(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
+                      RdbEncoder& enc) {
   if (e.has_expire()) {
     enc.Byte(kOpExpireTimeMs);
     enc.Millis(e.expire_ms());
@@ -158,6 +158,11 @@ void EncodeRecord(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_
   }
   enc.Byte(ObjectTypeOf(e));
   enc.String(e.key());
+}
+
+void EncodeRecord(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
+                  RdbEncoder& enc) {
+  EncodeRecordHead(ks, opts, e, meta, enc);
   SaveObject(enc, e);
 }
 

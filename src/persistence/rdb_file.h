@@ -49,6 +49,10 @@ void EncodeSelectDb(int index, RdbEncoder& enc);
 // value;
 void EncodeRecord(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
                   RdbEncoder& enc);
+// its first part, up to the value: expire, LRU/LFU opcode, type byte and key (the value follows
+// through SaveObject or an ObjectWriter).
+void EncodeRecordHead(Keyspace& ks, const SaveOptions& opts, const Entry& e, uint16_t meta,
+                      RdbEncoder& enc);
 // EOF and the CRC-64 (0 unless `checksum`).
 void EncodeTrailer(bool checksum, RdbEncoder& enc);
 

@@ -26,58 +26,14 @@ std::string_view LpView(const uint8_t* lp) {
   return {reinterpret_cast<const char*>(lp), lp::Bytes(lp)};
 }
 
-void SaveList(RdbEncoder& enc, const Entry& e) {
-  Quicklist& ql = ValueOf<lists::ListValue>(const_cast<Entry*>(&e))->ql();
-  enc.Length(ql.node_count());
-  ql.ForEachNode([&](const Quicklist::NodeView& n) {
-    enc.Length(n.plain ? kNodePlain : kNodePacked);
-    enc.String(n.bytes);
-  });
-}
-
-void SaveHash(RdbEncoder& enc, const Entry& e) {
-  hashes::HashView h(const_cast<Entry*>(&e));
-  if (h.IsListpack()) {
-    uint8_t* lp = lp::New();
-    h.ForEach([&](std::string_view f, std::string_view v) {
-      lp = lp::Append(lp, f);
-      lp = lp::Append(lp, v);
-    });
-    enc.String(LpView(lp));
-    lp::Free(lp);
-    return;
-  }
-  enc.Length(h.Length());
+void SaveListpackHash(RdbEncoder& enc, const hashes::HashView& h) {
+  uint8_t* lp = lp::New();
   h.ForEach([&](std::string_view f, std::string_view v) {
-    enc.String(f);
-    enc.String(v);
+    lp = lp::Append(lp, f);
+    lp = lp::Append(lp, v);
   });
-}
-
-void SaveSet(RdbEncoder& enc, const Entry& e) {
-  const auto* s = ValueOf<SetValue>(const_cast<Entry*>(&e));
-  if (const Intset* is = s->intset()) {
-    enc.String({reinterpret_cast<const char*>(is->data()), is->bytes()});
-    return;
-  }
-  enc.Length(s->size());
-  s->ForEach([&](std::string_view m) { enc.String(m); });
-}
-
-void SaveZSet(RdbEncoder& enc, const Entry& e) {
-  if (e.is_packed()) {
-    enc.String(e.packed());
-    return;
-  }
-  const auto* z = ValueOf<zset::ZSetValue>(const_cast<Entry*>(&e));
-  size_t n = z->Size();
-  enc.Length(n);
-  // From the tail: loading a descending sequence inserts each at the head in O(1) (Redis).
-  if (n == 0) return;
-  for (zset::ZSetValue::Cursor c = z->At(n - 1); c.valid(); c.Prev()) {
-    enc.String(c.member());
-    enc.BinaryDouble(c.score());
-  }
+  enc.String(LpView(lp));
+  lp::Free(lp);
 }
 
 // ---- loading --------------------------------------------------------------------------------
@@ -352,21 +308,156 @@ uint8_t ObjectTypeOf(const Entry& e) {
   return kTypeStreamListpacks2;
 }
 
-void SaveObject(RdbEncoder& enc, const Entry& e) {
+ObjectWriter::ObjectWriter(const Entry& e) : e_(e) {
+  auto* mut = const_cast<Entry*>(&e);
   switch (e.type()) {
     case ValueType::kString:
-      enc.String(e.str());
-      return;
+      break;
     case ValueType::kList:
-      return SaveList(enc, e);
+      list_ = &ValueOf<lists::ListValue>(mut)->ql();
+      break;
     case ValueType::kSet:
-      return SaveSet(enc, e);
+      set_ = ValueOf<SetValue>(mut);
+      break;
     case ValueType::kZSet:
-      return SaveZSet(enc, e);
-    case ValueType::kHash:
-      return SaveHash(enc, e);
+      if (!e.is_packed()) zset_ = ValueOf<zset::ZSetValue>(mut);
+      break;
+    case ValueType::kHash: {
+      hashes::HashView h(mut);
+      if (!h.IsPacked()) hash_ = h.value();
+      break;
+    }
     case ValueType::kStream:
-      return SaveStream(enc, *ValueOf<stream::StreamValue>(const_cast<Entry*>(&e)));
+      stream_ = std::make_unique<StreamWriter>(*ValueOf<stream::StreamValue>(mut));
+      break;
+  }
+}
+
+ObjectWriter::~ObjectWriter() = default;
+
+bool ObjectWriter::Step(RdbEncoder& enc, size_t units) {
+  if (stream_) return stream_->Step(enc, units);
+  if (!started_) {
+    started_ = true;
+    if (!Start(enc)) return true;
+  }
+  size_t done = 0;
+  if (list_ != nullptr) {
+    for (; index_ < list_->node_count() && done < units; index_++) {
+      list_->NodeAt(index_, [&](const Quicklist::NodeView& n) {
+        enc.Length(n.plain ? kNodePlain : kNodePacked);
+        enc.String(n.bytes);
+        done += n.count;
+      });
+    }
+    return index_ == list_->node_count();
+  }
+  if (hash_ != nullptr) {
+    do {
+      cursor_ = hash_->table().Scan(cursor_, [&](hashes::FieldTable::SlotRef s) {
+        enc.String(hashes::FieldBlock::Field(s.get()));
+        enc.String(hashes::FieldBlock::Value(s.get()));
+        done++;
+      });
+    } while (cursor_ != 0 && done < units);
+    return cursor_ == 0;
+  }
+  if (set_ != nullptr) {
+    do {
+      cursor_ = set_->ForEachStep(cursor_, [&](std::string_view m) {
+        enc.String(m);
+        done++;
+      });
+    } while (cursor_ != 0 && done < units);
+    return cursor_ == 0;
+  }
+  // A skiplist zset from the tail: loading a descending sequence inserts each at the head in
+  // O(1) (Redis).
+  for (; zcursor_.valid() && done < units; zcursor_.Prev(), done++) {
+    enc.String(zcursor_.member());
+    enc.BinaryDouble(zcursor_.score());
+  }
+  return !zcursor_.valid();
+}
+
+bool ObjectWriter::Start(RdbEncoder& enc) {
+  const Entry& e = e_;
+  if (list_ != nullptr) {
+    enc.Length(list_->node_count());
+    return true;
+  }
+  if (hash_ != nullptr) {
+    enc.Length(hash_->table().size());
+    return true;
+  }
+  if (set_ != nullptr) {
+    if (const Intset* is = set_->intset()) {
+      enc.String({reinterpret_cast<const char*>(is->data()), is->bytes()});
+      return false;
+    }
+    enc.Length(set_->size());
+    return true;
+  }
+  if (zset_ != nullptr) {
+    size_t n = zset_->Size();
+    enc.Length(n);
+    if (n != 0) zcursor_ = zset_->At(n - 1);
+    return true;
+  }
+  switch (e.type()) {
+    case ValueType::kZSet:
+      enc.String(e.packed());
+      break;
+    case ValueType::kHash: {
+      hashes::HashView h(const_cast<Entry*>(&e));
+      if (h.IsListpack()) {
+        SaveListpackHash(enc, h);
+        break;
+      }
+      enc.Length(h.Length());  // packed pairs of a "hashtable" hash: a few KB
+      h.ForEach([&](std::string_view f, std::string_view v) {
+        enc.String(f);
+        enc.String(v);
+      });
+      break;
+    }
+    default:
+      enc.String(e.str());
+      break;
+  }
+  return false;
+}
+
+size_t EncodeWeight(const Entry& e) {
+  auto* mut = const_cast<Entry*>(&e);
+  switch (e.type()) {
+    case ValueType::kString:
+      return 0;
+    case ValueType::kList:
+      return ValueOf<lists::ListValue>(mut)->size();
+    case ValueType::kSet: {
+      const auto* s = ValueOf<SetValue>(mut);
+      return s->intset() ? 0 : s->size();
+    }
+    case ValueType::kZSet:
+      return e.is_packed() ? 0 : ValueOf<zset::ZSetValue>(mut)->Size();
+    case ValueType::kHash: {
+      hashes::HashView h(mut);
+      return h.IsPacked() ? 0 : h.Length();
+    }
+    case ValueType::kStream: {
+      const auto* s = ValueOf<stream::StreamValue>(mut);
+      size_t n = s->length();
+      for (const auto& [name, g] : s->groups()) n += g->pel.size() + g->consumers.size();
+      return n;
+    }
+  }
+  return 0;
+}
+
+void SaveObject(RdbEncoder& enc, const Entry& e) {
+  ObjectWriter w(e);
+  while (!w.Step(enc, SIZE_MAX)) {
   }
 }
 

@@ -268,44 +268,105 @@ bool LoadGroup(RdbDecoder& dec, bool v2, StreamValue* s) {
 
 }  // namespace
 
-void SaveStream(RdbEncoder& enc, const StreamValue& s) {
-  enc.Length(s.NodeCount());
-  std::vector<std::string_view> fields;
-  for (size_t i = 0; i < s.NodeCount(); i++) {
-    char raw[kRawIdSize];
-    EncodeRawId(s.node(i).master, raw);
-    enc.String({raw, kRawIdSize});
-    uint8_t* lp = NodeListpack(s, i, &fields);
-    enc.String({reinterpret_cast<const char*>(lp), lp::Bytes(lp)});
-    lp::Free(lp);
+bool StreamWriter::Step(RdbEncoder& enc, size_t units) {
+  size_t done = 0;
+  while (done < units) {
+    switch (phase_) {
+      case Phase::kStart:
+        enc.Length(s_.NodeCount());
+        phase_ = Phase::kNodes;
+        break;
+      case Phase::kNodes: {
+        if (index_ == s_.NodeCount()) {
+          phase_ = Phase::kMeta;
+          break;
+        }
+        char raw[kRawIdSize];
+        EncodeRawId(s_.node(index_).master, raw);
+        enc.String({raw, kRawIdSize});
+        uint8_t* lp = NodeListpack(s_, index_, &fields_);
+        enc.String({reinterpret_cast<const char*>(lp), lp::Bytes(lp)});
+        lp::Free(lp);
+        done += 1 + s_.node(index_).live + s_.node(index_).deleted;
+        index_++;
+        break;
+      }
+      case Phase::kMeta:
+        enc.Length(s_.length());
+        enc.Length(s_.last_id().ms);
+        enc.Length(s_.last_id().seq);
+        enc.Length(s_.first_id().ms);
+        enc.Length(s_.first_id().seq);
+        enc.Length(s_.max_deleted_id().ms);
+        enc.Length(s_.max_deleted_id().seq);
+        enc.Length(s_.entries_added());
+        enc.Length(s_.group_count());
+        group_ = s_.groups().begin();
+        phase_ = Phase::kGroup;
+        break;
+      case Phase::kGroup: {
+        if (group_ == s_.groups().end()) {
+          phase_ = Phase::kDone;
+          return true;
+        }
+        const StreamGroup& g = *group_->second;
+        enc.String(group_->first);
+        enc.Length(g.last_id.ms);
+        enc.Length(g.last_id.seq);
+        enc.Length(static_cast<uint64_t>(g.entries_read));
+        enc.Length(g.pel.size());
+        pel_ = g.pel.begin();
+        phase_ = Phase::kPel;
+        done++;
+        break;
+      }
+      case Phase::kPel: {
+        const StreamGroup& g = *group_->second;
+        for (; pel_ != g.pel.end() && done < units; ++pel_, ++done) {
+          SaveRawId(enc, pel_->first);
+          enc.Millis(pel_->second->delivery_time);
+          enc.Length(pel_->second->delivery_count);
+        }
+        if (pel_ != g.pel.end()) break;
+        enc.Length(g.consumers.size());
+        consumer_ = g.consumers.begin();
+        phase_ = Phase::kConsumer;
+        break;
+      }
+      case Phase::kConsumer: {
+        const StreamGroup& g = *group_->second;
+        if (consumer_ == g.consumers.end()) {
+          ++group_;
+          phase_ = Phase::kGroup;
+          break;
+        }
+        const StreamConsumer& c = *consumer_->second;
+        enc.String(consumer_->first);
+        enc.Millis(c.seen_time);
+        enc.Length(c.pel.size());
+        pel_ = c.pel.begin();
+        phase_ = Phase::kConsumerPel;
+        done++;
+        break;
+      }
+      case Phase::kConsumerPel: {
+        const StreamConsumer& c = *consumer_->second;
+        for (; pel_ != c.pel.end() && done < units; ++pel_, ++done) SaveRawId(enc, pel_->first);
+        if (pel_ != c.pel.end()) break;
+        ++consumer_;
+        phase_ = Phase::kConsumer;
+        break;
+      }
+      case Phase::kDone:
+        return true;
+    }
   }
-  enc.Length(s.length());
-  enc.Length(s.last_id().ms);
-  enc.Length(s.last_id().seq);
-  enc.Length(s.first_id().ms);
-  enc.Length(s.first_id().seq);
-  enc.Length(s.max_deleted_id().ms);
-  enc.Length(s.max_deleted_id().seq);
-  enc.Length(s.entries_added());
-  enc.Length(s.group_count());
-  for (const auto& [name, g] : s.groups()) {
-    enc.String(name);
-    enc.Length(g->last_id.ms);
-    enc.Length(g->last_id.seq);
-    enc.Length(static_cast<uint64_t>(g->entries_read));
-    enc.Length(g->pel.size());
-    for (const auto& [id, nack] : g->pel) {
-      SaveRawId(enc, id);
-      enc.Millis(nack->delivery_time);
-      enc.Length(nack->delivery_count);
-    }
-    enc.Length(g->consumers.size());
-    for (const auto& [cname, c] : g->consumers) {
-      enc.String(cname);
-      enc.Millis(c->seen_time);
-      enc.Length(c->pel.size());
-      for (const auto& [id, nack] : c->pel) SaveRawId(enc, id);
-    }
+  return phase_ == Phase::kDone;
+}
+
+void SaveStream(RdbEncoder& enc, const StreamValue& s) {
+  StreamWriter w(s);
+  while (!w.Step(enc, SIZE_MAX)) {
   }
 }
 

@@ -21,7 +21,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.h"
 #include "keyspace/entry.h"
@@ -29,11 +33,35 @@
 #include "persistence/rdb_encoder.h"
 #include "persistence/rdb_object.h"
 #include "types/stream.h"
+#include "types/stream_group.h"
 
 namespace duet::rdb {
 
 // The value of a stream (after its type byte).
 void SaveStream(RdbEncoder& enc, const stream::StreamValue& s);
+
+// SaveStream in steps (the same bytes whatever the step sizes): nodes, metadata, then per
+// group its header, PEL entries, consumers and their PEL IDs. The stream must not change or
+// be freed until Step returned true (it keeps a node index and group/PEL/consumer
+// iterators).
+class StreamWriter {
+ public:
+  explicit StreamWriter(const stream::StreamValue& s) : s_(s) {}
+  // Encodes about `units` more elements (a node counts its entries; a PEL entry, a group or a
+  // consumer one); returns true once the value is complete.
+  bool Step(RdbEncoder& enc, size_t units);
+
+ private:
+  enum class Phase { kStart, kNodes, kMeta, kGroup, kPel, kConsumer, kConsumerPel, kDone };
+  const stream::StreamValue& s_;
+  Phase phase_ = Phase::kStart;
+  size_t index_ = 0;  // next node
+  std::vector<std::string_view> fields_;
+  stream::StreamValue::GroupMap::const_iterator group_;
+  stream::Pel::const_iterator pel_;  // the group's or the consumer's
+  std::map<std::string, std::unique_ptr<stream::StreamConsumer>, std::less<>>::const_iterator
+      consumer_;
+};
 
 // Reads a stream of type kTypeStreamListpacks or kTypeStreamListpacks2 for `key`. kOk: *out
 // is a new Entry owned by the caller (an empty stream is kept: streams may exist empty).

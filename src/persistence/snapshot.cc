@@ -30,6 +30,7 @@ Status Snapshot::Start(Keyspace& ks, const Options& opts, int64_t now_us,
     w->Push(std::string(chunk));
     return Status::Ok();
   });
+  s->side_ = std::make_unique<RdbEncoder>(opts.compress);
   s->start_us_ = now_us;
   int n = ks.db_count();
   s->cursor_.assign(n, kEnd);
@@ -64,6 +65,17 @@ Snapshot::~Snapshot() {
   if (writer_) writer_->Abort();
 }
 
+void Snapshot::SwitchDb(int db, RdbEncoder& enc, int* current) {
+  if (*current == db) return;
+  if (!db_started_[db]) {
+    EncodeDbStart(db, start_keys_[db], start_expires_[db], enc);
+    db_started_[db] = true;
+  } else {
+    EncodeSelectDb(db, enc);
+  }
+  *current = db;
+}
+
 void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
   if (opts_.commands) {
     cmd_buf_.clear();
@@ -74,20 +86,99 @@ void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
     keys_processed_++;
     return;
   }
-  if (stream_db_ != db) {
-    if (!db_started_[db]) {
-      EncodeDbStart(db, start_keys_[db], start_expires_[db], *enc_);
-      db_started_[db] = true;
-    } else {
-      EncodeSelectDb(db, *enc_);
-    }
-    stream_db_ = db;
+  // While a job's record is in progress, records wait in the side buffer.
+  if (active_) {
+    SwitchDb(db, *side_, &side_db_);
+    EncodeRecord(ks_, opts_.save, e, meta, *side_);
+  } else {
+    SwitchDb(db, *enc_, &stream_db_);
+    EncodeRecord(ks_, opts_.save, e, meta, *enc_);
   }
-  EncodeRecord(ks_, opts_.save, e, meta, *enc_);
   keys_processed_++;
 }
 
+bool Snapshot::IsBig(const Entry& e) const {
+  return opts_.big_weight != 0 && !opts_.commands && EncodeWeight(e) > opts_.big_weight;
+}
+
+void Snapshot::StartJob() {
+  Job job = std::move(pending_.front());
+  pending_.pop_front();
+  KeyTable::SlotRef slot = ks_.db(job.db).table().Find(job.key, job.hash);
+  if (!slot) {  // expired and dropped meanwhile: need not be in the image
+    jobs_done_++;
+    return;
+  }
+  const auto& e = *static_cast<const Entry*>(slot.get());
+  SwitchDb(job.db, *enc_, &stream_db_);
+  EncodeRecordHead(ks_, opts_.save, e, slot.meta(), *enc_);
+  active_ = std::make_unique<ActiveJob>(std::move(job), e);
+  side_db_ = active_->job.db;
+}
+
+bool Snapshot::ContinueJob(size_t units) {
+  if (!active_->writer.Step(*enc_, units)) return false;
+  FinishActiveJob();
+  return true;
+}
+
+void Snapshot::FinishActiveJob() {
+  active_.reset();
+  keys_processed_++;
+  jobs_done_++;
+  if (!side_->buffer().empty()) {
+    enc_->Raw(side_->buffer());
+    side_->buffer().clear();
+    stream_db_ = side_db_;
+  }
+}
+
+bool Snapshot::FinishJobOf(int db, std::string_view key, uint64_t hash, const Entry* e,
+                           uint16_t meta) {
+  if (active_ && active_->job.db == db && active_->job.hash == hash && active_->job.key == key) {
+    while (!ContinueJob(SIZE_MAX)) {
+    }
+    return true;
+  }
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (it->db != db || it->hash != hash || it->key != key) continue;
+    pending_.erase(it);
+    jobs_done_++;
+    if (e == nullptr) {
+      KeyTable::SlotRef slot = ks_.db(db).table().Find(key, hash);
+      if (!slot) return true;
+      e = static_cast<const Entry*>(slot.get());
+      meta = slot.meta();
+    }
+    Emit(db, *e, meta);
+    return true;
+  }
+  return false;
+}
+
+bool Snapshot::WriteMustWait(int db, std::string_view key) {
+  if (cursor_[db] == kEnd && !has_jobs()) return false;
+  uint64_t hash = KeyTable::Hash(key);
+  if (active_ && active_->job.db == db && active_->job.hash == hash && active_->job.key == key) {
+    return true;
+  }
+  for (const Job& j : pending_) {
+    if (j.db == db && j.hash == hash && j.key == key) return true;
+  }
+  if (cursor_[db] == kEnd || (hash >> 32) < cursor_[db]) return false;
+  DoneSet& d = DonePart(db, hash);
+  if (d.count(hash) != 0) return false;
+  KeyTable::SlotRef slot = ks_.db(db).table().Find(key, hash);
+  if (!slot || !IsBig(*static_cast<const Entry*>(slot.get()))) return false;
+  d.insert(hash);  // the cursor skips it: its record comes from the job
+  done_keys_++;
+  pending_.push_back({db, hash, std::string(key)});
+  return true;
+}
+
 void Snapshot::BeforeWriteSlow(int db, std::string_view key, uint64_t hash) {
+  if (has_jobs() && FinishJobOf(db, key, hash, nullptr, 0)) return;
+  if (cursor_[db] == kEnd) return;
   if ((hash >> 32) < cursor_[db]) return;  // the cursor has written it already (or skipped)
   if (!DonePart(db, hash).insert(hash).second) return;
   done_keys_++;
@@ -96,8 +187,9 @@ void Snapshot::BeforeWriteSlow(int db, std::string_view key, uint64_t hash) {
 }
 
 void Snapshot::BeforeFree(int db, const Entry& e, uint16_t meta) {
-  if (cursor_[db] == kEnd) return;
   uint64_t hash = KeyTable::Hash(e.key());
+  if (has_jobs() && FinishJobOf(db, e.key(), hash, &e, meta)) return;
+  if (cursor_[db] == kEnd) return;
   if ((hash >> 32) < cursor_[db]) return;
   if (!DonePart(db, hash).insert(hash).second) return;
   done_keys_++;
@@ -114,13 +206,32 @@ bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
   if (encoded_) return true;
   int64_t start = MonotonicNowUs();
   size_t want = opts_.key_delay_us > 0 ? 1 : 128;
-  while (db_ < cursor_.size()) {
+  // Elements of a job between clock reads (~0.1-0.3 ms of encoding).
+  constexpr size_t kJobUnits = 2048;
+  for (;;) {
+    if (writer_->failed()) break;
+    if (has_jobs()) {
+      // Jobs first: a held writer may be waiting for one. rdb-key-save-delay paces the
+      // cursor only.
+      if (writer_->queued_bytes() > opts_.max_queued) {
+        throttled_ = true;
+        return false;
+      }
+      if (!active_) {
+        StartJob();
+        continue;
+      }
+      bool finished = ContinueJob(opts_.job_step_units ? opts_.job_step_units : kJobUnits);
+      if (opts_.job_step_units != 0 && !finished) return false;
+      if (MonotonicNowUs() - start >= budget_us) return false;
+      continue;
+    }
+    if (db_ >= cursor_.size()) break;
     int db = static_cast<int>(db_);
     if (cursor_[db] == kEnd) {
       db_++;
       continue;
     }
-    if (writer_->failed()) break;
     if (writer_->queued_bytes() > opts_.max_queued || !DelayAllows(now_us)) {
       throttled_ = true;
       return false;
@@ -141,8 +252,12 @@ bool Snapshot::Step(int64_t now_us, int64_t budget_us) {
               }
             }
           }
-          Emit(db, *e, slot.meta());
           cursor_keys_++;
+          if (IsBig(*e)) {
+            pending_.push_back({db, KeyTable::Hash(e->key()), std::string(e->key())});
+            return;
+          }
+          Emit(db, *e, slot.meta());
         },
         want);
     cursor_[db] = next == 0 ? kEnd : next;
@@ -179,6 +294,11 @@ void Snapshot::Drain() {
 }
 
 void Snapshot::FinishEncoding() {
+  if (has_jobs()) {  // the writer failed: the file is lost anyway
+    active_.reset();
+    pending_.clear();
+    jobs_done_++;
+  }
   if (!opts_.commands) EncodeTrailer(opts_.checksum, *enc_);
   enc_->Finish();  // a sink error shows as the writer's result
   writer_->Close();

@@ -21,11 +21,22 @@
 // a key: an expired key is not needed in the image), and Drain() before wholesale changes
 // (FLUSHDB, SWAPDB, a reload), or Abort().
 //
+// Big keys (EncodeWeight above Options::big_weight) are written in steps instead (see
+// docs/architecture.md): their record is a "job" that Step continues slice after slice with
+// an ObjectWriter, ahead of the cursor's keys. Only one record is in progress at a time and
+// its bytes stay contiguous: records encoded meanwhile (BeforeWrite, BeforeFree) go to a side
+// buffer appended after it. A big key the cursor meets is queued as a job; a big key ahead of
+// the cursor that a client is about to write is queued out of cursor order by WriteMustWait,
+// and the server holds the client until jobs_done() moves. A job's key must not change or be
+// freed while its record is in progress: BeforeWrite, BeforeFree and BeforeExpire of a job's
+// key finish its record at once (the synchronous fallback, for writers that cannot wait).
+//
 // Threading: everything on the thread that owns the keyspace, except the ChunkWriter's disk
 // work.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +48,7 @@
 #include "persistence/chunk_writer.h"
 #include "persistence/rdb_encoder.h"
 #include "persistence/rdb_file.h"
+#include "persistence/rdb_object.h"
 
 namespace duet::rdb {
 
@@ -55,6 +67,12 @@ class Snapshot {
     // key's commands; save.aux fields, compress and checksum do not apply.
     bool commands = false;
     bool timestamp = false;
+    // Keys of more elements than this (EncodeWeight) are written in steps (jobs); 0: every key
+    // in one step. The commands form always writes a key in one step.
+    size_t big_weight = 8192;
+    // Test hook: when set, Step runs one job step of this many elements and returns, instead
+    // of job steps for the time budget.
+    size_t job_step_units = 0;
   };
 
   // Opens the temp file and encodes the header (aux fields, functions). Errors name the file.
@@ -64,12 +82,26 @@ class Snapshot {
 
   // A write is about to change, create or delete `key` in database `db`.
   void BeforeWrite(int db, std::string_view key) {
-    if (cursor_[db] == kEnd) return;
+    if (cursor_[db] == kEnd && !has_jobs()) return;
     BeforeWriteSlow(db, key, KeyTable::Hash(key));
   }
+  // Whether a write to `key` in `db` should wait (the caller holds the writer until
+  // jobs_done() changes, then asks again): the key's record is in progress or queued, or the
+  // key is big and ahead of the cursor, in which case its record is queued now. False: the
+  // write may go ahead (BeforeWrite still has to run before it).
+  bool WriteMustWait(int db, std::string_view key);
+  // Jobs finished (or dropped) so far: a held writer may try again when this moves.
+  uint64_t jobs_done() const { return jobs_done_; }
+  // A big key's record is in progress or queued.
+  bool has_jobs() const { return active_ != nullptr || !pending_.empty(); }
   // `e` (with table-slot metadata `meta`) was taken out of database `db` and is about to be
   // freed (eviction).
   void BeforeFree(int db, const Entry& e, uint16_t meta);
+  // An expired `e` of database `db` is about to be freed: a job's key has its record finished
+  // first (other keys need not be in the image).
+  void BeforeExpire(int db, const Entry& e, uint16_t meta) {
+    if (has_jobs()) FinishJobOf(db, e.key(), KeyTable::Hash(e.key()), &e, meta);
+  }
 
   // Encodes keys for up to `budget_us` of wall time (checked every few keys; monotonic
   // microseconds), fewer when the writer is behind or rdb-key-save-delay holds it. Returns
@@ -98,7 +130,30 @@ class Snapshot {
   Snapshot(Keyspace& ks, const Options& opts) : ks_(ks), opts_(opts) {}
   void BeforeWriteSlow(int db, std::string_view key, uint64_t hash);
   void Emit(int db, const Entry& e, uint16_t meta);
+  // SELECTDB (+ RESIZEDB the first time) into `enc` when its records are in another database.
+  void SwitchDb(int db, RdbEncoder& enc, int* current);
   void FinishEncoding();
+  // A job: a big key whose record is written in steps.
+  struct Job {
+    int db;
+    uint64_t hash;
+    std::string key;
+  };
+  struct ActiveJob {
+    ActiveJob(Job j, const Entry& e) : job(std::move(j)), entry(&e), writer(e) {}
+    Job job;
+    const Entry* entry;
+    ObjectWriter writer;
+  };
+  // Starts the record of the next queued job (dropped when its key is gone).
+  void StartJob();
+  // One step of the job in progress; true when its record is complete (then wrapped up).
+  bool ContinueJob(size_t units);
+  void FinishActiveJob();
+  // If `key` is a job's (in progress or queued), writes its record now (`e`/`meta`: the
+  // entry when the caller holds it, else looked up) and returns true.
+  bool FinishJobOf(int db, std::string_view key, uint64_t hash, const Entry* e, uint16_t meta);
+  bool IsBig(const Entry& e) const;
   // Whether the per-key delay lets the cursor write another key now.
   bool DelayAllows(int64_t now_us) const;
 
@@ -121,10 +176,15 @@ class Snapshot {
   // Frees the done sets the cursor of `db` has passed.
   void FreePassedDoneParts(int db);
   std::vector<uint64_t> start_keys_, start_expires_;
-  std::vector<bool> db_started_;  // RESIZEDB written
-  int stream_db_ = -1;            // the database the last record belongs to
-  std::string cmd_buf_;           // commands form: one key's commands
-  size_t db_ = 0;                 // the database the cursors are in
+  std::vector<bool> db_started_;       // RESIZEDB written
+  std::unique_ptr<ActiveJob> active_;  // the record in progress
+  std::deque<Job> pending_;            // queued big keys, in order
+  std::unique_ptr<RdbEncoder> side_;   // records encoded while active_ is in progress
+  int side_db_ = -1;                   // the database side_'s last record belongs to
+  uint64_t jobs_done_ = 0;
+  int stream_db_ = -1;   // the database the last record belongs to
+  std::string cmd_buf_;  // commands form: one key's commands
+  size_t db_ = 0;        // the database the cursors are in
   bool encoded_ = false;
   bool throttled_ = false;
   int64_t start_us_ = 0;

@@ -282,6 +282,7 @@ bool Server::Dispatch(Client& c, std::span<const std::string_view> args) {
     return true;
   }
   if (IsPausedFor(c, *spec, flags)) return false;
+  if (snapshot_ && SnapshotHolds(c, *spec, flags, args)) return false;
   // Keep the tracking table within tracking-table-max-keys.
   if (stats_.features.tracking_clients != 0) TrackingLimitKeys();
 

@@ -90,6 +90,11 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
       }
     }
   };
+  // A big key whose record a background snapshot writes in steps is finished before it
+  // expires away.
+  kctx.before_expired_free = [this](int db, const Entry& e) {
+    if (snapshot_) snapshot_->BeforeExpire(db, e, keyspace_.ctx().lru_clock);
+  };
   auto previous_on_expired = kctx.on_expired;
   kctx.on_expired = [this, previous_on_expired](int db, std::string_view key) {
     if (previous_on_expired) previous_on_expired(db, key);

@@ -429,6 +429,19 @@ class Server {
   void SnapshotBeforeFree(int db, const Entry& e) {
     if (snapshot_) snapshot_->BeforeFree(db, e, keyspace_.ctx().lru_clock);
   }
+  // Whether a client's write must wait for the running snapshot (a key it writes is a big
+  // key whose record is being written in steps, or is queued for it: Snapshot::WriteMustWait;
+  // EXEC asks for every queued write, a script for its declared keys). Then the client is
+  // held like a paused one (the caller leaves the command in its query buffer) and resumed
+  // when a job is done. Writers that cannot wait (the master, a script's calls, a served
+  // blocked client, AOF loading) are never held: their BeforeWrite finishes the key at once.
+  bool SnapshotHolds(Client& c, const CommandSpec& spec, CmdFlag flags,
+                     std::span<const std::string_view> args);
+  // Resumes the clients SnapshotHolds held (from BeforeSleep, as unpaused clients).
+  void ResumeSnapshotHeld();
+  // Test hook: snapshots started from now on run one job step of `units` elements per tick
+  // (Snapshot::Options::job_step_units), so a test sees a big key's record in progress.
+  void SetSnapshotJobStepForTest(size_t units) { snapshot_job_step_units_ = units; }
   // Encodes the rest of the running snapshot now (a reload, a wholesale change).
   void SnapshotDrain();
   // Stops the running snapshot and removes its temp file (SHUTDOWN, FLUSHALL during BGSAVE).
@@ -881,8 +894,11 @@ class Server {
   // it started with (CONFIG SET appendonly yes) or opened a new one.
   std::string aof_rewrite_base_;
   bool aof_rewrite_keep_incr_ = false;
-  std::vector<KeyRef> snapshot_keys_;  // SnapshotBeforeCommand's scratch
-  int aof_wake_fd_ = -1;               // eventfd: the fsync thread finished a job
+  std::vector<KeyRef> snapshot_keys_;    // SnapshotBeforeCommand's scratch
+  std::vector<uint64_t> snapshot_held_;  // clients SnapshotHolds held
+  uint64_t snapshot_held_jobs_ = 0;      // Snapshot::jobs_done() when they were held
+  size_t snapshot_job_step_units_ = 0;   // SetSnapshotJobStepForTest
+  int aof_wake_fd_ = -1;                 // eventfd: the fsync thread finished a job
   HeldReplies held_replies_;
   int64_t last_aof_retry_ms_ = 0;
   Evictor evictor_{&keyspace_};

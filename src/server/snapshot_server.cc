@@ -40,6 +40,7 @@ rdb::Snapshot::Options Server::SnapshotOptions(int64_t now_ms, bool aof_base) {
   o.compress = config_->rdbcompression;
   o.checksum = config_->rdbchecksum;
   o.key_delay_us = KeySaveDelayUs();
+  o.job_step_units = snapshot_job_step_units_;
   return o;
 }
 
@@ -98,6 +99,48 @@ void Server::SnapshotBeforeCommand(int db, const CommandSpec& spec,
   ForEachWrittenKey(db, spec, args, [&s](int d, std::string_view key) { s.BeforeWrite(d, key); });
 }
 
+bool Server::SnapshotHolds(Client& c, const CommandSpec& spec, CmdFlag flags,
+                           std::span<const std::string_view> args) {
+  if (c.is_master || c.is_script || loading() || undo_) return false;
+  bool exec = c.multi && spec.name == "exec";
+  if (c.multi && !exec) return false;  // queued (or MULTI's own commands), not run now
+  if (!exec && !HasFlag(flags, CmdFlag::kWrite)) return false;
+  rdb::Snapshot& s = *snapshot_;
+  bool wait = false;
+  auto check = [&](int db, std::string_view key) {
+    if (!wait && s.WriteMustWait(db, key)) wait = true;
+  };
+  if (exec) {
+    if (c.multi->aborted || c.watch_dirty) return false;
+    int db = c.db_index;
+    std::vector<std::string_view> qargs;
+    for (const QueuedCommand& q : c.multi->commands) {
+      qargs.assign(q.args.begin(), q.args.end());
+      if (q.spec->name == "select" && qargs.size() == 2) {
+        std::optional<int64_t> id = ParseInt64(qargs[1]);
+        if (id && *id >= 0 && *id < keyspace_.db_count()) db = static_cast<int>(*id);
+        continue;
+      }
+      if (HasFlag(q.spec->flags, CmdFlag::kWrite)) ForEachWrittenKey(db, *q.spec, qargs, check);
+      if (wait) break;
+    }
+  } else {
+    ForEachWrittenKey(c.db_index, spec, args, check);
+  }
+  if (!wait) return false;
+  if (snapshot_held_.empty()) snapshot_held_jobs_ = s.jobs_done();
+  snapshot_held_.push_back(c.id());
+  loop_.RequestWakeWithinMs(0);
+  return true;
+}
+
+void Server::ResumeSnapshotHeld() {
+  if (snapshot_held_.empty()) return;
+  for (uint64_t id : snapshot_held_) unpaused_.push_back(id);
+  snapshot_held_.clear();
+  loop_.RequestWakeWithinMs(0);
+}
+
 void Server::ForEachWrittenKey(int db, const CommandSpec& spec,
                                std::span<const std::string_view> args,
                                const std::function<void(int, std::string_view)>& fn) {
@@ -134,6 +177,7 @@ void Server::AbortSnapshot() {
   PersistenceStats& p = stats_.persistence;
   snapshot_->Abort();
   snapshot_.reset();
+  ResumeSnapshotHeld();
   if (snapshot_purpose_ == SnapshotPurpose::kRdb) {
     // As Redis's child killed by SIGUSR1: not an error.
     Log(LogLevel::kWarning, "Background saving terminated by signal 10");
@@ -148,6 +192,10 @@ void Server::AbortSnapshot() {
 }
 
 void Server::SnapshotTick() {
+  // Held writers retry once a job is done (or the snapshot is gone).
+  if (!snapshot_held_.empty() && (!snapshot_ || snapshot_->jobs_done() != snapshot_held_jobs_)) {
+    ResumeSnapshotHeld();
+  }
   if (!snapshot_) {
     if (bgsave_scheduled_ && !shutdown_requested_) {
       bgsave_scheduled_ = false;
@@ -161,6 +209,7 @@ void Server::SnapshotTick() {
     keyspace_.SetNow(clock_->NowMs());
     s.Step(MonotonicNowUs(), kSliceUs);
     p.current_save_keys_processed = s.keys_processed();
+    if (!snapshot_held_.empty() && s.jobs_done() != snapshot_held_jobs_) ResumeSnapshotHeld();
     loop_.RequestWakeWithinMs(s.throttled() ? 1 : 0);
     return;
   }
@@ -171,6 +220,7 @@ void Server::SnapshotTick() {
   Status st = s.result();
   SnapshotPurpose purpose = snapshot_purpose_;
   snapshot_.reset();
+  ResumeSnapshotHeld();
   snapshot_purpose_ = SnapshotPurpose::kNone;
   int64_t now = clock_->NowMs();
   if (purpose == SnapshotPurpose::kAofBase) {

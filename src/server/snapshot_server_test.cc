@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "server/test_harness.h"
 
@@ -191,6 +192,92 @@ TEST_F(SnapshotTest, AppendonlyYesInsideExecSchedulesTheRewrite) {
   WaitSaved();
   t_.Run({"CONFIG", "SET", "appendonly", "no"});
   std::filesystem::remove_all(t_.config().appenddirname);
+}
+
+// A collection of 100,000 members: its record is written in steps (one step of 1,000 per
+// tick here), and writers of it wait for it.
+class SnapshotBigKeyTest : public SnapshotTest {
+ protected:
+  void SetUp() override {
+    SnapshotTest::SetUp();
+    t_.server().SetSnapshotJobStepForTest(1000);
+    std::vector<std::string> zadd = {"ZADD", "zset"}, rpush = {"RPUSH", "list"};
+    for (int i = 0; i < 100000; i++) {
+      zadd.push_back(std::to_string(i));
+      zadd.push_back("m" + std::to_string(i));
+      rpush.push_back("e" + std::to_string(i));
+    }
+    ASSERT_EQ(t_.RunStrings(zadd), ":100000\r\n");
+    ASSERT_EQ(t_.RunStrings(rpush), ":100000\r\n");
+    t_.Run({"SET", "small", "v"});
+  }
+  bool Execute(Client& c, std::vector<std::string_view> args) {
+    return t_.server().Execute(c, std::span<const std::string_view>(args.data(), args.size()));
+  }
+  std::string Digest(TestServer& t, std::string_view key) {
+    return t.Run({"DEBUG", "DIGEST-VALUE", key});
+  }
+};
+
+TEST_F(SnapshotBigKeyTest, WritersWaitForTheRecordAndTheImageHasTheOldValue) {
+  std::string zset = Digest(t_, "zset"), list = Digest(t_, "list");
+  ASSERT_EQ(t_.Run({"BGSAVE"}), "+Background saving started\r\n");
+  Client& writer = t_.NewClient();
+  Client& reader = t_.NewClient();
+  Client& trans = t_.NewClient();
+  // Held like a paused client: not run, nothing replied (the command stays in its input).
+  EXPECT_FALSE(Execute(writer, {"ZADD", "zset", "1", "new"}));
+  EXPECT_EQ(TestServer::Take(writer), "");
+  // Reads of it go ahead.
+  EXPECT_EQ(t_.RunOn(reader, {"ZCARD", "zset"}), ":100000\r\n");
+  // A transaction that writes the list waits before it starts.
+  EXPECT_EQ(t_.RunOn(trans, {"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(t_.RunOn(trans, {"SET", "small", "new"}), "+QUEUED\r\n");
+  EXPECT_EQ(t_.RunOn(trans, {"RPUSH", "list", "x"}), "+QUEUED\r\n");
+  EXPECT_FALSE(Execute(trans, {"EXEC"}));
+  EXPECT_EQ(TestServer::Take(trans), "");
+  // A script's call cannot wait: the zset's record is finished at once, then it runs.
+  EXPECT_EQ(t_.Run({"EVAL", "return redis.call('zadd', 'zset', 2, 'lua')", "0"}), ":1\r\n");
+  t_.server().SnapshotTick();
+  WaitSaved();
+  EXPECT_EQ(Info("rdb_last_bgsave_status"), "ok");
+  // Resumed, they run.
+  EXPECT_TRUE(Execute(writer, {"ZADD", "zset", "1", "new"}));
+  EXPECT_EQ(TestServer::Take(writer), ":1\r\n");
+  EXPECT_TRUE(Execute(trans, {"EXEC"}));
+  EXPECT_EQ(TestServer::Take(trans), "*2\r\n+OK\r\n:100001\r\n");
+
+  TestServer loaded;
+  Load(loaded);
+  EXPECT_EQ(loaded.Run({"DBSIZE"}), ":3\r\n");
+  EXPECT_EQ(Digest(loaded, "zset"), zset);
+  EXPECT_EQ(Digest(loaded, "list"), list);
+  EXPECT_EQ(loaded.Run({"GET", "small"}), Bulk("v"));
+}
+
+TEST_F(SnapshotBigKeyTest, AKeyThatExpiresMidRecordIsFinishedFirst) {
+  ASSERT_EQ(t_.Run({"PEXPIRE", "zset", "100000"}), ":1\r\n");
+  std::string zset = Digest(t_, "zset");
+  ASSERT_EQ(t_.Run({"BGSAVE"}), "+Background saving started\r\n");
+  t_.server().SnapshotTick();  // the cursor meets both big keys: one step of the first
+  t_.clock().AdvanceMs(200000);
+  EXPECT_EQ(t_.Run({"EXISTS", "zset"}), ":0\r\n");  // lazily expired
+  WaitSaved();
+  EXPECT_EQ(Info("rdb_last_bgsave_status"), "ok");
+  TestServer loaded;  // its clock is before the expire time
+  Load(loaded);
+  EXPECT_EQ(loaded.Run({"DBSIZE"}), ":3\r\n");
+  EXPECT_EQ(Digest(loaded, "zset"), zset);
+}
+
+TEST_F(SnapshotBigKeyTest, FlushallDuringAWaitEndsTheSaveAndTheWait) {
+  ASSERT_EQ(t_.Run({"BGSAVE"}), "+Background saving started\r\n");
+  Client& writer = t_.NewClient();
+  EXPECT_FALSE(Execute(writer, {"RPUSH", "list", "x"}));
+  EXPECT_EQ(t_.Run({"FLUSHALL"}), "+OK\r\n");
+  EXPECT_EQ(Info("rdb_bgsave_in_progress"), "0");
+  EXPECT_TRUE(Execute(writer, {"RPUSH", "list", "x"}));
+  EXPECT_EQ(TestServer::Take(writer), ":1\r\n");
 }
 
 }  // namespace

@@ -761,13 +761,15 @@ size_t Quicklist::plain_nodes() const {
 }
 
 void Quicklist::ForEachNode(FunctionRef<void(const NodeView&)> fn) {
-  for (size_t i = 0; i < len_; i++) {
-    bool was = at(i).compressed;
-    const uint8_t* bytes = Raw(at(i));
-    fn(NodeView{std::string_view(reinterpret_cast<const char*>(bytes), Bytes(at(i))), at(i).count,
-                static_cast<bool>(at(i).plain), was});
-    Settle(i);
-  }
+  for (size_t i = 0; i < len_; i++) NodeAt(i, fn);
+}
+
+void Quicklist::NodeAt(size_t i, FunctionRef<void(const NodeView&)> fn) {
+  bool was = at(i).compressed;
+  const uint8_t* bytes = Raw(at(i));
+  fn(NodeView{std::string_view(reinterpret_cast<const char*>(bytes), Bytes(at(i))), at(i).count,
+              static_cast<bool>(at(i).plain), was});
+  Settle(i);
 }
 
 }  // namespace duet

@@ -151,6 +151,8 @@ class Quicklist {
   // Calls fn for each node from head to tail, decompressing compressed nodes for the call
   // (for serialization, DEBUG QUICKLIST and tests).
   void ForEachNode(FunctionRef<void(const NodeView&)> fn);
+  // The same for node `i` (< node_count()) alone.
+  void NodeAt(size_t i, FunctionRef<void(const NodeView&)> fn);
 
  private:
   // 16 bytes. `data` is a listpack (or when `plain` the element's bytes), or when

@@ -99,6 +99,18 @@ class SetValue final : public CompositeValue {
   // Removes a random member and returns it. Precondition: size() > 0.
   std::string PopRandom(uint64_t rnd);
 
+  // ForEach in steps: fn(member) for the members of one table segment from `cursor` (0 to
+  // begin; ForEach's order), returning the next cursor, 0 when done. Other encodings: every
+  // member at once. Valid only while the set does not change between steps.
+  template <typename Fn>
+  uint64_t ForEachStep(uint64_t cursor, Fn&& fn) const {
+    if (!table_) {
+      ForEach(fn);
+      return 0;
+    }
+    return table_->Scan(cursor, [&](Table::SlotRef s) { fn(set_member::View(s.get())); });
+  }
+
   // One SSCAN step: calls fn(std::string_view) for the members of the next part of the set
   // and returns the next cursor (0 when done). An intset or a small array returns
   // everything at once. Members present for the whole scan are returned once
