@@ -3,6 +3,10 @@
 - BGSAVE in the middle of one pipelined stream of writes: the file (redis-check-rdb OK) holds
   exactly the values written before BGSAVE, none of the overwrites, deletes and new keys
   after it, while other connections write concurrently;
+- BGSAVE with a 1M-member zset and a 1M-element list (written in steps across event-loop
+  slices) while a client writes to both and another PINGs: the writes are held until the key's
+  record is done and then all applied; the file (redis-check-rdb OK) loaded into redis-server
+  and into duet holds exactly the values of the save's start (DEBUG DIGEST-VALUE);
 - BGREWRITEAOF under concurrent INCR writers (appendfsync always): after several rewrites and
   a restart every counter equals the number of INCRs the server acknowledged (a write that
   reached both the new base and the new incremental file would count twice)."""
@@ -117,6 +121,57 @@ class SnapshotTest(unittest.TestCase):
         self.assertEqual(pipeline(c2, [["LLEN", "list"]])[0], b":1000\r\n")
         self.assertEqual(pipeline(c2, [["LINDEX", "list", "0"]])[0], b"$1\r\n0\r\n")
         c2.close()
+
+    def test_bgsave_of_big_keys_under_writes(self):
+        s = self.start()
+        c = RawConnection(s.port, timeout=120)
+        n = 1000000
+        for base in range(0, n, 20000):
+            pipeline(c, [["ZADD", "zset"] + [x for i in range(base, base + 20000)
+                                             for x in (str(i % 5000), f"member:{i}")],
+                         ["RPUSH", "list"] + [f"element:{i}" for i in range(base, base + 20000)]])
+        pipeline(c, [["SET", f"small:{i}", "v"] for i in range(1000)])
+        digests = pipeline(c, [["DEBUG", "DIGEST-VALUE", "zset", "list"]])[0]
+        self.assertEqual(pipeline(c, [["BGSAVE"]])[0], b"+Background saving started\r\n")
+        writer = RawConnection(s.port, timeout=120)
+        pinger = RawConnection(s.port, timeout=120)
+        writes = []
+        pings = 0
+        # Pipelines of writes to both keys (each waits for the key's record, the later ones in
+        # the pipeline behind it) and small keys; PINGs on another connection meanwhile.
+        while info_field(c, "rdb_bgsave_in_progress") == "1" or not writes:
+            batch = [["ZADD", "zset", "-1", f"new:{len(writes)}"],
+                     ["RPUSH", "list", f"new:{len(writes)}"],
+                     ["SET", f"small:{len(writes) % 1000}", "new"]]
+            writer.send(b"".join(encode(b) for b in batch))
+            self.assertEqual(pipeline(pinger, [["PING"]])[0], b"+PONG\r\n")
+            pings += 1
+            writes.append([writer.read_reply() for _ in batch])
+        self.assertGreater(pings, 0)
+        self.assertEqual(info_field(c, "rdb_last_bgsave_status"), "ok")
+        for i, (z, l, st) in enumerate(writes):
+            self.assertEqual(z, b":1\r\n")
+            self.assertEqual(l, f":{n + i + 1}\r\n".encode())
+            self.assertEqual(st, b"+OK\r\n")
+        self.assertEqual(pipeline(c, [["ZCARD", "zset"]])[0], f":{n + len(writes)}\r\n".encode())
+        path = os.path.join(self.tmp, "dump.rdb")
+        r = subprocess.run(["redis-check-rdb", path], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for c_ in (c, writer, pinger):
+            c_.close()
+        s.stop()
+        self.servers.remove(s)
+        loaded = [self.start()]
+        red = ServerProcess("redis", extra_args=("--dir", self.tmp))
+        self.servers.append(red)
+        loaded.append(red)
+        for srv in loaded:
+            c2 = RawConnection(srv.port, timeout=60)
+            self.assertEqual(pipeline(c2, [["DEBUG", "DIGEST-VALUE", "zset", "list"]])[0],
+                             digests, srv.kind)
+            self.assertEqual(pipeline(c2, [["DBSIZE"]])[0], b":1002\r\n")
+            self.assertEqual(pipeline(c2, [["GET", "small:0"]])[0], b"$1\r\nv\r\n")
+            c2.close()
 
     def test_aof_rewrite_under_incr_writers_counts_exactly(self):
         s = self.start("--appendonly", "yes", "--appendfsync", "always")
