@@ -17,6 +17,10 @@ rdb_bgsave_in_progress:0) and the writer's rate during the save.
 
   bench/bgsave.py                # 10M keys, 3 rounds (~10 min; the load file is 550 MB, cached)
   bench/bgsave.py --quick        # 200k keys, 1 round: checks the script
+  bench/bgsave.py --big-key 1000000 --keys 1000000
+                                 # plus a zset and a list of that many members each, and a
+                                 # client that writes to both (ZADD, RPUSH) during the saves:
+                                 # the stall of a big collection's record (bench/README.md)
   bench/bgsave.py --rt           # as root: event loops and PING at SCHED_FIFO, so that the
                                  # longest PING is the server's own stall (see bench/README.md)
 
@@ -36,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from duetbench.latency import Pinger, _ping_stats  # noqa: E402
 from duetbench.pipeload import check_dbsize, pipe_load  # noqa: E402
 from duetbench.procs import BenchError, Server, add_server_args, stop_all  # noqa: E402
-from duetbench.resp import Conn  # noqa: E402
+from duetbench.resp import Conn, ErrorReply, encode  # noqa: E402
 from duetbench.respgen import set_stream  # noqa: E402
 from duetbench.stats import median  # noqa: E402
 
@@ -129,6 +133,38 @@ def writer(port, keys, counter, stop, seed):
         s.close()
 
 
+def load_big_keys(port, members):
+    """A zset and a list of `members` elements each, in pipelined chunks."""
+    c = Conn(port, timeout=300)
+    chunk = 10000
+    for base in range(0, members, chunk):
+        top = min(members, base + chunk)
+        zadd = ["ZADD", "big:zset"]
+        for i in range(base, top):
+            zadd += [str(i % 10007), "member:%d" % i]
+        c.send(encode(*zadd) + encode("RPUSH", "big:list", *["element:%d" % i
+                                                             for i in range(base, top)]))
+        for r in c.replies(2):
+            if isinstance(r, ErrorReply):
+                raise BenchError(f"loading the big keys: {r!r}")
+    c.close()
+
+
+def big_writer(port, counter, stop):
+    """ZADD to the big zset and RPUSH to the big list, one round trip each, until `stop`."""
+    c = Conn(port, timeout=300)
+    i = 0
+    try:
+        while not stop.is_set():
+            c.call("ZADD", "big:zset", "-1", "new:%d" % i)
+            c.call("RPUSH", "big:list", "new:%d" % i)
+            i += 1
+            with counter.get_lock():
+                counter.value += 2
+    finally:
+        c.close()
+
+
 def _ping_process(port, rt, conn, stop):
     """Runs a Pinger in this process (its own GIL: the parent's INFO polling and PSS
     sampling cannot delay it) until `stop` is set, then sends back its samples."""
@@ -201,18 +237,24 @@ def save_and_wait(server, conn, rt, sample):
     return peak
 
 
-def one_round(server, path, keys, log, rt=False):
+def one_round(server, path, keys, log, rt=False, big_key=0):
     server.start()
     procs = []
     try:
         pipe_load(server, path, keys)
         check_dbsize(server, keys)
+        if big_key:
+            load_big_keys(server.port, big_key)
         dataset = settled_pss(server.pid)
         c = Conn(server.port, timeout=120)
         counter = multiprocessing.Value("q", 0)
         stop = multiprocessing.Event()
         procs = [multiprocessing.Process(target=writer, args=(server.port, keys, counter, stop, n))
                  for n in range(4)]
+        big_counter = multiprocessing.Value("q", 0)
+        if big_key:
+            procs.append(multiprocessing.Process(target=big_writer,
+                                                 args=(server.port, big_counter, stop)))
         for p in procs:
             p.start()
         if rt:
@@ -228,11 +270,11 @@ def one_round(server, path, keys, log, rt=False):
         # for the walk (~30 ms at 10M keys): the PINGs of the sampled save measure the bench.
         peak = save_and_wait(server, c, rt, lambda: total_pss(server.pid))
         time.sleep(1.0)
-        w0 = counter.value
+        w0, b0 = counter.value, big_counter.value
         t0 = time.monotonic()
         save_and_wait(server, c, rt, None)
         t1 = time.monotonic()
-        w1 = counter.value
+        w1, b1 = counter.value, big_counter.value
         stop.set()
         pinger.stop()
         for p in procs:
@@ -249,7 +291,7 @@ def one_round(server, path, keys, log, rt=False):
         return {"dataset_mb": dataset / 1e6, "peak_mb": peak / 1e6, "mem_ratio": peak / dataset,
                 "save_s": t1 - t0, "ping_max_ms": stats["max_ms"],
                 "ping_max_before_ms": _ping_stats(before)["max_ms"], "ping_p999_ms": stats["p999_ms"],
-                "writes_per_s": (w1 - w0) / (t1 - t0)}
+                "writes_per_s": (w1 - w0) / (t1 - t0), "big_writes": b1 - b0}
     finally:
         for p in procs:
             if p.is_alive():
@@ -263,6 +305,9 @@ def main():
     ap.add_argument("--keys", type=int, default=10_000_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--big-key", type=int, default=0, metavar="N",
+                    help="also a zset and a list of N members each, written to by one more "
+                         "client (ZADD, RPUSH) during the saves")
     ap.add_argument("--rt", action="store_true",
                     help="run each server's event-loop thread and the PING process at SCHED_FIFO "
                          "(root): the longest PING is then the server's own stall, not the "
@@ -280,7 +325,7 @@ def main():
     try:
         for rnd in range(args.rounds):
             for s in (sides if rnd % 2 == 0 else sides[::-1]):
-                r = one_round(s, path, args.keys, log, args.rt)
+                r = one_round(s, path, args.keys, log, args.rt, args.big_key)
                 results[s.side].append(r)
                 log(f"  round {rnd + 1} {s.side:5} peak {r['peak_mb']:.0f} MB / dataset "
                     f"{r['dataset_mb']:.0f} MB = {r['mem_ratio']:.2f}x, save {r['save_s']:.2f} s, "
@@ -298,7 +343,9 @@ def main():
         return median([r[key] for r in results[side]])
 
     sched = ", event loops and PING at SCHED_FIFO (--rt)" if args.rt else ""
-    print(f"# BGSAVE under a full-speed writer: {args.keys} keys, {args.rounds} round(s), "
+    big = (f", a {args.big_key}-member zset and list written to during the save"
+           if args.big_key else "")
+    print(f"# BGSAVE under a full-speed writer: {args.keys} keys{big}, {args.rounds} round(s), "
           f"medians{sched}\n")
     print("| metric | duet | redis | duet/redis | target |")
     print("|---|---|---|---|---|")
@@ -310,6 +357,8 @@ def main():
             ("PING p99.9 during the save (ms)", "ping_p999_ms", 3, ""),
             ("longest PING in the 2 s before BGSAVE (ms)", "ping_max_before_ms", 2, ""),
             ("writer SETs/s during the save", "writes_per_s", 0, "")]
+    if args.big_key:
+        rows.append(("big-key writes (ZADD+RPUSH) during the save", "big_writes", 0, ""))
     for name, key, digits, target in rows:
         d, r = med("duet", key), med("redis", key)
         ratio = f"{d / r:.2f}" if r else "-"

@@ -104,7 +104,10 @@ bool Server::SnapshotHolds(Client& c, const CommandSpec& spec, CmdFlag flags,
   if (c.is_master || c.is_script || loading() || undo_) return false;
   bool exec = c.multi && spec.name == "exec";
   if (c.multi && !exec) return false;  // queued (or MULTI's own commands), not run now
-  if (!exec && !HasFlag(flags, CmdFlag::kWrite)) return false;
+  // Scripts and functions (may-replicate) are checked for their declared keys.
+  if (!exec && !HasFlag(flags, CmdFlag::kWrite) && !HasFlag(flags, CmdFlag::kMayReplicate)) {
+    return false;
+  }
   rdb::Snapshot& s = *snapshot_;
   bool wait = false;
   auto check = [&](int db, std::string_view key) {

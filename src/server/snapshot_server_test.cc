@@ -236,6 +236,9 @@ TEST_F(SnapshotBigKeyTest, WritersWaitForTheRecordAndTheImageHasTheOldValue) {
   EXPECT_EQ(t_.RunOn(trans, {"RPUSH", "list", "x"}), "+QUEUED\r\n");
   EXPECT_FALSE(Execute(trans, {"EXEC"}));
   EXPECT_EQ(TestServer::Take(trans), "");
+  // So does a script that declares it.
+  Client& script = t_.NewClient();
+  EXPECT_FALSE(Execute(script, {"EVAL", "return redis.call('rpush', KEYS[1], 'y')", "1", "list"}));
   // A script's call cannot wait: the zset's record is finished at once, then it runs.
   EXPECT_EQ(t_.Run({"EVAL", "return redis.call('zadd', 'zset', 2, 'lua')", "0"}), ":1\r\n");
   t_.server().SnapshotTick();
@@ -246,6 +249,8 @@ TEST_F(SnapshotBigKeyTest, WritersWaitForTheRecordAndTheImageHasTheOldValue) {
   EXPECT_EQ(TestServer::Take(writer), ":1\r\n");
   EXPECT_TRUE(Execute(trans, {"EXEC"}));
   EXPECT_EQ(TestServer::Take(trans), "*2\r\n+OK\r\n:100001\r\n");
+  EXPECT_TRUE(Execute(script, {"EVAL", "return redis.call('rpush', KEYS[1], 'y')", "1", "list"}));
+  EXPECT_EQ(TestServer::Take(script), ":100002\r\n");
 
   TestServer loaded;
   Load(loaded);
