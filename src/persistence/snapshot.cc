@@ -162,8 +162,15 @@ bool Snapshot::WriteMustWait(int db, std::string_view key) {
   if (active_ && active_->job.db == db && active_->job.hash == hash && active_->job.key == key) {
     return true;
   }
-  for (const Job& j : pending_) {
-    if (j.db == db && j.hash == hash && j.key == key) return true;
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (it->db != db || it->hash != hash || it->key != key) continue;
+    // A writer waits for it: it goes next.
+    if (it != pending_.begin()) {
+      Job job = std::move(*it);
+      pending_.erase(it);
+      pending_.push_front(std::move(job));
+    }
+    return true;
   }
   if (cursor_[db] == kEnd || (hash >> 32) < cursor_[db]) return false;
   DoneSet& d = DonePart(db, hash);
@@ -172,7 +179,7 @@ bool Snapshot::WriteMustWait(int db, std::string_view key) {
   if (!slot || !IsBig(*static_cast<const Entry*>(slot.get()))) return false;
   d.insert(hash);  // the cursor skips it: its record comes from the job
   done_keys_++;
-  pending_.push_back({db, hash, std::string(key)});
+  pending_.push_front({db, hash, std::string(key)});  // a writer waits for it: next
   return true;
 }
 

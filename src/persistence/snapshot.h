@@ -86,9 +86,10 @@ class Snapshot {
     BeforeWriteSlow(db, key, KeyTable::Hash(key));
   }
   // Whether a write to `key` in `db` should wait (the caller holds the writer until
-  // jobs_done() changes, then asks again): the key's record is in progress or queued, or the
-  // key is big and ahead of the cursor, in which case its record is queued now. False: the
-  // write may go ahead (BeforeWrite still has to run before it).
+  // jobs_done() changes, then asks again): the key's record is in progress or queued (it
+  // moves to the front of the queue), or the key is big and ahead of the cursor, in which
+  // case its record is queued first now. False: the write may go ahead (BeforeWrite still
+  // has to run before it).
   bool WriteMustWait(int db, std::string_view key);
   // Jobs finished (or dropped) so far: a held writer may try again when this moves.
   uint64_t jobs_done() const { return jobs_done_; }
@@ -178,7 +179,7 @@ class Snapshot {
   std::vector<uint64_t> start_keys_, start_expires_;
   std::vector<bool> db_started_;       // RESIZEDB written
   std::unique_ptr<ActiveJob> active_;  // the record in progress
-  std::deque<Job> pending_;            // queued big keys, in order
+  std::deque<Job> pending_;            // queued big keys; those writers wait for first
   std::unique_ptr<RdbEncoder> side_;   // records encoded while active_ is in progress
   int side_db_ = -1;                   // the database side_'s last record belongs to
   uint64_t jobs_done_ = 0;

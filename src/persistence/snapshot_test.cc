@@ -178,5 +178,22 @@ TEST_F(SnapshotJobsTest, BigKeysAreWrittenInStepsAndKeepTheirStartValues) {
   EXPECT_EQ(loaded.Run({"GET", "other-db"}), "$3\r\nold\r\n");
 }
 
+TEST_F(SnapshotJobsTest, AKeyAWriterWaitsForGoesFirst) {
+  TestServer t;
+  FillBigKeys(t);
+  std::unique_ptr<Snapshot> s = Start(t);
+  // The cursor meets the five big keys (one table segment) and starts the first one's record.
+  EXPECT_FALSE(s->Step(MonotonicNowUs(), INT64_MAX / 2));
+  EXPECT_EQ(s->jobs_done(), 0u);
+  EXPECT_TRUE(s->WriteMustWait(0, "stream"));
+  while (s->jobs_done() < 2) EXPECT_FALSE(s->Step(MonotonicNowUs(), INT64_MAX / 2));
+  // The stream was the first or went next.
+  EXPECT_FALSE(s->WriteMustWait(0, "stream"));
+  int waiting = 0;
+  for (std::string_view key : {"list", "hash", "set", "zset"}) waiting += s->WriteMustWait(0, key);
+  EXPECT_EQ(waiting, 3);
+  Finish(*s);
+}
+
 }  // namespace
 }  // namespace duet::rdb
