@@ -285,5 +285,32 @@ TEST_F(SnapshotBigKeyTest, FlushallDuringAWaitEndsTheSaveAndTheWait) {
   EXPECT_EQ(TestServer::Take(writer), ":1\r\n");
 }
 
+TEST_F(SnapshotBigKeyTest, AHeldClientStaysPausedUnderClientPause) {
+  ASSERT_EQ(t_.Run({"BGSAVE"}), "+Background saving started\r\n");
+  Client& writer = t_.NewClient();
+  EXPECT_FALSE(Execute(writer, {"ZADD", "zset", "1", "new"}));
+  EXPECT_EQ(t_.Run({"CLIENT", "PAUSE", "100000", "WRITE"}), "+OK\r\n");
+  WaitSaved();
+  EXPECT_FALSE(Execute(writer, {"ZADD", "zset", "1", "new"}));  // the pause holds it now
+  EXPECT_EQ(t_.Run({"CLIENT", "UNPAUSE"}), "+OK\r\n");
+  EXPECT_TRUE(Execute(writer, {"ZADD", "zset", "1", "new"}));
+  EXPECT_EQ(TestServer::Take(writer), ":1\r\n");
+}
+
+TEST_F(SnapshotBigKeyTest, ABlockedClientServedIntoAKeyBeingWrittenFinishesItsRecord) {
+  std::string list = Digest(t_, "list");
+  Client& blocked = t_.NewClient();
+  EXPECT_EQ(t_.RunOn(blocked, {"BLMOVE", "q", "list", "LEFT", "LEFT", "0"}), "");
+  ASSERT_EQ(t_.Run({"BGSAVE"}), "+Background saving started\r\n");
+  t_.server().SnapshotTick();  // the cursor meets both big keys: one step of the first
+  EXPECT_EQ(t_.Run({"RPUSH", "q", "x"}), ":1\r\n");
+  EXPECT_EQ(TestServer::Take(blocked), "$1\r\nx\r\n");  // served: it could not wait
+  WaitSaved();
+  EXPECT_EQ(t_.Run({"LLEN", "list"}), ":100001\r\n");
+  TestServer loaded;
+  Load(loaded);
+  EXPECT_EQ(Digest(loaded, "list"), list);
+}
+
 }  // namespace
 }  // namespace duet

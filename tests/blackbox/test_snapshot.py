@@ -173,6 +173,32 @@ class SnapshotTest(unittest.TestCase):
             self.assertEqual(pipeline(c2, [["GET", "small:0"]])[0], b"$1\r\nv\r\n")
             c2.close()
 
+    def test_clients_held_by_a_big_key_can_be_killed_and_shut_down(self):
+        s = self.start()
+        c = RawConnection(s.port, timeout=120)
+        for base in range(0, 1000000, 20000):
+            pipeline(c, [["ZADD", "zset"] + [x for i in range(base, base + 20000)
+                                             for x in (str(i), f"m:{i}")]])
+        held = RawConnection(s.port, timeout=120)
+        held_id = pipeline(held, [["CLIENT", "ID"]])[0].decode()[1:].strip()
+        self.assertEqual(pipeline(c, [["BGSAVE"]])[0], b"+Background saving started\r\n")
+        # Held until the zset's record is done (tens of ms), then killed while it waits.
+        held.send(b"".join(encode(["ZADD", "zset", "-1", f"new:{i}"]) for i in range(3)))
+        self.assertEqual(pipeline(c, [["CLIENT", "KILL", "ID", held_id]])[0], b":1\r\n")
+        self.assertEqual(pipeline(c, [["PING"]])[0], b"+PONG\r\n")
+        wait_until(lambda: info_field(c, "rdb_bgsave_in_progress") == "0", "the save")
+        self.assertEqual(info_field(c, "rdb_last_bgsave_status"), "ok")
+        held.close()
+        # SHUTDOWN while a client is held: the save stops and the server exits.
+        self.assertEqual(pipeline(c, [["BGSAVE"]])[0], b"+Background saving started\r\n")
+        held = RawConnection(s.port, timeout=120)
+        held.send(encode(["ZADD", "zset", "-2", "late"]))
+        c.send(encode(["SHUTDOWN", "NOSAVE"]))
+        wait_until(lambda: s.proc.poll() is not None, "the server to exit")
+        self.assertEqual(s.proc.returncode, 0)
+        held.close()
+        c.close()
+
     def test_aof_rewrite_under_incr_writers_counts_exactly(self):
         s = self.start("--appendonly", "yes", "--appendfsync", "always")
         c = RawConnection(s.port, timeout=60)
