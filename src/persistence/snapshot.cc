@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -311,6 +312,8 @@ void Snapshot::FinishEncoding() {
   writer_->Close();
   encoded_ = true;
   done_.clear();
+  // A failed writer stops the cursors early: later writes have nothing to capture.
+  std::fill(cursor_.begin(), cursor_.end(), kEnd);
 }
 
 }  // namespace duet::rdb
