@@ -456,6 +456,10 @@ size_t EncodeWeight(const Entry& e) {
 }
 
 void SaveObject(RdbEncoder& enc, const Entry& e) {
+  if (e.type() == ValueType::kString) {  // most keys: no writer
+    enc.String(e.str());
+    return;
+  }
   ObjectWriter w(e);
   while (!w.Step(enc, SIZE_MAX)) {
   }
