@@ -14,7 +14,7 @@ timeout 120 python3 "$here/mem_release.py" --quick
 timeout 180 python3 "$here/streams.py" --quick
 timeout 120 python3 "$here/pubsub_fanout.py" --quick
 timeout 180 python3 "$here/bullmq.py" --quick
-timeout 180 python3 "$here/bgsave.py" --quick
+timeout 180 python3 "$here/bgsave.py" --quick --big-key 100000
 timeout 180 python3 "$here/aof.py" --quick >/dev/null
 timeout 180 python3 "$here/load.py" --quick
 exec timeout 120 python3 "$here/run.py" --quick --results-dir "$here/results/smoke" \
