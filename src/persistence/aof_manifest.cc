@@ -370,6 +370,7 @@ CommandReader::Result CommandReader::Next(std::vector<std::string_view>* argv) {
   if (line.size() == 1) return p >= size_ ? Result::kTruncated : Result::kFormatError;
   long argc = LineNumber(line.substr(1));
   if (argc < 1) return Result::kFormatError;
+  crlf_ok_ = true;
   for (long j = 0; j < argc; j++) {
     error_pos_ = p;
     if (!Line(&p, &line)) return Result::kTruncated;
@@ -380,6 +381,7 @@ CommandReader::Result CommandReader::Next(std::vector<std::string_view>* argv) {
     argv->emplace_back(data_ + p, static_cast<size_t>(len));
     p += static_cast<size_t>(len);
     if (size_ - p < 2) return Result::kTruncated;
+    if (data_[p] != '\r' || data_[p + 1] != '\n') crlf_ok_ = false;
     p += 2;  // CRLF (not checked, as Redis)
   }
   cursor_ = p;

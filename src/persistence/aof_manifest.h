@@ -71,6 +71,9 @@ class CommandReader {
   size_t offset() const { return pos_; }
   // Where the error or truncation was met.
   size_t error_offset() const { return error_pos_; }
+  // Whether every argument of the last command returned ended in "\r\n" (Redis's loader
+  // does not check; duet uses it to tell a write torn over pre-extension filler).
+  bool last_crlf_ok() const { return crlf_ok_; }
 
  private:
   // Reads one line (up to 1023 bytes, as Redis's fgets buffer) starting at *pos; false at EOF.
@@ -80,6 +83,7 @@ class CommandReader {
   size_t pos_;     // after the last complete command
   size_t cursor_;  // after the last command or annotation
   size_t error_pos_ = 0;
+  bool crlf_ok_ = true;
 };
 
 }  // namespace duet::aof

@@ -27,7 +27,7 @@ namespace duet {
 
 class AofState : public PropagationTarget {
  public:
-  AofState(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+  AofState(const Config& config, const Clock& clock);
   void Feed(int db, std::string_view resp) override;
   int kind() const override { return kPropagateAof; }
 
@@ -76,6 +76,19 @@ class AofState : public PropagationTarget {
   int64_t lone_fsync_avg_us = 0;
   int64_t hedge_until_us = 0;
   FsyncPool pool{kAlwaysFsyncThreads};
+  // appendfsync always keeps the open incremental file physically ahead of its data
+  // (persistence/aof_filler.h, Server::PreextendAof): while `preextended`, the file is
+  // `physical_size` bytes, filler from `last_incr_size` on, written with pwrite at
+  // `last_incr_size` (O_APPEND off); extended by kPreextendChunk once less than
+  // kPreextendLowWater is left ahead. After a failed extension it is not tried again before
+  // `preextend_retry_s`.
+  static constexpr int64_t kPreextendChunk = 4 << 20;
+  static constexpr int64_t kPreextendLowWater = 1 << 20;
+  // DUET_AOF_PREEXTEND=0 in the environment turns pre-extension off (A/B benchmarks).
+  bool preextend_allowed = true;
+  bool preextended = false;
+  int64_t physical_size = 0;
+  int64_t preextend_retry_s = 0;
 
  private:
   const Config& config_;

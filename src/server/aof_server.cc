@@ -19,6 +19,7 @@
 
 #include "common/log.h"
 #include "common/strutil.h"
+#include "persistence/aof_filler.h"
 #include "persistence/aof_rewrite_writer.h"
 #include "persistence/rdb_file.h"
 #include "protocol/errors.h"
@@ -29,6 +30,11 @@
 #include "server/server_context.h"
 
 namespace duet {
+
+AofState::AofState(const Config& config, const Clock& clock) : config_(config), clock_(clock) {
+  const char* e = std::getenv("DUET_AOF_PREEXTEND");
+  preextend_allowed = !(e && std::string_view(e) == "0");
+}
 
 void AofState::Feed(int db, std::string_view resp) {
   size_t before = buf.size();
@@ -180,6 +186,14 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
   size_t valid_before_multi = start;
   size_t valid_up_to = start;
   bool truncated = false;
+  // A crash while an appendfsync always server wrote over its filler (persistence/
+  // aof_filler.h) leaves a partial command followed by filler: Redis's loader reports a bad
+  // format there or reads the command's last argument into the filler; duet loads such a
+  // file as the truncated file it is.
+  std::string_view data(f.data(), f.size());
+  auto torn_over_filler = [&] {
+    return last_file && aof::FillerTailStart(data, valid_up_to) < data.size();
+  };
   for (uint64_t loops = 0;; loops++) {
     // Clients are served every 1024 commands (Redis's loadSingleAppendOnlyFile), the first
     // time before the first command.
@@ -190,6 +204,14 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
     aof::CommandReader::Result r = reader.Next(&argv);
     if (r == aof::CommandReader::Result::kEnd) break;
     if (r == aof::CommandReader::Result::kTruncated) {
+      truncated = true;
+      break;
+    }
+    if (r == aof::CommandReader::Result::kFormatError && torn_over_filler()) {
+      truncated = true;
+      break;
+    }
+    if (r == aof::CommandReader::Result::kCommand && !reader.last_crlf_ok() && torn_over_filler()) {
       truncated = true;
       break;
     }
@@ -243,7 +265,17 @@ Server::AofLoadResult Server::LoadAofFile(const std::string& name, bool last_fil
     truncated = true;
   }
   if (loader.multi) DiscardTransaction(loader);
-  if (!truncated) return AofLoadResult::kOk;
+  if (!truncated) {
+    // The filler an appendfsync always server kept ahead of its data (persistence/
+    // aof_filler.h) and had no chance to truncate (a crash): annotations to every loader,
+    // cut here so that restarts do not pile it up.
+    size_t tail = aof::FillerTailStart(data, reader.offset());
+    if (tail < f.size() && truncate(path.c_str(), static_cast<off_t>(tail)) != 0) {
+      Log(LogLevel::kWarning, "Error truncating the filler at the end of the AOF file {}: {}", name,
+          ErrnoText(errno));
+    }
+    return AofLoadResult::kOk;
+  }
   if (config_->aof_load_truncated) {
     Log(LogLevel::kWarning, "!!! Warning: short read while loading the AOF file {}!!!", name);
     Log(LogLevel::kWarning, "!!! Truncating the AOF {} at offset {} !!!", name, valid_up_to);
@@ -423,6 +455,7 @@ Status Server::OpenAofOnStart() {
       incr);
   aof_on_ = true;
   propagator_.AddTarget(aof_.get());
+  SyncAofStats();  // INFO's sizes from the start, as Redis sets them while loading
   return Status::Ok();
 }
 
@@ -431,7 +464,9 @@ void Server::RefreshAofSizes() {
   int64_t total = 0;
   if (a.manifest.base) total += std::max<int64_t>(0, FileSize(AofPath(a.manifest.base->name)));
   for (const aof::FileInfo& f : a.manifest.incr) {
-    total += std::max<int64_t>(0, FileSize(AofPath(f.name)));
+    // The open file's filler (appendfsync always) is not part of it.
+    bool open_file = a.preextended && &f == &a.manifest.incr.back();
+    total += open_file ? a.last_incr_size : std::max<int64_t>(0, FileSize(AofPath(f.name)));
   }
   a.current_size = total;
 }
@@ -484,16 +519,32 @@ void Server::FlushAof(bool force) {
           "without waiting for fsync to complete, this may slow down Redis.");
     }
     a.flush_postponed_start = 0;
+    // Under always the data goes over the filler the file was extended with (pwrite at the
+    // logical end), followed by one '#' where the filler would go on with a lone newline.
+    bool over_filler = PreextendAof(a.buf.size());
+    size_t data_size = a.buf.size();
+    int64_t data_end = a.last_incr_size + static_cast<int64_t>(data_size);
+    if (over_filler && data_end < a.physical_size &&
+        aof::EndNeedsMark(static_cast<uint64_t>(data_end))) {
+      a.buf.push_back('#');
+    }
     size_t done = 0;
     int err = 0;
     while (done < a.buf.size()) {
-      ssize_t n = write(a.fd, a.buf.data() + done, a.buf.size() - done);
+      ssize_t n = over_filler
+                      ? pwrite(a.fd, a.buf.data() + done, a.buf.size() - done,
+                               static_cast<off_t>(a.last_incr_size) + static_cast<off_t>(done))
+                      : write(a.fd, a.buf.data() + done, a.buf.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
         err = errno;
         break;
       }
       done += static_cast<size_t>(n);
+    }
+    if (a.buf.size() != data_size) {
+      a.buf.resize(data_size);
+      done = std::min(done, data_size);
     }
     if (done != a.buf.size()) {
       bool can_log = now_s - a.last_write_error_log_s > 30;
@@ -543,6 +594,7 @@ void Server::FlushAof(bool force) {
     a.current_size += static_cast<int64_t>(done);
     a.last_incr_size += static_cast<int64_t>(done);
     a.written += done;
+    if (over_filler) a.physical_size = std::max(a.physical_size, a.last_incr_size);
     if (a.buf.capacity() < 4000) {
       a.buf.clear();
     } else {
@@ -634,6 +686,7 @@ void Server::AofCron() {
 void Server::ShutdownAof() {
   if (!aof_on_) return;
   FlushAof(true);
+  DropAofFiller();  // a cleanly stopped server's file ends with its last command
   Log(LogLevel::kNotice, "Calling fsync() on the AOF file.");
   // Durable now: the replies still waiting for their fsync may go (best effort).
   SyncAofAndRelease();
@@ -677,6 +730,7 @@ Status Server::RewriteAof() {
     // The old file was fdatasync'ed by FlushAof (always) or is left to the fsync thread,
     // which closes it afterwards.
     a.pool.ForgetFiles();  // its fsyncs use the old file until they end
+    DropAofFiller();
     SubmitAofFsync(a.fd, /*close_after=*/true);
     a.fd = new_fd;
     a.selected_db = -1;
@@ -768,7 +822,10 @@ void Server::DeleteAofHistory() {
 
 Status Server::DebugLoadAof() {
   SnapshotDrain();  // a running background save keeps the image of its start
-  if (aof_on_) FlushAof(true);
+  if (aof_on_) {
+    FlushAof(true);
+    DropAofFiller();  // the loader would truncate it under the open file
+  }
   keyspace_.FlushAll();
   functions_->Flush();  // Redis's emptyData empties the libraries too
   if (Status st = LoadAofManifest(); !st.ok()) return st;
@@ -841,6 +898,7 @@ void Server::StopAof() {
   aof_rewrite_keep_incr_ = false;
   FlushAof(true);
   AofState& a = *aof_;
+  DropAofFiller();
   SyncAofAndRelease();
   a.pool.ForgetFiles();
   close(a.fd);

@@ -711,6 +711,15 @@ class Server {
   // Makes everything written durable now, on this thread, and releases every held reply
   // (SHUTDOWN, CONFIG SET appendonly no, replies sent while a script is busy).
   void SyncAofAndRelease();
+  // appendfsync always (server/aof_preextend.cc): makes sure the open incremental file has
+  // filler ahead of its data for `need` more bytes, extending it by
+  // AofState::kPreextendChunk when less than kPreextendLowWater would be left; drops the
+  // filler when pre-extension is not wanted (another fsync policy, DEBUG AOF-FLUSH-SLEEP).
+  // Returns whether the next write goes over filler (pwrite at the logical end).
+  bool PreextendAof(size_t need);
+  // Truncates the filler off the open incremental file at its logical end and goes back to
+  // appending (before the file is closed, replaced or loaded, and at shutdown).
+  void DropAofFiller();
   // Sends the output whose hold `durable` covers.
   void ReleaseHeldReplies(uint64_t durable);
   // Queues the effect of a call that just ran (its propagated form when it made the dataset

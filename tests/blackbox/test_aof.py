@@ -44,7 +44,9 @@ def check_aof(manifest):
     return r.returncode, r.stdout + r.stderr
 
 
-class AofTest(unittest.TestCase):
+class AofFixture(unittest.TestCase):
+    """Servers started on directories under a temp dir, stopped and removed after each test."""
+
     def setUp(self):
         self.servers = []
         self.tmp = tempfile.mkdtemp(prefix="aof-")
@@ -64,6 +66,15 @@ class AofTest(unittest.TestCase):
         s.stop()
         self.servers.remove(s)
 
+    def make_aof(self, d, commands_bytes):
+        os.makedirs(os.path.join(d, "appendonlydir"), exist_ok=True)
+        with open(os.path.join(d, "appendonlydir", "appendonly.aof.manifest"), "w") as f:
+            f.write("file appendonly.aof.1.incr.aof seq 1 type i\n")
+        with open(os.path.join(d, "appendonlydir", "appendonly.aof.1.incr.aof"), "wb") as f:
+            f.write(commands_bytes)
+
+
+class AofTest(AofFixture):
     def writes(self, c):
         populate(c)
         c.cmd("INCRBYFLOAT", "f", "1.25")
@@ -130,13 +141,6 @@ class AofTest(unittest.TestCase):
         with open(os.path.join(d, "appendonlydir", "appendonly.aof.manifest")) as f:
             self.assertEqual(f.read(), "file appendonly.aof seq 1 type b\n"
                                        "file appendonly.aof.1.incr.aof seq 1 type i\n")
-
-    def make_aof(self, d, commands_bytes):
-        os.makedirs(os.path.join(d, "appendonlydir"), exist_ok=True)
-        with open(os.path.join(d, "appendonlydir", "appendonly.aof.manifest"), "w") as f:
-            f.write("file appendonly.aof.1.incr.aof seq 1 type i\n")
-        with open(os.path.join(d, "appendonlydir", "appendonly.aof.1.incr.aof"), "wb") as f:
-            f.write(commands_bytes)
 
     GOOD = (b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
             b"*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n")
