@@ -80,11 +80,12 @@ class AofState : public PropagationTarget {
   // (persistence/aof_filler.h, Server::PreextendAof): while `preextended`, the file is
   // `physical_size` bytes, filler from `last_incr_size` on, written with pwrite at
   // `last_incr_size` (O_APPEND off); extended by kPreextendChunk once less than
-  // kPreextendLowWater is left ahead. After a failed extension it is not tried again before
-  // `preextend_retry_s`.
-  static constexpr int64_t kPreextendChunk = 4 << 20;
-  static constexpr int64_t kPreextendLowWater = 1 << 20;
-  // DUET_AOF_PREEXTEND=0 in the environment turns pre-extension off (A/B benchmarks).
+  // kPreextendLowWater would be left ahead (1 MB: A/B on this VM, 64 KB-4 MB all gained at
+  // -c 50; 4 MB lost at -c 200, its writeback stalls the commits that meet it). After a
+  // failed extension it is not tried again before `preextend_retry_s`.
+  // DUET_AOF_PREEXTEND=0 in the environment turns it off (A/B benchmarks).
+  static constexpr int64_t kPreextendChunk = 1 << 20;
+  static constexpr int64_t kPreextendLowWater = 512 << 10;
   bool preextend_allowed = true;
   bool preextended = false;
   int64_t physical_size = 0;

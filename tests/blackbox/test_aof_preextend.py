@@ -8,9 +8,10 @@
 - BGREWRITEAOF, CONFIG SET appendfsync and DEBUG LOADAOF with the filler in place;
 - a write torn by a crash (a partial command followed by filler), cut at a sample of
   offsets: duet loads it as a truncated file (aof-load-truncated yes: the complete commands;
-  no: refused with Redis's unexpected-end message); redis-server 7.0.15 is run on the same
-  files and its outcome checked against what its loader does with them (a bad format, or the
-  torn command's last argument read into the filler)."""
+  no: refused with Redis's unexpected-end message); redis-check-aof reports it and --fix
+  cuts it at the same offset; redis-server 7.0.15 is run on the same files and its outcome
+  checked against what its loader does with them (a bad format, or the torn, never
+  acknowledged command applied with its last argument read into the filler)."""
 import os
 import shutil
 import signal
@@ -261,11 +262,21 @@ class PreextendTest(AofFixture):
                     self.assertEqual(f.read(), img[:whole])
                 self.assertEqual("!!! Truncating the AOF appendonly.aof.1.incr.aof at offset "
                                  f"{whole} !!!" in log, is_torn)
-                if is_torn:  # aof-load-truncated no: refused as a truncated file
+                if is_torn:
+                    # aof-load-truncated no: refused as a truncated file.
                     d2 = tempfile.mkdtemp(dir=self.tmp)
                     self.make_aof(d2, img)
                     out = self.start_fails(d2, "--aof-load-truncated", "no")
                     self.assertIn("Unexpected end of file reading the append only file", out)
+                    # redis-check-aof sees the tear; --fix cuts it where duet does.
+                    manifest = os.path.join(d2, "appendonlydir", "appendonly.aof.manifest")
+                    rc, out = check_aof(manifest)
+                    self.assertNotEqual(rc, 0, out)
+                    r = subprocess.run(["redis-check-aof", "--fix", manifest], input="y\n",
+                                       capture_output=True, text=True, timeout=60)
+                    self.assertIn("Successfully truncated AOF", r.stdout)
+                    with open(incr_path(d2), "rb") as f:
+                        self.assertEqual(f.read(), img[:whole])
                 # redis-server 7.0.15 on the same file.
                 rd = tempfile.mkdtemp(dir=self.tmp)
                 self.make_aof(rd, img)
