@@ -59,72 +59,6 @@ void BulkId(std::string* out, stream::StreamID id) {
   Bulk(out, std::string_view(buf, n));
 }
 
-// Emits `items` elements as commands of at most kRewriteItemsPerCmd elements of
-// `width` arguments each: "<cmd> <key> ..." headers are written before each group;
-// add(element) is called per element and writes its arguments.
-class Batcher {
- public:
-  Batcher(std::string* out, std::string_view cmd, std::string_view key, size_t items, size_t width)
-      : out_(out), cmd_(cmd), key_(key), left_(items), width_(width) {}
-  template <typename Fn>
-  void Item(Fn&& add) {
-    if (count_ == 0) {
-      size_t n = left_ < kRewriteItemsPerCmd ? left_ : kRewriteItemsPerCmd;
-      Count(out_, 2 + n * width_);
-      Bulk(out_, cmd_);
-      Bulk(out_, key_);
-    }
-    add();
-    if (++count_ == kRewriteItemsPerCmd) count_ = 0;
-    left_--;
-  }
-
- private:
-  std::string* out_;
-  std::string_view cmd_, key_;
-  size_t left_;
-  size_t width_;
-  size_t count_ = 0;
-};
-
-void AppendList(const Entry& e, std::string* out) {
-  Quicklist& ql = ValueOf<lists::ListValue>(const_cast<Entry*>(&e))->ql();
-  if (ql.size() == 0) return;
-  Batcher b(out, "RPUSH", e.key(), ql.size(), 1);
-  ql.Walk(0, true, [&](std::string_view ele) {
-    b.Item([&] { Bulk(out, ele); });
-    return true;
-  });
-}
-
-void AppendSet(const Entry& e, std::string* out) {
-  const auto* s = ValueOf<SetValue>(const_cast<Entry*>(&e));
-  Batcher b(out, "SADD", e.key(), s->size(), 1);
-  s->ForEach([&](std::string_view m) { b.Item([&] { Bulk(out, m); }); });
-}
-
-void AppendZSet(const Entry& e, std::string* out) {
-  zset::ZSet z = zset::ZSet::Of(const_cast<Entry*>(&e));
-  Batcher b(out, "ZADD", e.key(), z.Size(), 2);
-  z.ForEach([&](std::string_view member, double score) {
-    b.Item([&] {
-      BulkDouble(out, score);
-      Bulk(out, member);
-    });
-  });
-}
-
-void AppendHash(const Entry& e, std::string* out) {
-  hashes::HashView h(const_cast<Entry*>(&e));
-  Batcher b(out, "HMSET", e.key(), h.Length(), 2);
-  h.ForEach([&](std::string_view f, std::string_view v) {
-    b.Item([&] {
-      Bulk(out, f);
-      Bulk(out, v);
-    });
-  });
-}
-
 void AppendStream(const Entry& e, std::string* out) {
   const auto& s = *ValueOf<stream::StreamValue>(const_cast<Entry*>(&e));
   std::string_view key = e.key();
@@ -195,35 +129,144 @@ void AppendStream(const Entry& e, std::string* out) {
 
 std::string ErrnoText() { return std::strerror(errno); }
 
+void AppendExpire(const Entry& e, std::string* out) {
+  if (!e.has_expire()) return;
+  out->append("*3\r\n$9\r\nPEXPIREAT\r\n");
+  Bulk(out, e.key());
+  BulkInt(out, e.expire_ms());
+}
+
 }  // namespace
 
-void AppendKeyCommands(const Entry& e, std::string* out) {
+KeyCommandsWriter::KeyCommandsWriter(const Entry& e) : e_(e) {
+  auto* mut = const_cast<Entry*>(&e);
   switch (e.type()) {
     case ValueType::kString:
-      out->append("*3\r\n$3\r\nSET\r\n");
-      Bulk(out, e.key());
-      Bulk(out, e.str());
+    case ValueType::kStream:
       break;
     case ValueType::kList:
-      AppendList(e, out);
+      cmd_ = "RPUSH";
+      left_ = ValueOf<lists::ListValue>(mut)->ql().size();
       break;
-    case ValueType::kSet:
-      AppendSet(e, out);
+    case ValueType::kSet: {
+      const auto* s = ValueOf<SetValue>(mut);
+      cmd_ = "SADD";
+      left_ = s->size();
+      whole_ = s->encoding() != SetValue::Encoding::kHashtable;
       break;
+    }
+    case ValueType::kZSet: {
+      zset::ZSet z = zset::ZSet::Of(mut);
+      cmd_ = "ZADD";
+      width_ = 2;
+      left_ = z.Size();
+      if (left_ != 0) zcursor_ = z.At(0);
+      break;
+    }
+    case ValueType::kHash: {
+      hashes::HashView h(mut);
+      cmd_ = "HMSET";
+      width_ = 2;
+      left_ = h.Length();
+      whole_ = h.IsPacked();
+      break;
+    }
+  }
+}
+
+void KeyCommandsWriter::Item(std::string* out) {
+  if (count_ == 0) {
+    size_t n = left_ < kRewriteItemsPerCmd ? left_ : kRewriteItemsPerCmd;
+    Count(out, 2 + n * width_);
+    Bulk(out, cmd_);
+    Bulk(out, e_.key());
+  }
+  if (++count_ == kRewriteItemsPerCmd) count_ = 0;
+  left_--;
+}
+
+bool KeyCommandsWriter::Elements(std::string* out, size_t units) {
+  auto* mut = const_cast<Entry*>(&e_);
+  size_t done = 0;
+  switch (e_.type()) {
+    case ValueType::kList: {
+      Quicklist& ql = ValueOf<lists::ListValue>(mut)->ql();
+      if (left_ == 0) return true;
+      ql.Walk(index_, true, [&](std::string_view ele) {
+        Item(out);
+        Bulk(out, ele);
+        index_++;
+        return ++done < units;
+      });
+      break;
+    }
+    case ValueType::kSet: {
+      const auto* s = ValueOf<SetValue>(mut);
+      auto add = [&](std::string_view m) {
+        Item(out);
+        Bulk(out, m);
+        done++;
+      };
+      if (whole_) {
+        s->ForEach(add);
+        break;
+      }
+      do {
+        cursor_ = s->ForEachStep(cursor_, add);
+      } while (cursor_ != 0 && done < units);
+      break;
+    }
     case ValueType::kZSet:
-      AppendZSet(e, out);
+      for (; zcursor_.valid() && done < units; zcursor_.Next(), done++) {
+        Item(out);
+        BulkDouble(out, zcursor_.score());
+        Bulk(out, zcursor_.member());
+      }
       break;
-    case ValueType::kHash:
-      AppendHash(e, out);
+    case ValueType::kHash: {
+      auto add = [&](std::string_view f, std::string_view v) {
+        Item(out);
+        Bulk(out, f);
+        Bulk(out, v);
+        done++;
+      };
+      hashes::HashView h(mut);
+      if (whole_) {
+        h.ForEach(add);
+        break;
+      }
+      do {
+        cursor_ = h.value()->table().Scan(cursor_, [&](hashes::FieldTable::SlotRef s) {
+          add(hashes::FieldBlock::Field(s.get()), hashes::FieldBlock::Value(s.get()));
+        });
+      } while (cursor_ != 0 && done < units);
       break;
-    case ValueType::kStream:
-      AppendStream(e, out);
+    }
+    default:
       break;
   }
-  if (e.has_expire()) {
-    out->append("*3\r\n$9\r\nPEXPIREAT\r\n");
-    Bulk(out, e.key());
-    BulkInt(out, e.expire_ms());
+  return left_ == 0;
+}
+
+bool KeyCommandsWriter::Step(std::string* out, size_t units) {
+  if (!started_) {
+    started_ = true;
+    if (e_.type() == ValueType::kString) {
+      out->append("*3\r\n$3\r\nSET\r\n");
+      Bulk(out, e_.key());
+      Bulk(out, e_.str());
+    } else if (e_.type() == ValueType::kStream) {
+      AppendStream(e_, out);
+    }
+  }
+  if (!cmd_.empty() && !Elements(out, units)) return false;
+  AppendExpire(e_, out);
+  return true;
+}
+
+void AppendKeyCommands(const Entry& e, std::string* out) {
+  KeyCommandsWriter w(e);
+  while (!w.Step(out, SIZE_MAX)) {
   }
 }
 

@@ -12,16 +12,19 @@
 // non-empty database SELECT and its keys.
 //
 // AppendKeyCommands is a pure serializer of one key (the background snapshot calls it per
-// key); WriteCommandsFile writes a whole keyspace synchronously.
+// key, and KeyCommandsWriter in steps for a big key); WriteCommandsFile writes a whole
+// keyspace synchronously.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "keyspace/entry.h"
 #include "keyspace/keyspace.h"
+#include "types/zset.h"
 
 namespace duet::aof {
 
@@ -29,6 +32,36 @@ inline constexpr size_t kRewriteItemsPerCmd = 64;  // AOF_REWRITE_ITEMS_PER_CMD
 
 // The commands that rebuild `e` (and its TTL), appended to *out.
 void AppendKeyCommands(const Entry& e, std::string* out);
+
+// AppendKeyCommands in steps, for a background snapshot that writes a big key across many
+// event-loop slices: the same bytes whatever the step sizes (a step may end inside a
+// command). Lists step by element, sets and hashes by table segment, sorted sets by member;
+// strings and streams are written whole by the first step. `e` must not change or be freed
+// until Step returned true (the writer keeps an element index, a scan cursor or a cursor).
+class KeyCommandsWriter {
+ public:
+  explicit KeyCommandsWriter(const Entry& e);
+  // Appends about `units` more elements to *out; true once the key's commands (its
+  // PEXPIREAT included) are complete.
+  bool Step(std::string* out, size_t units);
+
+ private:
+  // One element's arguments follow: writes the command's header at each batch start.
+  void Item(std::string* out);
+  // Writes elements until about `units` were written; true when all were.
+  bool Elements(std::string* out, size_t units);
+
+  const Entry& e_;
+  std::string_view cmd_;  // RPUSH, SADD, ZADD, HMSET; empty: written whole
+  size_t width_ = 1;      // arguments per element
+  size_t left_ = 0;       // elements not written yet
+  size_t count_ = 0;      // elements in the current command
+  size_t index_ = 0;      // list: next element
+  uint64_t cursor_ = 0;   // set/hash table scan
+  bool started_ = false;
+  bool whole_ = false;  // a hash's packed pairs, a small set: everything in the first step
+  zset::ZSetValue::Cursor zcursor_;
+};
 // SELECT <db>.
 void AppendSelect(int db, std::string* out);
 // FUNCTION LOAD <code> for each library's code.

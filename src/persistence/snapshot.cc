@@ -79,11 +79,13 @@ void Snapshot::SwitchDb(int db, RdbEncoder& enc, int* current) {
 
 void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
   if (opts_.commands) {
+    // While a job's commands are in progress, other keys' wait in the side buffer.
+    int& current = active_ ? side_db_ : stream_db_;
     cmd_buf_.clear();
-    if (stream_db_ != db) aof::AppendSelect(db, &cmd_buf_);
-    stream_db_ = db;
+    if (current != db) aof::AppendSelect(db, &cmd_buf_);
+    current = db;
     aof::AppendKeyCommands(e, &cmd_buf_);
-    enc_->Raw(cmd_buf_);
+    (active_ ? *side_ : *enc_).Raw(cmd_buf_);
     keys_processed_++;
     return;
   }
@@ -99,7 +101,7 @@ void Snapshot::Emit(int db, const Entry& e, uint16_t meta) {
 }
 
 bool Snapshot::IsBig(const Entry& e) const {
-  return opts_.big_weight != 0 && !opts_.commands && EncodeWeight(e) > opts_.big_weight;
+  return opts_.big_weight != 0 && EncodeWeight(e) > opts_.big_weight;
 }
 
 void Snapshot::StartJob() {
@@ -111,14 +113,30 @@ void Snapshot::StartJob() {
     return;
   }
   const auto& e = *static_cast<const Entry*>(slot.get());
-  SwitchDb(job.db, *enc_, &stream_db_);
-  EncodeRecordHead(ks_, opts_.save, e, slot.meta(), *enc_);
-  active_ = std::make_unique<ActiveJob>(std::move(job), e);
+  if (opts_.commands) {
+    if (stream_db_ != job.db) {
+      cmd_buf_.clear();
+      aof::AppendSelect(job.db, &cmd_buf_);
+      enc_->Raw(cmd_buf_);
+      stream_db_ = job.db;
+    }
+  } else {
+    SwitchDb(job.db, *enc_, &stream_db_);
+    EncodeRecordHead(ks_, opts_.save, e, slot.meta(), *enc_);
+  }
+  active_ = std::make_unique<ActiveJob>(std::move(job), e, opts_.commands);
   side_db_ = active_->job.db;
 }
 
 bool Snapshot::ContinueJob(size_t units) {
-  if (!active_->writer.Step(*enc_, units)) return false;
+  if (active_->commands_writer) {
+    cmd_buf_.clear();
+    bool done = active_->commands_writer->Step(&cmd_buf_, units);
+    enc_->Raw(cmd_buf_);
+    if (!done) return false;
+  } else if (!active_->writer->Step(*enc_, units)) {
+    return false;
+  }
   FinishActiveJob();
   return true;
 }

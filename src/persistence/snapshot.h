@@ -45,6 +45,7 @@
 
 #include "common/status.h"
 #include "keyspace/keyspace.h"
+#include "persistence/aof_rewrite_writer.h"
 #include "persistence/chunk_writer.h"
 #include "persistence/rdb_encoder.h"
 #include "persistence/rdb_file.h"
@@ -68,7 +69,7 @@ class Snapshot {
     bool commands = false;
     bool timestamp = false;
     // Keys of more elements than this (EncodeWeight) are written in steps (jobs); 0: every key
-    // in one step. The commands form always writes a key in one step.
+    // in one step.
     size_t big_weight = 8192;
     // Test hook: when set, Step runs one job step of this many elements and returns, instead
     // of job steps for the time budget.
@@ -141,10 +142,17 @@ class Snapshot {
     std::string key;
   };
   struct ActiveJob {
-    ActiveJob(Job j, const Entry& e) : job(std::move(j)), entry(&e), writer(e) {}
+    ActiveJob(Job j, const Entry& e, bool commands) : job(std::move(j)), entry(&e) {
+      if (commands) {
+        commands_writer = std::make_unique<aof::KeyCommandsWriter>(e);
+      } else {
+        writer = std::make_unique<ObjectWriter>(e);
+      }
+    }
     Job job;
     const Entry* entry;
-    ObjectWriter writer;
+    std::unique_ptr<ObjectWriter> writer;                     // RDB records
+    std::unique_ptr<aof::KeyCommandsWriter> commands_writer;  // the commands form
   };
   // Starts the record of the next queued job (dropped when its key is gone).
   void StartJob();

@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
+#include "persistence/aof_manifest.h"
+#include "persistence/aof_rewrite_writer.h"
 #include "persistence/rdb_encoder.h"
 #include "persistence/rdb_object.h"
 #include "server/test_harness.h"
@@ -95,12 +99,13 @@ class SnapshotJobsTest : public ::testing::Test {
     unlink((dir_ + "/tmp.rdb").c_str());
     rmdir(dir_.c_str());
   }
-  std::unique_ptr<Snapshot> Start(TestServer& t) {
+  std::unique_ptr<Snapshot> Start(TestServer& t, bool commands = false) {
     Snapshot::Options o;
     o.save = SaveOptionsFor(t.config(), t.clock().NowMs(), 0);
     o.tmp_path = dir_ + "/tmp.rdb";
     o.final_path = dir_ + "/dump.rdb";
     o.job_step_units = 1000;
+    o.commands = commands;
     std::unique_ptr<Snapshot> s;
     EXPECT_TRUE(Snapshot::Start(t.server().keyspace(), o, MonotonicNowUs(), &s).ok());
     return s;
@@ -114,19 +119,44 @@ class SnapshotJobsTest : public ::testing::Test {
   std::string Digest(TestServer& t, std::string_view key) {
     return t.Run({"DEBUG", "DIGEST-VALUE", key});
   }
+  // The big keys, 200 small ones and a key in database 2; returns the big keys' digests.
+  std::vector<std::string> FillMixed(TestServer& t) {
+    FillBigKeys(t);
+    for (int i = 0; i < 200; i++) t.RunStrings({"SET", "k" + std::to_string(i), "v"});
+    t.Run({"SELECT", "2"});
+    t.Run({"SET", "other-db", "old"});
+    t.Run({"SELECT", "0"});
+    std::vector<std::string> digests;
+    for (const std::string& k : keys_) digests.push_back(Digest(t, k));
+    return digests;
+  }
+  // Changes k1 and database 2's key, captured first.
+  void ChangeSmallKeys(TestServer& t, Snapshot& s) {
+    s.BeforeWrite(0, "k1");
+    t.Run({"SET", "k1", "new"});
+    s.BeforeWrite(2, "other-db");
+    t.Run({"SELECT", "2"});
+    t.Run({"SET", "other-db", "new"});
+    t.Run({"SELECT", "0"});
+  }
+  // What FillMixed left, in a loaded copy.
+  void ExpectFilled(TestServer& loaded, const std::vector<std::string>& digests) {
+    loaded.Run({"SELECT", "0"});
+    for (size_t i = 0; i < keys_.size(); i++) {
+      EXPECT_EQ(Digest(loaded, keys_[i]), digests[i]) << keys_[i];
+    }
+    EXPECT_EQ(loaded.Run({"DBSIZE"}), ":205\r\n");
+    EXPECT_EQ(loaded.Run({"GET", "k1"}), "$1\r\nv\r\n");
+    loaded.Run({"SELECT", "2"});
+    EXPECT_EQ(loaded.Run({"GET", "other-db"}), "$3\r\nold\r\n");
+  }
+  const std::vector<std::string> keys_ = {"list", "hash", "set", "zset", "stream"};
   std::string dir_;
 };
 
 TEST_F(SnapshotJobsTest, BigKeysAreWrittenInStepsAndKeepTheirStartValues) {
   TestServer t;
-  FillBigKeys(t);
-  for (int i = 0; i < 200; i++) t.RunStrings({"SET", "k" + std::to_string(i), "v"});
-  t.Run({"SELECT", "2"});
-  t.Run({"SET", "other-db", "old"});
-  t.Run({"SELECT", "0"});
-  std::vector<std::string> keys = {"list", "hash", "set", "zset", "stream"};
-  std::vector<std::string> before;
-  for (const std::string& k : keys) before.push_back(Digest(t, k));
+  std::vector<std::string> before = FillMixed(t);
 
   std::unique_ptr<Snapshot> s = Start(t);
   // A writer asks for the list before the cursor reached it: its record is queued.
@@ -137,12 +167,7 @@ TEST_F(SnapshotJobsTest, BigKeysAreWrittenInStepsAndKeepTheirStartValues) {
   EXPECT_TRUE(s->WriteMustWait(0, "list"));
   // Records encoded meanwhile wait behind it: a small key, another database's key, and a
   // big key whose writer cannot wait (encoded whole now, as before).
-  s->BeforeWrite(0, "k1");
-  t.Run({"SET", "k1", "new"});
-  s->BeforeWrite(2, "other-db");
-  t.Run({"SELECT", "2"});
-  t.Run({"SET", "other-db", "new"});
-  t.Run({"SELECT", "0"});
+  ChangeSmallKeys(t, *s);
   s->BeforeWrite(0, "hash");
   t.Run({"HSET", "hash", "field-1", "changed", "added", "1"});
   for (int i = 0; i < 10; i++) EXPECT_FALSE(s->Step(MonotonicNowUs(), INT64_MAX / 2));
@@ -171,11 +196,7 @@ TEST_F(SnapshotJobsTest, BigKeysAreWrittenInStepsAndKeepTheirStartValues) {
   ASSERT_TRUE(LoadFromFile(dir_ + "/dump.rdb", loaded.server().keyspace(), loaded.config(), lo,
                            &stats, &missing)
                   .ok());
-  for (size_t i = 0; i < keys.size(); i++) EXPECT_EQ(Digest(loaded, keys[i]), before[i]) << keys[i];
-  EXPECT_EQ(loaded.Run({"DBSIZE"}), ":205\r\n");
-  EXPECT_EQ(loaded.Run({"GET", "k1"}), "$1\r\nv\r\n");
-  loaded.Run({"SELECT", "2"});
-  EXPECT_EQ(loaded.Run({"GET", "other-db"}), "$3\r\nold\r\n");
+  ExpectFilled(loaded, before);
 }
 
 TEST_F(SnapshotJobsTest, AKeyAWriterWaitsForGoesFirst) {
@@ -193,6 +214,52 @@ TEST_F(SnapshotJobsTest, AKeyAWriterWaitsForGoesFirst) {
   for (std::string_view key : {"list", "hash", "set", "zset"}) waiting += s->WriteMustWait(0, key);
   EXPECT_EQ(waiting, 3);
   Finish(*s);
+}
+
+TEST(KeyCommandsWriter, ManyStepsGiveTheOneStepCommands) {
+  TestServer t;
+  FillBigKeys(t);
+  t.Run({"PEXPIRE", "zset", "100000000"});
+  for (std::string_view key : {"list", "hash", "set", "zset", "stream"}) {
+    const Entry& e = EntryOf(t, key);
+    std::string whole, stepped;
+    aof::AppendKeyCommands(e, &whole);
+    aof::KeyCommandsWriter w(e);
+    int steps = 1;
+    while (!w.Step(&stepped, 997)) steps++;
+    EXPECT_GT(steps, std::string_view(key) == "stream" ? 0 : 50) << key;
+    EXPECT_EQ(stepped, whole) << key;
+  }
+}
+
+TEST_F(SnapshotJobsTest, TheCommandsFormWritesBigKeysInStepsToo) {
+  TestServer t;
+  std::vector<std::string> before = FillMixed(t);
+
+  std::unique_ptr<Snapshot> s = Start(t, /*commands=*/true);
+  EXPECT_TRUE(s->WriteMustWait(0, "list"));
+  EXPECT_FALSE(s->Step(MonotonicNowUs(), INT64_MAX / 2));  // a part of the list's RPUSHes
+  // Other keys' commands wait behind it, a SELECT of another database among them.
+  ChangeSmallKeys(t, *s);
+  s->BeforeWrite(0, "k2");
+  t.Run({"DEL", "k2"});
+  int steps = 0;
+  while (!s->Step(MonotonicNowUs(), INT64_MAX / 2)) steps++;
+  EXPECT_GT(steps, 3 * kMembers / 1000);
+  t.Run({"RPUSH", "list", "late"});
+  Finish(*s);
+
+  std::ifstream in(dir_ + "/dump.rdb", std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  TestServer loaded;
+  aof::CommandReader reader(file.data(), file.size());
+  std::vector<std::string_view> argv;
+  while (reader.Next(&argv) == aof::CommandReader::Result::kCommand) {
+    std::string reply = loaded.Run(argv);
+    ASSERT_NE(reply[0], '-') << argv[0] << ": " << reply;
+  }
+  EXPECT_EQ(loaded.Run({"GET", "k2"}), "$1\r\nv\r\n");
+  ExpectFilled(loaded, before);
 }
 
 }  // namespace
