@@ -10,7 +10,8 @@
 namespace duet {
 
 void ReplyBuilder::Header(char type, size_t n) {
-  if (sink_ && !muted_) [[unlikely]] {
+  if (muted_) return;
+  if (sink_) [[unlikely]] {
     return sink_->Header(type, n);
   }
   InsertHeader(out_->size(), type, n);
@@ -146,14 +147,10 @@ void ReplyBuilder::Double(double v) {
 
 void ReplyBuilder::Bool(bool v) {
   if (muted_) return;
-  if (resp3_) {
-    if (sink_) [[unlikely]] {
-      return sink_->Bool(v);
-    }
-    out_->append(v ? "#t\r\n" : "#f\r\n");
-  } else {
-    out_->append(v ? ":1\r\n" : ":0\r\n");
+  if (sink_) [[unlikely]] {
+    return resp3_ ? sink_->Bool(v) : sink_->Integer(v ? 1 : 0);
   }
+  out_->append(resp3_ ? (v ? "#t\r\n" : "#f\r\n") : (v ? ":1\r\n" : ":0\r\n"));
 }
 
 void ReplyBuilder::BigNumber(std::string_view digits) {

@@ -21,7 +21,8 @@ class ReplyBuilder {
 
   void SetResp3(bool on) { resp3_ = on; }
   bool resp3() const { return resp3_; }
-  // While muted (CLIENT REPLY OFF/SKIP) nothing is written.
+  // While muted (CLIENT REPLY OFF/SKIP) every method writes nothing, to the buffer or to the
+  // sink, and leaves the sink set.
   void SetMuted(bool muted) { muted_ = muted; }
   bool muted() const { return muted_; }
   // While a sink is set the values go to it instead of the buffer (see reply_sink.h); the
@@ -64,7 +65,7 @@ class ReplyBuilder {
   // writing them, then InsertArrayHeader/InsertMapHeader(mark, n) puts the header in front
   // of them (moving the bytes written since the mark).
   size_t Mark() {
-    sink_ = nullptr;
+    if (!muted_) sink_ = nullptr;
     return out_->size();
   }
   void InsertArrayHeader(size_t mark, size_t n) { InsertHeader(mark, '*', n); }
