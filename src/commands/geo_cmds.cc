@@ -101,9 +101,12 @@ bool ParseBox(CommandContext& ctx, std::string_view w, std::string_view h, std::
 void ReplyCoordinate(ReplyBuilder& r, double v) {
   std::string s = LongDoubleToHumanString(v);
   if (!r.resp3()) return r.Bulk(s);
-  s.insert(0, ",");
-  s += "\r\n";
-  r.Raw(s);
+  std::string wire;
+  wire.reserve(s.size() + 3);
+  wire.push_back(',');
+  wire.append(s);
+  wire.append("\r\n", 2);
+  r.Raw(wire);
 }
 
 // addReplyDoubleDistance: always a bulk string with 4 decimals.
