@@ -46,13 +46,16 @@ void Evictor::RefillPool(bool lfu, int segments) {
       std::pair<uint64_t, Entry*> top[kPerSegment];
       size_t found = 0;
       d.table().SampleSegment(keyspace_->NextRandom(), [&](KeyTable::SlotRef s) {
-        uint64_t r = Rank(s.meta(), lfu);
+        std::pair<uint64_t, Entry*> slot{Rank(s.meta(), lfu), static_cast<Entry*>(s.get())};
+        // One element changes per slot: move it to its place (the rest is in order).
         if (found < kPerSegment) {
-          top[found++] = {r, static_cast<Entry*>(s.get())};
-          std::sort(top, top + found);
-        } else if (r > top[0].first) {
-          top[0] = {r, static_cast<Entry*>(s.get())};
-          std::sort(top, top + found);
+          size_t j = found++;
+          for (; j > 0 && slot < top[j - 1]; j--) top[j] = top[j - 1];
+          top[j] = slot;
+        } else if (slot.first > top[0].first) {
+          size_t j = 0;
+          for (; j + 1 < found && top[j + 1] < slot; j++) top[j] = top[j + 1];
+          top[j] = slot;
         }
       });
       if (found == 0) continue;
