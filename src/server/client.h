@@ -122,6 +122,9 @@ class Client {
   // ProtectClient); missed_read notes a read to do then.
   bool is_protected = false;
   bool missed_read = false;
+  // The peer shut its side (EPOLLRDHUP, EPOLLHUP or EPOLLERR was reported): recv returns 0
+  // once the data before the end is read, and edge-triggered epoll reports nothing more.
+  bool peer_closed = false;
   // SCRIPT DEBUG YES|SYNC (Redis's CLIENT_LUA_DEBUG): this client's next EVAL runs under
   // the Lua debugger (server/script_cmds.cc). Without lua_debug_sync (Redis's
   // CLIENT_LUA_DEBUG_SYNC, which YES does not clear) the session's changes to the dataset

@@ -57,6 +57,7 @@ void Server::ProcessEventsWhileBlocked() {
     // fsync thread's wake-up (served by PollOnce) releases.
     if (aof_on_) FlushAof(false);
     FlushPendingWrites();
+    ReadAtEnd();
     if (n == 0) break;
   }
   WhileBlockedCron();

@@ -220,7 +220,7 @@ void Server::CreateMasterClient(int fd, std::string pending, int db) {
   clients_.emplace(id, std::move(client));
   master_client_id_ = id;
   repl_down_since_s_ = 0;
-  loop_.AddFd(fd, EPOLLIN | EPOLLET, [this, fd, id](uint32_t ev) { OnClientEvent(fd, id, ev); });
+  loop_.AddFd(fd, kClientEvents, [this, fd, id](uint32_t ev) { OnClientEvent(fd, id, ev); });
   SendAckToMaster();
   if (!pending.empty()) {
     char* dst = c.query().PrepareWrite(pending.size());

@@ -493,6 +493,36 @@ class LimitsTest(unittest.TestCase):
             stop_all(procs)
 
 
+class EndOfStreamTest(unittest.TestCase):
+    """A client's last bytes and the end of its stream that reach the server together (it was
+    busy meanwhile): duet's edge-triggered epoll reports them once, so a read that drains the
+    data must not lose the end behind it. The client that closed is freed, and one that only
+    shut its writing side gets its reply first, then the close (as redis-server does)."""
+
+    def test_end_behind_data_while_busy(self):
+        procs = servers("--enable-debug-command", "yes")
+        try:
+            for kind, p in procs.items():
+                with self.subTest(server=kind):
+                    a = Conn(p.port)
+                    half, dead = Conn(p.port), Conn(p.port)
+                    self.assertEqual(half.cmd("PING"), b"+PONG\r\n")
+                    self.assertEqual(dead.cmd("PING"), b"+PONG\r\n")
+                    a.send(encode(["DEBUG", "SLEEP", "0.5"]))
+                    time.sleep(0.2)  # the server sleeps: what follows arrives all at once
+                    half.send(encode(["PING"]))
+                    half.sock.shutdown(socket.SHUT_WR)
+                    dead.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n")  # a command cut short
+                    dead.close()
+                    self.assertEqual(a.read_reply(), b"+OK\r\n")
+                    self.assertEqual(half.read_until_close(), b"+PONG\r\n")
+                    self.assertTrue(
+                        wait_for(lambda: b"connected_clients:1\r\n" in a.cmd("INFO", "clients")),
+                        "a client whose stream ended is still connected")
+        finally:
+            stop_all(procs)
+
+
 class ProtectedModeTest(unittest.TestCase):
     def test_non_loopback_denied(self):
         ip = non_loopback_ipv4()
