@@ -20,12 +20,9 @@ class SnapshotTest : public ::testing::Test {
     char tmpl[] = "/tmp/duet-snapshot-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
+    tmp_.path = dir_;
     t_.config().dbfilename = dir_ + "/dump.rdb";
     t_.config().save_params.clear();  // FLUSHALL would save
-  }
-  void TearDown() override {
-    unlink((dir_ + "/dump.rdb").c_str());
-    rmdir(dir_.c_str());
   }
   // Runs the save to its end (the event loop's slices and the writer thread); fails loudly
   // after 20 s.
@@ -57,6 +54,16 @@ class SnapshotTest : public ::testing::Test {
     return stat(path.c_str(), &st) == 0;
   }
 
+  // Removes the test's directory after the server is gone (members are destroyed in reverse
+  // order): a save still running when a test ends keeps its file there until then.
+  struct TempDir {
+    std::string path;
+    ~TempDir() {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+  };
+  TempDir tmp_;
   TestServer t_;
   std::string dir_;
 };
