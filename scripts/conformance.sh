@@ -29,7 +29,7 @@ GATE_UNITS=(
   type/string type/incr keyspace type/list type/list-2 type/list-3 type/hash type/set
   type/zset bitops bitfield hyperloglog geo expire scan protocol info info-command
   introspection introspection-2 latency-monitor slowlog sort multi maxmemory lazyfree pause
-  querybuf replybufsize other
+  querybuf replybufsize other oom-score-adj
 )
 
 suite="${REDIS_SUITE_DIR:-}"
