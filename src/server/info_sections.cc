@@ -257,7 +257,7 @@ void AppendMemorySection(Server& s, std::string& out) {
   Add(out, "mem_fragmentation_ratio:{:.2f}\r\n", mh.total_frag());
   Add(out, "mem_fragmentation_bytes:{}\r\n", mh.total_frag_bytes());
   Add(out, "mem_not_counted_for_evict:{}\r\n", mh.not_counted_for_evict);
-  out += "mem_replication_backlog:0\r\n";
+  Add(out, "mem_replication_backlog:{}\r\n", mh.repl_backlog);
   Add(out, "mem_total_replication_buffers:{}\r\n", s.ReplicationBufferBytes());
   Add(out, "mem_clients_slaves:{}\r\n", mh.clients_slaves);
   Add(out, "mem_clients_normal:{}\r\n", clients_mem);

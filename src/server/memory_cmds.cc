@@ -60,7 +60,7 @@ void CmdMemoryStats(CommandContext& ctx, ArgReader&) {
   num("peak.allocated", m.peak_allocated);
   num("total.allocated", m.alloc.used);
   num("startup.allocated", m.startup_allocated);
-  num("replication.backlog", 0);
+  num("replication.backlog", m.repl_backlog);
   num("clients.slaves", m.clients_slaves);
   num("clients.normal", m.clients_normal);
   num("cluster.links", 0);

@@ -19,13 +19,14 @@ MemoryOverhead ComputeMemoryOverhead(Server& s) {
   for (const auto& [id, c] : s.clients()) {
     (c->is_replica ? m.clients_slaves : m.clients_normal) += ClientMemoryUsage(*c);
   }
+  m.repl_backlog = s.replication().BacklogAllocatedBytes();
   m.aof_buffer = st.persistence.aof_buffer_length;
   m.not_counted_for_evict = m.aof_buffer + s.ReplicaOutputBufferBytes();
   s.RefreshScriptingStats();
   m.lua_caches = st.scripting.scripts_eval_bytes;
   m.functions_caches = st.scripting.functions_bytes;
-  uint64_t total = m.startup_allocated + m.clients_normal + m.clients_slaves + m.aof_buffer +
-                   m.lua_caches + m.functions_caches;
+  uint64_t total = m.startup_allocated + m.clients_normal + m.clients_slaves + m.repl_backlog +
+                   m.aof_buffer + m.lua_caches + m.functions_caches;
   Keyspace& ks = s.keyspace();
   for (int i = 0; i < ks.db_count(); i++) {
     Db& d = ks.db(i);

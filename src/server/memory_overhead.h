@@ -24,6 +24,7 @@ struct MemoryOverhead {
   uint64_t startup_allocated = 0;
   uint64_t clients_normal = 0;         // every client but the replicas (the master's included)
   uint64_t clients_slaves = 0;         // the replicas' clients, their output buffers included
+  uint64_t repl_backlog = 0;           // the replication backlog's buffer
   uint64_t not_counted_for_evict = 0;  // AOF buffer + replica output buffers
   uint64_t aof_buffer = 0;
   uint64_t lua_caches = 0;

@@ -4,6 +4,8 @@
 #include <random>
 #include <string>
 
+#include "server/memory_stats.h"
+
 namespace duet {
 
 std::string NewReplicationId() {
@@ -33,18 +35,55 @@ void ReplicationFeed::FeedGetAck() { Send("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\
 
 void ReplicationFeed::Send(std::string_view bytes) {
   offset_ += static_cast<int64_t>(bytes.size());
-  if (backlog_active_) {
-    backlog_ += bytes;
-    auto keep = static_cast<size_t>(backlog_size_);
-    if (backlog_.size() > 2 * keep) backlog_.erase(0, backlog_.size() - keep);
-  }
+  if (backlog_active_) AppendToBacklog(bytes);
   for (const Replica& r : replicas_) sink_(r.client_id, bytes);
 }
+
+size_t ReplicationFeed::BacklogLimit() const {
+  auto keep = static_cast<size_t>(backlog_size_);
+  return keep + std::max(keep / 2, kBacklogMinHeadroom);
+}
+
+void ReplicationFeed::AppendToBacklog(std::string_view bytes) {
+  auto keep = static_cast<size_t>(backlog_size_);
+  size_t limit = BacklogLimit();
+  if (bytes.size() >= keep) {
+    backlog_.assign(bytes.substr(bytes.size() - keep));
+  } else {
+    // The oldest bytes go before the buffer would pass its limit, so it never reallocates
+    // past it: the backlog holds at most BacklogLimit() bytes, whatever the traffic.
+    if (backlog_.size() + bytes.size() > limit) {
+      backlog_.erase(0, backlog_.size() + bytes.size() - keep);
+    }
+    size_t need = backlog_.size() + bytes.size();
+    if (need > backlog_.capacity()) {
+      backlog_.reserve(std::min(limit, std::max(need, 2 * backlog_.capacity())));
+    }
+    backlog_ += bytes;
+  }
+  if (backlog_.capacity() > limit) backlog_.shrink_to_fit();
+}
+
+void ReplicationFeed::ActivateBacklog() {
+  backlog_active_ = true;
+  // Allocated once up to 1 MB (the default size), so a small backlog does not grow while
+  // the stream flows (memory a maxmemory check would see appear).
+  backlog_.reserve(std::min<size_t>(BacklogLimit(), 1 << 20));
+}
+
+void ReplicationFeed::set_backlog_size(int64_t size) {
+  backlog_size_ = size > 0 ? size : 1;
+  auto keep = static_cast<size_t>(backlog_size_);
+  if (backlog_.size() > keep) backlog_.erase(0, backlog_.size() - keep);
+  if (backlog_.capacity() > BacklogLimit()) backlog_.shrink_to_fit();
+}
+
+size_t ReplicationFeed::BacklogAllocatedBytes() const { return AllocatedBytes(backlog_); }
 
 bool ReplicationFeed::Add(Replica r) {
   replicas_.push_back(std::move(r));
   if (backlog_active_) return false;
-  backlog_active_ = true;
+  ActivateBacklog();
   return true;
 }
 
@@ -57,7 +96,7 @@ void ReplicationFeed::FreeBacklog() {
 void ReplicationFeed::ResetHistory(int64_t offset) {
   backlog_.clear();
   offset_ = offset;
-  backlog_active_ = true;
+  ActivateBacklog();
   selected_db_ = -1;
 }
 

@@ -73,12 +73,17 @@ class ReplicationFeed : public PropagationTarget {
   // master_repl_offset.
   int64_t offset() const { return offset_; }
   bool backlog_active() const { return backlog_active_; }
-  // repl-backlog-size: how many bytes of history the backlog keeps.
-  void set_backlog_size(int64_t size) { backlog_size_ = size > 0 ? size : 1; }
+  // repl-backlog-size: how many bytes of history the backlog keeps. A smaller size drops the
+  // older history at once and gives back the memory that held it (Redis's
+  // resizeReplicationBacklog); the buffer holds at most 1.5 times the size (16 KB more for
+  // a small one) at any time.
+  void set_backlog_size(int64_t size);
   int64_t backlog_size() const { return backlog_size_; }
   // repl_backlog_first_byte_offset / repl_backlog_histlen.
   int64_t BacklogFirstByte() const;
   int64_t BacklogHistlen() const;
+  // The bytes the backlog's buffer holds from the allocator (INFO's mem_replication_backlog).
+  size_t BacklogAllocatedBytes() const;
   // The stream from offset `from` (1-based, as PSYNC's offset) to the end, when the backlog
   // still holds it (from in [first byte, offset + 1]); nullopt otherwise.
   std::optional<std::string_view> BacklogFrom(int64_t from) const;
@@ -96,6 +101,15 @@ class ReplicationFeed : public PropagationTarget {
 
  private:
   void Send(std::string_view bytes);
+  // Appends to the backlog, first dropping its oldest bytes down to backlog_size_ when the
+  // append would pass BacklogLimit(): the buffer's capacity never exceeds that limit.
+  void AppendToBacklog(std::string_view bytes);
+  // backlog_size_ plus the headroom the buffer fills before it is trimmed (half the size,
+  // at least kBacklogMinHeadroom): each trim moves backlog_size_ bytes, so the headroom
+  // bounds that cost to two bytes moved per byte fed.
+  size_t BacklogLimit() const;
+  void ActivateBacklog();
+  static constexpr size_t kBacklogMinHeadroom = 16 * 1024;
 
   Sink sink_;
   std::vector<Replica> replicas_;
@@ -104,8 +118,8 @@ class ReplicationFeed : public PropagationTarget {
   bool backlog_active_ = false;
   bool proxying_ = false;
   int64_t backlog_size_ = 1024 * 1024;
-  // The newest bytes of the stream: backlog_.size() bytes ending at offset_. Trimmed to
-  // backlog_size_ once it holds twice that (amortized O(1) per byte).
+  // The newest bytes of the stream: backlog_.size() bytes ending at offset_, at most
+  // BacklogLimit() of them, in a buffer whose capacity stays within that limit.
   std::string backlog_;
   std::string scratch_;
 };

@@ -211,6 +211,18 @@ void Server::ServeWaitingForAcks() {
   waiting_acks_.swap(still);
 }
 
+void Server::ApplyReplBacklogSize(bool config_set) {
+  int64_t size = ParseInt64(config_table_->GetValue("repl-backlog-size")).value_or(1024 * 1024);
+  // As Redis's resizeReplicationBacklog: CONFIG SET raises a size under 16 KB to 16 KB, which
+  // CONFIG GET then shows; the configuration file's value is used as written.
+  constexpr int64_t kMinSize = 16 * 1024;
+  if (config_set && size < kMinSize) {
+    size = kMinSize;
+    config_->other["repl-backlog-size"] = std::to_string(kMinSize);
+  }
+  replication_.set_backlog_size(size);
+}
+
 void Server::ReplicationCron(int64_t now_ms) {
   // Once a second, as Redis's replicationCron; PING when the count of its runs is a multiple
   // of repl-ping-replica-period (so a replica attached mid-period is not pinged at once).
@@ -223,8 +235,6 @@ void Server::ReplicationCron(int64_t now_ms) {
     replication_.FeedPing();
   }
   replication_cron_loops_++;
-  replication_.set_backlog_size(
-      ParseInt64(config_table_->GetValue("repl-backlog-size")).value_or(1024 * 1024));
   // repl-backlog-ttl: a master without replicas for that long frees its backlog, and the
   // next replica starts a new history (a replica keeps its backlog, to serve PSYNCs after a
   // promotion).

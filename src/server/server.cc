@@ -75,6 +75,7 @@ Server::Server(Config* config, ConfigTable* config_table, const Clock* clock)
   keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                             config_->lfu_decay_time);
   ApplyLazyFreeConfig();
+  ApplyReplBacklogSize(/*config_set=*/false);
   keyspace_.SetOneSizeClass(config_->maxmemory != 0);
   KeyspaceContext& kctx = keyspace_.ctx();
   kctx.latency = &latency_monitor_;
@@ -797,6 +798,8 @@ std::string Server::ApplyConfigChange(const std::string& name) {
     ApplyNotifyConfig();
   } else if (name == "lazyfree-lazy-expire" || name == "lazyfree-lazy-server-del") {
     ApplyLazyFreeConfig();
+  } else if (name == "repl-backlog-size") {
+    ApplyReplBacklogSize(/*config_set=*/true);
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     keyspace_.SetAccessPolicy(config_->maxmemory_policy, config_->lfu_log_factor,
                               config_->lfu_decay_time);

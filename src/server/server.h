@@ -777,6 +777,9 @@ class Server {
   void ApplyNotifyConfig();
   // lazyfree-lazy-expire / lazyfree-lazy-server-del -> the keyspace's freer hooks.
   void ApplyLazyFreeConfig();
+  // repl-backlog-size into the backlog (at startup, and on CONFIG SET, which also raises a
+  // size under Redis's 16 KB minimum).
+  void ApplyReplBacklogSize(bool config_set);
   // jemalloc-bg-thread ("yes" unless set to "no"), as Redis applies it at startup and on
   // CONFIG SET.
   void ApplyAllocatorConfig();
